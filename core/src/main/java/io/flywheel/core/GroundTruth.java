@@ -1,0 +1,59 @@
+package io.flywheel.core;
+
+import java.util.Map;
+
+/**
+ * What the marketplace simulator knows and a real shop never does: the latent preferences behind
+ * every shopper and the true probabilities behind every impression. Written to
+ * {@code truth.jsonl}, one record per line, told apart by {@code kind}. It is what lets every
+ * model be judged against the best possible one.
+ */
+public sealed interface GroundTruth {
+
+  /** The {@code kind} written on each line. */
+  String kind();
+
+  /**
+   * True click and purchase probabilities of one impression.
+   *
+   * @param pPurchase probability that the impression leads to a purchase through its tracking link
+   *     (click, then add to cart, then purchase)
+   */
+  record ImpressionTruth(String eventId, String requestId, String userId, String productId,
+      String contentId, int position, long timestamp, double pClick, double pPurchase)
+      implements GroundTruth {
+    public String kind() {
+      return "impression";
+    }
+  }
+
+  /**
+   * A shopper's latent preferences.
+   *
+   * @param categoryAffinity leaf category → share of interest; categories below the simulator's
+   *     affinity floor all behave alike and are left out
+   * @param priceSensitivity how strongly price above the category median deters a purchase
+   * @param brandLoyalty bonus applied to the favourite brand, 0 (none) to 1
+   * @param activity expected sessions per day
+   */
+  record UserTruth(String userId, Map<String, Double> categoryAffinity, double priceSensitivity,
+      String favouriteBrand, double brandLoyalty, double activity) implements GroundTruth {
+    public String kind() {
+      return "user";
+    }
+  }
+
+  /** A product's latent quality (standard-normal scale). */
+  record ProductTruth(String productId, double quality) implements GroundTruth {
+    public String kind() {
+      return "product";
+    }
+  }
+
+  /** A copy variant's latent appeal (added to the click log-odds). */
+  record ContentTruth(String contentId, double appeal) implements GroundTruth {
+    public String kind() {
+      return "content";
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.flywheel.core.internal.simulator;
+
+import io.flywheel.core.Campaign;
+import io.flywheel.core.ContentItem;
+import io.flywheel.core.ContentKind;
+import io.flywheel.core.GroundTruth;
+import io.flywheel.core.Product;
+import io.flywheel.core.SafetyVerdict;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+
+/**
+ * The products, their copy variants and the campaigns, with the latent quality of each product
+ * and appeal of each variant. Products are numbered in listing order and a product's variants
+ * are contiguous, so "what is on sale at time t" is always a prefix of each array.
+ */
+final class Catalog {
+  static final int BRANDS_PER_DEPARTMENT = 6;
+  static final String GENERATOR = "simulator";
+  static final String GENERATOR_VERSION = "1";
+  private static final ContentKind[] SIMULATED_KINDS = {ContentKind.PRODUCT_DESCRIPTION,
+      ContentKind.AD_COPY, ContentKind.EMAIL, ContentKind.BANNER_TEXT};
+  // Kinds differ in how well they pull on average; variants differ around that.
+  private static final double[] KIND_APPEAL = {0.0, 0.1, -0.15, -0.05};
+  private static final double APPEAL_SD = 0.5;
+  private static final String[] SYLLABLES = {"Nor", "Vel", "Aur", "Kin", "Sol", "Tre", "Mar",
+      "Lum", "Cor", "Bri", "Oak", "Zen", "Ast", "Pol", "Riv", "Hal"};
+  private static final String[] ENDINGS = {"wave", "ora", "ix", "line", "forge", "wood", "ly",
+      "mont", "era", "dale", "stone", "field"};
+  private static final String[] ADJECTIVES = {"Classic", "Pro", "Compact", "Everyday", "Premium",
+      "Eco", "Ultra", "Essential", "Signature", "Lite"};
+  private static final String[] COLOURS = {"black", "white", "navy", "sage", "sand", "red",
+      "grey", "blue"};
+  private static final String[] HOOKS = {"Meet your new", "Upgrade to the", "Fall for this",
+      "Don't miss the", "Treat yourself to the", "Everyone's talking about the"};
+  private static final String[] CALLS = {"Shop now.", "See it today.", "Order before it's gone.",
+      "Free returns, always.", "Yours in two days."};
+
+  final int productCount;
+  final int variants;
+  final int[] leaf;
+  final int[] brand;
+  final double[] price;
+  final double[] quality;
+  final long[] listedAt;
+  final String[] brandNames;
+  final double[] appeal;
+  final ContentKind[] kind;
+  private final Product[] products;
+  private final ContentItem[] content;
+  private final List<Campaign> campaigns;
+
+  Catalog(int productCount, int variants, double initialShare, long start, long end,
+      UniformRandomProvider rng) {
+    this.productCount = productCount;
+    this.variants = variants;
+    ZigguratSampler.NormalizedGaussian normal = Latent.gaussian(rng);
+    brandNames = brandNames(rng);
+    listedAt = Arrivals.times(productCount, initialShare, start, end, 365, rng);
+    leaf = new int[productCount];
+    brand = new int[productCount];
+    price = new double[productCount];
+    quality = new double[productCount];
+    products = new Product[productCount];
+    for (int p = 0; p < productCount; p++) {
+      Taxonomy.Leaf l = Taxonomy.LEAVES.get(rng.nextInt(Taxonomy.LEAVES.size()));
+      leaf[p] = l.index();
+      brand[p] = Taxonomy.departmentOf(l) * BRANDS_PER_DEPARTMENT
+          + rng.nextInt(BRANDS_PER_DEPARTMENT);
+      price[p] = Math.max(0.99, Math.round(l.medianPrice() * Math.exp(0.5 * normal.sample())) - 0.01);
+      price[p] = Math.round(price[p] * 100) / 100.0;
+      quality[p] = Latent.round6(0.6 * normal.sample());
+      products[p] = product(p, l, rng);
+    }
+    int contentCount = productCount * variants;
+    appeal = new double[contentCount];
+    kind = new ContentKind[contentCount];
+    content = new ContentItem[contentCount];
+    for (int c = 0; c < contentCount; c++) {
+      int k = rng.nextInt(SIMULATED_KINDS.length);
+      kind[c] = SIMULATED_KINDS[k];
+      appeal[c] = Latent.round6(KIND_APPEAL[k] + APPEAL_SD * normal.sample());
+      content[c] = contentItem(c, rng);
+    }
+    campaigns = Taxonomy.DEPARTMENT_NAMES.stream()
+        .map(d -> new Campaign(campaignId(d), d + " always-on", "conversion", List.of(d), "all",
+            start, end, null, List.of()))
+        .toList();
+  }
+
+  private static String[] brandNames(UniformRandomProvider rng) {
+    String[] names = new String[Taxonomy.DEPARTMENT_NAMES.size() * BRANDS_PER_DEPARTMENT];
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (int i = 0; i < names.length; i++) {
+      String name;
+      do {
+        name = Latent.pick(rng, SYLLABLES) + Latent.pick(rng, ENDINGS);
+      } while (!used.add(name));
+      names[i] = name;
+    }
+    return names;
+  }
+
+  private Product product(int p, Taxonomy.Leaf l, UniformRandomProvider rng) {
+    String model = (char) ('A' + rng.nextInt(26)) + Integer.toString(10 + rng.nextInt(90));
+    String adjective = Latent.pick(rng, ADJECTIVES);
+    String title = brandNames[brand[p]] + " " + adjective + " " + capitalise(l.noun()) + " " + model;
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("colour", Latent.pick(rng, COLOURS));
+    attributes.put("model", model);
+    String description = "The " + title + " is a " + adjective.toLowerCase(Locale.ROOT) + " "
+        + l.noun() + " from " + brandNames[brand[p]] + ", chosen for " + l.department()
+        .toLowerCase(Locale.ROOT) + " lovers.";
+    return new Product(productId(p), title, List.of(l.department(), l.name()),
+        brandNames[brand[p]], price[p], attributes, description, listedAt[p]);
+  }
+
+  private ContentItem contentItem(int c, UniformRandomProvider rng) {
+    int p = productOf(c);
+    Taxonomy.Leaf l = Taxonomy.LEAVES.get(leaf[p]);
+    String brandName = brandNames[brand[p]];
+    String noun = l.noun();
+    String priceText = String.format(Locale.ROOT, "$%.2f", price[p]);
+    String title;
+    String body;
+    switch (kind[c]) {
+      case PRODUCT_DESCRIPTION -> {
+        title = products[p].title();
+        body = products[p].description() + " " + Latent.pick(rng, CALLS);
+      }
+      case AD_COPY -> {
+        title = Latent.pick(rng, HOOKS) + " " + noun;
+        body = brandName + " " + noun + ", now " + priceText + ". " + Latent.pick(rng, CALLS);
+      }
+      case EMAIL -> {
+        title = "Picked for you: the " + brandName + " " + noun;
+        body = "We think you'll love the " + products[p].title() + ". Yours for " + priceText
+            + ". " + Latent.pick(rng, CALLS);
+      }
+      default -> {
+        title = brandName + " " + capitalise(noun) + " days";
+        body = Latent.pick(rng, HOOKS) + " " + noun + ". " + Latent.pick(rng, CALLS);
+      }
+    }
+    String segment = kind[c] == ContentKind.EMAIL ? "returning" : "all";
+    return new ContentItem(contentId(c), kind[c], "en-US", title, body, List.of(productId(p)),
+        segment, variantId(c), campaignId(l.department()), GENERATOR, GENERATOR_VERSION,
+        SafetyVerdict.APPROVED, listedAt[p]);
+  }
+
+  private static String capitalise(String word) {
+    return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+  }
+
+  int productOf(int content) {
+    return content / variants;
+  }
+
+  int contentCount() {
+    return content.length;
+  }
+
+  String productId(int p) {
+    return "p" + p;
+  }
+
+  String contentId(int c) {
+    return "c" + c;
+  }
+
+  String variantId(int c) {
+    return "v" + (c % variants + 1);
+  }
+
+  static String campaignId(String department) {
+    return "cmp-" + department.toLowerCase(Locale.ROOT);
+  }
+
+  String campaignOf(int c) {
+    return content[c].campaignId();
+  }
+
+  ContentItem contentItem(int c) {
+    return content[c];
+  }
+
+  List<Product> products() {
+    return Arrays.asList(products);
+  }
+
+  List<ContentItem> content() {
+    return Arrays.asList(content);
+  }
+
+  List<Campaign> campaigns() {
+    return campaigns;
+  }
+
+  GroundTruth.ProductTruth productTruth(int p) {
+    return new GroundTruth.ProductTruth(productId(p), quality[p]);
+  }
+
+  GroundTruth.ContentTruth contentTruth(int c) {
+    return new GroundTruth.ContentTruth(contentId(c), appeal[c]);
+  }
+
+  /** Median price of a product's leaf category: the yardstick of price sensitivity. */
+  double medianPrice(int p) {
+    return Taxonomy.LEAVES.get(leaf[p]).medianPrice();
+  }
+}

@@ -1,0 +1,368 @@
+package io.flywheel.core.internal.simulator;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.flywheel.core.Campaign;
+import io.flywheel.core.Codecs;
+import io.flywheel.core.ContentItem;
+import io.flywheel.core.Event;
+import io.flywheel.core.EventType;
+import io.flywheel.core.GroundTruth;
+import io.flywheel.core.JsonLinesWriter;
+import io.flywheel.core.MarketplaceSimulator;
+import io.flywheel.core.Product;
+import io.flywheel.core.SimulationConfig;
+import io.flywheel.core.SimulationProgress;
+import io.flywheel.core.SimulationSummary;
+import io.flywheel.core.User;
+import io.flywheel.core.WorldConfig;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.DiscreteSampler;
+import org.apache.commons.rng.sampling.distribution.GeometricSampler;
+import org.apache.commons.rng.sampling.distribution.PoissonSampler;
+import org.apache.commons.rng.simple.RandomSource;
+
+/**
+ * Runs the simulated marketplace hour by hour: shoppers and products arrive, sessions start
+ * (busier in the evening and at weekends), the baseline policy fills each request's slot, and
+ * shoppers click, cart and buy with the true probabilities. Files are written to a staging
+ * folder and moved into place only when complete, so a failed run leaves earlier output intact.
+ */
+public final class Simulation {
+  private static final long HOUR = 3_600_000L;
+  private static final long DAY = 24 * HOUR;
+  // Share of a day's sessions that start in each hour (UTC): quiet nights, an evening peak.
+  private static final double[] HOUR_SHARE = {1.0, 0.6, 0.4, 0.3, 0.3, 0.5, 1.0, 2.0, 3.0, 3.5,
+      3.5, 3.8, 4.2, 4.0, 3.8, 3.8, 4.0, 4.5, 5.5, 6.5, 7.0, 6.5, 4.5, 2.5};
+  // Monday .. Sunday.
+  private static final double[] WEEKDAY_FACTOR = {0.95, 0.9, 0.95, 1.0, 1.05, 1.15, 1.1};
+  private static final double HOUR_SHARE_TOTAL = java.util.Arrays.stream(HOUR_SHARE).sum();
+
+  private final SimulationConfig config;
+  private final WorldConfig world;
+  private final Catalog catalog;
+  private final Shoppers shoppers;
+  private final Behaviour behaviour;
+  private final PopularityPolicy policy;
+  private final WeightedSampler activeShoppers;
+  private final LeafShelves shelves;
+  private final UniformRandomProvider rng;
+  private final DiscreteSampler extraRequests;
+  private final long start;
+  private final long end;
+  private final Counts counts = new Counts();
+  private EventStream stream;
+  private JsonLinesWriter<GroundTruth> truth;
+
+  private static final class Counts {
+    long sessions;
+    long requests;
+    long impressions;
+    long clicks;
+    long carts;
+    long purchases;
+    long organic;
+    long eventIds;
+    double expectedClicks;
+    double expectedPurchases;
+  }
+
+  private Simulation(SimulationConfig config) {
+    this.config = config;
+    this.world = config.world();
+    this.start = world.startInstant().toEpochMilli();
+    this.end = start + config.days() * DAY;
+    UniformRandomProvider worldRng = stream(config.seed(), 1);
+    this.catalog = new Catalog(config.products(), world.variantsPerProduct(),
+        world.initialProductShare(), start, end, worldRng);
+    this.shoppers = new Shoppers(config.users(), world.initialUserShare(),
+        world.meanSessionsPerUserDay(), start, end, catalog.brandNames, worldRng);
+    this.behaviour = new Behaviour(catalog, shoppers, world);
+    this.policy = new PopularityPolicy(catalog.contentCount(), world.exploration());
+    this.activeShoppers = new WeightedSampler(config.users());
+    this.shelves = new LeafShelves(Taxonomy.LEAVES.size());
+    this.rng = stream(config.seed(), 2);
+    this.extraRequests = GeometricSampler.of(rng, 1.0 / world.requestsPerSession());
+  }
+
+  /** Independent, reproducible random streams from one seed (world, behaviour, dirt). */
+  private static UniformRandomProvider stream(long seed, long id) {
+    return RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {seed, id});
+  }
+
+  public static SimulationSummary run(SimulationConfig config, Path outDir,
+      SimulationProgress progress) throws IOException {
+    long began = System.nanoTime();
+    List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+    heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+
+    Files.createDirectories(outDir);
+    Path staging = Files.createTempDirectory(outDir, ".simulate-");
+    try {
+      Simulation simulation = new Simulation(config);
+      simulation.writeWorld(staging);
+      simulation.writeBehaviour(staging, progress);
+      long elapsed = (System.nanoTime() - began) / 1_000_000;
+      long peakHeap = heapPools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+      SimulationSummary summary = simulation.summary(elapsed, peakHeap);
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+          .writeValue(staging.resolve(MarketplaceSimulator.SUMMARY_FILE).toFile(), summary);
+      publish(staging, outDir);
+      return summary;
+    } finally {
+      deleteRecursively(staging);
+    }
+  }
+
+  private void writeWorld(Path dir) throws IOException {
+    try (var products = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.PRODUCTS_FILE),
+            Codecs.PRODUCTS);
+        var users = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.USERS_FILE),
+            Codecs.USERS);
+        var content = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.CONTENT_FILE),
+            Codecs.CONTENT);
+        var campaigns = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.CAMPAIGNS_FILE),
+            Codecs.CAMPAIGNS)) {
+      for (Product product : catalog.products()) {
+        products.write(product);
+      }
+      for (int u = 0; u < shoppers.size; u++) {
+        User user = shoppers.user(u);
+        users.write(user);
+      }
+      for (ContentItem item : catalog.content()) {
+        content.write(item);
+      }
+      for (Campaign campaign : catalog.campaigns()) {
+        campaigns.write(campaign);
+      }
+    }
+  }
+
+  private void writeBehaviour(Path dir, SimulationProgress progress) throws IOException {
+    try (var events = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.EVENTS_FILE),
+            Codecs.EVENTS);
+        var truthOut = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.TRUTH_FILE),
+            Codecs.TRUTH)) {
+      this.truth = truthOut;
+      this.stream = new EventStream(events, stream(config.seed(), 3), config.dirtyRate());
+      for (int u = 0; u < shoppers.size; u++) {
+        truth.write(shoppers.truth(u));
+      }
+      for (int p = 0; p < catalog.productCount; p++) {
+        truth.write(catalog.productTruth(p));
+      }
+      for (int c = 0; c < catalog.contentCount(); c++) {
+        truth.write(catalog.contentTruth(c));
+      }
+      long hours = (long) config.days() * 24;
+      int nextUser = 0;
+      int nextProduct = 0;
+      for (long h = 0; h < hours; h++) {
+        long hourStart = start + h * HOUR;
+        // Whoever arrived before this hour is active from its start (arrival is never later
+        // than a session).
+        while (nextUser < shoppers.size && shoppers.joinedAt[nextUser] <= hourStart) {
+          activeShoppers.set(nextUser, shoppers.activity[nextUser]);
+          nextUser++;
+        }
+        while (nextProduct < catalog.productCount
+            && catalog.listedAt[nextProduct] <= hourStart) {
+          shelves.add(catalog.leaf[nextProduct], nextProduct);
+          nextProduct++;
+        }
+        policy.openUpTo(nextProduct * catalog.variants);
+        policy.refresh();
+        simulateHour(hourStart);
+        progress.update(h + 1, hours, stream.eventLines());
+      }
+      stream.finish();
+      progress.update(hours, hours, stream.eventLines());
+    }
+  }
+
+  private void simulateHour(long hourStart) {
+    if (activeShoppers.total() <= 0 || policy.live() == 0) {
+      return;
+    }
+    ZonedDateTime time = Instant.ofEpochMilli(hourStart).atZone(ZoneOffset.UTC);
+    int hour = time.getHour();
+    DayOfWeek day = time.getDayOfWeek();
+    double expected = activeShoppers.total() * WEEKDAY_FACTOR[day.getValue() - 1]
+        * HOUR_SHARE[hour] / HOUR_SHARE_TOTAL;
+    int sessions = PoissonSampler.of(rng, expected).sample();
+    // Key = offset within the hour, then draw order: sessions are run in start order.
+    long[] keys = new long[sessions];
+    int[] users = new int[sessions];
+    for (int i = 0; i < sessions; i++) {
+      users[i] = activeShoppers.draw(rng);
+      keys[i] = (rng.nextLong(HOUR) << 24) | i;
+    }
+    java.util.Arrays.sort(keys);
+    boolean weekend = day == DayOfWeek.SATURDAY || day == DayOfWeek.SUNDAY;
+    for (long key : keys) {
+      long sessionStart = hourStart + (key >>> 24);
+      int user = users[(int) (key & 0xFFFFFF)];
+      stream.advanceTo(sessionStart);
+      simulateSession(user, sessionStart, hour, weekend);
+    }
+  }
+
+  private void simulateSession(int user, long sessionStart, int hour, boolean weekend) {
+    String sessionId = "s" + counts.sessions++;
+    String userId = shoppers.userId(user);
+    int requests = 1 + extraRequests.sample();
+    int[] slot = new int[world.slotSize()];
+    double[] propensity = new double[world.slotSize()];
+    long time = sessionStart;
+    for (int r = 0; r < requests; r++) {
+      String requestId = "r" + counts.requests++;
+      int shown = policy.fill(slot, propensity, rng);
+      for (int position = 0; position < shown; position++) {
+        impression(user, userId, sessionId, requestId, slot[position], position,
+            propensity[position], time + position, hour, weekend);
+      }
+      time += Latent.between(rng, 15_000, 120_000);
+    }
+    if (rng.nextDouble() < world.organicPurchaseRate()) {
+      organicPurchase(user, userId, sessionId, sessionStart);
+    }
+  }
+
+  private void impression(int user, String userId, String sessionId, String requestId,
+      int content, int position, double propensity, long shownAt, int hour, boolean weekend) {
+    int product = catalog.productOf(content);
+    String productId = catalog.productId(product);
+    String contentId = catalog.contentId(content);
+    String campaignId = catalog.campaignOf(content);
+    String variantId = catalog.variantId(content);
+    double pClick = behaviour.pClick(user, content, position, hour);
+    double pCart = behaviour.pCartGivenClick(user, product);
+    double pBuy = behaviour.pBuyGivenCart(user, product, weekend);
+    String impressionId = nextEventId();
+    emit(new Event(impressionId, EventType.IMPRESSION, userId, productId,
+        contentId, requestId, sessionId, position, propensity, campaignId, null, null, variantId,
+        null, null, shownAt, received(shownAt), null));
+    truth.write(new GroundTruth.ImpressionTruth(impressionId, requestId, userId, productId,
+        contentId, position, shownAt, pClick, Latent.round9(pClick * pCart * pBuy)));
+    counts.impressions++;
+    counts.expectedClicks += pClick;
+    counts.expectedPurchases += Latent.round9(pClick * pCart * pBuy);
+    if (rng.nextDouble() >= pClick) {
+      return;
+    }
+    policy.recordClick(content);
+    long clickAt = shownAt + Latent.between(rng, 2_000, 90_000);
+    emitFollowUp(EventType.CLICK, userId, productId, contentId, requestId,
+        sessionId, position, campaignId, variantId, null, null, clickAt);
+    counts.clicks++;
+    if (rng.nextDouble() >= pCart) {
+      return;
+    }
+    long cartAt = clickAt + Latent.between(rng, 10_000, 600_000);
+    emitFollowUp(EventType.ADD_TO_CART, userId, productId, contentId,
+        requestId, sessionId, position, campaignId, variantId, catalog.price[product], null,
+        cartAt);
+    counts.carts++;
+    if (rng.nextDouble() >= pBuy) {
+      return;
+    }
+    long buyAt = rng.nextDouble() < world.delayedPurchaseShare()
+        ? cartAt + Latent.between(rng, HOUR, 20 * HOUR)
+        : cartAt + Latent.between(rng, 30_000, 1_200_000);
+    emitFollowUp(EventType.PURCHASE, userId, productId, contentId, requestId,
+        sessionId, position, campaignId, variantId, catalog.price[product], quantity(), buyAt);
+    counts.purchases++;
+  }
+
+  private void organicPurchase(int user, String userId, String sessionId, long sessionStart) {
+    int product = shelves.draw(shoppers.drawLeaf(user, rng), rng);
+    if (product < 0) {
+      return;
+    }
+    String productId = catalog.productId(product);
+    long cartAt = sessionStart + Latent.between(rng, 30_000, 1_200_000);
+    long buyAt = cartAt + Latent.between(rng, 30_000, 600_000);
+    emitFollowUp(EventType.ADD_TO_CART, userId, productId, null, null,
+        sessionId, null, null, null, catalog.price[product], null, cartAt);
+    emitFollowUp(EventType.PURCHASE, userId, productId, null, null, sessionId,
+        null, null, null, catalog.price[product], quantity(), buyAt);
+    counts.carts++;
+    counts.purchases++;
+    counts.organic++;
+  }
+
+  private void emitFollowUp(io.flywheel.core.EventType type, String userId, String productId,
+      String contentId, String requestId, String sessionId, Integer position, String campaignId,
+      String variantId, Double price, Integer quantity, long at) {
+    emit(new Event(nextEventId(), type, userId, productId, contentId, requestId, sessionId,
+        position, null, campaignId, null, null, variantId, price, quantity, at, received(at),
+        null));
+  }
+
+  private void emit(Event event) {
+    stream.schedule(event);
+  }
+
+  private String nextEventId() {
+    return "e" + counts.eventIds++;
+  }
+
+  private long received(long at) {
+    return at + 20 + rng.nextInt(1_500);
+  }
+
+  private int quantity() {
+    double roll = rng.nextDouble();
+    return roll < 0.85 ? 1 : roll < 0.95 ? 2 : 3;
+  }
+
+  private SimulationSummary summary(long elapsedMillis, long peakHeapBytes) {
+    int initialUsers = Arrivals.initialCount(config.users(), world.initialUserShare());
+    int initialProducts = Arrivals.initialCount(config.products(), world.initialProductShare());
+    long lines = stream.eventLines();
+    return new SimulationSummary(config.seed(), config.days(), Instant.ofEpochMilli(start).toString(),
+        Instant.ofEpochMilli(end).toString(), config.users(), initialUsers,
+        config.users() - initialUsers, config.products(), initialProducts,
+        config.products() - initialProducts, catalog.contentCount(), catalog.campaigns().size(),
+        counts.sessions, counts.requests, counts.impressions, counts.clicks, counts.carts,
+        counts.purchases, counts.purchases - counts.organic, counts.organic,
+        counts.expectedClicks, counts.expectedPurchases, lines, stream.malformed(),
+        stream.duplicates(), stream.late(), stream.delayed(), elapsedMillis,
+        elapsedMillis == 0 ? 0 : lines * 1000.0 / elapsedMillis, peakHeapBytes);
+  }
+
+  private static void publish(Path staging, Path outDir) throws IOException {
+    try (Stream<Path> files = Files.list(staging)) {
+      for (Path file : files.toList()) {
+        Files.move(file, outDir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}
