@@ -26,7 +26,7 @@ public record Campaign(
     requireText(objective, "objective");
     categoryPath = categoryPath == null ? List.of() : List.copyOf(categoryPath);
     targetSegment = targetSegment == null ? "all" : targetSegment;
-    require(startsAt > 0, "startsAt", "must be a positive epoch-millisecond time, got " + startsAt);
+    require(startsAt > 0, "startsAt", "must be a positive epoch-millisecond time, got ", startsAt);
     require(endsAt > startsAt, "endsAt", "must be after startsAt");
     arms = arms == null ? List.of() : List.copyOf(arms);
     require(experimentId == null || arms.size() >= 2, "arms",

@@ -45,15 +45,15 @@ public record Event(
     requireText(eventId, "eventId");
     require(type != null, "type", "is required");
     requireText(userId, "userId");
-    require(timestamp > 0, "timestamp", "must be a positive epoch-millisecond time, got " + timestamp);
+    require(timestamp > 0, "timestamp", "must be a positive epoch-millisecond time, got ", timestamp);
     require(receivedAt > 0, "receivedAt",
-        "must be a positive epoch-millisecond time, got " + receivedAt);
-    require(position == null || position >= 0, "position", "must be >= 0, got " + position);
+        "must be a positive epoch-millisecond time, got ", receivedAt);
+    require(position == null || position >= 0, "position", "must be >= 0, got ", position);
     require(propensity == null || (propensity > 0 && propensity <= 1), "propensity",
-        "must be in (0, 1], got " + propensity);
+        "must be in (0, 1], got ", propensity);
     require(price == null || (price >= 0 && Double.isFinite(price)), "price",
-        "must be a finite number >= 0, got " + price);
-    require(quantity == null || quantity >= 1, "quantity", "must be >= 1, got " + quantity);
+        "must be a finite number >= 0, got ", price);
+    require(quantity == null || quantity >= 1, "quantity", "must be >= 1, got ", quantity);
     switch (type) {
       case IMPRESSION -> {
         requireText(contentId, "contentId");

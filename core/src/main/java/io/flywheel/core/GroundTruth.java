@@ -14,14 +14,14 @@ public sealed interface GroundTruth {
   String kind();
 
   /**
-   * True click and purchase probabilities of one impression.
+   * True click and purchase probabilities of one impression (its event, with user, product,
+   * position and time, is the line of {@code events.jsonl} with the same {@code eventId}).
    *
    * @param pPurchase probability that the impression leads to a purchase through its tracking link
    *     (click, then add to cart, then purchase)
    */
-  record ImpressionTruth(String eventId, String requestId, String userId, String productId,
-      String contentId, int position, long timestamp, double pClick, double pPurchase)
-      implements GroundTruth {
+  record ImpressionTruth(String eventId, String requestId, String contentId, double pClick,
+      double pPurchase) implements GroundTruth {
     public String kind() {
       return "impression";
     }

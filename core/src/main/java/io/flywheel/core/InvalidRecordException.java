@@ -30,6 +30,13 @@ public final class InvalidRecordException extends IllegalArgumentException {
     }
   }
 
+  /** Like {@link #require(boolean, String, String)}; the message is only built on failure. */
+  static void require(boolean condition, String field, String reason, Object got) {
+    if (!condition) {
+      throw new InvalidRecordException(field, reason + got);
+    }
+  }
+
   static String requireText(String value, String field) {
     if (value == null) {
       throw new InvalidRecordException(field, "is required");

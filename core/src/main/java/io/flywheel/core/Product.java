@@ -33,12 +33,12 @@ public record Product(
     require(categoryPath.stream().noneMatch(String::isBlank), "categoryPath",
         "must not contain blank categories");
     requireText(brand, "brand");
-    require(price >= 0 && Double.isFinite(price), "price", "must be a finite number >= 0, got " + price);
+    require(price >= 0 && Double.isFinite(price), "price", "must be a finite number >= 0, got ", price);
     attributes = attributes == null || attributes.isEmpty()
         ? Map.of()
         : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     description = description == null ? "" : description;
-    require(listedAt > 0, "listedAt", "must be a positive epoch-millisecond time, got " + listedAt);
+    require(listedAt > 0, "listedAt", "must be a positive epoch-millisecond time, got ", listedAt);
   }
 
   /** The most specific category, the one features and affinities are kept for. */

@@ -14,7 +14,7 @@ public record User(String id, String region, String device, long joinedAt) {
     requireText(id, "id");
     requireText(region, "region");
     requireText(device, "device");
-    require(joinedAt > 0, "joinedAt", "must be a positive epoch-millisecond time, got " + joinedAt);
+    require(joinedAt > 0, "joinedAt", "must be a positive epoch-millisecond time, got ", joinedAt);
   }
 
   /** Whole days between sign-up and {@code atMillis}; never negative. */

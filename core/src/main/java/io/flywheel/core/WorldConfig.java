@@ -59,25 +59,25 @@ public record WorldConfig(
     share(initialUserShare, "initialUserShare");
     share(initialProductShare, "initialProductShare");
     InvalidRecordException.require(variantsPerProduct >= 1 && variantsPerProduct <= 20,
-        "variantsPerProduct", "must be between 1 and 20, got " + variantsPerProduct);
+        "variantsPerProduct", "must be between 1 and 20, got ", variantsPerProduct);
     InvalidRecordException.require(slotSize >= 1 && slotSize <= 50, "slotSize",
-        "must be between 1 and 50, got " + slotSize);
+        "must be between 1 and 50, got ", slotSize);
     InvalidRecordException.require(requestsPerSession >= 1 && requestsPerSession <= 100,
-        "requestsPerSession", "must be between 1 and 100, got " + requestsPerSession);
+        "requestsPerSession", "must be between 1 and 100, got ", requestsPerSession);
     InvalidRecordException.require(meanSessionsPerUserDay > 0 && meanSessionsPerUserDay <= 50,
-        "meanSessionsPerUserDay", "must be in (0, 50], got " + meanSessionsPerUserDay);
+        "meanSessionsPerUserDay", "must be in (0, 50], got ", meanSessionsPerUserDay);
     share(exploration, "exploration");
     share(organicPurchaseRate, "organicPurchaseRate");
     InvalidRecordException.require(baseClickLogit > -15 && baseClickLogit < 5, "baseClickLogit",
-        "must be in (-15, 5), got " + baseClickLogit);
+        "must be in (-15, 5), got ", baseClickLogit);
     InvalidRecordException.require(positionBiasExponent >= 0 && positionBiasExponent <= 5,
-        "positionBiasExponent", "must be in [0, 5], got " + positionBiasExponent);
+        "positionBiasExponent", "must be in [0, 5], got ", positionBiasExponent);
     share(delayedPurchaseShare, "delayedPurchaseShare");
   }
 
   private static void share(double value, String field) {
     InvalidRecordException.require(value >= 0 && value <= 1, field,
-        "must be a share in [0, 1], got " + value);
+        "must be a share in [0, 1], got ", value);
   }
 
   public static WorldConfig defaults() {

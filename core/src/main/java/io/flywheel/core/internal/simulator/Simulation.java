@@ -257,8 +257,8 @@ public final class Simulation {
     emit(new Event(impressionId, EventType.IMPRESSION, userId, productId,
         contentId, requestId, sessionId, position, propensity, campaignId, null, null, variantId,
         null, null, shownAt, received(shownAt), null));
-    truth.write(new GroundTruth.ImpressionTruth(impressionId, requestId, userId, productId,
-        contentId, position, shownAt, pClick, Latent.round9(pClick * pCart * pBuy)));
+    truth.write(new GroundTruth.ImpressionTruth(impressionId, requestId, contentId, pClick,
+        Latent.round9(pClick * pCart * pBuy)));
     counts.impressions++;
     counts.expectedClicks += pClick;
     counts.expectedPurchases += Latent.round9(pClick * pCart * pBuy);
