@@ -32,7 +32,7 @@ final class EventStream {
   private final PriorityQueue<Scheduled> pending = new PriorityQueue<>(BY_TIME);
   private final PriorityQueue<Scheduled> held = new PriorityQueue<>(BY_TIME);
   private long seq;
-  private long newest = Long.MIN_VALUE;
+  private long newest; // event times are positive, so 0 is "nothing written yet"
   private long eventLines;
   private long malformed;
   private long duplicates;
