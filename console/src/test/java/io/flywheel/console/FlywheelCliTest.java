@@ -1,0 +1,145 @@
+package io.flywheel.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class FlywheelCliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = FlywheelCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    CommandLine cli = new CommandLine(new FlywheelCli());
+    List<String> names = new ArrayList<>(cli.getSubcommands().keySet());
+    names.remove("help");
+    assertThat(names).contains("simulate", "demo", "validate");
+    Result top = run("--help");
+    assertThat(top.code()).isZero();
+    assertThat(top.out()).contains("Usage: flywheel", "--home");
+    for (String name : names) {
+      Result result = run(name, "--help");
+      assertThat(result.code()).as(name).isZero();
+      assertThat(result.out()).as(name).contains("Usage: flywheel " + name, "--home");
+    }
+  }
+
+  @Test
+  void simulateWritesTheShopUnderHomeAndReportsJson() throws IOException {
+    Path home = dir.resolve("home");
+    Result result = run("--home", home.toString(), "simulate", "--users", "200", "--products",
+        "40", "--days", "3", "--quiet", "--json");
+    assertThat(result.code()).as(result.err()).isZero();
+    JsonNode summary = JSON.readTree(result.out());
+    assertThat(summary.get("users").asInt()).isEqualTo(200);
+    assertThat(summary.get("impressions").asLong()).isPositive();
+    for (String file : List.of("products.jsonl", "users.jsonl", "content.jsonl",
+        "campaigns.jsonl", "events.jsonl", "truth.jsonl", "summary.json")) {
+      assertThat(home.resolve("world").resolve(file)).isNotEmptyFile();
+    }
+    // --home is accepted after the subcommand too.
+    Path other = dir.resolve("other");
+    assertThat(run("simulate", "--home", other.toString(), "--users", "50", "--products", "10",
+        "--days", "1", "-q").code()).isZero();
+    assertThat(other.resolve("world").resolve("events.jsonl")).exists();
+  }
+
+  @Test
+  void simulateShowsProgressLinesWithRate() {
+    Result result = run("simulate", "--out", dir.resolve("w").toString(), "--users", "100",
+        "--products", "20", "--days", "1");
+    assertThat(result.code()).isZero();
+    assertThat(result.err()).contains("simulate", "24/24 h", "events", "ev/s");
+    assertThat(result.out()).contains("CTR", "truth expects");
+  }
+
+  @Test
+  void badArgumentsExitNonZeroNamingTheOption() throws IOException {
+    Result negative = run("simulate", "--users", "-5", "--out", dir.toString());
+    assertThat(negative.code()).isEqualTo(2);
+    assertThat(negative.err()).contains("--users must be at least 1, got -5");
+
+    Result days = run("simulate", "--days", "0", "--out", dir.toString());
+    assertThat(days.code()).isEqualTo(2);
+    assertThat(days.err()).contains("--days");
+
+    Result dirty = run("simulate", "--dirty", "0.9", "--out", dir.toString());
+    assertThat(dirty.code()).isEqualTo(2);
+    assertThat(dirty.err()).contains("--dirty must be between 0 and 0.25");
+
+    Result notANumber = run("simulate", "--products", "many");
+    assertThat(notANumber.code()).isEqualTo(2);
+    assertThat(notANumber.err()).contains("--products");
+
+    // A folder under a regular file can never be created, even by root.
+    Path file = Files.writeString(dir.resolve("plain-file"), "x");
+    Result unwritable = run("simulate", "--out", file.resolve("world").toString());
+    assertThat(unwritable.code()).isEqualTo(2);
+    assertThat(unwritable.err()).contains("--out", "cannot be written");
+
+    Path world = Files.writeString(dir.resolve("world.yaml"), "slotsize: 3\n");
+    Result badWorld = run("simulate", "--world", world.toString(), "--out", dir.toString());
+    assertThat(badWorld.code()).isEqualTo(2);
+    assertThat(badWorld.err()).contains("--world", "unknown field 'slotsize'");
+  }
+
+  @Test
+  void validateFailsFastOrDeadLetters() throws IOException {
+    Path events = dir.resolve("events.jsonl");
+    Files.write(events, List.of(
+        "{\"eventId\":\"e1\",\"type\":\"click\",\"userId\":\"u\",\"productId\":\"p\","
+            + "\"timestamp\":5,\"receivedAt\":6}",
+        "{\"eventId\":\"e2\",\"type\":\"click\",\"userId\":\"u\",\"productId\":\"p\","
+            + "\"timestamp\":\"noon\",\"receivedAt\":6}"));
+    Result failFast = run("validate", "events", events.toString());
+    assertThat(failFast.code()).isEqualTo(1);
+    assertThat(failFast.err()).contains("events.jsonl:2: field 'timestamp'");
+
+    Path dead = dir.resolve("dead.jsonl");
+    Result lenient = run("validate", "events", events.toString(), "--dead-letter",
+        dead.toString(), "--json");
+    assertThat(lenient.code()).isZero();
+    JsonNode report = JSON.readTree(lenient.out());
+    assertThat(report.get("accepted").asLong()).isEqualTo(1);
+    assertThat(report.get("rejected").asLong()).isEqualTo(1);
+    assertThat(Files.readAllLines(dead)).hasSize(1);
+
+    Result badKind = run("validate", "orders", events.toString());
+    assertThat(badKind.code()).isEqualTo(2);
+    assertThat(badKind.err()).contains("KIND", "unknown record kind 'orders'");
+  }
+
+  @Test
+  void demoRunsTheWholeProductOnASmallShop() {
+    Path home = dir.resolve("demo-home");
+    Result result = run("--home", home.toString(), "demo", "--users", "300", "--products", "50",
+        "--days", "3", "--quiet");
+    assertThat(result.code()).as(result.err()).isZero();
+    assertThat(result.out()).contains("== 1. Simulate a shop", "== 2. Read the stream back",
+        "duplicates recognised", "dead-lettered");
+    assertThat(home.resolve("demo").resolve("world").resolve("events.jsonl")).isNotEmptyFile();
+    assertThat(home.resolve("demo").resolve("dead-letter").resolve("events.jsonl")).exists();
+  }
+}
