@@ -1,7 +1,7 @@
 package io.flywheel.core;
 
 /** The kinds of marketing copy Flywheel generates, ranks and measures. */
-public enum ContentKind {
+public enum ContentKind implements WireNames.Named {
   PRODUCT_DESCRIPTION("product_description"),
   AD_COPY("ad_copy"),
   EMAIL("email"),
@@ -14,17 +14,12 @@ public enum ContentKind {
     this.wireName = wireName;
   }
 
+  @Override
   public String wireName() {
     return wireName;
   }
 
   public static ContentKind fromWire(String value, String field) {
-    for (ContentKind kind : values()) {
-      if (kind.wireName.equals(value)) {
-        return kind;
-      }
-    }
-    throw new InvalidRecordException(field, "unknown content kind \"" + value
-        + "\" (expected product_description, ad_copy, email, banner_text or article)");
+    return WireNames.parse(ContentKind.class, value, field, "content kind");
   }
 }

@@ -1,7 +1,7 @@
 package io.flywheel.core;
 
 /** What a shopper did. The wire names are the lower-case words of the data contract. */
-public enum EventType {
+public enum EventType implements WireNames.Named {
   IMPRESSION("impression"),
   CLICK("click"),
   ADD_TO_CART("add_to_cart"),
@@ -13,18 +13,13 @@ public enum EventType {
     this.wireName = wireName;
   }
 
+  @Override
   public String wireName() {
     return wireName;
   }
 
   /** Parses a wire name; an unknown one is an {@link InvalidRecordException} on {@code field}. */
   public static EventType fromWire(String value, String field) {
-    for (EventType type : values()) {
-      if (type.wireName.equals(value)) {
-        return type;
-      }
-    }
-    throw new InvalidRecordException(field,
-        "unknown event type \"" + value + "\" (expected impression, click, add_to_cart or purchase)");
+    return WireNames.parse(EventType.class, value, field, "event type");
   }
 }

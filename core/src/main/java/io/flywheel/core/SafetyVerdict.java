@@ -1,7 +1,7 @@
 package io.flywheel.core;
 
 /** Outcome of the safety and quality checks a content item passed (or not) before delivery. */
-public enum SafetyVerdict {
+public enum SafetyVerdict implements WireNames.Named {
   PENDING("pending"),
   APPROVED("approved"),
   REJECTED("rejected");
@@ -12,17 +12,12 @@ public enum SafetyVerdict {
     this.wireName = wireName;
   }
 
+  @Override
   public String wireName() {
     return wireName;
   }
 
   public static SafetyVerdict fromWire(String value, String field) {
-    for (SafetyVerdict verdict : values()) {
-      if (verdict.wireName.equals(value)) {
-        return verdict;
-      }
-    }
-    throw new InvalidRecordException(field,
-        "unknown safety verdict \"" + value + "\" (expected pending, approved or rejected)");
+    return WireNames.parse(SafetyVerdict.class, value, field, "safety verdict");
   }
 }
