@@ -1,0 +1,164 @@
+package io.flywheel.flink;
+
+import io.flywheel.core.Event;
+import io.flywheel.featurestore.FeatureVector;
+import io.flywheel.featurestore.TrainingExample;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * A keyed feature stage that sees its entity's events in event-time order: inputs are buffered
+ * until the watermark passes their time, then handled in time order. At each instant, passing
+ * training examples first collect the features as of just before it (so nothing at or after
+ * the impression leaks in), then the instant's events update the state, then the entity's
+ * fresh values are emitted for the online and offline stores. When a bounded replay ends, each
+ * entity emits its values as of the end of the whole stream (told by {@link StreamClock}).
+ *
+ * @param <S> the entity's feature state (plain Java from the feature store)
+ */
+abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, StageInput, Long,
+    FeatureVector> {
+  static final OutputTag<PendingExample> EXAMPLES = new OutputTag<>("examples") { };
+  static final MapStateDescriptor<String, Long> STREAM_END =
+      new MapStateDescriptor<>("stream-end", Types.STRING, Types.LONG);
+  /** Key for inputs that have no entity of this stage (e.g. an impression without variant). */
+  static final String NO_ENTITY = "";
+
+  private final Class<S> stateType;
+  private transient MapState<Long, List<StageInput>> buffer;
+  private transient ValueState<S> state;
+  private transient LongCounter examplesBehindWatermark;
+
+  EventTimeStage(Class<S> stateType) {
+    this.stateType = stateType;
+  }
+
+  /** Fresh state for a new entity. */
+  abstract S newState();
+
+  /** Updates the state with one event. */
+  abstract void apply(S state, Event event);
+
+  /** The entity's values per view name as of {@code asOf}. */
+  abstract Map<String, Map<String, Object>> values(S state, long asOf);
+
+  @Override
+  public void open(Configuration parameters) throws Exception {
+    buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>("buffer", Types.LONG,
+        TypeInformation.of(new TypeHint<List<StageInput>>() { })));
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("state", stateType));
+    examplesBehindWatermark = new LongCounter();
+    getRuntimeContext().addAccumulator(JobCounters.EXAMPLES_BEHIND_WATERMARK + "."
+        + getClass().getSimpleName() + "." + getRuntimeContext().getIndexOfThisSubtask(),
+        examplesBehindWatermark);
+  }
+
+  @Override
+  public void processElement(StageInput input, ReadOnlyContext ctx,
+      Collector<FeatureVector> out) throws Exception {
+    long time = input.timestamp();
+    if (input.example() != null && time <= ctx.timerService().currentWatermark()) {
+      // An impression that arrives behind the watermark (late, but within the allowed
+      // lateness) would see state that already holds later events: no exact point-in-time
+      // snapshot exists for it, so it is not used for training.
+      examplesBehindWatermark.add(1);
+      return;
+    }
+    List<StageInput> atTime = buffer.get(time);
+    if (atTime == null) {
+      atTime = new ArrayList<>(2);
+    }
+    atTime.add(input);
+    buffer.put(time, atTime);
+    ctx.timerService().registerEventTimeTimer(time);
+    ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+  }
+
+  @Override
+  public void processBroadcastElement(Long streamEnd, Context ctx, Collector<FeatureVector> out)
+      throws Exception {
+    ctx.getBroadcastState(STREAM_END).put("end", streamEnd);
+  }
+
+  @Override
+  public void onTimer(long time, OnTimerContext ctx, Collector<FeatureVector> out)
+      throws Exception {
+    String key = ctx.getCurrentKey();
+    if (time == Long.MAX_VALUE) {
+      Long end = ctx.getBroadcastState(STREAM_END).get("end");
+      S current = state.value();
+      if (end != null && current != null && !NO_ENTITY.equals(key)) {
+        emit(key, current, end, out);
+      }
+      return;
+    }
+    List<StageInput> inputs = buffer.get(time);
+    if (inputs == null) {
+      return;
+    }
+    buffer.remove(time);
+    S current = state.value();
+    if (current == null) {
+      current = newState();
+    }
+    boolean updated = false;
+    List<Event> events = new ArrayList<>(inputs.size());
+    for (StageInput input : inputs) {
+      if (input.example() != null) {
+        ctx.output(EXAMPLES, enrich(input.example(), current, time - 1));
+      } else {
+        events.add(input.event());
+      }
+    }
+    // Same-instant events in a fixed order, so every run computes the same values.
+    events.sort(Comparator.comparing((Event e) -> e.type().ordinal())
+        .thenComparing(Event::eventId));
+    for (Event event : events) {
+      apply(current, event);
+      updated = true;
+    }
+    state.update(current);
+    if (updated && !NO_ENTITY.equals(key)) {
+      emit(key, current, time, out);
+    }
+  }
+
+  private PendingExample enrich(PendingExample example, S current, long asOf) {
+    Map<String, Object> features = new LinkedHashMap<>(example.features());
+    if (!NO_ENTITY.equals(currentKeyOf(example))) {
+      for (Map.Entry<String, Map<String, Object>> view : values(current, asOf).entrySet()) {
+        if (TrainingExample.FEATURE_VIEWS.contains(view.getKey())) {
+          for (Map.Entry<String, Object> value : view.getValue().entrySet()) {
+            features.put(TrainingExample.column(view.getKey(), value.getKey()),
+                value.getValue());
+          }
+        }
+      }
+    }
+    return new PendingExample(example.impression(), features);
+  }
+
+  /** The key this stage files {@code example} under (NO_ENTITY when it has none). */
+  abstract String currentKeyOf(PendingExample example);
+
+  private void emit(String key, S current, long asOf, Collector<FeatureVector> out) {
+    for (Map.Entry<String, Map<String, Object>> view : values(current, asOf).entrySet()) {
+      out.collect(new FeatureVector(view.getKey(), key, asOf, view.getValue()));
+    }
+  }
+}

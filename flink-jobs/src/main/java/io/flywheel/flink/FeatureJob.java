@@ -1,0 +1,185 @@
+package io.flywheel.flink;
+
+import io.flywheel.core.Event;
+import io.flywheel.core.EventType;
+import io.flywheel.featurestore.FeatureVector;
+import io.flywheel.featurestore.TrainingExample;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The streaming feature pipeline, as wiring only (the arithmetic lives in the feature store's
+ * state classes): events → parse (dead letters) → watermarks → de-duplicate (late output) →
+ * user, product, content and variant stages in event-time order → online and offline stores;
+ * impressions travel the same stages collecting point-in-time features and are labelled when
+ * their attribution windows close. Co-visitation runs as its own job ({@link #buildCoVisitation}).
+ */
+public final class FeatureJob {
+  private FeatureJob() {}
+
+  /** Runs both jobs over a bounded replay on a local MiniCluster and reports what they did. */
+  public static FeatureJobResult runLocal(FeatureJobOptions options) throws Exception {
+    long began = System.nanoTime();
+    StreamExecutionEnvironment env = environment(options, "features");
+    JobExecutionResult features = env.execute(buildFeatures(env, options));
+    JobExecutionResult covisit = execute(options);
+    return new FeatureJobResult(
+        counter(features, JobCounters.ACCEPTED), counter(features, JobCounters.MALFORMED),
+        counter(features, JobCounters.DUPLICATES), counter(features, JobCounters.LATE),
+        counter(features, JobCounters.EXAMPLES), counter(features, JobCounters.OPEN_WINDOWS),
+        sumWithPrefix(features, JobCounters.EXAMPLES_BEHIND_WATERMARK),
+        counter(covisit, JobCounters.SESSIONS), (System.nanoTime() - began) / 1_000_000);
+  }
+
+  private static JobExecutionResult execute(FeatureJobOptions options) throws Exception {
+    StreamExecutionEnvironment env = environment(options, "covisit");
+    buildCoVisitation(env, options);
+    return env.execute("flywheel-covisitation");
+  }
+
+  private static long sumWithPrefix(JobExecutionResult result, String prefix) {
+    return result.getAllAccumulatorResults().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix) && e.getValue() instanceof Number)
+        .mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
+  }
+
+  private static long counter(JobExecutionResult result, String name) {
+    Object value = result.getAccumulatorResult(name);
+    return value instanceof Number n ? n.longValue() : 0;
+  }
+
+  /** A local environment with RocksDB state and checkpoints under the data folder. */
+  static StreamExecutionEnvironment environment(FeatureJobOptions options, String job) {
+    Configuration config = new Configuration();
+    config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    // A bounded replay that keeps failing should fail, not restart forever.
+    config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+    config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+    config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Path.of(options.home())
+        .resolve("features").resolve("checkpoints").resolve(job).toAbsolutePath().toUri()
+        .toString());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+    // Flywheel's data are records; Flink's Kryo needs a serializer that knows records.
+    env.getConfig().enableForceKryo();
+    env.getConfig().getSerializerConfig().addDefaultKryoSerializer(Record.class,
+        RecordKryoSerializer.class);
+    env.setParallelism(options.parallelism());
+    env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+    env.enableCheckpointing(options.checkpointInterval().toMillis());
+    return env;
+  }
+
+  /** Parsed, watermarked, de-duplicated events; dead letters and late events go to files. */
+  static DataStream<Event> acceptedEvents(StreamExecutionEnvironment env,
+      FeatureJobOptions options, String job) {
+    FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
+        new org.apache.flink.core.fs.Path(Path.of(options.events()).toAbsolutePath().toUri()))
+        .build();
+    SingleOutputStreamOperator<Event> parsed = env
+        .fromSource(source, WatermarkStrategy.noWatermarks(), "events.jsonl")
+        .process(new EventParser(options.events())).name("parse");
+    String outDir = Path.of(options.home()).resolve("features").resolve(job).toString();
+    parsed.getSideOutput(EventParser.DEAD_LETTERS)
+        .sinkTo(new LinesFileSink(outDir, "dead-letters")).name("dead letters");
+    SingleOutputStreamOperator<Event> accepted = parsed
+        .assignTimestampsAndWatermarks(WatermarkStrategy
+            .<Event>forGenerator(ctx -> new EventTimeWatermarks(options.outOfOrderness().toMillis()))
+            .withTimestampAssigner((event, previous) -> event.timestamp()))
+        .keyBy(Event::eventId)
+        .process(new Deduplicate(options.allowedLateness().toMillis(),
+            Duration.ofDays(2).toMillis()))
+        .name("deduplicate");
+    accepted.getSideOutput(Deduplicate.LATE)
+        .map(e -> io.flywheel.core.Codecs.encodeLine(io.flywheel.core.Codecs.EVENTS, e))
+        .sinkTo(new LinesFileSink(outDir, "late")).name("late events");
+    return accepted;
+  }
+
+  /** Wires the feature job into {@code env} and returns its name. */
+  public static String buildFeatures(StreamExecutionEnvironment env, FeatureJobOptions options) {
+    DataStream<Event> events = acceptedEvents(env, options, "features");
+    BroadcastStream<Long> streamEnd = events.keyBy(e -> 0).process(new StreamClock())
+        .name("stream clock").setParallelism(1).broadcast(EventTimeStage.STREAM_END);
+
+    DataStream<StageInput> raw = events.map(StageInput::of).name("to stage input");
+    DataStream<StageInput> impressions = events
+        .filter(e -> e.type() == EventType.IMPRESSION)
+        .map(e -> StageInput.of(new PendingExample(e, java.util.Map.of())))
+        .name("impressions to examples");
+
+    SingleOutputStreamOperator<FeatureVector> user = raw.union(impressions)
+        .keyBy(in -> UserStage.keyOf(in.subject()))
+        .connect(streamEnd).process(new UserStage(options.products())).name("user features");
+    SingleOutputStreamOperator<FeatureVector> product = stage(raw, user, streamEnd,
+        new ProductStage(), "product features", true);
+    SingleOutputStreamOperator<FeatureVector> content = stage(raw, product, streamEnd,
+        ResponseStage.content(), "content features", false);
+    SingleOutputStreamOperator<FeatureVector> variant = stage(raw, content, streamEnd,
+        ResponseStage.variant(), "variant features", false);
+
+    user.union(product, content, variant)
+        .sinkTo(new FeatureStoreSink(options.home(), options.redisUrl())).name("feature store");
+
+    DataStream<StageInput> complete = variant.getSideOutput(EventTimeStage.EXAMPLES)
+        .map(StageInput::of).name("examples");
+    DataStream<StageInput> followUps = events
+        .filter(e -> e.type() != EventType.IMPRESSION && e.requestId() != null
+            && e.contentId() != null)
+        .map(StageInput::of).name("follow-ups");
+    complete.union(followUps)
+        .keyBy(in -> AttributionJoin.keyOf(in.subject()))
+        .connect(streamEnd)
+        .process(new AttributionJoin(options.clickWindow().toMillis(),
+            options.purchaseWindow().toMillis()))
+        .returns(TypeInformation.of(TrainingExample.class))
+        .name("attribution")
+        .sinkTo(new TrainingExampleSink(options.home())).name("training examples");
+    return "flywheel-features";
+  }
+
+  private static SingleOutputStreamOperator<FeatureVector> stage(DataStream<StageInput> raw,
+      SingleOutputStreamOperator<FeatureVector> previous, BroadcastStream<Long> streamEnd,
+      EventTimeStage<?> function, String name, boolean byProduct) {
+    DataStream<StageInput> examples = previous.getSideOutput(EventTimeStage.EXAMPLES)
+        .map(StageInput::of).name(name + " examples in");
+    return raw.union(examples)
+        .keyBy(in -> keyFor(function, in.subject()))
+        .connect(streamEnd).process(function).name(name);
+  }
+
+  private static String keyFor(EventTimeStage<?> function, Event event) {
+    if (function instanceof ProductStage) {
+      return ProductStage.keyOf(event);
+    }
+    return function.currentKeyOf(new PendingExample(event, java.util.Map.of()));
+  }
+
+  /** Wires the co-visitation job: sessions of product interactions → neighbour lists. */
+  public static void buildCoVisitation(StreamExecutionEnvironment env,
+      FeatureJobOptions options) {
+    acceptedEvents(env, options, "covisit")
+        .filter(e -> e.sessionId() != null && e.productId() != null
+            && e.type() != EventType.IMPRESSION)
+        .keyBy(Event::sessionId)
+        .process(new CoVisitationStages.Sessions(options.sessionGap().toMillis()))
+        .name("sessions")
+        .keyBy(CoVisitationStages.Pair::product)
+        .process(new CoVisitationStages.Neighbours()).name("neighbours")
+        .sinkTo(new FeatureStoreSink(options.home(), options.redisUrl())).name("feature store");
+  }
+}

@@ -1,0 +1,90 @@
+package io.flywheel.flink;
+
+import io.flywheel.featurestore.FeatureRegistry;
+import io.flywheel.featurestore.FeatureVector;
+import io.flywheel.featurestore.FeatureView;
+import io.flywheel.featurestore.OfflineStore;
+import io.flywheel.featurestore.OnlineStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+
+/**
+ * Writes feature vectors to both stores. Updates are coalesced per entity between flushes (a
+ * checkpoint, the end of input, or a full buffer): the online store gets each entity's newest
+ * vector, the offline store one snapshot per entity and date (its newest of that day).
+ */
+final class FeatureStoreSink implements Sink<FeatureVector> {
+  private static final long serialVersionUID = 1L;
+  private static final int MAX_BUFFERED = 50_000;
+
+  private final String home;
+  private final String redisUrl;
+
+  FeatureStoreSink(String home, String redisUrl) {
+    this.home = home;
+    this.redisUrl = redisUrl;
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  public SinkWriter<FeatureVector> createWriter(InitContext context) throws IOException {
+    return new Writer(SharedOnlineStores.acquire(home, redisUrl));
+  }
+
+  private final class Writer implements SinkWriter<FeatureVector> {
+    private final FeatureRegistry registry = FeatureRegistry.builtIn();
+    private final OnlineStore online;
+    private final OfflineStore offline = new OfflineStore(
+        Path.of(home).resolve("features").resolve("offline"), registry);
+    private final Map<String, Map<String, FeatureVector>> latest = new HashMap<>();
+    private final Map<String, Map<String, FeatureVector>> daily = new HashMap<>();
+    private int buffered;
+
+    Writer(OnlineStore online) {
+      this.online = online;
+    }
+
+    @Override
+    public void write(FeatureVector vector, Context context) throws IOException {
+      latest.computeIfAbsent(vector.view(), v -> new LinkedHashMap<>())
+          .merge(vector.key(), vector, Writer::newer);
+      String day = vector.key() + "@" + Math.floorDiv(vector.asOf(), 86_400_000L);
+      daily.computeIfAbsent(vector.view(), v -> new LinkedHashMap<>())
+          .merge(day, vector, Writer::newer);
+      if (++buffered >= MAX_BUFFERED) {
+        flush(false);
+      }
+    }
+
+    private static FeatureVector newer(FeatureVector a, FeatureVector b) {
+      return b.asOf() >= a.asOf() ? b : a;
+    }
+
+    @Override
+    public void flush(boolean endOfInput) {
+      for (Map.Entry<String, Map<String, FeatureVector>> view : latest.entrySet()) {
+        FeatureView spec = registry.view(view.getKey());
+        online.upsertAll(spec, view.getValue().values());
+      }
+      for (Map.Entry<String, Map<String, FeatureVector>> view : daily.entrySet()) {
+        List<FeatureVector> snapshots = new ArrayList<>(view.getValue().values());
+        offline.writeSnapshots(registry.view(view.getKey()), snapshots);
+      }
+      latest.clear();
+      daily.clear();
+      buffered = 0;
+    }
+
+    @Override
+    public void close() {
+      SharedOnlineStores.release(home, redisUrl);
+    }
+  }
+}

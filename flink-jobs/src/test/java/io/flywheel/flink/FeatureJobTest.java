@@ -1,0 +1,193 @@
+package io.flywheel.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.core.Event;
+import io.flywheel.core.EventType;
+import io.flywheel.core.MarketplaceSimulator;
+import io.flywheel.core.SimulationConfig;
+import io.flywheel.core.SimulationProgress;
+import io.flywheel.core.WorldConfig;
+import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.FeatureVector;
+import io.flywheel.featurestore.FeatureView;
+import io.flywheel.featurestore.TrainingExample;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the feature jobs on a MiniCluster over a dirty simulated stream and checks every output
+ * against a brute-force recomputation from the raw events.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FeatureJobTest {
+  private static final long MINUTE = 60_000L;
+  private static final long HOUR = 60 * MINUTE;
+
+  private FeatureJobOptions options;
+  private FeatureJobResult result;
+  private ReplayReference reference;
+  private FeatureStore store;
+
+  @BeforeAll
+  void runJobs(@TempDir Path dir) throws Exception {
+    Path world = dir.resolve("world");
+    MarketplaceSimulator.run(new SimulationConfig(300, 50, 5, 3, 0.02, WorldConfig.defaults()),
+        world, SimulationProgress.NONE);
+    options = FeatureJobOptions.defaults(world.resolve("events.jsonl").toString(),
+        world.resolve("products.jsonl").toString(), dir.resolve("home").toString());
+    options = new FeatureJobOptions(options.events(), options.products(), options.home(), null,
+        options.outOfOrderness(), options.allowedLateness(), options.clickWindow(),
+        options.purchaseWindow(), options.sessionGap(), 2, Duration.ofSeconds(1));
+    result = FeatureJob.runLocal(options);
+    reference = new ReplayReference(world.resolve("events.jsonl"),
+        options.outOfOrderness().toMillis(), options.allowedLateness().toMillis());
+    store = FeatureStore.open(dir.resolve("home"));
+  }
+
+  @AfterAll
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void badDuplicateAndLateEventsAreCountedNotFatal() {
+    assertThat(reference.malformed).isPositive();
+    assertThat(result.malformed()).isEqualTo(reference.malformed);
+    assertThat(result.duplicates()).isEqualTo(reference.duplicates).isPositive();
+    assertThat(result.late()).isEqualTo(reference.late).isPositive();
+    assertThat(result.accepted()).isEqualTo(reference.accepted.size());
+  }
+
+  @Test
+  void onlineUserAndProductFeaturesEqualBruteForceAsOfTheEndOfTheStream() {
+    long end = reference.streamEnd();
+    FeatureView activity = store.registry().view("user_activity");
+    Set<String> users = reference.accepted.stream().map(Event::userId).collect(Collectors.toSet());
+    Map<String, FeatureVector> online = store.online().getMany(activity, users);
+    assertThat(online.keySet()).isEqualTo(users);
+    for (String user : users) {
+      FeatureVector v = online.get(user);
+      assertThat(v.asOf()).isEqualTo(end);
+      Predicate<Event> mine = e -> e.userId().equals(user);
+      assertThat(v.number("impressions_1h"))
+          .isEqualTo((double) reference.count(mine, EventType.IMPRESSION, end, 5 * MINUTE, 12));
+      assertThat(v.number("clicks_24h"))
+          .isEqualTo((double) reference.count(mine, EventType.CLICK, end, HOUR, 24));
+      assertThat(v.number("purchases_7d"))
+          .isEqualTo((double) reference.count(mine, EventType.PURCHASE, end, 6 * HOUR, 28));
+      assertThat(v.number("impressions_7d"))
+          .isEqualTo((double) reference.count(mine, EventType.IMPRESSION, end, 6 * HOUR, 28));
+    }
+    FeatureView productStats = store.registry().view("product_stats");
+    Set<String> products = reference.accepted.stream().map(Event::productId)
+        .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+    Map<String, FeatureVector> productValues = store.online().getMany(productStats, products);
+    assertThat(productValues.keySet()).isEqualTo(products);
+    for (String product : products) {
+      Predicate<Event> its = e -> product.equals(e.productId());
+      assertThat(productValues.get(product).number("impressions_24h"))
+          .isEqualTo((double) reference.count(its, EventType.IMPRESSION, end, HOUR, 24));
+      assertThat(productValues.get(product).number("clicks_7d"))
+          .isEqualTo((double) reference.count(its, EventType.CLICK, end, 6 * HOUR, 28));
+    }
+  }
+
+  @Test
+  void trainingExamplesSeeOnlyTheEventsBeforeTheirImpressionAndCorrectLabels() {
+    List<TrainingExample> examples = store.trainingSet(LocalDate.of(2026, 1, 1),
+        LocalDate.of(2026, 12, 31));
+    assertThat(examples).hasSize((int) result.trainingExamples()).isNotEmpty();
+    long end = reference.streamEnd();
+    long impressions = reference.accepted.stream()
+        .filter(e -> e.type() == EventType.IMPRESSION).count();
+    assertThat(result.trainingExamples() + result.openAttributionWindows()
+        + result.examplesBehindWatermark()).isEqualTo(impressions);
+    // Entities touched by events that arrived behind the watermark: the snapshot depends on
+    // arrival timing, so the exact brute-force comparison leaves them out.
+    Set<String> touchedLate = reference.accepted.stream()
+        .filter(e -> reference.behindWatermark.contains(e.eventId()))
+        .flatMap(e -> java.util.stream.Stream.of(e.userId(), e.productId(), e.contentId()))
+        .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+    int checked = 0;
+    for (TrainingExample x : examples) {
+      if (touchedLate.contains(x.userId()) || touchedLate.contains(x.productId())
+          || touchedLate.contains(x.contentId())) {
+        continue;
+      }
+      checked++;
+      long asOf = x.timestamp() - 1;
+      assertThat(x.timestamp() + options.purchaseWindow().toMillis()).isLessThanOrEqualTo(end);
+      Predicate<Event> user = e -> e.userId().equals(x.userId());
+      Predicate<Event> product = e -> x.productId().equals(e.productId());
+      assertThat(x.number("user_activity", "impressions_1h")).as(x.eventId())
+          .isEqualTo((double) reference.count(user, EventType.IMPRESSION, asOf, 5 * MINUTE, 12));
+      assertThat(x.number("user_activity", "clicks_7d"))
+          .isEqualTo((double) reference.count(user, EventType.CLICK, asOf, 6 * HOUR, 28));
+      assertThat(x.number("product_stats", "impressions_24h"))
+          .isEqualTo((double) reference.count(product, EventType.IMPRESSION, asOf, HOUR, 24));
+      assertThat(x.number("content_stats", "impressions")).isEqualTo((double) reference.accepted
+          .stream().filter(e -> e.type() == EventType.IMPRESSION
+              && x.contentId().equals(e.contentId()) && e.timestamp() < x.timestamp()).count());
+      boolean clicked = reference.accepted.stream().anyMatch(e -> e.type() == EventType.CLICK
+          && x.requestId().equals(e.requestId()) && x.contentId().equals(e.contentId())
+          && e.timestamp() >= x.timestamp() && e.timestamp() <= x.timestamp() + 30 * MINUTE);
+      boolean purchased = reference.accepted.stream().anyMatch(e -> e.type() == EventType.PURCHASE
+          && x.requestId().equals(e.requestId()) && x.contentId().equals(e.contentId())
+          && e.timestamp() >= x.timestamp() && e.timestamp() <= x.timestamp() + 24 * HOUR);
+      assertThat(x.clicked()).as("clicked " + x.eventId()).isEqualTo(clicked);
+      assertThat(x.purchased()).as("purchased " + x.eventId()).isEqualTo(purchased);
+      assertThat(x.propensity()).isNotNull();
+    }
+    assertThat(checked).isGreaterThan(examples.size() / 2);
+    assertThat(examples.stream().filter(TrainingExample::clicked).count()).isPositive();
+  }
+
+  @Test
+  void offlineSnapshotsEndWithTheValuesServedOnline() {
+    FeatureView activity = store.registry().view("user_activity");
+    List<FeatureVector> snapshots = store.offline().readSnapshots(activity,
+        LocalDate.of(2026, 1, 1), LocalDate.of(2026, 12, 31));
+    Map<String, FeatureVector> newest = snapshots.stream().collect(Collectors.toMap(
+        FeatureVector::key, v -> v,
+        (a, b) -> Comparator.comparingLong(FeatureVector::asOf).compare(a, b) >= 0 ? a : b));
+    assertThat(newest).isNotEmpty();
+    Map<String, FeatureVector> online = store.online().getMany(activity, newest.keySet());
+    for (Map.Entry<String, FeatureVector> entry : newest.entrySet()) {
+      assertThat(entry.getValue()).isEqualTo(online.get(entry.getKey()));
+    }
+    // Every day with activity has a snapshot partition.
+    assertThat(snapshots.stream().map(v -> v.asOf() / 86_400_000L).distinct().count())
+        .isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void coVisitationListsProductsSharingSessions() {
+    FeatureView covisit = store.registry().view("product_covisit");
+    Map<String, List<String>> sessions = reference.accepted.stream()
+        .filter(e -> e.type() != EventType.IMPRESSION && e.sessionId() != null)
+        .collect(Collectors.groupingBy(Event::sessionId,
+            Collectors.mapping(Event::productId, Collectors.toList())));
+    Map.Entry<String, List<String>> shared = sessions.entrySet().stream()
+        .filter(s -> s.getValue().stream().distinct().count() >= 2).findFirst().orElseThrow();
+    List<String> products = shared.getValue().stream().distinct().toList();
+    FeatureVector neighbours = store.online().get(covisit, products.get(0)).orElseThrow();
+    @SuppressWarnings("unchecked")
+    List<io.flywheel.featurestore.ScoredItem> items =
+        (List<io.flywheel.featurestore.ScoredItem>) neighbours.values().get("neighbours");
+    assertThat(items).extracting(io.flywheel.featurestore.ScoredItem::id).contains(products.get(1));
+    assertThat(result.sessions()).isPositive();
+  }
+}
