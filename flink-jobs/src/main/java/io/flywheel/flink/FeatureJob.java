@@ -90,9 +90,11 @@ public final class FeatureJob {
     FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
         new org.apache.flink.core.fs.Path(Path.of(options.events()).toAbsolutePath().toUri()))
         .build();
+    // One reader: a replayed file is one split, and an idle second reader would hold the
+    // watermark back until it finished, making lateness depend on start-up timing.
     SingleOutputStreamOperator<Event> parsed = env
-        .fromSource(source, WatermarkStrategy.noWatermarks(), "events.jsonl")
-        .process(new EventParser(options.events())).name("parse");
+        .fromSource(source, WatermarkStrategy.noWatermarks(), "events.jsonl").setParallelism(1)
+        .process(new EventParser(options.events())).name("parse").setParallelism(1);
     String outDir = Path.of(options.home()).resolve("features").resolve(job).toString();
     parsed.getSideOutput(EventParser.DEAD_LETTERS)
         .sinkTo(new LinesFileSink(outDir, "dead-letters")).name("dead letters");
@@ -100,6 +102,7 @@ public final class FeatureJob {
         .assignTimestampsAndWatermarks(WatermarkStrategy
             .<Event>forGenerator(ctx -> new EventTimeWatermarks(options.outOfOrderness().toMillis()))
             .withTimestampAssigner((event, previous) -> event.timestamp()))
+        .setParallelism(1)
         .keyBy(Event::eventId)
         .process(new Deduplicate(options.allowedLateness().toMillis(),
             Duration.ofDays(2).toMillis()))

@@ -46,6 +46,7 @@ class FeatureJobTest {
     Path world = dir.resolve("world");
     MarketplaceSimulator.run(new SimulationConfig(300, 50, 5, 3, 0.02, WorldConfig.defaults()),
         world, SimulationProgress.NONE);
+    plantFutureClick(world.resolve("events.jsonl"));
     options = FeatureJobOptions.defaults(world.resolve("events.jsonl").toString(),
         world.resolve("products.jsonl").toString(), dir.resolve("home").toString());
     options = new FeatureJobOptions(options.events(), options.products(), options.home(), null,
@@ -55,6 +56,60 @@ class FeatureJobTest {
     reference = new ReplayReference(world.resolve("events.jsonl"),
         options.outOfOrderness().toMillis(), options.allowedLateness().toMillis());
     store = FeatureStore.open(dir.resolve("home"));
+  }
+
+  private static final String PLANTED_USER = "u-planted";
+  private static final long PLANTED_AT = java.time.Instant.parse("2026-01-07T12:00:00Z")
+      .toEpochMilli();
+
+  /**
+   * Plants a shopper whose click one millisecond after an impression reaches the stream before
+   * the impression does: the impression's example must not see it.
+   */
+  private static void plantFutureClick(Path events) throws java.io.IOException {
+    List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(events));
+    long t0 = PLANTED_AT;
+    List<Event> planted = List.of(
+        click("planted-past", t0 - 10 * MINUTE, null, "p0", null),
+        click("planted-future", t0 + 1, null, "p1", null),
+        new Event("planted-impression", EventType.IMPRESSION, PLANTED_USER, "p0", "c0",
+            "r-planted", "s-planted", 0, 0.5, null, null, null, "v1", null, null, t0, t0 + 5,
+            null),
+        click("planted-label", t0 + 5 * MINUTE, "r-planted", "p0", "c0"));
+    int position = 0;
+    long newest = Long.MIN_VALUE;
+    while (position < lines.size() && newest < t0 - 10 * MINUTE) {
+      try {
+        newest = Math.max(newest, io.flywheel.core.Codecs.decodeLine(
+            io.flywheel.core.Codecs.EVENTS, lines.get(position)).timestamp());
+      } catch (io.flywheel.core.InvalidRecordException malformed) {
+        // dirt stays where it is
+      }
+      position++;
+    }
+    List<String> encoded = planted.stream()
+        .map(e -> io.flywheel.core.Codecs.encodeLine(io.flywheel.core.Codecs.EVENTS, e)).toList();
+    lines.addAll(position, encoded);
+    java.nio.file.Files.write(events, lines);
+  }
+
+  private static Event click(String id, long at, String request, String product, String content) {
+    return new Event(id, EventType.CLICK, PLANTED_USER, product, content, request, "s-planted",
+        request == null ? null : 0, null, null, null, null, null, null, null, at, at + 5, null);
+  }
+
+  @Test
+  void anEventAfterTheImpressionIsNotSeenEvenWhenItArrivesFirst() {
+    TrainingExample example = store.trainingSet(LocalDate.of(2026, 1, 7), LocalDate.of(2026, 1, 7))
+        .stream().filter(x -> x.eventId().equals("planted-impression")).findFirst().orElseThrow();
+    assertThat(example.number("user_activity", "clicks_1h")).isEqualTo(1.0);
+    assertThat(example.number("user_activity", "impressions_1h")).isEqualTo(0.0);
+    assertThat(example.number("user_activity", "seconds_since_last_click"))
+        .isEqualTo(10 * 60 - 0.001);
+    assertThat(example.clicked()).isTrue();
+    // The online value, as of the end of the stream, does count the later click.
+    assertThat(store.lookup("user_activity", PLANTED_USER).orElseThrow().number("clicks_7d"))
+        .isEqualTo(3.0);
   }
 
   @AfterAll
@@ -67,6 +122,21 @@ class FeatureJobTest {
     assertThat(reference.malformed).isPositive();
     assertThat(result.malformed()).isEqualTo(reference.malformed);
     assertThat(result.duplicates()).isEqualTo(reference.duplicates).isPositive();
+    if (result.late() != reference.late) {
+      try (var files = java.nio.file.Files.list(Path.of(options.home(), "features", "features"))) {
+        Set<String> jobLate = new java.util.HashSet<>();
+        for (Path f : files.filter(f -> f.getFileName().toString().startsWith("late")).toList()) {
+          for (String l : java.nio.file.Files.readAllLines(f)) {
+            jobLate.add(io.flywheel.core.Codecs.decodeLine(io.flywheel.core.Codecs.EVENTS, l)
+                .eventId());
+          }
+        }
+        reference.lateLog.stream().filter(s -> !jobLate.contains(s.split(" ")[0]))
+            .forEach(s -> System.out.println("NOT LATE IN JOB: " + s));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
     assertThat(result.late()).isEqualTo(reference.late).isPositive();
     assertThat(result.accepted()).isEqualTo(reference.accepted.size());
   }
