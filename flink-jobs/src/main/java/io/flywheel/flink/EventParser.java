@@ -22,6 +22,8 @@ final class EventParser extends ProcessFunction<String, Event> {
   private transient Counter malformed;
   private transient Counter parsed;
   private transient LongCounter malformedTotal;
+  private transient LongCounter bytesRead;
+  private transient LongCounter linesRead;
 
   EventParser(String source) {
     this.source = source;
@@ -33,10 +35,16 @@ final class EventParser extends ProcessFunction<String, Event> {
     parsed = getRuntimeContext().getMetricGroup().counter("parsedEvents");
     malformedTotal = new LongCounter();
     getRuntimeContext().addAccumulator(JobCounters.MALFORMED, malformedTotal);
+    bytesRead = new LongCounter();
+    linesRead = new LongCounter();
+    getRuntimeContext().addAccumulator(JobCounters.BYTES_READ, bytesRead);
+    getRuntimeContext().addAccumulator(JobCounters.LINES_READ, linesRead);
   }
 
   @Override
   public void processElement(String line, Context ctx, Collector<Event> out) throws Exception {
+    bytesRead.add(line.length() + 1L); // the simulator writes ASCII: characters are bytes
+    linesRead.add(1);
     if (line.isBlank()) {
       return;
     }

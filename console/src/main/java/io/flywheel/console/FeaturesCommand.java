@@ -1,0 +1,242 @@
+package io.flywheel.console;
+
+import io.flywheel.featurestore.FeatureServer;
+import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.FeatureVector;
+import io.flywheel.flink.FeatureJob;
+import io.flywheel.flink.FeatureJobOptions;
+import io.flywheel.flink.FeatureJobResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code flywheel features}: run the feature jobs, look features up, serve them. */
+@Command(name = "features", mixinStandardHelpOptions = true,
+    description = "Compute streaming features and training examples on Flink, and serve them.",
+    subcommands = {FeaturesCommand.Run.class, FeaturesCommand.Get.class,
+        FeaturesCommand.Serve.class})
+final class FeaturesCommand implements Runnable {
+  @ParentCommand
+  FlywheelCli root;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code features run}: the bounded jobs on a local MiniCluster. */
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Replay events through the feature jobs (local Flink MiniCluster), filling "
+          + "the online and offline stores under HOME/features.")
+  static final class Run implements Callable<Integer> {
+    @ParentCommand
+    FeaturesCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--events", paramLabel = "FILE",
+        description = "events.jsonl to replay (default: HOME/world/events.jsonl).")
+    Path events;
+
+    @Option(names = "--products", paramLabel = "FILE",
+        description = "products.jsonl, for categories (default: next to the events file).")
+    Path products;
+
+    @Option(names = "--parallelism", defaultValue = "2",
+        description = "Operator parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--out-of-orderness", defaultValue = "5s",
+        description = "Watermark lag behind the newest event (default: ${DEFAULT-VALUE}).")
+    String outOfOrderness;
+
+    @Option(names = "--allowed-lateness", defaultValue = "1h",
+        description = "Events further behind the watermark go to the late output "
+            + "(default: ${DEFAULT-VALUE}).")
+    String allowedLateness;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+      Path home = parent.root.home();
+      Path eventsFile = events != null ? events : home.resolve("world").resolve("events.jsonl");
+      if (!Files.isRegularFile(eventsFile)) {
+        throw new ParameterException(spec.commandLine(), "--events " + eventsFile
+            + ": no such file (run `flywheel simulate` first, or name one)");
+      }
+      Path productsFile = products != null ? products
+          : eventsFile.toAbsolutePath().getParent().resolve("products.jsonl");
+      if (!Files.isRegularFile(productsFile)) {
+        throw new ParameterException(spec.commandLine(), "--products " + productsFile
+            + ": no such file");
+      }
+      if (parallelism < 1) {
+        throw new ParameterException(spec.commandLine(),
+            "--parallelism must be at least 1, got " + parallelism);
+      }
+      Writable.requireDirectory(spec.commandLine(), home.resolve("features"), "--home");
+      FeatureJobOptions defaults = FeatureJobOptions.defaults(eventsFile.toString(),
+          productsFile.toString(), home.toString());
+      FeatureJobOptions options = new FeatureJobOptions(defaults.events(), defaults.products(),
+          defaults.home(), defaults.redisUrl(),
+          Durations.parse(outOfOrderness, "--out-of-orderness", spec.commandLine()),
+          Durations.parse(allowedLateness, "--allowed-lateness", spec.commandLine()),
+          defaults.clickWindow(), defaults.purchaseWindow(), defaults.sessionGap(), parallelism,
+          defaults.checkpointInterval());
+      FeatureJobResult result;
+      try (JobProgressBar progress = new JobProgressBar(output.showProgress(),
+          spec.commandLine().getErr())) {
+        result = FeatureJob.runLocal(options, progress);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (output.json()) {
+        out.println(SummaryReport.json(result));
+      } else {
+        print(result, home, out);
+      }
+      return 0;
+    }
+
+    static void print(FeatureJobResult r, Path home, PrintWriter out) {
+      out.printf(Locale.ROOT, "  events     %,d accepted, %,d malformed (dead-lettered), "
+          + "%,d duplicates dropped, %,d late (late output)%n", r.accepted(), r.malformed(),
+          r.duplicates(), r.late());
+      out.printf(Locale.ROOT, "  training   %,d labelled examples (%,d impressions too close to "
+          + "the end to label, %,d arrived behind the watermark)%n", r.trainingExamples(),
+          r.openAttributionWindows(), r.examplesBehindWatermark());
+      out.printf(Locale.ROOT, "  sessions   %,d closed for co-visitation%n", r.sessions());
+      out.printf(Locale.ROOT, "  stores     online %s, offline %s (%.1f s)%n",
+          home.resolve("features").resolve("online"), home.resolve("features").resolve("offline"),
+          r.elapsedMillis() / 1000.0);
+      out.flush();
+    }
+  }
+
+  /** {@code features get}: one entity's online features. */
+  @Command(name = "get", mixinStandardHelpOptions = true,
+      description = "Print one entity's online features.")
+  static final class Get implements Callable<Integer> {
+    @ParentCommand
+    FeaturesCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--view", required = true, description = "Feature view, e.g. user_activity.")
+    String view;
+
+    @Option(names = "--key", required = true, description = "Entity key, e.g. u42.")
+    String key;
+
+    @Option(names = "--json", description = "Print as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      try (FeatureStore store = FeatureStore.open(parent.root.home())) {
+        try {
+          store.registry().view(view);
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), "--view: " + e.getMessage());
+        }
+        var found = store.lookup(view, key);
+        if (found.isEmpty()) {
+          spec.commandLine().getErr().println("error: no live features for --key " + key
+              + " in view " + view);
+          return 1;
+        }
+        FeatureVector vector = found.get();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          out.println(SummaryReport.json(vector));
+        } else {
+          out.printf("%s %s as of %s%n", view, key, java.time.Instant.ofEpochMilli(vector.asOf()));
+          for (Map.Entry<String, Object> value : vector.values().entrySet()) {
+            out.printf("  %-30s %s%n", value.getKey(), value.getValue());
+          }
+        }
+        return 0;
+      }
+    }
+  }
+
+  /** {@code features serve}: the HTTP feature server, until interrupted. */
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Serve online features over HTTP (GET /v1/features/{view}/{key}, /health, "
+          + "/metrics) until interrupted.")
+  static final class Serve implements Callable<Integer> {
+    @ParentCommand
+    FeaturesCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+        description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8081",
+        description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+      if (port < 0 || port > 65535) {
+        throw new ParameterException(spec.commandLine(), "--port must be 0-65535, got " + port);
+      }
+      FeatureStore store = FeatureStore.open(parent.root.home());
+      FeatureServer server = FeatureServer.start(store, host, port);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        store.close();
+        stopped.countDown();
+      }));
+      spec.commandLine().getOut().printf("Feature server on http://%s:%d (online store %s)%n",
+          host, server.port(), store.online().describe());
+      spec.commandLine().getOut().flush();
+      stopped.await();
+      return 0;
+    }
+  }
+
+  /** Parses 500ms, 5s, 10m, 1h, 2d for options. */
+  static final class Durations {
+    private Durations() {}
+
+    static Duration parse(String text, String option, picocli.CommandLine commandLine) {
+      var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text.trim());
+      if (!m.matches()) {
+        throw new ParameterException(commandLine, option + " '" + text
+            + "' is not a duration such as 500ms, 5s, 10m, 1h or 2d");
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+  }
+}
