@@ -8,19 +8,33 @@ import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationSummary;
 import io.flywheel.core.WorldConfig;
+import io.flywheel.featurestore.FeatureServer;
+import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.TrainingExample;
+import io.flywheel.flink.FeatureJob;
+import io.flywheel.flink.FeatureJobOptions;
+import io.flywheel.flink.FeatureJobResult;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code flywheel demo}: the whole product as far as it exists, on embedded defaults. Today:
@@ -37,13 +51,13 @@ final class DemoCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--users", defaultValue = "2000", description = "Shoppers (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--users", defaultValue = "1000", description = "Shoppers (default: ${DEFAULT-VALUE}).")
   private int users;
 
-  @Option(names = "--products", defaultValue = "300", description = "Products (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--products", defaultValue = "200", description = "Products (default: ${DEFAULT-VALUE}).")
   private int products;
 
-  @Option(names = "--days", defaultValue = "14", description = "Days (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--days", defaultValue = "7", description = "Days (default: ${DEFAULT-VALUE}).")
   private int days;
 
   @Option(names = "--seed", defaultValue = "7", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -53,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
   private OutputOptions output;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path demoHome = root.home().resolve("demo");
     Path worldDir = demoHome.resolve("world");
@@ -92,9 +106,61 @@ final class DemoCommand implements Callable<Integer> {
         + "%,d malformed lines dead-lettered to %s%n", accepted, duplicates[0], rejected,
         deadLetters);
     out.println();
-    out.println("Files: " + worldDir.toAbsolutePath().normalize());
-    out.println("Next steps of the loop (features, training, deployment, content, experiments)"
-        + " join this demo as they land.");
+    out.println("== 3. Streaming features and point-in-time training examples on Flink");
+    out.flush();
+    FeatureJobResult features;
+    FeatureJobOptions options = FeatureJobOptions.defaults(
+        worldDir.resolve(MarketplaceSimulator.EVENTS_FILE).toString(),
+        worldDir.resolve(MarketplaceSimulator.PRODUCTS_FILE).toString(), demoHome.toString());
+    try (JobProgressBar progress = new JobProgressBar(output.showProgress(),
+        spec.commandLine().getErr())) {
+      features = FeatureJob.runLocal(options, progress);
+    }
+    FeaturesCommand.Run.print(features, demoHome, out);
+
+    out.println();
+    out.println("== 4. Serve features online (HTTP) and read a training set");
+    try (FeatureStore store = FeatureStore.open(demoHome);
+        FeatureServer server = FeatureServer.start(store, "127.0.0.1", 0)) {
+      String user = busiestUser(worldDir);
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + server.port();
+      String health = get(http, base + "/health");
+      String vector = get(http, base + "/v1/features/user_activity/" + user);
+      out.println("  GET /health -> " + health);
+      out.println("  GET /v1/features/user_activity/" + user + " -> "
+          + (vector.length() > 160 ? vector.substring(0, 157) + "..." : vector));
+      List<TrainingExample> examples = store.trainingSet(LocalDate.MIN, LocalDate.MAX);
+      long clicked = examples.stream().filter(TrainingExample::clicked).count();
+      long purchased = examples.stream().filter(TrainingExample::purchased).count();
+      out.printf(Locale.ROOT, "  training set: %,d examples, %,d clicked, %,d purchased, %d "
+          + "feature columns each%n", examples.size(), clicked, purchased,
+          examples.isEmpty() ? 0 : examples.get(0).features().size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while querying the feature server", e);
+    }
+    out.println();
+    out.println("Files: " + demoHome.toAbsolutePath().normalize());
+    out.println("Next steps of the loop (training, deployment, content, experiments) join this "
+        + "demo as they land.");
     return 0;
+  }
+
+  /** The shopper with the most events, so the demo shows a lively feature vector. */
+  private static String busiestUser(Path worldDir) throws IOException {
+    Map<String, Integer> counts = new HashMap<>();
+    // Step 2 already dead-lettered the malformed lines; here they are simply skipped.
+    try (JsonLinesReader<Event> reader = JsonLinesReader.open(
+        worldDir.resolve(MarketplaceSimulator.EVENTS_FILE), Codecs.EVENTS, bad -> { })) {
+      reader.forEachRemaining(e -> counts.merge(e.userId(), 1, Integer::sum));
+    }
+    return counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+  }
+
+  private static String get(HttpClient http, String url) throws IOException,
+      InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 }
