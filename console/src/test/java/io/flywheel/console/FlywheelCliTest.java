@@ -35,7 +35,7 @@ class FlywheelCliTest {
     CommandLine cli = new CommandLine(new FlywheelCli());
     List<String> names = new ArrayList<>(cli.getSubcommands().keySet());
     names.remove("help");
-    assertThat(names).contains("simulate", "demo", "validate");
+    assertThat(names).contains("simulate", "demo", "validate", "features");
     Result top = run("--help");
     assertThat(top.code()).isZero();
     assertThat(top.out()).contains("Usage: flywheel", "--home");
@@ -132,13 +132,56 @@ class FlywheelCliTest {
   }
 
   @Test
+  void featuresRunFillsTheStoresAndGetReadsThem() throws IOException {
+    Path home = dir.resolve("features-home");
+    assertThat(run("--home", home.toString(), "simulate", "--users", "80", "--products", "20",
+        "--days", "2", "-q").code()).isZero();
+    Result features = run("--home", home.toString(), "features", "run", "--json");
+    assertThat(features.code()).as(features.err()).isZero();
+    JsonNode result = JSON.readTree(features.out());
+    assertThat(result.get("accepted").asLong()).isPositive();
+    assertThat(result.get("trainingExamples").asLong()).isPositive();
+    assertThat(features.err()).contains("features", "co-visitation", "MB");
+
+    String user = JSON.readTree(Files.readAllLines(home.resolve("world")
+        .resolve("events.jsonl")).get(0)).get("userId").asText();
+    Result get = run("--home", home.toString(), "features", "get", "--view", "user_activity",
+        "--key", user, "--json");
+    assertThat(get.code()).as(get.err()).isZero();
+    assertThat(JSON.readTree(get.out()).at("/values/impressions_7d").asDouble()).isPositive();
+    Result nobody = run("--home", home.toString(), "features", "get", "--view",
+        "user_activity", "--key", "nobody");
+    assertThat(nobody.code()).isEqualTo(1);
+    assertThat(nobody.err()).contains("no live features for --key nobody");
+    Result product = run("--home", home.toString(), "features", "get", "--view",
+        "product_stats", "--key", "p0");
+    assertThat(product.code()).as(product.err()).isZero();
+    assertThat(product.out()).contains("product_stats p0 as of", "impressions_7d");
+
+    Result badView = run("--home", home.toString(), "features", "get", "--view", "orders",
+        "--key", "u0");
+    assertThat(badView.code()).isEqualTo(2);
+    assertThat(badView.err()).contains("--view", "unknown feature view 'orders'");
+    Result missing = run("--home", home.toString(), "features", "run", "--events",
+        dir.resolve("nope.jsonl").toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("--events", "no such file");
+    Result badDuration = run("--home", home.toString(), "features", "run",
+        "--allowed-lateness", "soon");
+    assertThat(badDuration.code()).isEqualTo(2);
+    assertThat(badDuration.err()).contains("--allowed-lateness 'soon'");
+  }
+
+  @Test
   void demoRunsTheWholeProductOnASmallShop() {
     Path home = dir.resolve("demo-home");
     Result result = run("--home", home.toString(), "demo", "--users", "300", "--products", "50",
         "--days", "3", "--quiet");
     assertThat(result.code()).as(result.err()).isZero();
     assertThat(result.out()).contains("== 1. Simulate a shop", "== 2. Read the stream back",
-        "duplicates recognised", "dead-lettered");
+        "duplicates recognised", "dead-lettered", "== 3. Streaming features",
+        "labelled examples", "== 4. Serve features", "GET /health -> {\"status\":\"up\"",
+        "training set:");
     assertThat(home.resolve("demo").resolve("world").resolve("events.jsonl")).isNotEmptyFile();
     assertThat(home.resolve("demo").resolve("dead-letter").resolve("events.jsonl")).exists();
   }
