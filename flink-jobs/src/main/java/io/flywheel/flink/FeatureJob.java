@@ -6,6 +6,7 @@ import io.flywheel.featurestore.FeatureVector;
 import io.flywheel.featurestore.TrainingExample;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -33,6 +34,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class FeatureJob {
   private FeatureJob() {}
+
+  /** Every class that crosses an operator boundary or lives in state (order is part of state). */
+  private static final List<Class<?>> KRYO_TYPES = List.of(Event.class, EventType.class,
+      StageInput.class, PendingExample.class, FeatureVector.class, TrainingExample.class,
+      io.flywheel.featurestore.ScoredItem.class, CoVisitationStages.Pair.class,
+      UserStage.UserState.class, io.flywheel.featurestore.UserActivity.class,
+      io.flywheel.featurestore.CategoryAffinity.class, io.flywheel.featurestore.TiledWindow.class,
+      io.flywheel.featurestore.ProductStats.class, io.flywheel.featurestore.ResponseCounts.class,
+      io.flywheel.featurestore.CoVisitation.class,
+      io.flywheel.featurestore.CoVisitation.Basket.class, java.util.LinkedHashMap.class,
+      java.util.HashMap.class, java.util.TreeMap.class, java.util.TreeSet.class,
+      java.util.ArrayList.class, double[].class, long[].class);
 
   /** Runs both jobs over a bounded replay on a local MiniCluster and reports what they did. */
   public static FeatureJobResult runLocal(FeatureJobOptions options) throws Exception {
@@ -119,6 +132,10 @@ public final class FeatureJob {
     env.getConfig().enableForceKryo();
     env.getConfig().getSerializerConfig().addDefaultKryoSerializer(Record.class,
         RecordKryoSerializer.class);
+    // Registered classes are written as small ids instead of their names.
+    for (Class<?> type : KRYO_TYPES) {
+      env.getConfig().getSerializerConfig().registerKryoType(type);
+    }
     env.setParallelism(options.parallelism());
     env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
     env.enableCheckpointing(options.checkpointInterval().toMillis());
