@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "features", mixinStandardHelpOptions = true,
     description = "Compute streaming features and training examples on Flink, and serve them.",
     subcommands = {FeaturesCommand.Run.class, FeaturesCommand.Get.class,
-        FeaturesCommand.Serve.class})
+        FeaturesCommand.Serve.class, FeaturesCommand.BenchRead.class})
 final class FeaturesCommand implements Runnable {
   @ParentCommand
   FlywheelCli root;
@@ -215,6 +215,46 @@ final class FeaturesCommand implements Runnable {
           host, server.port(), store.online().describe());
       spec.commandLine().getOut().flush();
       stopped.await();
+      return 0;
+    }
+  }
+
+  /** {@code features bench-read}: online read latency, in-process and over HTTP. */
+  @Command(name = "bench-read", mixinStandardHelpOptions = true,
+      description = "Benchmark online reads of one entity's ~100-feature vector, in-process and "
+          + "over HTTP (p50/p95/p99 per round). Uses a scratch store under HOME/bench.")
+  static final class BenchRead implements Callable<Integer> {
+    @ParentCommand
+    FeaturesCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--entities", defaultValue = "100000",
+        description = "Entities written first (default: ${DEFAULT-VALUE}).")
+    int entities;
+
+    @Option(names = "--features", defaultValue = "100",
+        description = "Features per vector (default: ${DEFAULT-VALUE}).")
+    int features;
+
+    @Option(names = "--reads", defaultValue = "20000",
+        description = "Reads per round (default: ${DEFAULT-VALUE}).")
+    int reads;
+
+    @Option(names = "--rounds", defaultValue = "5",
+        description = "Measured rounds after one warm-up (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Override
+    public Integer call() throws Exception {
+      if (entities < 1 || features < 1 || reads < 1 || rounds < 1) {
+        throw new ParameterException(spec.commandLine(),
+            "--entities, --features, --reads and --rounds must be at least 1");
+      }
+      Path scratch = parent.root.home().resolve("bench").resolve("online-read");
+      io.flywheel.featurestore.OnlineReadBenchmark.run(scratch, System.getenv("REDIS_URL"),
+          entities, features, reads, rounds, spec.commandLine().getOut());
       return 0;
     }
   }

@@ -20,7 +20,7 @@ final class OfflineSchemas {
 
   private final FeatureRegistry registry;
   private final Map<String, Schema> snapshots = new LinkedHashMap<>();
-  private final Schema trainingExample;
+  private Schema trainingExample;
 
   OfflineSchemas(FeatureRegistry registry) {
     this.registry = registry;
@@ -34,6 +34,31 @@ final class OfflineSchemas {
       }
       snapshots.put(view.name(), fields.endRecord());
     }
+  }
+
+
+  private static SchemaBuilder.FieldAssembler<Schema> optional(
+      SchemaBuilder.FieldAssembler<Schema> fields, String name, FeatureType type) {
+    return switch (type) {
+      case NUMBER -> fields.optionalDouble(name);
+      case TEXT -> fields.optionalString(name);
+      case RANKED -> fields.name(name).type().optional().array().items(SCORED_ITEM);
+    };
+  }
+
+  Schema snapshot(FeatureView view) {
+    return snapshots.get(view.name());
+  }
+
+  /** Built on first use: a registry without the example views can still hold snapshots. */
+  synchronized Schema trainingExample() {
+    if (trainingExample == null) {
+      trainingExample = buildTrainingExample();
+    }
+    return trainingExample;
+  }
+
+  private Schema buildTrainingExample() {
     SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("training_example")
         .namespace("io.flywheel.features").fields()
         .requiredString("event_id").requiredString("request_id").requiredString("user_id")
@@ -49,24 +74,7 @@ final class OfflineSchemas {
             feature.type());
       }
     }
-    trainingExample = fields.endRecord();
-  }
-
-  private static SchemaBuilder.FieldAssembler<Schema> optional(
-      SchemaBuilder.FieldAssembler<Schema> fields, String name, FeatureType type) {
-    return switch (type) {
-      case NUMBER -> fields.optionalDouble(name);
-      case TEXT -> fields.optionalString(name);
-      case RANKED -> fields.name(name).type().optional().array().items(SCORED_ITEM);
-    };
-  }
-
-  Schema snapshot(FeatureView view) {
-    return snapshots.get(view.name());
-  }
-
-  Schema trainingExample() {
-    return trainingExample;
+    return fields.endRecord();
   }
 
   GenericRecord toRecord(FeatureView view, Schema schema, FeatureVector vector) {
