@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A real redis-server process on a free loopback port, for tests (CI installs the package). */
-final class RedisServer implements AutoCloseable {
+/**
+ * A real redis-server process on a free loopback port, for tests (CI installs the package);
+ * shared with other modules' tests through this module's test jar.
+ */
+public final class RedisServer implements AutoCloseable {
   private final Process process;
   private final int port;
 
@@ -17,7 +20,7 @@ final class RedisServer implements AutoCloseable {
     this.port = port;
   }
 
-  static RedisServer start(Path dir) throws IOException, InterruptedException {
+  public static RedisServer start(Path dir) throws IOException, InterruptedException {
     String binary = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream()
         .filter(p -> Files.isExecutable(Path.of(p))).findFirst()
         .orElseThrow(() -> new IllegalStateException(
@@ -41,7 +44,7 @@ final class RedisServer implements AutoCloseable {
     throw new IllegalStateException("redis-server did not start; see " + dir.resolve("redis.log"));
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
