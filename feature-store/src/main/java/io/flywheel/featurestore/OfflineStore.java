@@ -31,8 +31,8 @@ import org.apache.parquet.io.LocalOutputFile;
 /**
  * Feature snapshots and training examples as Parquet files, partitioned by the UTC date of
  * their event time ({@code date=YYYY-MM-DD} folders, as Hive, Spark, DuckDB and pyarrow read
- * them). Files are written under a hidden name and renamed when complete, so a reader never
- * sees half a file.
+ * them). Files are written under a hidden name and renamed when complete (or, for a job, when
+ * its checkpoint completes), so a reader never sees half a file or uncommitted rows.
  *
  * <p>Layout under the root: {@code features/<view>.v<version>/date=.../part-*.parquet} and
  * {@code training_examples/v<registry version>/date=.../part-*.parquet}.
@@ -62,15 +62,47 @@ public final class OfflineStore {
 
   /** Writes snapshots of one view, one new part file per date touched. */
   public void writeSnapshots(FeatureView view, Collection<FeatureVector> vectors) {
-    Schema schema = schemas.snapshot(view);
-    writePartitioned(snapshotDir(view), schema, vectors, FeatureVector::asOf,
-        v -> schemas.toRecord(view, schema, v));
+    stageSnapshots(view, vectors).forEach(OfflineStore::publish);
   }
 
   public void writeTrainingExamples(Collection<TrainingExample> examples) {
+    stageTrainingExamples(examples).forEach(OfflineStore::publish);
+  }
+
+  /**
+   * Writes snapshots into hidden part files that readers ignore and returns their paths;
+   * {@link #publish} makes each visible. A job commits them when its checkpoint completes, so
+   * a restart never leaves the same rows twice.
+   */
+  public List<String> stageSnapshots(FeatureView view, Collection<FeatureVector> vectors) {
+    Schema schema = schemas.snapshot(view);
+    return stagePartitioned(snapshotDir(view), schema, vectors, FeatureVector::asOf,
+        v -> schemas.toRecord(view, schema, v));
+  }
+
+  public List<String> stageTrainingExamples(Collection<TrainingExample> examples) {
     Schema schema = schemas.trainingExample();
-    writePartitioned(trainingDir(), schema, examples, TrainingExample::timestamp,
+    return stagePartitioned(trainingDir(), schema, examples, TrainingExample::timestamp,
         e -> schemas.toRecord(schema, e));
+  }
+
+  /**
+   * Makes a staged part file visible. Idempotent: publishing a file already published (a
+   * commit retried after a restart) does nothing.
+   */
+  public static void publish(String stagedPath) {
+    Path hidden = Path.of(stagedPath);
+    Path visible = hidden.resolveSibling(hidden.getFileName().toString().substring(1));
+    try {
+      if (Files.exists(hidden)) {
+        Files.move(hidden, visible, StandardCopyOption.ATOMIC_MOVE);
+      } else if (!Files.exists(visible)) {
+        throw new IllegalStateException("staged Parquet file " + hidden
+            + " is gone and was never published");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot publish " + hidden, e);
+    }
   }
 
   /** Snapshots of {@code view} whose event-time date is within [from, to], in file order. */
@@ -97,8 +129,9 @@ public final class OfflineStore {
     return partitions(trainingDir()).keySet().stream().toList();
   }
 
-  private <T> void writePartitioned(Path dir, Schema schema, Collection<T> items,
+  private <T> List<String> stagePartitioned(Path dir, Schema schema, Collection<T> items,
       ToLongFunction<T> time, java.util.function.Function<T, GenericRecord> toRecord) {
+    List<String> staged = new ArrayList<>();
     Map<LocalDate, List<T>> byDate = new TreeMap<>();
     for (T item : items) {
       byDate.computeIfAbsent(date(time.applyAsLong(item)), d -> new ArrayList<>()).add(item);
@@ -118,11 +151,12 @@ public final class OfflineStore {
             writer.write(toRecord.apply(item));
           }
         }
-        Files.move(hidden, partition.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        staged.add(hidden.toString());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write Parquet under " + dir, e);
     }
+    return staged;
   }
 
   private void forEachRecord(Path dir, LocalDate from, LocalDate to,

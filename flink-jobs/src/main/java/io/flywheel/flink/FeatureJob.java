@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -54,9 +55,15 @@ public final class FeatureJob {
 
   public static FeatureJobResult runLocal(FeatureJobOptions options, JobProgress progress)
       throws Exception {
+    return runLocal(options, progress, UnaryOperator.identity());
+  }
+
+  /** As above, with {@code tap} applied to the parsed events (tests inject failures there). */
+  static FeatureJobResult runLocal(FeatureJobOptions options, JobProgress progress,
+      UnaryOperator<DataStream<Event>> tap) throws Exception {
     long began = System.nanoTime();
     StreamExecutionEnvironment env = environment(options, "features");
-    JobExecutionResult features = watch(env.executeAsync(buildFeatures(env, options)),
+    JobExecutionResult features = watch(env.executeAsync(buildFeatures(env, options, tap)),
         "features", options, progress);
     StreamExecutionEnvironment covisitEnv = environment(options, "covisit");
     buildCoVisitation(covisitEnv, options);
@@ -144,7 +151,7 @@ public final class FeatureJob {
 
   /** Parsed, watermarked, de-duplicated events; dead letters and late events go to files. */
   static DataStream<Event> acceptedEvents(StreamExecutionEnvironment env,
-      FeatureJobOptions options, String job) {
+      FeatureJobOptions options, String job, UnaryOperator<DataStream<Event>> tap) {
     FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
         new org.apache.flink.core.fs.Path(Path.of(options.events()).toAbsolutePath().toUri()))
         .build();
@@ -156,7 +163,7 @@ public final class FeatureJob {
     String outDir = Path.of(options.home()).resolve("features").resolve(job).toString();
     parsed.getSideOutput(EventParser.DEAD_LETTERS)
         .sinkTo(new LinesFileSink(outDir, "dead-letters")).name("dead letters");
-    SingleOutputStreamOperator<Event> accepted = parsed
+    SingleOutputStreamOperator<Event> accepted = tap.apply(parsed)
         .assignTimestampsAndWatermarks(WatermarkStrategy
             .<Event>forGenerator(ctx -> new EventTimeWatermarks(options.outOfOrderness().toMillis()))
             .withTimestampAssigner((event, previous) -> event.timestamp()))
@@ -173,7 +180,12 @@ public final class FeatureJob {
 
   /** Wires the feature job into {@code env} and returns its name. */
   public static String buildFeatures(StreamExecutionEnvironment env, FeatureJobOptions options) {
-    DataStream<Event> events = acceptedEvents(env, options, "features");
+    return buildFeatures(env, options, UnaryOperator.identity());
+  }
+
+  static String buildFeatures(StreamExecutionEnvironment env, FeatureJobOptions options,
+      UnaryOperator<DataStream<Event>> tap) {
+    DataStream<Event> events = acceptedEvents(env, options, "features", tap);
     BroadcastStream<Long> streamEnd = events.keyBy(e -> 0).process(new StreamClock())
         .name("stream clock").setParallelism(1).broadcast(EventTimeStage.STREAM_END);
 
@@ -233,7 +245,7 @@ public final class FeatureJob {
   /** Wires the co-visitation job: sessions of product interactions → neighbour lists. */
   public static void buildCoVisitation(StreamExecutionEnvironment env,
       FeatureJobOptions options) {
-    acceptedEvents(env, options, "covisit")
+    acceptedEvents(env, options, "covisit", UnaryOperator.identity())
         .filter(e -> e.sessionId() != null && e.productId() != null
             && e.type() != EventType.IMPRESSION)
         .keyBy(Event::sessionId)

@@ -12,15 +12,20 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Collection;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Writes feature vectors to both stores. Updates are coalesced per entity between flushes (a
  * checkpoint, the end of input, or a full buffer): the online store gets each entity's newest
  * vector, the offline store one snapshot per entity and date (its newest of that day).
  */
-final class FeatureStoreSink implements Sink<FeatureVector> {
+final class FeatureStoreSink implements Sink<FeatureVector>, SupportsCommitter<String> {
   private static final long serialVersionUID = 1L;
   private static final int MAX_BUFFERED = 50_000;
 
@@ -34,11 +39,26 @@ final class FeatureStoreSink implements Sink<FeatureVector> {
 
   @Override
   @SuppressWarnings("deprecation")
-  public SinkWriter<FeatureVector> createWriter(InitContext context) throws IOException {
+  public CommittingSinkWriter<FeatureVector, String> createWriter(InitContext context)
+      throws IOException {
     return new Writer(SharedOnlineStores.acquire(home, redisUrl));
   }
 
-  private final class Writer implements SinkWriter<FeatureVector> {
+  @Override
+  public Committer<String> createCommitter(CommitterInitContext context) {
+    return new StagedFiles.Publisher();
+  }
+
+  @Override
+  public SimpleVersionedSerializer<String> getCommittableSerializer() {
+    return new StagedFiles.PathSerializer();
+  }
+
+  /**
+   * Online upserts happen at every flush (they are idempotent: a replay after a restart never
+   * moves a value back); offline snapshots are staged and published with the checkpoint.
+   */
+  private final class Writer implements CommittingSinkWriter<FeatureVector, String> {
     private final FeatureRegistry registry = FeatureRegistry.builtIn();
     private final OnlineStore online;
     private final OfflineStore offline = new OfflineStore(
@@ -46,6 +66,7 @@ final class FeatureStoreSink implements Sink<FeatureVector> {
     private final Map<String, Map<String, FeatureVector>> latest = new HashMap<>();
     private final Map<String, Map<String, FeatureVector>> daily = new HashMap<>();
     private int buffered;
+    private final List<String> staged = new ArrayList<>();
 
     Writer(OnlineStore online) {
       this.online = online;
@@ -75,11 +96,19 @@ final class FeatureStoreSink implements Sink<FeatureVector> {
       }
       for (Map.Entry<String, Map<String, FeatureVector>> view : daily.entrySet()) {
         List<FeatureVector> snapshots = new ArrayList<>(view.getValue().values());
-        offline.writeSnapshots(registry.view(view.getKey()), snapshots);
+        staged.addAll(offline.stageSnapshots(registry.view(view.getKey()), snapshots));
       }
       latest.clear();
       daily.clear();
       buffered = 0;
+    }
+
+    @Override
+    public Collection<String> prepareCommit() {
+      flush(false);
+      List<String> ready = new ArrayList<>(staged);
+      staged.clear();
+      return ready;
     }
 
     @Override

@@ -5,12 +5,20 @@ import io.flywheel.featurestore.OfflineStore;
 import io.flywheel.featurestore.TrainingExample;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-/** Writes labelled examples to the offline store, one Parquet part per date per flush. */
-final class TrainingExampleSink implements Sink<TrainingExample> {
+/**
+ * Writes labelled examples to the offline store exactly once: parts are staged hidden and
+ * published when the checkpoint that covers them completes.
+ */
+final class TrainingExampleSink implements Sink<TrainingExample>, SupportsCommitter<String> {
   private static final long serialVersionUID = 1L;
   private static final int MAX_BUFFERED = 100_000;
 
@@ -22,31 +30,54 @@ final class TrainingExampleSink implements Sink<TrainingExample> {
 
   @Override
   @SuppressWarnings("deprecation")
-  public SinkWriter<TrainingExample> createWriter(InitContext context) {
+  public CommittingSinkWriter<TrainingExample, String> createWriter(InitContext context) {
     OfflineStore offline = new OfflineStore(Path.of(home).resolve("features").resolve("offline"),
         FeatureRegistry.builtIn());
-    return new SinkWriter<>() {
+    return new CommittingSinkWriter<>() {
       private final List<TrainingExample> buffer = new ArrayList<>();
+      private final List<String> staged = new ArrayList<>();
 
       @Override
       public void write(TrainingExample example, Context context) {
         buffer.add(example);
         if (buffer.size() >= MAX_BUFFERED) {
-          flush(false);
+          stage();
+        }
+      }
+
+      private void stage() {
+        if (!buffer.isEmpty()) {
+          staged.addAll(offline.stageTrainingExamples(buffer));
+          buffer.clear();
         }
       }
 
       @Override
       public void flush(boolean endOfInput) {
-        if (!buffer.isEmpty()) {
-          offline.writeTrainingExamples(buffer);
-          buffer.clear();
-        }
+        stage();
+      }
+
+      @Override
+      public Collection<String> prepareCommit() {
+        stage();
+        List<String> ready = new ArrayList<>(staged);
+        staged.clear();
+        return ready;
       }
 
       @Override
       public void close() {
       }
     };
+  }
+
+  @Override
+  public Committer<String> createCommitter(CommitterInitContext context) {
+    return new StagedFiles.Publisher();
+  }
+
+  @Override
+  public SimpleVersionedSerializer<String> getCommittableSerializer() {
+    return new StagedFiles.PathSerializer();
   }
 }
