@@ -25,6 +25,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 
 /**
  * The streaming feature pipeline, as wiring only (the arithmetic lives in the feature store's
@@ -249,7 +250,8 @@ public final class FeatureJob {
         .filter(e -> e.sessionId() != null && e.productId() != null
             && e.type() != EventType.IMPRESSION)
         .keyBy(Event::sessionId)
-        .process(new CoVisitationStages.Sessions(options.sessionGap().toMillis()))
+        .window(EventTimeSessionWindows.withGap(options.sessionGap()))
+        .process(new CoVisitationStages.SessionPairs())
         .name("sessions")
         .keyBy(CoVisitationStages.Pair::product)
         .process(new CoVisitationStages.Neighbours()).name("neighbours")
