@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.core.DurationText;
 import io.flywheel.featurestore.FeatureServer;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.FeatureVector;
@@ -259,24 +260,16 @@ final class FeaturesCommand implements Runnable {
     }
   }
 
-  /** Parses 500ms, 5s, 10m, 1h, 2d for options. */
+  /** Parses an option's duration, naming the option when it cannot. */
   static final class Durations {
     private Durations() {}
 
     static Duration parse(String text, String option, picocli.CommandLine commandLine) {
-      var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text.trim());
-      if (!m.matches()) {
-        throw new ParameterException(commandLine, option + " '" + text
-            + "' is not a duration such as 500ms, 5s, 10m, 1h or 2d");
+      try {
+        return DurationText.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(commandLine, option + " " + e.getMessage());
       }
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
     }
   }
 }

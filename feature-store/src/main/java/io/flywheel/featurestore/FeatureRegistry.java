@@ -3,6 +3,7 @@ package io.flywheel.featurestore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.flywheel.core.DurationText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,13 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The feature views Flywheel computes and serves, loaded from a YAML registry. */
 public final class FeatureRegistry {
   private static final ObjectMapper YAML = new YAMLMapper();
-  private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
   private static final Set<String> ENTITIES = Set.of("user", "product", "content", "variant");
 
   private final int version;
@@ -101,18 +99,11 @@ public final class FeatureRegistry {
   }
 
   static Duration duration(String text, String where) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(where + ": ttl '" + text
-          + "' is not a duration such as 90s, 30m, 12h or 7d");
+    try {
+      return DurationText.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": ttl " + e.getMessage());
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
   }
 
   public int version() {

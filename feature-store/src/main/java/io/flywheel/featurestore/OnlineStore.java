@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,12 +17,16 @@ import java.util.Optional;
 public interface OnlineStore extends AutoCloseable {
 
   /** Writes {@code vector} unless a newer one is stored; returns whether it was written. */
-  boolean upsert(FeatureView view, FeatureVector vector);
+  default boolean upsert(FeatureView view, FeatureVector vector) {
+    return upsertAll(view, List.of(vector)) == 1;
+  }
 
   /** Upserts many vectors of one view in one round trip. Returns how many were written. */
   int upsertAll(FeatureView view, Collection<FeatureVector> vectors);
 
-  Optional<FeatureVector> get(FeatureView view, String key);
+  default Optional<FeatureVector> get(FeatureView view, String key) {
+    return Optional.ofNullable(getMany(view, List.of(key)).get(key));
+  }
 
   /** The live vectors among {@code keys}; missing or expired keys are absent from the map. */
   Map<String, FeatureVector> getMany(FeatureView view, Collection<String> keys);

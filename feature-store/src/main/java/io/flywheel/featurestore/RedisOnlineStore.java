@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
@@ -45,11 +44,6 @@ final class RedisOnlineStore implements OnlineStore {
   }
 
   @Override
-  public boolean upsert(FeatureView view, FeatureVector vector) {
-    return upsertAll(view, List.of(vector)) == 1;
-  }
-
-  @Override
   public int upsertAll(FeatureView view, Collection<FeatureVector> vectors) {
     long now = clock.millis();
     String ttl = Long.toString(view.ttl().toMillis());
@@ -67,11 +61,6 @@ final class RedisOnlineStore implements OnlineStore {
       written += ((Number) result.get()).intValue();
     }
     return written;
-  }
-
-  @Override
-  public Optional<FeatureVector> get(FeatureView view, String key) {
-    return Optional.ofNullable(getMany(view, List.of(key)).get(key));
   }
 
   @Override

@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -47,11 +46,6 @@ final class RocksDbOnlineStore implements OnlineStore {
   }
 
   @Override
-  public boolean upsert(FeatureView view, FeatureVector vector) {
-    return upsertAll(view, List.of(vector)) == 1;
-  }
-
-  @Override
   public synchronized int upsertAll(FeatureView view, Collection<FeatureVector> vectors) {
     long now = clock.millis();
     // The newest vector per key wins within the batch as well as against the store.
@@ -81,11 +75,6 @@ final class RocksDbOnlineStore implements OnlineStore {
     } catch (RocksDBException e) {
       throw new IllegalStateException("online store write failed: " + e.getMessage(), e);
     }
-  }
-
-  @Override
-  public Optional<FeatureVector> get(FeatureView view, String key) {
-    return Optional.ofNullable(getMany(view, List.of(key)).get(key));
   }
 
   @Override

@@ -13,19 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Collection;
-import org.apache.flink.api.connector.sink2.Committer;
-import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SupportsCommitter;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Writes feature vectors to both stores. Updates are coalesced per entity between flushes (a
  * checkpoint, the end of input, or a full buffer): the online store gets each entity's newest
  * vector, the offline store one snapshot per entity and date (its newest of that day).
  */
-final class FeatureStoreSink implements Sink<FeatureVector>, SupportsCommitter<String> {
+final class FeatureStoreSink implements Sink<FeatureVector>, StagedFilesSink {
   private static final long serialVersionUID = 1L;
   private static final int MAX_BUFFERED = 50_000;
 
@@ -44,15 +40,6 @@ final class FeatureStoreSink implements Sink<FeatureVector>, SupportsCommitter<S
     return new Writer(SharedOnlineStores.acquire(home, redisUrl));
   }
 
-  @Override
-  public Committer<String> createCommitter(CommitterInitContext context) {
-    return new StagedFiles.Publisher();
-  }
-
-  @Override
-  public SimpleVersionedSerializer<String> getCommittableSerializer() {
-    return new StagedFiles.PathSerializer();
-  }
 
   /**
    * Online upserts happen at every flush (they are idempotent: a replay after a restart never

@@ -7,18 +7,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.apache.flink.api.connector.sink2.Committer;
-import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SupportsCommitter;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Writes labelled examples to the offline store exactly once: parts are staged hidden and
  * published when the checkpoint that covers them completes.
  */
-final class TrainingExampleSink implements Sink<TrainingExample>, SupportsCommitter<String> {
+final class TrainingExampleSink implements Sink<TrainingExample>, StagedFilesSink {
   private static final long serialVersionUID = 1L;
   private static final int MAX_BUFFERED = 100_000;
 
@@ -71,13 +67,4 @@ final class TrainingExampleSink implements Sink<TrainingExample>, SupportsCommit
     };
   }
 
-  @Override
-  public Committer<String> createCommitter(CommitterInitContext context) {
-    return new StagedFiles.Publisher();
-  }
-
-  @Override
-  public SimpleVersionedSerializer<String> getCommittableSerializer() {
-    return new StagedFiles.PathSerializer();
-  }
 }
