@@ -140,7 +140,7 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, S
 
   private PendingExample enrich(PendingExample example, S current, long asOf) {
     Map<String, Object> features = new LinkedHashMap<>(example.features());
-    if (!NO_ENTITY.equals(currentKeyOf(example))) {
+    if (!NO_ENTITY.equals(keyOf(example.impression()))) {
       for (Map.Entry<String, Map<String, Object>> view : values(current, asOf).entrySet()) {
         if (TrainingExample.FEATURE_VIEWS.contains(view.getKey())) {
           for (Map.Entry<String, Object> value : view.getValue().entrySet()) {
@@ -153,8 +153,8 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, S
     return new PendingExample(example.impression(), features);
   }
 
-  /** The key this stage files {@code example} under (NO_ENTITY when it has none). */
-  abstract String currentKeyOf(PendingExample example);
+  /** The entity this stage files {@code event} under (NO_ENTITY when it has none). */
+  abstract String keyOf(Event event);
 
   private void emit(String key, S current, long asOf, Collector<FeatureVector> out) {
     for (Map.Entry<String, Map<String, Object>> view : values(current, asOf).entrySet()) {

@@ -196,15 +196,16 @@ public final class FeatureJob {
         .map(e -> StageInput.of(new PendingExample(e, Map.of())))
         .name("impressions to examples");
 
+    UserStage userStage = new UserStage(options.products());
     SingleOutputStreamOperator<FeatureVector> user = raw.union(impressions)
-        .keyBy(in -> UserStage.keyOf(in.subject()))
-        .connect(streamEnd).process(new UserStage(options.products())).name("user features");
+        .keyBy(in -> userStage.keyOf(in.subject()))
+        .connect(streamEnd).process(userStage).name("user features");
     SingleOutputStreamOperator<FeatureVector> product = stage(raw, user, streamEnd,
-        new ProductStage(), "product features", true);
+        new ProductStage(), "product features");
     SingleOutputStreamOperator<FeatureVector> content = stage(raw, product, streamEnd,
-        ResponseStage.content(), "content features", false);
+        ResponseStage.content(), "content features");
     SingleOutputStreamOperator<FeatureVector> variant = stage(raw, content, streamEnd,
-        ResponseStage.variant(), "variant features", false);
+        ResponseStage.variant(), "variant features");
 
     user.union(product, content, variant)
         .sinkTo(new FeatureStoreSink(options.home(), options.redisUrl())).name("feature store");
@@ -228,19 +229,12 @@ public final class FeatureJob {
 
   private static SingleOutputStreamOperator<FeatureVector> stage(DataStream<StageInput> raw,
       SingleOutputStreamOperator<FeatureVector> previous, BroadcastStream<Long> streamEnd,
-      EventTimeStage<?> function, String name, boolean byProduct) {
+      EventTimeStage<?> function, String name) {
     DataStream<StageInput> examples = previous.getSideOutput(EventTimeStage.EXAMPLES)
         .map(StageInput::of).name(name + " examples in");
     return raw.union(examples)
-        .keyBy(in -> keyFor(function, in.subject()))
+        .keyBy(in -> function.keyOf(in.subject()))
         .connect(streamEnd).process(function).name(name);
-  }
-
-  private static String keyFor(EventTimeStage<?> function, Event event) {
-    if (function instanceof ProductStage) {
-      return ProductStage.keyOf(event);
-    }
-    return function.currentKeyOf(new PendingExample(event, Map.of()));
   }
 
   /** Wires the co-visitation job: sessions of product interactions → neighbour lists. */

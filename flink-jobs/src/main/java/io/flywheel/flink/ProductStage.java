@@ -11,13 +11,9 @@ final class ProductStage extends EventTimeStage<ProductStats> {
     super(ProductStats.class);
   }
 
-  static String keyOf(Event event) {
-    return event.productId() == null ? NO_ENTITY : event.productId();
-  }
-
   @Override
-  String currentKeyOf(PendingExample example) {
-    return keyOf(example.impression());
+  String keyOf(Event event) {
+    return event.productId() == null ? NO_ENTITY : event.productId();
   }
 
   @Override

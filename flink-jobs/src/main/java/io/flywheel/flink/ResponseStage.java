@@ -24,19 +24,11 @@ final class ResponseStage extends EventTimeStage<ResponseCounts> {
     return new ResponseStage("variant_stats");
   }
 
-  static String contentKey(Event event) {
-    return event.contentId() == null ? NO_ENTITY : event.contentId();
-  }
-
-  static String variantKey(Event event) {
-    String key = ResponseCounts.variantKey(event);
-    return key == null ? NO_ENTITY : key;
-  }
-
   @Override
-  String currentKeyOf(PendingExample example) {
-    return view.equals("content_stats") ? contentKey(example.impression())
-        : variantKey(example.impression());
+  String keyOf(Event event) {
+    String key = view.equals("content_stats") ? event.contentId()
+        : ResponseCounts.variantKey(event);
+    return key == null ? NO_ENTITY : key;
   }
 
   @Override

@@ -31,13 +31,9 @@ final class UserStage extends EventTimeStage<UserStage.UserState> {
     categories = ProductCatalog.leafCategories(productsFile);
   }
 
-  static String keyOf(Event event) {
-    return event.userId();
-  }
-
   @Override
-  String currentKeyOf(PendingExample example) {
-    return keyOf(example.impression());
+  String keyOf(Event event) {
+    return event.userId();
   }
 
   @Override
