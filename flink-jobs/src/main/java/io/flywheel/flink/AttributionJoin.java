@@ -118,6 +118,7 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
     Event e = pending.impression();
     return new TrainingExample(e.eventId(), e.requestId(), e.userId(), e.productId(),
         e.contentId(), e.campaignId(), e.experimentId(), e.arm(), e.variantId(), e.position(),
-        e.propensity(), e.timestamp(), clicked, purchased, pending.features());
+        e.propensity(), e.timestamp(), clicked, purchased,
+        ExampleColumns.toMap(pending.features()));
   }
 }

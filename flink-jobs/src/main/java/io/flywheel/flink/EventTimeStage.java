@@ -5,7 +5,6 @@ import io.flywheel.featurestore.FeatureVector;
 import io.flywheel.featurestore.TrainingExample;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -139,13 +138,12 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, S
   }
 
   private PendingExample enrich(PendingExample example, S current, long asOf) {
-    Map<String, Object> features = new LinkedHashMap<>(example.features());
+    Object[] features = example.features().clone();
     if (!NO_ENTITY.equals(keyOf(example.impression()))) {
       for (Map.Entry<String, Map<String, Object>> view : values(current, asOf).entrySet()) {
         if (TrainingExample.FEATURE_VIEWS.contains(view.getKey())) {
           for (Map.Entry<String, Object> value : view.getValue().entrySet()) {
-            features.put(TrainingExample.column(view.getKey(), value.getKey()),
-                value.getValue());
+            features[ExampleColumns.indexOf(view.getKey(), value.getKey())] = value.getValue();
           }
         }
       }

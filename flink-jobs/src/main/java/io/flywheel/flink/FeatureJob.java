@@ -47,7 +47,7 @@ public final class FeatureJob {
       io.flywheel.featurestore.CoVisitation.class,
       io.flywheel.featurestore.CoVisitation.Basket.class, java.util.LinkedHashMap.class,
       java.util.HashMap.class, java.util.TreeMap.class, java.util.TreeSet.class,
-      java.util.ArrayList.class, double[].class, long[].class);
+      java.util.ArrayList.class, double[].class, long[].class, Object[].class);
 
   /** Runs both jobs over a bounded replay on a local MiniCluster and reports what they did. */
   public static FeatureJobResult runLocal(FeatureJobOptions options) throws Exception {
@@ -193,7 +193,7 @@ public final class FeatureJob {
     DataStream<StageInput> raw = events.map(StageInput::of).name("to stage input");
     DataStream<StageInput> impressions = events
         .filter(e -> e.type() == EventType.IMPRESSION)
-        .map(e -> StageInput.of(new PendingExample(e, Map.of())))
+        .map(e -> StageInput.of(new PendingExample(e, ExampleColumns.empty())))
         .name("impressions to examples");
 
     UserStage userStage = new UserStage(options.products());

@@ -1,7 +1,9 @@
 package io.flywheel.flink;
 
 import io.flywheel.core.Event;
-import java.util.Map;
 
-/** An impression and the features gathered for it so far, flattened as view__feature. */
-record PendingExample(Event impression, Map<String, Object> features) {}
+/**
+ * An impression and the features gathered for it so far, in {@link ExampleColumns} order (null
+ * where not gathered yet or missing).
+ */
+record PendingExample(Event impression, Object[] features) {}
