@@ -144,6 +144,8 @@ public final class FeatureJob {
     for (Class<?> type : KRYO_TYPES) {
       env.getConfig().getSerializerConfig().registerKryoType(type);
     }
+    env.getConfig().getSerializerConfig().registerTypeWithKryoSerializer(Event.class,
+        EventKryoSerializer.class);
     env.setParallelism(options.parallelism());
     env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
     env.enableCheckpointing(options.checkpointInterval().toMillis());

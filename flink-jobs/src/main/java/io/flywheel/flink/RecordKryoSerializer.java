@@ -78,7 +78,7 @@ public final class RecordKryoSerializer extends Serializer<Record> implements Se
     return original; // records are immutable
   }
 
-  private static Object portable(Object value) {
+  static Object portable(Object value) {
     if (value instanceof Map<?, ?> map) {
       Map<Object, Object> copy = new LinkedHashMap<>(map.size() * 2);
       map.forEach((k, v) -> copy.put(k, portable(v)));
