@@ -18,10 +18,6 @@ final class JsonFields {
     this.node = node;
   }
 
-  JsonNode node() {
-    return node;
-  }
-
   private JsonNode present(String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() ? null : value;

@@ -48,10 +48,6 @@ public final class OfflineStore {
     this.schemas = new OfflineSchemas(registry);
   }
 
-  public Path root() {
-    return root;
-  }
-
   Path snapshotDir(FeatureView view) {
     return root.resolve("features").resolve(view.qualifiedName());
   }

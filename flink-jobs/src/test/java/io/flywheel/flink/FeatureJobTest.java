@@ -122,21 +122,6 @@ class FeatureJobTest {
     assertThat(reference.malformed).isPositive();
     assertThat(result.malformed()).isEqualTo(reference.malformed);
     assertThat(result.duplicates()).isEqualTo(reference.duplicates).isPositive();
-    if (result.late() != reference.late) {
-      try (var files = java.nio.file.Files.list(Path.of(options.home(), "features", "features"))) {
-        Set<String> jobLate = new java.util.HashSet<>();
-        for (Path f : files.filter(f -> f.getFileName().toString().startsWith("late")).toList()) {
-          for (String l : java.nio.file.Files.readAllLines(f)) {
-            jobLate.add(io.flywheel.core.Codecs.decodeLine(io.flywheel.core.Codecs.EVENTS, l)
-                .eventId());
-          }
-        }
-        reference.lateLog.stream().filter(s -> !jobLate.contains(s.split(" ")[0]))
-            .forEach(s -> System.out.println("NOT LATE IN JOB: " + s));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
     assertThat(result.late()).isEqualTo(reference.late).isPositive();
     assertThat(result.accepted()).isEqualTo(reference.accepted.size());
   }

@@ -24,7 +24,6 @@ final class ReplayReference {
   long malformed;
   long duplicates;
   long late;
-  final List<String> lateLog = new ArrayList<>();
 
   ReplayReference(Path events, long outOfOrderness, long allowedLateness) throws IOException {
     Set<String> seen = new HashSet<>();
@@ -43,8 +42,6 @@ final class ReplayReference {
         duplicates++;
       } else if (watermark != Long.MIN_VALUE && e.timestamp() < watermark - allowedLateness) {
         late++;
-        lateLog.add(e.eventId() + " ts=" + e.timestamp() + " wm=" + watermark + " behind="
-            + (watermark - e.timestamp()));
       } else {
         accepted.add(e);
         if (watermark != Long.MIN_VALUE && e.timestamp() <= watermark) {

@@ -185,10 +185,6 @@ final class Catalog {
     return content[c].campaignId();
   }
 
-  ContentItem contentItem(int c) {
-    return content[c];
-  }
-
   List<Product> products() {
     return Arrays.asList(products);
   }
