@@ -95,14 +95,11 @@ final class FeaturesCommand implements Runnable {
             "--parallelism must be at least 1, got " + parallelism);
       }
       Writable.requireDirectory(spec.commandLine(), home.resolve("features"), "--home");
-      FeatureJobOptions defaults = FeatureJobOptions.defaults(eventsFile.toString(),
-          productsFile.toString(), home.toString());
-      FeatureJobOptions options = new FeatureJobOptions(defaults.events(), defaults.products(),
-          defaults.home(), defaults.redisUrl(),
-          Durations.parse(outOfOrderness, "--out-of-orderness", spec.commandLine()),
-          Durations.parse(allowedLateness, "--allowed-lateness", spec.commandLine()),
-          defaults.clickWindow(), defaults.purchaseWindow(), defaults.sessionGap(), parallelism,
-          defaults.checkpointInterval());
+      FeatureJobOptions options = FeatureJobOptions.defaults(eventsFile.toString(),
+              productsFile.toString(), home.toString())
+          .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness", spec.commandLine()),
+              Durations.parse(allowedLateness, "--allowed-lateness", spec.commandLine()))
+          .withParallelism(parallelism);
       FeatureJobResult result;
       try (JobProgressBar progress = new JobProgressBar(output.showProgress(),
           spec.commandLine().getErr())) {

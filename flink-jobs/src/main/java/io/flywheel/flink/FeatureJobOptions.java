@@ -59,4 +59,22 @@ public record FeatureJobOptions(
         allowedLateness, clickWindow, purchaseWindow, sessionGap, newParallelism,
         checkpointInterval);
   }
+
+  /** The online store on Redis at {@code url}, or embedded RocksDB when null. */
+  public FeatureJobOptions withRedisUrl(String url) {
+    return new FeatureJobOptions(events, products, home, url, outOfOrderness, allowedLateness,
+        clickWindow, purchaseWindow, sessionGap, parallelism, checkpointInterval);
+  }
+
+  public FeatureJobOptions withLateness(Duration newOutOfOrderness,
+      Duration newAllowedLateness) {
+    return new FeatureJobOptions(events, products, home, redisUrl, newOutOfOrderness,
+        newAllowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
+        checkpointInterval);
+  }
+
+  public FeatureJobOptions withCheckpointInterval(Duration interval) {
+    return new FeatureJobOptions(events, products, home, redisUrl, outOfOrderness,
+        allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism, interval);
+  }
 }

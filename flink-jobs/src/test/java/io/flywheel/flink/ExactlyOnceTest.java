@@ -71,11 +71,9 @@ class ExactlyOnceTest {
   }
 
   private FeatureJobOptions options(Path world, Path home) {
-    FeatureJobOptions d = FeatureJobOptions.defaults(world.resolve("events.jsonl").toString(),
-        world.resolve("products.jsonl").toString(), home.toString());
-    return new FeatureJobOptions(d.events(), d.products(), d.home(), null, d.outOfOrderness(),
-        d.allowedLateness(), d.clickWindow(), d.purchaseWindow(), d.sessionGap(), 2,
-        Duration.ofMillis(300));
+    return FeatureJobOptions.defaults(world.resolve("events.jsonl").toString(),
+            world.resolve("products.jsonl").toString(), home.toString())
+        .withRedisUrl(null).withCheckpointInterval(Duration.ofMillis(300));
   }
 
   @Test

@@ -33,13 +33,10 @@ class FeatureJobOnRedisTest {
     ReplayReference reference = new ReplayReference(world.resolve("events.jsonl"), 5_000,
         3_600_000);
     try (RedisServer redis = RedisServer.start(dir)) {
-      FeatureJobOptions defaults = FeatureJobOptions.defaults(
-          world.resolve("events.jsonl").toString(), world.resolve("products.jsonl").toString(),
-          dir.resolve("home").toString());
-      FeatureJobOptions options = new FeatureJobOptions(defaults.events(), defaults.products(),
-          defaults.home(), redis.url(), defaults.outOfOrderness(), defaults.allowedLateness(),
-          defaults.clickWindow(), defaults.purchaseWindow(), defaults.sessionGap(), 2,
-          Duration.ofSeconds(1));
+      FeatureJobOptions options = FeatureJobOptions.defaults(
+              world.resolve("events.jsonl").toString(),
+              world.resolve("products.jsonl").toString(), dir.resolve("home").toString())
+          .withRedisUrl(redis.url()).withCheckpointInterval(Duration.ofSeconds(1));
       FeatureJob.runLocal(options);
       long end = reference.streamEnd();
       Set<String> users = reference.accepted.stream().map(e -> e.userId())

@@ -48,10 +48,8 @@ class FeatureJobTest {
         world, SimulationProgress.NONE);
     plantFutureClick(world.resolve("events.jsonl"));
     options = FeatureJobOptions.defaults(world.resolve("events.jsonl").toString(),
-        world.resolve("products.jsonl").toString(), dir.resolve("home").toString());
-    options = new FeatureJobOptions(options.events(), options.products(), options.home(), null,
-        options.outOfOrderness(), options.allowedLateness(), options.clickWindow(),
-        options.purchaseWindow(), options.sessionGap(), 2, Duration.ofSeconds(1));
+            world.resolve("products.jsonl").toString(), dir.resolve("home").toString())
+        .withRedisUrl(null).withCheckpointInterval(Duration.ofSeconds(1));
     result = FeatureJob.runLocal(options);
     reference = new ReplayReference(world.resolve("events.jsonl"),
         options.outOfOrderness().toMillis(), options.allowedLateness().toMillis());
