@@ -88,6 +88,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("== 2. Read the stream back as the platform's jobs will");
     Path deadLetters = demoHome.resolve("dead-letter").resolve("events.jsonl");
     Set<String> seen = new HashSet<>();
+    Map<String, Integer> eventsPerUser = new HashMap<>();
     long[] duplicates = {0};
     long accepted;
     long rejected;
@@ -95,6 +96,7 @@ final class DemoCommand implements Callable<Integer> {
         JsonLinesReader<Event> reader = JsonLinesReader.open(
             worldDir.resolve(MarketplaceSimulator.EVENTS_FILE), Codecs.EVENTS, dead)) {
       reader.forEachRemaining(event -> {
+        eventsPerUser.merge(event.userId(), 1, Integer::sum);
         if (!seen.add(event.eventId())) {
           duplicates[0]++;
         }
@@ -122,7 +124,9 @@ final class DemoCommand implements Callable<Integer> {
     out.println("== 4. Serve features online (HTTP) and read a training set");
     try (FeatureStore store = FeatureStore.open(demoHome);
         FeatureServer server = FeatureServer.start(store, "127.0.0.1", 0)) {
-      String user = busiestUser(worldDir);
+      // The busiest shopper, so the demo shows a lively feature vector.
+      String user = eventsPerUser.entrySet().stream().max(Map.Entry.comparingByValue())
+          .orElseThrow().getKey();
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + server.port();
       String health = get(http, base + "/health");
@@ -145,17 +149,6 @@ final class DemoCommand implements Callable<Integer> {
     out.println("Next steps of the loop (training, deployment, content, experiments) join this "
         + "demo as they land.");
     return 0;
-  }
-
-  /** The shopper with the most events, so the demo shows a lively feature vector. */
-  private static String busiestUser(Path worldDir) throws IOException {
-    Map<String, Integer> counts = new HashMap<>();
-    // Step 2 already dead-lettered the malformed lines; here they are simply skipped.
-    try (JsonLinesReader<Event> reader = JsonLinesReader.open(
-        worldDir.resolve(MarketplaceSimulator.EVENTS_FILE), Codecs.EVENTS, bad -> { })) {
-      reader.forEachRemaining(e -> counts.merge(e.userId(), 1, Integer::sum));
-    }
-    return counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
   }
 
   private static String get(HttpClient http, String url) throws IOException,
