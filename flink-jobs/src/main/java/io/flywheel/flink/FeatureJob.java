@@ -89,8 +89,9 @@ public final class FeatureJob {
         progress.update(job, number(counters.get(JobCounters.BYTES_READ)), total,
             number(counters.get(JobCounters.LINES_READ)));
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
-          notYet) {
-        // The job may not be running yet (or already finishing); try again shortly.
+          | IllegalStateException notYet) {
+        // The job may not be running yet, or it has just ended and its local MiniCluster is
+        // shutting down (which throws IllegalStateException); the result tells which below.
       }
       try {
         result.get(500, TimeUnit.MILLISECONDS);
