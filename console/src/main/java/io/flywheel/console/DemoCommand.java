@@ -116,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
         worldDir.resolve(MarketplaceSimulator.PRODUCTS_FILE).toString(), demoHome.toString());
     try (JobProgressBar progress = new JobProgressBar(output.showProgress(),
         spec.commandLine().getErr())) {
-      features = FeatureJob.runLocal(options, progress);
+      features = FeatureJob.run(options, progress);
     }
     FeaturesCommand.Run.print(features, demoHome, out);
 

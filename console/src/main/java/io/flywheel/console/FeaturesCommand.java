@@ -103,7 +103,7 @@ final class FeaturesCommand implements Runnable {
       FeatureJobResult result;
       try (JobProgressBar progress = new JobProgressBar(output.showProgress(),
           spec.commandLine().getErr())) {
-        result = FeatureJob.runLocal(options, progress);
+        result = FeatureJob.run(options, progress);
       }
       PrintWriter out = spec.commandLine().getOut();
       if (output.json()) {

@@ -18,7 +18,11 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -49,19 +53,25 @@ public final class FeatureJob {
       java.util.HashMap.class, java.util.TreeMap.class, java.util.TreeSet.class,
       java.util.ArrayList.class, double[].class, long[].class, Object[].class);
 
-  /** Runs both jobs over a bounded replay on a local MiniCluster and reports what they did. */
-  public static FeatureJobResult runLocal(FeatureJobOptions options) throws Exception {
-    return runLocal(options, JobProgress.NONE);
+  /**
+   * Runs both jobs over a bounded replay (on a local MiniCluster, or on the cluster named by
+   * {@link FeatureJobOptions#flinkRestUrl()}) and reports what they did.
+   */
+  public static FeatureJobResult run(FeatureJobOptions options) throws Exception {
+    return run(options, JobProgress.NONE);
   }
 
-  public static FeatureJobResult runLocal(FeatureJobOptions options, JobProgress progress)
+  public static FeatureJobResult run(FeatureJobOptions options, JobProgress progress)
       throws Exception {
-    return runLocal(options, progress, UnaryOperator.identity());
+    return run(options, progress, UnaryOperator.identity());
   }
 
   /** As above, with {@code tap} applied to the parsed events (tests inject failures there). */
-  static FeatureJobResult runLocal(FeatureJobOptions options, JobProgress progress,
+  static FeatureJobResult run(FeatureJobOptions options, JobProgress progress,
       UnaryOperator<DataStream<Event>> tap) throws Exception {
+    if (!options.bounded()) {
+      throw new IllegalArgumentException("kafka: an unbounded source never ends; use start()");
+    }
     long began = System.nanoTime();
     StreamExecutionEnvironment env = environment(options, "features");
     JobExecutionResult features = watch(env.executeAsync(buildFeatures(env, options, tap)),
@@ -76,6 +86,25 @@ public final class FeatureJob {
         counter(features, JobCounters.EXAMPLES), counter(features, JobCounters.OPEN_WINDOWS),
         sumWithPrefix(features, JobCounters.EXAMPLES_BEHIND_WATERMARK),
         counter(covisit, JobCounters.SESSIONS), (System.nanoTime() - began) / 1_000_000);
+  }
+
+  /**
+   * Starts both jobs and returns at once: for an unbounded source (Kafka) they run until
+   * cancelled through the returned handle.
+   */
+  public static StreamingFeatureJobs start(FeatureJobOptions options) throws Exception {
+    StreamExecutionEnvironment env = environment(options, "features");
+    JobClient features = env.executeAsync(buildFeatures(env, options));
+    StreamExecutionEnvironment covisitEnv = environment(options, "covisit");
+    buildCoVisitation(covisitEnv, options);
+    JobClient covisit;
+    try {
+      covisit = covisitEnv.executeAsync("flywheel-covisitation");
+    } catch (Exception e) {
+      features.cancel();
+      throw e;
+    }
+    return new StreamingFeatureJobs(features, covisit);
   }
 
   /** Polls a running job's progress until it ends, then returns its result. */
@@ -136,7 +165,9 @@ public final class FeatureJob {
     config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, Path.of(options.home())
         .resolve("features").resolve("checkpoints").resolve(job).toAbsolutePath().toUri()
         .toString());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+    StreamExecutionEnvironment env = options.flinkRestUrl() == null
+        ? StreamExecutionEnvironment.getExecutionEnvironment(config)
+        : remote(options.flinkRestUrl(), config);
     // Flywheel's data are records; Flink's Kryo needs a serializer that knows records.
     env.getConfig().enableForceKryo();
     env.getConfig().getSerializerConfig().addDefaultKryoSerializer(Record.class,
@@ -156,14 +187,13 @@ public final class FeatureJob {
   /** Parsed, watermarked, de-duplicated events; dead letters and late events go to files. */
   static DataStream<Event> acceptedEvents(StreamExecutionEnvironment env,
       FeatureJobOptions options, String job, UnaryOperator<DataStream<Event>> tap) {
-    FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
-        new org.apache.flink.core.fs.Path(Path.of(options.events()).toAbsolutePath().toUri()))
-        .build();
+    String sourceName = options.kafka() == null ? options.events()
+        : "kafka:" + options.kafka().topic();
     // One reader: a replayed file is one split, and an idle second reader would hold the
-    // watermark back until it finished, making lateness depend on start-up timing.
-    SingleOutputStreamOperator<Event> parsed = env
-        .fromSource(source, WatermarkStrategy.noWatermarks(), "events.jsonl").setParallelism(1)
-        .process(new EventParser(options.events())).name("parse").setParallelism(1);
+    // watermark back until it finished, making lateness depend on start-up timing. A topic is
+    // read by one reader too, so the watermark follows the order records were produced in.
+    SingleOutputStreamOperator<Event> parsed = lines(env, options, job).setParallelism(1)
+        .process(new EventParser(sourceName)).name("parse").setParallelism(1);
     String outDir = Path.of(options.home()).resolve("features").resolve(job).toString();
     parsed.getSideOutput(EventParser.DEAD_LETTERS)
         .sinkTo(new LinesFileSink(outDir, "dead-letters")).name("dead letters");
@@ -180,6 +210,38 @@ public final class FeatureJob {
         .map(e -> io.flywheel.core.Codecs.encodeLine(io.flywheel.core.Codecs.EVENTS, e))
         .sinkTo(new LinesFileSink(outDir, "late")).name("late events");
     return accepted;
+  }
+
+  /** Raw JSON lines from the events file or the Kafka topic. */
+  private static SingleOutputStreamOperator<String> lines(StreamExecutionEnvironment env,
+      FeatureJobOptions options, String job) {
+    if (options.kafka() == null) {
+      FileSource<String> file = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
+          new org.apache.flink.core.fs.Path(Path.of(options.events()).toAbsolutePath().toUri()))
+          .build();
+      return env.fromSource(file, WatermarkStrategy.noWatermarks(), "events.jsonl");
+    }
+    FeatureJobOptions.KafkaTopic topic = options.kafka();
+    KafkaSource<String> kafka = KafkaSource.<String>builder()
+        .setBootstrapServers(topic.bootstrapServers())
+        .setTopics(topic.topic())
+        // Each job keeps its own position: the feature and co-visitation jobs read all events.
+        .setGroupId(topic.groupId() + "-" + job)
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setValueOnlyDeserializer(new SimpleStringSchema())
+        .build();
+    return env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "kafka " + topic.topic());
+  }
+
+  /** An environment that submits to the session cluster at {@code restUrl}. */
+  private static StreamExecutionEnvironment remote(String restUrl, Configuration config) {
+    java.net.URI uri = java.net.URI.create(restUrl);
+    if (uri.getHost() == null || uri.getPort() < 0) {
+      throw new IllegalArgumentException("FLINK_REST_URL: expected http://host:port, got "
+          + restUrl);
+    }
+    return StreamExecutionEnvironment.createRemoteEnvironment(uri.getHost(), uri.getPort(),
+        config, JobJar.locate().toString());
   }
 
   /** Wires the feature job into {@code env} and returns its name. */

@@ -6,10 +6,15 @@ import java.time.Duration;
 /**
  * How the feature jobs run.
  *
- * @param events events.jsonl to replay (bounded)
+ * @param events events.jsonl to replay (bounded); ignored when {@code kafka} is set
  * @param products products.jsonl: the catalogue that maps products to categories
- * @param home Flywheel's data folder; stores live under {@code home/features}
+ * @param home Flywheel's data folder; stores live under {@code home/features} (with a remote
+ *     cluster it must be a folder every TaskManager can write, such as a shared mount)
  * @param redisUrl online store on Redis instead of RocksDB (null for RocksDB)
+ * @param kafka read events from this Kafka topic (unbounded) instead of the file; null for
+ *     the file
+ * @param flinkRestUrl submit to this Flink session cluster's REST endpoint instead of a local
+ *     MiniCluster; null for local
  * @param outOfOrderness how far behind the newest event an event may arrive and still be on
  *     time (the watermark lag)
  * @param allowedLateness how far behind the watermark an event is still accepted; later ones
@@ -25,6 +30,8 @@ public record FeatureJobOptions(
     String products,
     String home,
     String redisUrl,
+    KafkaTopic kafka,
+    String flinkRestUrl,
     Duration outOfOrderness,
     Duration allowedLateness,
     Duration clickWindow,
@@ -35,9 +42,36 @@ public record FeatureJobOptions(
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An events topic.
+   *
+   * @param bootstrapServers the brokers, {@code host:port[,host:port...]}
+   * @param topic the topic holding one JSON event per record value
+   * @param groupId consumer group prefix; each job commits its offsets under its own group
+   */
+  public record KafkaTopic(String bootstrapServers, String topic, String groupId)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public KafkaTopic {
+      if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        throw new IllegalArgumentException("kafka bootstrapServers: required");
+      }
+      if (topic == null || topic.isBlank()) {
+        throw new IllegalArgumentException("kafka topic: required");
+      }
+      if (groupId == null || groupId.isBlank()) {
+        throw new IllegalArgumentException("kafka groupId: required");
+      }
+    }
+  }
+
   public FeatureJobOptions {
-    if (events == null || products == null || home == null) {
-      throw new IllegalArgumentException("events, products and home are required");
+    if (products == null || home == null) {
+      throw new IllegalArgumentException("products and home are required");
+    }
+    if (events == null && kafka == null) {
+      throw new IllegalArgumentException("events: a file is required unless kafka is set");
     }
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
@@ -47,34 +81,67 @@ public record FeatureJobOptions(
     }
   }
 
-  /** Defaults: 5 s out of order, 1 h allowed lateness, 30 min clicks, 24 h purchases. */
+  /**
+   * Defaults: 5 s out of order, 1 h allowed lateness, 30 min clicks, 24 h purchases; the
+   * online store on {@code REDIS_URL} and the cluster at {@code FLINK_REST_URL} when set.
+   */
   public static FeatureJobOptions defaults(String events, String products, String home) {
-    return new FeatureJobOptions(events, products, home, System.getenv("REDIS_URL"),
-        Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMinutes(30), Duration.ofHours(24),
-        Duration.ofMinutes(30), 2, Duration.ofSeconds(10));
+    return new FeatureJobOptions(events, products, home, System.getenv("REDIS_URL"), null,
+        System.getenv("FLINK_REST_URL"), Duration.ofSeconds(5), Duration.ofHours(1),
+        Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofMinutes(30), 2,
+        Duration.ofSeconds(10));
+  }
+
+  /** The same defaults, reading events from a Kafka topic (unbounded) instead of a file. */
+  public static FeatureJobOptions streaming(KafkaTopic topic, String products, String home) {
+    return new FeatureJobOptions(null, products, home, System.getenv("REDIS_URL"), topic,
+        System.getenv("FLINK_REST_URL"), Duration.ofSeconds(5), Duration.ofHours(1),
+        Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofMinutes(30), 2,
+        Duration.ofSeconds(10));
+  }
+
+  /** Whether the source ends (a file replay) or runs until cancelled (Kafka). */
+  public boolean bounded() {
+    return kafka == null;
   }
 
   public FeatureJobOptions withParallelism(int newParallelism) {
-    return new FeatureJobOptions(events, products, home, redisUrl, outOfOrderness,
-        allowedLateness, clickWindow, purchaseWindow, sessionGap, newParallelism,
-        checkpointInterval);
+    return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
+        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap,
+        newParallelism, checkpointInterval);
   }
 
   /** The online store on Redis at {@code url}, or embedded RocksDB when null. */
   public FeatureJobOptions withRedisUrl(String url) {
-    return new FeatureJobOptions(events, products, home, url, outOfOrderness, allowedLateness,
-        clickWindow, purchaseWindow, sessionGap, parallelism, checkpointInterval);
+    return new FeatureJobOptions(events, products, home, url, kafka, flinkRestUrl,
+        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
+        checkpointInterval);
+  }
+
+  /** Events from {@code topic} (unbounded) instead of the file; null for the file. */
+  public FeatureJobOptions withKafka(KafkaTopic topic) {
+    return new FeatureJobOptions(events, products, home, redisUrl, topic, flinkRestUrl,
+        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
+        checkpointInterval);
+  }
+
+  /** Submit to the session cluster at {@code url}; null for a local MiniCluster. */
+  public FeatureJobOptions withFlinkRestUrl(String url) {
+    return new FeatureJobOptions(events, products, home, redisUrl, kafka, url,
+        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
+        checkpointInterval);
   }
 
   public FeatureJobOptions withLateness(Duration newOutOfOrderness,
       Duration newAllowedLateness) {
-    return new FeatureJobOptions(events, products, home, redisUrl, newOutOfOrderness,
-        newAllowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval);
+    return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
+        newOutOfOrderness, newAllowedLateness, clickWindow, purchaseWindow, sessionGap,
+        parallelism, checkpointInterval);
   }
 
   public FeatureJobOptions withCheckpointInterval(Duration interval) {
-    return new FeatureJobOptions(events, products, home, redisUrl, outOfOrderness,
-        allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism, interval);
+    return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
+        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
+        interval);
   }
 }

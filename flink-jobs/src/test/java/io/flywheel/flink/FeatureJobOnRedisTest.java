@@ -37,7 +37,7 @@ class FeatureJobOnRedisTest {
               world.resolve("events.jsonl").toString(),
               world.resolve("products.jsonl").toString(), dir.resolve("home").toString())
           .withRedisUrl(redis.url()).withCheckpointInterval(Duration.ofSeconds(1));
-      FeatureJob.runLocal(options);
+      FeatureJob.run(options);
       long end = reference.streamEnd();
       Set<String> users = reference.accepted.stream().map(e -> e.userId())
           .collect(Collectors.toSet());

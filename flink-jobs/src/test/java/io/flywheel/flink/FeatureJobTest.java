@@ -50,7 +50,7 @@ class FeatureJobTest {
     options = FeatureJobOptions.defaults(world.resolve("events.jsonl").toString(),
             world.resolve("products.jsonl").toString(), dir.resolve("home").toString())
         .withRedisUrl(null).withCheckpointInterval(Duration.ofSeconds(1));
-    result = FeatureJob.runLocal(options);
+    result = FeatureJob.run(options);
     reference = new ReplayReference(world.resolve("events.jsonl"),
         options.outOfOrderness().toMillis(), options.allowedLateness().toMillis());
     store = FeatureStore.open(dir.resolve("home"));
