@@ -7,6 +7,7 @@ import io.flywheel.featurestore.FeatureVector;
 import io.flywheel.flink.FeatureJob;
 import io.flywheel.flink.FeatureJobOptions;
 import io.flywheel.flink.FeatureJobResult;
+import io.flywheel.flink.StreamingFeatureJobs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -73,11 +74,28 @@ final class FeaturesCommand implements Runnable {
             + "(default: ${DEFAULT-VALUE}).")
     String allowedLateness;
 
+    @Option(names = "--kafka-topic", paramLabel = "TOPIC",
+        description = "Read events from this Kafka topic instead of a file, and keep running "
+            + "(Ctrl-C stops) on the brokers of --kafka-bootstrap.")
+    String kafkaTopic;
+
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT[,...]",
+        defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
+        description = "Kafka brokers (default: $KAFKA_BOOTSTRAP_SERVERS).")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-group", defaultValue = "flywheel-features",
+        description = "Consumer group prefix for committed offsets (default: ${DEFAULT-VALUE}).")
+    String kafkaGroup;
+
     @Mixin
     OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
+      if (kafkaTopic != null) {
+        return streamFromKafka();
+      }
       Path home = parent.root.home();
       Path eventsFile = events != null ? events : home.resolve("world").resolve("events.jsonl");
       if (!Files.isRegularFile(eventsFile)) {
@@ -112,6 +130,54 @@ final class FeaturesCommand implements Runnable {
         print(result, home, out);
       }
       return 0;
+    }
+
+    /** Runs on the topic until interrupted, with a status line every few seconds. */
+    private int streamFromKafka() throws Exception {
+      if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
+        throw new ParameterException(spec.commandLine(), "--kafka-bootstrap: required with "
+            + "--kafka-topic (or set KAFKA_BOOTSTRAP_SERVERS)");
+      }
+      if (products == null || !Files.isRegularFile(products)) {
+        throw new ParameterException(spec.commandLine(), "--products: a products.jsonl file "
+            + "is required with --kafka-topic (got " + products + ")");
+      }
+      Path home = parent.root.home();
+      Writable.requireDirectory(spec.commandLine(), home.resolve("features"), "--home");
+      FeatureJobOptions options = FeatureJobOptions.streaming(
+              new FeatureJobOptions.KafkaTopic(kafkaBootstrap, kafkaTopic, kafkaGroup),
+              products.toString(), home.toString())
+          .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness", spec.commandLine()),
+              Durations.parse(allowedLateness, "--allowed-lateness", spec.commandLine()))
+          .withParallelism(parallelism);
+      PrintWriter err = spec.commandLine().getErr();
+      StreamingFeatureJobs jobs = FeatureJob.start(options);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          jobs.close();
+        } catch (Exception e) {
+          err.println("stopping the feature jobs: " + e.getMessage());
+        }
+      }, "stop-feature-jobs"));
+      jobs.awaitRunning(Duration.ofMinutes(2));
+      err.printf(Locale.ROOT, "features: reading topic %s on %s (%s); Ctrl-C stops%n",
+          kafkaTopic, kafkaBootstrap, options.flinkRestUrl() == null ? "local Flink"
+              : "Flink at " + options.flinkRestUrl());
+      err.flush();
+      long began = System.nanoTime();
+      while (jobs.running()) {
+        Thread.sleep(5_000);
+        long read = jobs.eventsRead();
+        double seconds = (System.nanoTime() - began) / 1e9;
+        if (output.showProgress()) {
+          err.printf(Locale.ROOT, "features: %,d events read (%,.0f ev/s), %,d accepted, "
+              + "%,d training examples%n", read, read / seconds, jobs.accepted(),
+              jobs.trainingExamples());
+          err.flush();
+        }
+      }
+      err.println("features: the jobs stopped (see the Flink logs for why)");
+      return 1;
     }
 
     static void print(FeatureJobResult r, Path home, PrintWriter out) {

@@ -1,0 +1,61 @@
+package io.flywheel.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.core.MarketplaceSimulator;
+import io.flywheel.core.SimulationConfig;
+import io.flywheel.core.SimulationProgress;
+import io.flywheel.core.WorldConfig;
+import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.RedisServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With FLINK_REST_URL the same jobs are submitted, as a job jar, to a standalone session
+ * cluster (JobManager and TaskManager in their own JVMs), and fill the stores exactly as a
+ * local run does. Runs after packaging, since it needs the job jar.
+ */
+class RemoteClusterIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aSessionClusterRunsTheJobsWithTheSameResultsAsALocalRun() throws Exception {
+    Path world = dir.resolve("world");
+    // A clean stream: with late deliveries, which impressions land behind a stage's watermark
+    // depends on thread timing, so two runs need not agree on those (see ExactlyOnceTest).
+    MarketplaceSimulator.run(new SimulationConfig(150, 40, 3, 17, 0, WorldConfig.defaults()),
+        world, SimulationProgress.NONE);
+    FeatureJobOptions local = FeatureJobOptions.defaults(
+            world.resolve("events.jsonl").toString(), world.resolve("products.jsonl").toString(),
+            dir.resolve("local").toString())
+        .withRedisUrl(null).withFlinkRestUrl(null).withCheckpointInterval(Duration.ofSeconds(1));
+    FeatureJobResult expected = FeatureJob.run(local);
+
+    // Remote TaskManagers write the online store on Redis (a RocksDB folder would live in
+    // their own processes); the offline store goes to the shared data folder.
+    try (RedisServer redis = RedisServer.start(dir);
+        FlinkSessionCluster cluster = FlinkSessionCluster.start(dir.resolve("cluster"), 2)) {
+      FeatureJobResult actual = FeatureJob.run(new FeatureJobOptions(local.events(),
+          local.products(), dir.resolve("remote").toString(), redis.url(), null,
+          cluster.restUrl(), local.outOfOrderness(), local.allowedLateness(),
+          local.clickWindow(), local.purchaseWindow(), local.sessionGap(), local.parallelism(),
+          local.checkpointInterval()));
+      assertThat(cluster.overview()).as(cluster.logs()).contains("\"jobs-finished\":2");
+
+      assertThat(actual.accepted()).isEqualTo(expected.accepted()).isPositive();
+      assertThat(actual.malformed()).isEqualTo(expected.malformed());
+      assertThat(actual.duplicates()).isEqualTo(expected.duplicates());
+      assertThat(actual.late()).isEqualTo(expected.late());
+      assertThat(actual.trainingExamples()).isEqualTo(expected.trainingExamples());
+      assertThat(actual.sessions()).isEqualTo(expected.sessions());
+      try (FeatureStore a = FeatureStore.open(dir.resolve("local"), null);
+          FeatureStore b = FeatureStore.open(dir.resolve("remote"), redis.url())) {
+        SameStores.assertSame(a, b);
+      }
+    }
+  }
+}
