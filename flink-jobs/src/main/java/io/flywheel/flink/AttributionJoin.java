@@ -6,16 +6,15 @@ import io.flywheel.featurestore.TrainingExample;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by the delivered slot (requestId/contentId): waits until an impression's attribution
- * windows have closed in event time, then labels it clicked if a click followed within the
+ * Keyed by the delivered slot (requestId/contentId): collects the parts of an impression's
+ * training example from the feature stages, waits until its attribution windows have closed in
+ * event time, then labels it clicked if a click followed within the
  * click window and purchased if a purchase followed within the purchase window. Examples whose
  * windows had not closed when a bounded replay ended are dropped (and counted): their labels
  * would be unknown, not negative.
@@ -24,11 +23,12 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
     TrainingExample> {
   private final long clickWindow;
   private final long purchaseWindow;
-  private transient ValueState<PendingExample> example;
+  private transient ListState<PendingExample> parts;
   private transient ListState<Long> clicks;
   private transient ListState<Long> purchases;
   private transient LongCounter emitted;
   private transient LongCounter open;
+  private transient LongCounter behindWatermark;
 
   AttributionJoin(long clickWindow, long purchaseWindow) {
     this.clickWindow = clickWindow;
@@ -41,8 +41,9 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
 
   @Override
   public void open(Configuration parameters) {
-    example = getRuntimeContext().getState(
-        new ValueStateDescriptor<>("example", PendingExample.class));
+    // Parts are appended unread (a cheap write) and merged once, when the windows close.
+    parts = getRuntimeContext().getListState(
+        new ListStateDescriptor<>("parts", PendingExample.class));
     clicks = getRuntimeContext().getListState(new ListStateDescriptor<>("clicks", Types.LONG));
     purchases = getRuntimeContext().getListState(
         new ListStateDescriptor<>("purchases", Types.LONG));
@@ -50,13 +51,15 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
     open = new LongCounter();
     getRuntimeContext().addAccumulator(JobCounters.EXAMPLES, emitted);
     getRuntimeContext().addAccumulator(JobCounters.OPEN_WINDOWS, open);
+    behindWatermark = new LongCounter();
+    getRuntimeContext().addAccumulator(JobCounters.EXAMPLES_BEHIND_WATERMARK, behindWatermark);
   }
 
   @Override
   public void processElement(StageInput input, ReadOnlyContext ctx,
       Collector<TrainingExample> out) throws Exception {
     if (input.example() != null) {
-      example.update(input.example());
+      parts.add(input.example());
       ctx.timerService().registerEventTimeTimer(input.timestamp() + purchaseWindow);
       return;
     }
@@ -81,7 +84,7 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
   @Override
   public void onTimer(long time, OnTimerContext ctx, Collector<TrainingExample> out)
       throws Exception {
-    PendingExample pending = example.value();
+    PendingExample pending = merge(parts.get());
     if (pending == null) {
       clicks.clear();
       purchases.clear();
@@ -92,16 +95,39 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
       return;
     }
     Long end = ctx.getBroadcastState(EventTimeStage.STREAM_END).get("end");
-    if (end != null && time > end) {
+    if (pending.behindWatermark()) {
+      behindWatermark.add(1);
+    } else if (end != null && time > end) {
       open.add(1);
     } else {
       emitted.add(1);
       out.collect(label(pending, within(clicks.get(), shownAt, clickWindow),
           within(purchases.get(), shownAt, purchaseWindow)));
     }
-    example.clear();
+    parts.clear();
     clicks.clear();
     purchases.clear();
+  }
+
+  /** The stages' parts as one example (null when none arrived). */
+  private static PendingExample merge(Iterable<PendingExample> received) {
+    PendingExample first = null;
+    Object[] features = null;
+    boolean behind = false;
+    for (PendingExample part : received) {
+      if (first == null) {
+        first = part;
+        features = ExampleColumns.empty();
+      }
+      behind |= part.behindWatermark();
+      Object[] values = part.features();
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != null) {
+          features[i] = values[i];
+        }
+      }
+    }
+    return first == null ? null : new PendingExample(first.impression(), features, behind);
   }
 
   private static boolean within(Iterable<Long> times, long from, long window) {

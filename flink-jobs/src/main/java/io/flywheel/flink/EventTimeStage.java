@@ -1,13 +1,13 @@
 package io.flywheel.flink;
 
 import io.flywheel.core.Event;
+import io.flywheel.core.EventType;
 import io.flywheel.featurestore.FeatureVector;
 import io.flywheel.featurestore.TrainingExample;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -21,16 +21,21 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * A keyed feature stage that sees its entity's events in event-time order: inputs are buffered
- * until the watermark passes their time, then handled in time order. At each instant, passing
- * training examples first collect the features as of just before it (so nothing at or after
- * the impression leaks in), then the instant's events update the state, then the entity's
- * fresh values are emitted for the online and offline stores. When a bounded replay ends, each
- * entity emits its values as of the end of the whole stream (told by {@link StreamClock}).
+ * A keyed feature stage that sees its entity's events in event-time order: events are buffered
+ * until the watermark passes their time, then handled in time order. At each instant, the
+ * instant's impressions first take this stage's part of their training example, the features as
+ * of just before it (so nothing at or after the impression leaks in), then the instant's events
+ * update the state, then the entity's fresh values are emitted for the online and offline
+ * stores. When a bounded replay ends, each entity emits its values as of the end of the whole
+ * stream (told by {@link StreamClock}).
+ *
+ * <p>Example parts go straight to {@link AttributionJoin}, which assembles them: an example
+ * never travels through the other stages (measured: carrying the growing example through four
+ * stages and their buffers was the pipeline's main cost).
  *
  * @param <S> the entity's feature state (plain Java from the feature store)
  */
-abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, StageInput, Long,
+abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, Event, Long,
     FeatureVector> {
   static final OutputTag<PendingExample> EXAMPLES = new OutputTag<>("examples") { };
   static final MapStateDescriptor<String, Long> STREAM_END =
@@ -39,9 +44,8 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, S
   static final String NO_ENTITY = "";
 
   private final Class<S> stateType;
-  private transient MapState<Long, List<StageInput>> buffer;
+  private transient MapState<Long, List<Event>> buffer;
   private transient ValueState<S> state;
-  private transient LongCounter examplesBehindWatermark;
 
   EventTimeStage(Class<S> stateType) {
     this.stateType = stateType;
@@ -59,33 +63,27 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, S
   @Override
   public void open(Configuration parameters) throws Exception {
     buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>("buffer", Types.LONG,
-        TypeInformation.of(new TypeHint<List<StageInput>>() { })));
+        TypeInformation.of(new TypeHint<List<Event>>() { })));
     state = getRuntimeContext().getState(new ValueStateDescriptor<>("state", stateType));
-    examplesBehindWatermark = new LongCounter();
-    getRuntimeContext().addAccumulator(JobCounters.EXAMPLES_BEHIND_WATERMARK + "."
-        + getClass().getSimpleName() + "." + getRuntimeContext().getIndexOfThisSubtask(),
-        examplesBehindWatermark);
   }
 
   @Override
-  public void processElement(StageInput input, ReadOnlyContext ctx,
-      Collector<FeatureVector> out) throws Exception {
-    long time = input.timestamp();
-    if (input.example() != null && time <= ctx.timerService().currentWatermark()) {
+  public void processElement(Event event, ReadOnlyContext ctx, Collector<FeatureVector> out)
+      throws Exception {
+    long time = event.timestamp();
+    if (event.type() == EventType.IMPRESSION && time <= ctx.timerService().currentWatermark()) {
       // An impression that arrives behind the watermark (late, but within the allowed
       // lateness) would see state that already holds later events: no exact point-in-time
-      // snapshot exists for it, so it is not used for training.
-      examplesBehindWatermark.add(1);
-      return;
+      // snapshot exists for it, so it is marked for the join to leave out of training.
+      ctx.output(EXAMPLES, PendingExample.behindWatermark(event));
     }
-    List<StageInput> atTime = buffer.get(time);
+    List<Event> atTime = buffer.get(time);
     if (atTime == null) {
       atTime = new ArrayList<>(2);
     }
-    atTime.add(input);
+    atTime.add(event);
     buffer.put(time, atTime);
     ctx.timerService().registerEventTimeTimer(time);
-    ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
   }
 
   @Override
@@ -106,22 +104,23 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, S
       }
       return;
     }
-    List<StageInput> inputs = buffer.get(time);
-    if (inputs == null) {
+    List<Event> events = buffer.get(time);
+    if (events == null) {
       return;
     }
     buffer.remove(time);
     S current = state.value();
     if (current == null) {
       current = newState();
+      // Once per entity: its final values as of the end of a bounded stream.
+      ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
     }
-    boolean updated = false;
-    List<Event> events = new ArrayList<>(inputs.size());
-    for (StageInput input : inputs) {
-      if (input.example() != null) {
-        ctx.output(EXAMPLES, enrich(input.example(), current, time - 1));
-      } else {
-        events.add(input.event());
+    boolean entity = !NO_ENTITY.equals(key);
+    if (entity) {
+      for (Event event : events) {
+        if (event.type() == EventType.IMPRESSION) {
+          ctx.output(EXAMPLES, part(event, current, time - 1));
+        }
       }
     }
     // Same-instant events in a fixed order, so every run computes the same values.
@@ -129,26 +128,24 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, S
         .thenComparing(Event::eventId));
     for (Event event : events) {
       apply(current, event);
-      updated = true;
     }
     state.update(current);
-    if (updated && !NO_ENTITY.equals(key)) {
+    if (entity) {
       emit(key, current, time, out);
     }
   }
 
-  private PendingExample enrich(PendingExample example, S current, long asOf) {
-    Object[] features = example.features().clone();
-    if (!NO_ENTITY.equals(keyOf(example.impression()))) {
-      for (Map.Entry<String, Map<String, Object>> view : values(current, asOf).entrySet()) {
-        if (TrainingExample.FEATURE_VIEWS.contains(view.getKey())) {
-          for (Map.Entry<String, Object> value : view.getValue().entrySet()) {
-            features[ExampleColumns.indexOf(view.getKey(), value.getKey())] = value.getValue();
-          }
+  /** This stage's columns of {@code impression}'s training example, as of {@code asOf}. */
+  private PendingExample part(Event impression, S current, long asOf) {
+    Object[] features = ExampleColumns.empty();
+    for (Map.Entry<String, Map<String, Object>> view : values(current, asOf).entrySet()) {
+      if (TrainingExample.FEATURE_VIEWS.contains(view.getKey())) {
+        for (Map.Entry<String, Object> value : view.getValue().entrySet()) {
+          features[ExampleColumns.indexOf(view.getKey(), value.getKey())] = value.getValue();
         }
       }
     }
-    return new PendingExample(example.impression(), features);
+    return new PendingExample(impression, features, false);
   }
 
   /** The entity this stage files {@code event} under (NO_ENTITY when it has none). */

@@ -158,6 +158,9 @@ public final class FeatureJob {
     config.setString("state.backend.rocksdb.memory.managed", "false");
     config.setString("state.backend.rocksdb.writebuffer.size", "4mb");
     config.setString("state.backend.rocksdb.writebuffer.count", "2");
+    // Timers on the heap (checkpointed with the state): RocksDB-kept timers cost a RocksDB
+    // lookup per registration, and every buffered event registers one.
+    config.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
     // A bounded replay that keeps failing should fail, not restart forever.
     config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
@@ -170,6 +173,8 @@ public final class FeatureJob {
         : remote(options.flinkRestUrl(), config);
     // Flywheel's data are records; Flink's Kryo needs a serializer that knows records.
     env.getConfig().enableForceKryo();
+    // Flywheel's records are immutable: chained operators may pass them on without a deep copy.
+    env.getConfig().enableObjectReuse();
     env.getConfig().getSerializerConfig().addDefaultKryoSerializer(Record.class,
         RecordKryoSerializer.class);
     // Registered classes are written as small ids instead of their names.
@@ -255,34 +260,31 @@ public final class FeatureJob {
     BroadcastStream<Long> streamEnd = events.keyBy(e -> 0).process(new StreamClock())
         .name("stream clock").setParallelism(1).broadcast(EventTimeStage.STREAM_END);
 
-    DataStream<StageInput> raw = events.map(StageInput::of).name("to stage input");
-    DataStream<StageInput> impressions = events
-        .filter(e -> e.type() == EventType.IMPRESSION)
-        .map(e -> StageInput.of(new PendingExample(e, ExampleColumns.empty())))
-        .name("impressions to examples");
-
+    // Four keyed stages read the accepted events side by side; each sends its part of every
+    // impression's training example to the attribution join, which assembles and labels it.
     UserStage userStage = new UserStage(options.products());
-    SingleOutputStreamOperator<FeatureVector> user = raw.union(impressions)
-        .keyBy(in -> userStage.keyOf(in.subject()))
-        .connect(streamEnd).process(userStage).name("user features");
-    SingleOutputStreamOperator<FeatureVector> product = stage(raw, user, streamEnd,
-        new ProductStage(), "product features");
-    SingleOutputStreamOperator<FeatureVector> content = stage(raw, product, streamEnd,
-        ResponseStage.content(), "content features");
-    SingleOutputStreamOperator<FeatureVector> variant = stage(raw, content, streamEnd,
-        ResponseStage.variant(), "variant features");
-
-    user.union(product, content, variant)
-        .sinkTo(new FeatureStoreSink(options.home(), options.redisUrl())).name("feature store");
-
-    DataStream<StageInput> complete = variant.getSideOutput(EventTimeStage.EXAMPLES)
-        .map(StageInput::of).name("examples");
-    DataStream<StageInput> followUps = events
+    List<EventTimeStage<?>> stages = List.of(userStage, new ProductStage(),
+        ResponseStage.content(), ResponseStage.variant());
+    List<String> names = List.of("user features", "product features", "content features",
+        "variant features");
+    DataStream<FeatureVector> vectors = null;
+    DataStream<StageInput> toJoin = events
         .filter(e -> e.type() != EventType.IMPRESSION && e.requestId() != null
             && e.contentId() != null)
         .map(StageInput::of).name("follow-ups");
-    complete.union(followUps)
-        .keyBy(in -> AttributionJoin.keyOf(in.subject()))
+    for (int i = 0; i < stages.size(); i++) {
+      EventTimeStage<?> function = stages.get(i);
+      SingleOutputStreamOperator<FeatureVector> stage = events
+          .keyBy(function::keyOf)
+          .connect(streamEnd).process(function).name(names.get(i));
+      vectors = vectors == null ? stage : vectors.union(stage);
+      toJoin = toJoin.union(stage.getSideOutput(EventTimeStage.EXAMPLES)
+          .map(StageInput::of).name(names.get(i) + ": example parts"));
+    }
+    vectors.sinkTo(new FeatureStoreSink(options.home(), options.redisUrl()))
+        .name("feature store");
+
+    toJoin.keyBy(in -> AttributionJoin.keyOf(in.subject()))
         .connect(streamEnd)
         .process(new AttributionJoin(options.clickWindow().toMillis(),
             options.purchaseWindow().toMillis()))
@@ -290,16 +292,6 @@ public final class FeatureJob {
         .name("attribution")
         .sinkTo(new TrainingExampleSink(options.home())).name("training examples");
     return "flywheel-features";
-  }
-
-  private static SingleOutputStreamOperator<FeatureVector> stage(DataStream<StageInput> raw,
-      SingleOutputStreamOperator<FeatureVector> previous, BroadcastStream<Long> streamEnd,
-      EventTimeStage<?> function, String name) {
-    DataStream<StageInput> examples = previous.getSideOutput(EventTimeStage.EXAMPLES)
-        .map(StageInput::of).name(name + " examples in");
-    return raw.union(examples)
-        .keyBy(in -> function.keyOf(in.subject()))
-        .connect(streamEnd).process(function).name(name);
   }
 
   /** Wires the co-visitation job: sessions of product interactions → neighbour lists. */

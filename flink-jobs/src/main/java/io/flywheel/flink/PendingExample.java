@@ -3,7 +3,15 @@ package io.flywheel.flink;
 import io.flywheel.core.Event;
 
 /**
- * An impression and the features gathered for it so far, in {@link ExampleColumns} order (null
- * where not gathered yet or missing).
+ * An impression and feature values for its training example in {@link ExampleColumns} order
+ * (null where not gathered or missing): one stage's part, or the parts merged.
+ *
+ * @param behindWatermark the impression reached a stage behind its watermark, so no exact
+ *     point-in-time snapshot exists and the example is left out of training
  */
-record PendingExample(Event impression, Object[] features) {}
+record PendingExample(Event impression, Object[] features, boolean behindWatermark) {
+
+  static PendingExample behindWatermark(Event impression) {
+    return new PendingExample(impression, ExampleColumns.empty(), true);
+  }
+}

@@ -1,11 +1,10 @@
 package io.flywheel.flink;
 
 import io.flywheel.core.Event;
-import java.util.Map;
 
 /**
- * What flows into a keyed feature stage: a raw event, or a training example on its way through
- * the stages collecting features (exactly one of the two is set).
+ * What flows into the attribution join: a follow-up event (click, cart, purchase), or a
+ * stage's part of an impression's training example (exactly one of the two is set).
  */
 record StageInput(Event event, PendingExample example) {
 
