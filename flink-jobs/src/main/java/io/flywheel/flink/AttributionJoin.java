@@ -6,14 +6,16 @@ import io.flywheel.featurestore.TrainingExample;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by the delivered slot (requestId/contentId): collects the parts of an impression's
- * training example from the feature stages, waits until its attribution windows have closed in
+ * Keyed by the delivered slot (requestId/contentId): holds the impression, collects the parts
+ * of its training example from the feature stages, waits until its attribution windows have closed in
  * event time, then labels it clicked if a click followed within the
  * click window and purchased if a purchase followed within the purchase window. Examples whose
  * windows had not closed when a bounded replay ended are dropped (and counted): their labels
@@ -23,7 +25,8 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
     TrainingExample> {
   private final long clickWindow;
   private final long purchaseWindow;
-  private transient ListState<PendingExample> parts;
+  private transient ValueState<Event> impression;
+  private transient ListState<ExamplePart> parts;
   private transient ListState<Long> clicks;
   private transient ListState<Long> purchases;
   private transient LongCounter emitted;
@@ -43,7 +46,9 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
   public void open(Configuration parameters) {
     // Parts are appended unread (a cheap write) and merged once, when the windows close.
     parts = getRuntimeContext().getListState(
-        new ListStateDescriptor<>("parts", PendingExample.class));
+        new ListStateDescriptor<>("parts", ExamplePart.class));
+    impression = getRuntimeContext().getState(
+        new ValueStateDescriptor<>("impression", Event.class));
     clicks = getRuntimeContext().getListState(new ListStateDescriptor<>("clicks", Types.LONG));
     purchases = getRuntimeContext().getListState(
         new ListStateDescriptor<>("purchases", Types.LONG));
@@ -58,13 +63,17 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
   @Override
   public void processElement(StageInput input, ReadOnlyContext ctx,
       Collector<TrainingExample> out) throws Exception {
-    if (input.example() != null) {
-      parts.add(input.example());
-      ctx.timerService().registerEventTimeTimer(input.timestamp() + purchaseWindow);
+    if (input.part() != null) {
+      parts.add(input.part());
       return;
     }
     Event event = input.event();
-    if (event.type() == EventType.CLICK) {
+    if (event.type() == EventType.IMPRESSION) {
+      impression.update(event);
+      // Every stage has sent its part by the time the watermark passes this instant.
+      ctx.timerService().registerEventTimeTimer(event.timestamp() + purchaseWindow);
+      return;
+    } else if (event.type() == EventType.CLICK) {
       clicks.add(event.timestamp());
     } else if (event.type() == EventType.PURCHASE) {
       purchases.add(event.timestamp());
@@ -84,41 +93,20 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
   @Override
   public void onTimer(long time, OnTimerContext ctx, Collector<TrainingExample> out)
       throws Exception {
-    PendingExample pending = merge(parts.get());
-    if (pending == null) {
+    Event shown = impression.value();
+    if (shown == null) {
       clicks.clear();
       purchases.clear();
+      parts.clear();
       return;
     }
-    long shownAt = pending.impression().timestamp();
+    long shownAt = shown.timestamp();
     if (time != shownAt + purchaseWindow) {
       return;
     }
-    Long end = ctx.getBroadcastState(EventTimeStage.STREAM_END).get("end");
-    if (pending.behindWatermark()) {
-      behindWatermark.add(1);
-    } else if (end != null && time > end) {
-      open.add(1);
-    } else {
-      emitted.add(1);
-      out.collect(label(pending, within(clicks.get(), shownAt, clickWindow),
-          within(purchases.get(), shownAt, purchaseWindow)));
-    }
-    parts.clear();
-    clicks.clear();
-    purchases.clear();
-  }
-
-  /** The stages' parts as one example (null when none arrived). */
-  private static PendingExample merge(Iterable<PendingExample> received) {
-    PendingExample first = null;
-    Object[] features = null;
+    Object[] features = ExampleColumns.empty();
     boolean behind = false;
-    for (PendingExample part : received) {
-      if (first == null) {
-        first = part;
-        features = ExampleColumns.empty();
-      }
+    for (ExamplePart part : parts.get()) {
       behind |= part.behindWatermark();
       Object[] values = part.features();
       for (int i = 0; i < values.length; i++) {
@@ -127,7 +115,20 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
         }
       }
     }
-    return first == null ? null : new PendingExample(first.impression(), features, behind);
+    Long end = ctx.getBroadcastState(EventTimeStage.STREAM_END).get("end");
+    if (behind) {
+      behindWatermark.add(1);
+    } else if (end != null && time > end) {
+      open.add(1);
+    } else {
+      emitted.add(1);
+      out.collect(label(shown, features, within(clicks.get(), shownAt, clickWindow),
+          within(purchases.get(), shownAt, purchaseWindow)));
+    }
+    impression.clear();
+    parts.clear();
+    clicks.clear();
+    purchases.clear();
   }
 
   private static boolean within(Iterable<Long> times, long from, long window) {
@@ -139,12 +140,10 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
     return false;
   }
 
-  private static TrainingExample label(PendingExample pending, boolean clicked,
+  private static TrainingExample label(Event e, Object[] features, boolean clicked,
       boolean purchased) {
-    Event e = pending.impression();
     return new TrainingExample(e.eventId(), e.requestId(), e.userId(), e.productId(),
         e.contentId(), e.campaignId(), e.experimentId(), e.arm(), e.variantId(), e.position(),
-        e.propensity(), e.timestamp(), clicked, purchased,
-        ExampleColumns.toMap(pending.features()));
+        e.propensity(), e.timestamp(), clicked, purchased, ExampleColumns.toMap(features));
   }
 }

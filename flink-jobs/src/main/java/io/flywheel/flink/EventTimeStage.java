@@ -37,7 +37,7 @@ import org.apache.flink.util.OutputTag;
  */
 abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, Event, Long,
     FeatureVector> {
-  static final OutputTag<PendingExample> EXAMPLES = new OutputTag<>("examples") { };
+  static final OutputTag<ExamplePart> EXAMPLES = new OutputTag<>("examples") { };
   static final MapStateDescriptor<String, Long> STREAM_END =
       new MapStateDescriptor<>("stream-end", Types.STRING, Types.LONG);
   /** Key for inputs that have no entity of this stage (e.g. an impression without variant). */
@@ -75,7 +75,7 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, E
       // An impression that arrives behind the watermark (late, but within the allowed
       // lateness) would see state that already holds later events: no exact point-in-time
       // snapshot exists for it, so it is marked for the join to leave out of training.
-      ctx.output(EXAMPLES, PendingExample.behindWatermark(event));
+      ctx.output(EXAMPLES, ExamplePart.behindWatermark(event));
     }
     List<Event> atTime = buffer.get(time);
     if (atTime == null) {
@@ -136,7 +136,7 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, E
   }
 
   /** This stage's columns of {@code impression}'s training example, as of {@code asOf}. */
-  private PendingExample part(Event impression, S current, long asOf) {
+  private ExamplePart part(Event impression, S current, long asOf) {
     Object[] features = ExampleColumns.empty();
     for (Map.Entry<String, Map<String, Object>> view : values(current, asOf).entrySet()) {
       if (TrainingExample.FEATURE_VIEWS.contains(view.getKey())) {
@@ -145,7 +145,7 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, E
         }
       }
     }
-    return new PendingExample(impression, features, false);
+    return ExamplePart.of(impression, features);
   }
 
   /** The entity this stage files {@code event} under (NO_ENTITY when it has none). */

@@ -16,14 +16,15 @@ import java.util.Map;
  */
 final class ExampleColumns {
   static final List<String> NAMES;
-  private static final Map<String, Integer> INDEX = new HashMap<>();
+  /** Column index per view and feature (no string building per lookup: it runs per value). */
+  private static final Map<String, Map<String, Integer>> BY_VIEW = new HashMap<>();
 
   static {
     FeatureRegistry registry = FeatureRegistry.builtIn();
     List<String> names = new ArrayList<>();
     for (String view : TrainingExample.FEATURE_VIEWS) {
       for (FeatureSpec feature : registry.view(view).features()) {
-        INDEX.put(TrainingExample.column(view, feature.name()), names.size());
+        BY_VIEW.computeIfAbsent(view, v -> new HashMap<>()).put(feature.name(), names.size());
         names.add(TrainingExample.column(view, feature.name()));
       }
     }
@@ -37,7 +38,8 @@ final class ExampleColumns {
   }
 
   static int indexOf(String view, String feature) {
-    Integer index = INDEX.get(TrainingExample.column(view, feature));
+    Map<String, Integer> columns = BY_VIEW.get(view);
+    Integer index = columns == null ? null : columns.get(feature);
     if (index == null) {
       throw new IllegalStateException("no training column for " + view + "." + feature);
     }

@@ -43,7 +43,7 @@ public final class FeatureJob {
 
   /** Every class that crosses an operator boundary or lives in state (order is part of state). */
   private static final List<Class<?>> KRYO_TYPES = List.of(Event.class, EventType.class,
-      StageInput.class, PendingExample.class, FeatureVector.class, TrainingExample.class,
+      StageInput.class, ExamplePart.class, FeatureVector.class, TrainingExample.class,
       io.flywheel.featurestore.ScoredItem.class, CoVisitationStages.Pair.class,
       UserStage.UserState.class, io.flywheel.featurestore.UserActivity.class,
       io.flywheel.featurestore.CategoryAffinity.class, io.flywheel.featurestore.TiledWindow.class,
@@ -156,7 +156,7 @@ public final class FeatureJob {
     // memory, and writes stall (measured: 4x slower). Fixed, small write buffers bound memory
     // instead: about 8 MB per state per parallel instance.
     config.setString("state.backend.rocksdb.memory.managed", "false");
-    config.setString("state.backend.rocksdb.writebuffer.size", "4mb");
+    config.setString("state.backend.rocksdb.writebuffer.size", "16mb");
     config.setString("state.backend.rocksdb.writebuffer.count", "2");
     // Timers on the heap (checkpointed with the state): RocksDB-kept timers cost a RocksDB
     // lookup per registration, and every buffered event registers one.
@@ -183,6 +183,10 @@ public final class FeatureJob {
     }
     env.getConfig().getSerializerConfig().registerTypeWithKryoSerializer(Event.class,
         EventKryoSerializer.class);
+    env.getConfig().getSerializerConfig().registerTypeWithKryoSerializer(FeatureVector.class,
+        CompactKryoSerializers.FeatureVectors.class);
+    env.getConfig().getSerializerConfig().registerTypeWithKryoSerializer(ExamplePart.class,
+        CompactKryoSerializers.ExampleParts.class);
     env.setParallelism(options.parallelism());
     env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
     env.enableCheckpointing(options.checkpointInterval().toMillis());
@@ -268,10 +272,10 @@ public final class FeatureJob {
     List<String> names = List.of("user features", "product features", "content features",
         "variant features");
     DataStream<FeatureVector> vectors = null;
+    // Impressions (which open the attribution windows) and their follow-ups, by slot.
     DataStream<StageInput> toJoin = events
-        .filter(e -> e.type() != EventType.IMPRESSION && e.requestId() != null
-            && e.contentId() != null)
-        .map(StageInput::of).name("follow-ups");
+        .filter(e -> e.requestId() != null && e.contentId() != null)
+        .map(StageInput::of).name("impressions and follow-ups");
     for (int i = 0; i < stages.size(); i++) {
       EventTimeStage<?> function = stages.get(i);
       SingleOutputStreamOperator<FeatureVector> stage = events
@@ -284,7 +288,7 @@ public final class FeatureJob {
     vectors.sinkTo(new FeatureStoreSink(options.home(), options.redisUrl()))
         .name("feature store");
 
-    toJoin.keyBy(in -> AttributionJoin.keyOf(in.subject()))
+    toJoin.keyBy(StageInput::slot)
         .connect(streamEnd)
         .process(new AttributionJoin(options.clickWindow().toMillis(),
             options.purchaseWindow().toMillis()))

@@ -3,24 +3,21 @@ package io.flywheel.flink;
 import io.flywheel.core.Event;
 
 /**
- * What flows into the attribution join: a follow-up event (click, cart, purchase), or a
- * stage's part of an impression's training example (exactly one of the two is set).
+ * What flows into the attribution join: an impression or a follow-up event (click, cart,
+ * purchase), or a feature stage's part of an impression's example (exactly one is set).
  */
-record StageInput(Event event, PendingExample example) {
+record StageInput(Event event, ExamplePart part) {
 
   static StageInput of(Event event) {
     return new StageInput(event, null);
   }
 
-  static StageInput of(PendingExample example) {
-    return new StageInput(null, example);
+  static StageInput of(ExamplePart part) {
+    return new StageInput(null, part);
   }
 
-  long timestamp() {
-    return event != null ? event.timestamp() : example.impression().timestamp();
-  }
-
-  Event subject() {
-    return event != null ? event : example.impression();
+  /** The delivered slot (requestId/contentId) this input belongs to. */
+  String slot() {
+    return event != null ? AttributionJoin.keyOf(event) : part.slot();
   }
 }

@@ -27,6 +27,8 @@ class KryoSerializersTest {
     kryo.setRegistrationRequired(false);
     kryo.register(Event.class, new EventKryoSerializer());
     kryo.addDefaultSerializer(Record.class, new RecordKryoSerializer());
+    kryo.register(FeatureVector.class, new CompactKryoSerializers.FeatureVectors());
+    kryo.register(ExamplePart.class, new CompactKryoSerializers.ExampleParts());
     return kryo;
   }
 
@@ -46,5 +48,42 @@ class KryoSerializersTest {
     FeatureVector vector = new FeatureVector("product_covisit", "p1", 42,
         Map.of("neighbours", List.of(new ScoredItem("p2", 3.0))));
     assertThat(roundTrip(kryo(), vector, FeatureVector.class)).isEqualTo(vector);
+  }
+
+  @Test
+  void featureVectorsTravelWithoutNamesAndKeepTypesAndAbsentValues() {
+    FeatureVector sparse = new FeatureVector("user_category_affinity", "u1", 7,
+        Map.of("category_1", "shoes", "click_weight_1", 0.5));
+    FeatureVector counts = new FeatureVector("content_stats", "c1", 8,
+        Map.of("impressions", 12.0, "clicks", 3.0));
+    assertThat(roundTrip(kryo(), sparse, FeatureVector.class)).isEqualTo(sparse);
+    assertThat(roundTrip(kryo(), counts, FeatureVector.class)).isEqualTo(counts);
+    Output named = new Output(256, -1);
+    new Kryo().writeClassAndObject(named, new java.util.LinkedHashMap<>(counts.values()));
+    Output compact = new Output(256, -1);
+    kryo().writeObject(compact, counts);
+    assertThat(compact.total()).isLessThan(named.total());
+  }
+
+  @Test
+  void aFeatureTheViewDoesNotDeclareIsRefusedNotDropped() {
+    FeatureVector odd = new FeatureVector("content_stats", "c1", 8, Map.of("colour", 1.0));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> roundTrip(kryo(), odd, FeatureVector.class))
+        .hasMessageContaining("does not declare").hasMessageContaining("colour");
+  }
+
+  @Test
+  void examplePartsKeepOnlyTheirColumns() {
+    Object[] features = ExampleColumns.empty();
+    features[0] = 4.0;
+    features[features.length - 1] = "shoes";
+    ExamplePart part = new ExamplePart("r1/c1", features, false);
+    ExamplePart back = roundTrip(kryo(), part, ExamplePart.class);
+    assertThat(back.slot()).isEqualTo("r1/c1");
+    assertThat(back.behindWatermark()).isFalse();
+    assertThat(back.features()).containsExactly(features);
+    ExamplePart late = new ExamplePart("r2/c2", ExampleColumns.empty(), true);
+    assertThat(roundTrip(kryo(), late, ExamplePart.class).behindWatermark()).isTrue();
   }
 }
