@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Feature job throughput benchmark: simulates a 2,000-shopper, 14-day shop once, then replays
-# it through `flywheel features run` several times (fresh stores each time) and prints the
-# feature job's events/s per run and the median.
-#   bench/features.sh [RUNS] [extra `features run` options...]
+# Feature job throughput benchmark: simulates a shop once (default 2,000 shoppers, 300
+# products, 14 days: ~96k events; USERS/PRODUCTS/DAYS change it, e.g. USERS=20000
+# PRODUCTS=1000 for ~950k events), then replays it through `flywheel features run` several
+# times (fresh stores each time) and prints the feature job's events/s per run and the median.
+#   [USERS=N] [PRODUCTS=N] [DAYS=N] bench/features.sh [RUNS] [extra `features run` options...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${1:-3}"
@@ -10,8 +11,8 @@ shift || true
 HOME_DIR="$(mktemp -d "${TMPDIR:-/tmp}/flywheel-bench-features.XXXXXX")"
 trap 'rm -rf "$HOME_DIR"' EXIT
 
-"$ROOT/flywheel" --home "$HOME_DIR" simulate --users 2000 --products 300 --days 14 \
-    --dirty 0.01 --quiet > /dev/null
+"$ROOT/flywheel" --home "$HOME_DIR" simulate --users "${USERS:-2000}" \
+    --products "${PRODUCTS:-300}" --days "${DAYS:-14}" --dirty 0.01 --quiet > /dev/null
 
 rates=()
 for run in $(seq 1 "$RUNS"); do

@@ -29,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "features", mixinStandardHelpOptions = true,
     description = "Compute streaming features and training examples on Flink, and serve them.",
     subcommands = {FeaturesCommand.Run.class, FeaturesCommand.Get.class,
-        FeaturesCommand.Serve.class, FeaturesCommand.BenchRead.class})
+        FeaturesCommand.Serve.class, FeaturesCommand.BenchRead.class,
+        FeaturesCommand.BenchFreshness.class})
 final class FeaturesCommand implements Runnable {
   @ParentCommand
   FlywheelCli root;
@@ -74,6 +75,15 @@ final class FeaturesCommand implements Runnable {
             + "(default: ${DEFAULT-VALUE}).")
     String allowedLateness;
 
+    @Option(names = "--state-backend", defaultValue = "rocksdb",
+        description = "Where keyed state lives: rocksdb or hashmap (heap) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String stateBackend;
+
+    @Option(names = "--discard-outputs",
+        description = "Benchmarks only: compute everything but store nothing.")
+    boolean discardOutputs;
+
     @Option(names = "--kafka-topic", paramLabel = "TOPIC",
         description = "Read events from this Kafka topic instead of a file, and keep running "
             + "(Ctrl-C stops) on the brokers of --kafka-bootstrap.")
@@ -117,7 +127,8 @@ final class FeaturesCommand implements Runnable {
               productsFile.toString(), home.toString())
           .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness", spec.commandLine()),
               Durations.parse(allowedLateness, "--allowed-lateness", spec.commandLine()))
-          .withParallelism(parallelism);
+          .withParallelism(parallelism)
+          .forBenchmark(stateBackend(), discardOutputs);
       FeatureJobResult result;
       try (JobProgressBar progress = new JobProgressBar(output.showProgress(),
           spec.commandLine().getErr())) {
@@ -130,6 +141,14 @@ final class FeaturesCommand implements Runnable {
         print(result, home, out);
       }
       return 0;
+    }
+
+    private String stateBackend() {
+      if (!stateBackend.equals("rocksdb") && !stateBackend.equals("hashmap")) {
+        throw new ParameterException(spec.commandLine(),
+            "--state-backend: rocksdb or hashmap, got " + stateBackend);
+      }
+      return stateBackend;
     }
 
     /** Runs on the topic until interrupted, with a status line every few seconds. */
@@ -149,7 +168,8 @@ final class FeaturesCommand implements Runnable {
               products.toString(), home.toString())
           .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness", spec.commandLine()),
               Durations.parse(allowedLateness, "--allowed-lateness", spec.commandLine()))
-          .withParallelism(parallelism);
+          .withParallelism(parallelism)
+          .forBenchmark(stateBackend(), discardOutputs);
       PrintWriter err = spec.commandLine().getErr();
       StreamingFeatureJobs jobs = FeatureJob.start(options);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -319,6 +339,67 @@ final class FeaturesCommand implements Runnable {
       Path scratch = parent.root.home().resolve("bench").resolve("online-read");
       io.flywheel.featurestore.OnlineReadBenchmark.run(scratch, System.getenv("REDIS_URL"),
           entities, features, reads, rounds, spec.commandLine().getOut());
+      return 0;
+    }
+  }
+
+  /** {@code features bench-freshness}: event → readable online, replayed as if live. */
+  @Command(name = "bench-freshness", mixinStandardHelpOptions = true,
+      description = "Replay events at a fixed rate as if live (local MiniCluster) and measure "
+          + "how long each takes to become readable in the online store (p50, p99).")
+  static final class BenchFreshness implements Callable<Integer> {
+    @ParentCommand
+    FeaturesCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--events", paramLabel = "FILE",
+        description = "events.jsonl to replay (default: HOME/world/events.jsonl).")
+    Path events;
+
+    @Option(names = "--rate", defaultValue = "2000",
+        description = "Events per second handed to the job (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--out-of-orderness", defaultValue = "100ms",
+        description = "Watermark lag: a live stream in order needs little "
+            + "(default: ${DEFAULT-VALUE}).")
+    String outOfOrderness;
+
+    @Option(names = "--warm-up", defaultValue = "10s",
+        description = "Samples in the first part of the run are not counted "
+            + "(default: ${DEFAULT-VALUE}).")
+    String warmUp;
+
+    @Override
+    public Integer call() throws Exception {
+      Path home = parent.root.home();
+      Path eventsFile = events != null ? events : home.resolve("world").resolve("events.jsonl");
+      if (!Files.isRegularFile(eventsFile)) {
+        throw new ParameterException(spec.commandLine(), "--events " + eventsFile
+            + ": no such file (run `flywheel simulate` first, or name one)");
+      }
+      if (!(rate > 0)) {
+        throw new ParameterException(spec.commandLine(), "--rate must be positive, got " + rate);
+      }
+      Path scratch = home.resolve("bench").resolve("freshness");
+      Writable.requireDirectory(spec.commandLine(), scratch, "--home");
+      FeatureJobOptions options = FeatureJobOptions.defaults(eventsFile.toString(),
+              eventsFile.toAbsolutePath().getParent().resolve("products.jsonl").toString(),
+              scratch.toString())
+          .withRedisUrl(System.getenv("REDIS_URL")).withFlinkRestUrl(null)
+          .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness",
+              spec.commandLine()), Duration.ofHours(1));
+      var r = io.flywheel.flink.FreshnessBenchmark.run(options, rate,
+          Durations.parse(warmUp, "--warm-up", spec.commandLine()).toMillis(),
+          spec.commandLine().getErr());
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "freshness at %,.0f events/s (achieved %,.0f): p50 %.0f ms, "
+          + "p99 %.0f ms, max %.0f ms over %,d watched events (%,d never seen)%n",
+          r.targetRate(), r.achievedRate(), r.p50Millis(), r.p99Millis(), r.maxMillis(),
+          r.samples(), r.unseen());
+      out.flush();
       return 0;
     }
   }

@@ -173,6 +173,35 @@ class FlywheelCliTest {
   }
 
   @Test
+  void benchmarkModesMeasureTheJobsAlone() throws IOException {
+    Path home = dir.resolve("bench-home");
+    assertThat(run("--home", home.toString(), "simulate", "--users", "300", "--products", "30",
+        "--days", "3", "-q").code()).isZero();
+    Result heap = run("--home", home.toString(), "features", "run", "--state-backend",
+        "hashmap", "--discard-outputs", "--json", "-q");
+    assertThat(heap.code()).as(heap.err()).isZero();
+    assertThat(JSON.readTree(heap.out()).get("trainingExamples").asLong()).isPositive();
+    assertThat(home.resolve("features").resolve("offline")).doesNotExist();
+    assertThat(home.resolve("features").resolve("online")).doesNotExist();
+    Result badBackend = run("--home", home.toString(), "features", "run", "--state-backend",
+        "disk");
+    assertThat(badBackend.code()).isEqualTo(2);
+    assertThat(badBackend.err()).contains("--state-backend", "disk");
+
+    Result fresh = run("--home", home.toString(), "features", "bench-freshness", "--rate",
+        "1000", "--warm-up", "0s");
+    assertThat(fresh.code()).as(fresh.err()).isZero();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "p50 (\\d+) ms, p99 (\\d+) ms, max \\d+ ms over ([\\d,]+) watched events "
+            + "\\(0 never seen\\)")
+        .matcher(fresh.out());
+    assertThat(m.find()).as(fresh.out()).isTrue();
+    assertThat(Long.parseLong(m.group(3).replace(",", ""))).isGreaterThan(20);
+    // Visible well before a checkpoint (every 10 s) would have flushed it.
+    assertThat(Long.parseLong(m.group(1))).isLessThan(5_000);
+  }
+
+  @Test
   void demoRunsTheWholeProductOnASmallShop() {
     Path home = dir.resolve("demo-home");
     Result result = run("--home", home.toString(), "demo", "--users", "300", "--products", "50",

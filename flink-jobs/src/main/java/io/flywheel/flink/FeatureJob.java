@@ -29,6 +29,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 
 /**
@@ -151,7 +152,7 @@ public final class FeatureJob {
   /** A local environment with RocksDB state and checkpoints under the data folder. */
   static StreamExecutionEnvironment environment(FeatureJobOptions options, String job) {
     Configuration config = new Configuration();
-    config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    config.set(StateBackendOptions.STATE_BACKEND, options.stateBackend());
     // With Flink-managed memory a local MiniCluster hands each RocksDB instance a sliver of
     // memory, and writes stall (measured: 4x slower). Fixed, small write buffers bound memory
     // instead: about 8 MB per state per parallel instance.
@@ -285,8 +286,12 @@ public final class FeatureJob {
       toJoin = toJoin.union(stage.getSideOutput(EventTimeStage.EXAMPLES)
           .map(StageInput::of).name(names.get(i) + ": example parts"));
     }
-    vectors.sinkTo(new FeatureStoreSink(options.home(), options.redisUrl()))
-        .name("feature store");
+    if (options.discardOutputs()) {
+      vectors.sinkTo(new DiscardingSink<>()).name("features discarded");
+    } else {
+      vectors.sinkTo(new FeatureStoreSink(options.home(), options.redisUrl()))
+          .name("feature store");
+    }
 
     toJoin.keyBy(StageInput::slot)
         .connect(streamEnd)
@@ -294,7 +299,8 @@ public final class FeatureJob {
             options.purchaseWindow().toMillis()))
         .returns(TypeInformation.of(TrainingExample.class))
         .name("attribution")
-        .sinkTo(new TrainingExampleSink(options.home())).name("training examples");
+        .sinkTo(options.discardOutputs() ? new DiscardingSink<>()
+            : new TrainingExampleSink(options.home())).name("training examples");
     return "flywheel-features";
   }
 
@@ -310,6 +316,7 @@ public final class FeatureJob {
         .name("sessions")
         .keyBy(CoVisitationStages.Pair::product)
         .process(new CoVisitationStages.Neighbours()).name("neighbours")
-        .sinkTo(new FeatureStoreSink(options.home(), options.redisUrl())).name("feature store");
+        .sinkTo(options.discardOutputs() ? new DiscardingSink<>()
+            : new FeatureStoreSink(options.home(), options.redisUrl())).name("feature store");
   }
 }

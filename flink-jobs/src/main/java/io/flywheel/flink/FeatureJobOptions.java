@@ -23,7 +23,11 @@ import java.time.Duration;
  * @param purchaseWindow a purchase within this long after an impression labels it purchased
  * @param sessionGap inactivity that ends a session (co-visitation)
  * @param parallelism operator parallelism
- * @param checkpointInterval checkpoint every so often (RocksDB state backend)
+ * @param checkpointInterval checkpoint every so often
+ * @param stateBackend {@code rocksdb} (the default: state larger than memory) or
+ *     {@code hashmap} (state on the heap)
+ * @param discardOutputs throw features and examples away instead of storing them (only for
+ *     measuring the jobs themselves)
  */
 public record FeatureJobOptions(
     String events,
@@ -38,7 +42,9 @@ public record FeatureJobOptions(
     Duration purchaseWindow,
     Duration sessionGap,
     int parallelism,
-    Duration checkpointInterval) implements Serializable {
+    Duration checkpointInterval,
+    String stateBackend,
+    boolean discardOutputs) implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -76,6 +82,10 @@ public record FeatureJobOptions(
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
+    if (!"rocksdb".equals(stateBackend) && !"hashmap".equals(stateBackend)) {
+      throw new IllegalArgumentException("stateBackend: rocksdb or hashmap, got "
+          + stateBackend);
+    }
     if (purchaseWindow.compareTo(clickWindow) < 0) {
       throw new IllegalArgumentException("purchaseWindow must not be shorter than clickWindow");
     }
@@ -89,7 +99,7 @@ public record FeatureJobOptions(
     return new FeatureJobOptions(events, products, home, System.getenv("REDIS_URL"), null,
         System.getenv("FLINK_REST_URL"), Duration.ofSeconds(5), Duration.ofHours(1),
         Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofMinutes(30), 2,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), "rocksdb", false);
   }
 
   /** The same defaults, reading events from a Kafka topic (unbounded) instead of a file. */
@@ -97,7 +107,7 @@ public record FeatureJobOptions(
     return new FeatureJobOptions(null, products, home, System.getenv("REDIS_URL"), topic,
         System.getenv("FLINK_REST_URL"), Duration.ofSeconds(5), Duration.ofHours(1),
         Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofMinutes(30), 2,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), "rocksdb", false);
   }
 
   /** Whether the source ends (a file replay) or runs until cancelled (Kafka). */
@@ -108,40 +118,47 @@ public record FeatureJobOptions(
   public FeatureJobOptions withParallelism(int newParallelism) {
     return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap,
-        newParallelism, checkpointInterval);
+        newParallelism, checkpointInterval, stateBackend, discardOutputs);
   }
 
   /** The online store on Redis at {@code url}, or embedded RocksDB when null. */
   public FeatureJobOptions withRedisUrl(String url) {
     return new FeatureJobOptions(events, products, home, url, kafka, flinkRestUrl,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval);
+        checkpointInterval, stateBackend, discardOutputs);
   }
 
   /** Events from {@code topic} (unbounded) instead of the file; null for the file. */
   public FeatureJobOptions withKafka(KafkaTopic topic) {
     return new FeatureJobOptions(events, products, home, redisUrl, topic, flinkRestUrl,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval);
+        checkpointInterval, stateBackend, discardOutputs);
   }
 
   /** Submit to the session cluster at {@code url}; null for a local MiniCluster. */
   public FeatureJobOptions withFlinkRestUrl(String url) {
     return new FeatureJobOptions(events, products, home, redisUrl, kafka, url,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval);
+        checkpointInterval, stateBackend, discardOutputs);
   }
 
   public FeatureJobOptions withLateness(Duration newOutOfOrderness,
       Duration newAllowedLateness) {
     return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
         newOutOfOrderness, newAllowedLateness, clickWindow, purchaseWindow, sessionGap,
-        parallelism, checkpointInterval);
+        parallelism, checkpointInterval, stateBackend, discardOutputs);
   }
 
   public FeatureJobOptions withCheckpointInterval(Duration interval) {
     return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        interval);
+        interval, stateBackend, discardOutputs);
+  }
+
+  /** For benchmarks: state on {@code backend} and, when {@code discard}, no stores written. */
+  public FeatureJobOptions forBenchmark(String backend, boolean discard) {
+    return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
+        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
+        checkpointInterval, backend, discard);
   }
 }

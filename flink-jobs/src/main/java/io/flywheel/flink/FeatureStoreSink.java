@@ -13,17 +13,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Collection;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 
 /**
- * Writes feature vectors to both stores. Updates are coalesced per entity between flushes (a
- * checkpoint, the end of input, or a full buffer): the online store gets each entity's newest
- * vector, the offline store one snapshot per entity and date (its newest of that day).
+ * Writes feature vectors to both stores. Updates are coalesced per entity: the online store
+ * gets each entity's newest vector every {@link #ONLINE_FLUSH_MILLIS} (freshness does not wait
+ * for a checkpoint), the offline store one snapshot per entity and date (its newest of that
+ * day), staged at each checkpoint, the end of input, or a full buffer.
  */
 final class FeatureStoreSink implements Sink<FeatureVector>, StagedFilesSink {
   private static final long serialVersionUID = 1L;
   private static final int MAX_BUFFERED = 50_000;
+  static final long ONLINE_FLUSH_MILLIS = 200;
 
   private final String home;
   private final String redisUrl;
@@ -37,7 +40,19 @@ final class FeatureStoreSink implements Sink<FeatureVector>, StagedFilesSink {
   @SuppressWarnings("deprecation")
   public CommittingSinkWriter<FeatureVector, String> createWriter(InitContext context)
       throws IOException {
-    return new Writer(SharedOnlineStores.acquire(home, redisUrl));
+    Writer writer = new Writer(SharedOnlineStores.acquire(home, redisUrl));
+    ProcessingTimeService time = context.getProcessingTimeService();
+    // Timer callbacks run in the task's own thread, between records: no locking needed.
+    ProcessingTimeService.ProcessingTimeCallback tick = new ProcessingTimeService
+        .ProcessingTimeCallback() {
+      @Override
+      public void onProcessingTime(long now) {
+        writer.flushOnline();
+        time.registerTimer(now + ONLINE_FLUSH_MILLIS, this);
+      }
+    };
+    time.registerTimer(time.getCurrentProcessingTime() + ONLINE_FLUSH_MILLIS, tick);
+    return writer;
   }
 
 
@@ -75,17 +90,21 @@ final class FeatureStoreSink implements Sink<FeatureVector>, StagedFilesSink {
       return b.asOf() >= a.asOf() ? b : a;
     }
 
-    @Override
-    public void flush(boolean endOfInput) {
+    void flushOnline() {
       for (Map.Entry<String, Map<String, FeatureVector>> view : latest.entrySet()) {
         FeatureView spec = registry.view(view.getKey());
         online.upsertAll(spec, view.getValue().values());
       }
+      latest.clear();
+    }
+
+    @Override
+    public void flush(boolean endOfInput) {
+      flushOnline();
       for (Map.Entry<String, Map<String, FeatureVector>> view : daily.entrySet()) {
         List<FeatureVector> snapshots = new ArrayList<>(view.getValue().values());
         staged.addAll(offline.stageSnapshots(registry.view(view.getKey()), snapshots));
       }
-      latest.clear();
       daily.clear();
       buffered = 0;
     }

@@ -39,11 +39,10 @@ class RemoteClusterIT {
     // their own processes); the offline store goes to the shared data folder.
     try (RedisServer redis = RedisServer.start(dir);
         FlinkSessionCluster cluster = FlinkSessionCluster.start(dir.resolve("cluster"), 2)) {
-      FeatureJobResult actual = FeatureJob.run(new FeatureJobOptions(local.events(),
-          local.products(), dir.resolve("remote").toString(), redis.url(), null,
-          cluster.restUrl(), local.outOfOrderness(), local.allowedLateness(),
-          local.clickWindow(), local.purchaseWindow(), local.sessionGap(), local.parallelism(),
-          local.checkpointInterval()));
+      FeatureJobResult actual = FeatureJob.run(FeatureJobOptions.defaults(local.events(),
+              local.products(), dir.resolve("remote").toString())
+          .withRedisUrl(redis.url()).withFlinkRestUrl(cluster.restUrl())
+          .withCheckpointInterval(local.checkpointInterval()));
       assertThat(cluster.overview()).as(cluster.logs()).contains("\"jobs-finished\":2");
 
       assertThat(actual.accepted()).isEqualTo(expected.accepted()).isPositive();
