@@ -135,7 +135,10 @@ public final class FreshnessBenchmark {
       SharedOnlineStores.release(options.home(), options.redisUrl());
     }
     double seconds = (System.currentTimeMillis() - began) / 1000.0;
-    long events = java.nio.file.Files.lines(java.nio.file.Path.of(options.events())).count();
+    long events;
+    try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of(options.events()))) {
+      events = lines.count();
+    }
     latencies.sort(null);
     return new Result(rate, events / seconds, latencies.size(), pending.size(),
         percentile(latencies, 0.50), percentile(latencies, 0.99),
