@@ -3,11 +3,15 @@ package io.flywheel.console;
 import io.flywheel.core.Codecs;
 import io.flywheel.core.DeadLetterFile;
 import io.flywheel.core.Event;
+import io.flywheel.core.GroundTruth;
 import io.flywheel.core.JsonLinesReader;
 import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationSummary;
 import io.flywheel.core.WorldConfig;
+import io.flywheel.evaluation.Bootstrap;
+import io.flywheel.evaluation.ClassificationMetrics;
+import io.flywheel.evaluation.ClassificationReport;
 import io.flywheel.featurestore.FeatureServer;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.TrainingExample;
@@ -140,6 +144,7 @@ final class DemoCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  training set: %,d examples, %,d clicked, %,d purchased, %d "
           + "feature columns each%n", examples.size(), clicked, purchased,
           examples.isEmpty() ? 0 : examples.get(0).features().size());
+      printOracle(examples, worldDir.resolve("truth.jsonl"), out);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while querying the feature server", e);
@@ -149,6 +154,37 @@ final class DemoCommand implements Callable<Integer> {
     out.println("Next steps of the loop (training, deployment, content, experiments) join this "
         + "demo as they land.");
     return 0;
+  }
+
+  /**
+   * The ceiling for every CTR model trained on these examples: how well the simulator's true
+   * click probabilities rank them (bootstrap interval over the examples).
+   */
+  private static void printOracle(List<TrainingExample> examples, Path truthFile,
+      PrintWriter out) throws IOException {
+    Map<String, Double> pClick = new HashMap<>();
+    JsonLinesReader.forEach(truthFile, Codecs.TRUTH, truth -> {
+      if (truth instanceof GroundTruth.ImpressionTruth impression) {
+        pClick.put(impression.eventId(), impression.pClick());
+      }
+    });
+    List<TrainingExample> known = examples.stream()
+        .filter(x -> pClick.containsKey(x.eventId())).toList();
+    double[] scores = known.stream().mapToDouble(x -> pClick.get(x.eventId())).toArray();
+    boolean[] clicked = new boolean[known.size()];
+    for (int i = 0; i < clicked.length; i++) {
+      clicked[i] = known.get(i).clicked();
+    }
+    if (known.isEmpty()) {
+      return;
+    }
+    Bootstrap.Interval auc = Bootstrap.interval(scores, clicked, ClassificationMetrics::rocAuc,
+        200, 1, 0.95);
+    ClassificationReport oracle = ClassificationMetrics.evaluate(scores, clicked);
+    out.printf(Locale.ROOT, "  oracle (the simulator's true click probability) on these "
+        + "examples: ROC AUC %.3f (95%% CI %.3f-%.3f), log loss %.4f, calibration error %.4f: "
+        + "the ceiling for any CTR model%n", auc.estimate(), auc.lower(), auc.upper(),
+        oracle.logLoss(), oracle.expectedCalibrationError());
   }
 
   private static String get(HttpClient http, String url) throws IOException,

@@ -210,7 +210,15 @@ class FlywheelCliTest {
     assertThat(result.out()).contains("== 1. Simulate a shop", "== 2. Read the stream back",
         "duplicates recognised", "dead-lettered", "== 3. Streaming features",
         "labelled examples", "== 4. Serve features", "GET /health -> {\"status\":\"up\"",
-        "training set:");
+        "training set:", "oracle (the simulator's true click probability)");
+    // The true probabilities rank clicks far better than chance, and the interval holds them.
+    java.util.regex.Matcher auc = java.util.regex.Pattern.compile(
+        "ROC AUC (\\d\\.\\d+) \\(95% CI (\\d\\.\\d+)-(\\d\\.\\d+)\\)")
+        .matcher(result.out());
+    assertThat(auc.find()).as(result.out()).isTrue();
+    double estimate = Double.parseDouble(auc.group(1));
+    assertThat(estimate).isGreaterThan(0.6).isLessThan(1.0)
+        .isBetween(Double.parseDouble(auc.group(2)), Double.parseDouble(auc.group(3)));
     assertThat(home.resolve("demo").resolve("world").resolve("events.jsonl")).isNotEmptyFile();
     assertThat(home.resolve("demo").resolve("dead-letter").resolve("events.jsonl")).exists();
   }
