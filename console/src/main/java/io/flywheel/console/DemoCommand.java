@@ -15,6 +15,8 @@ import io.flywheel.evaluation.ClassificationReport;
 import io.flywheel.featurestore.FeatureServer;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.TrainingExample;
+import io.flywheel.flink.CtrModel;
+import io.flywheel.flink.CtrTrainer;
 import io.flywheel.flink.FeatureJob;
 import io.flywheel.flink.FeatureJobOptions;
 import io.flywheel.flink.FeatureJobResult;
@@ -144,15 +146,19 @@ final class DemoCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  training set: %,d examples, %,d clicked, %,d purchased, %d "
           + "feature columns each%n", examples.size(), clicked, purchased,
           examples.isEmpty() ? 0 : examples.get(0).features().size());
-      printOracle(examples, worldDir.resolve("truth.jsonl"), out);
+      Map<String, Double> pClick = printOracle(examples, worldDir.resolve("truth.jsonl"), out);
+
+      out.println();
+      out.println("== 5. Train a CTR model (XGBoost, time split, early stopping) and judge it");
+      trainAndJudge(examples, pClick, demoHome.resolve("models").resolve("ctr"), out);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while querying the feature server", e);
     }
     out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
-    out.println("Next steps of the loop (training, deployment, content, experiments) join this "
-        + "demo as they land.");
+    out.println("Next steps of the loop (model registry, deployment, content, experiments) join "
+        + "this demo as they land.");
     return 0;
   }
 
@@ -160,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
    * The ceiling for every CTR model trained on these examples: how well the simulator's true
    * click probabilities rank them (bootstrap interval over the examples).
    */
-  private static void printOracle(List<TrainingExample> examples, Path truthFile,
+  private static Map<String, Double> printOracle(List<TrainingExample> examples, Path truthFile,
       PrintWriter out) throws IOException {
     Map<String, Double> pClick = new HashMap<>();
     JsonLinesReader.forEach(truthFile, Codecs.TRUTH, truth -> {
@@ -176,7 +182,7 @@ final class DemoCommand implements Callable<Integer> {
       clicked[i] = known.get(i).clicked();
     }
     if (known.isEmpty()) {
-      return;
+      return pClick;
     }
     Bootstrap.Interval auc = Bootstrap.interval(scores, clicked, ClassificationMetrics::rocAuc,
         200, 1, 0.95);
@@ -185,6 +191,36 @@ final class DemoCommand implements Callable<Integer> {
         + "examples: ROC AUC %.3f (95%% CI %.3f-%.3f), log loss %.4f, calibration error %.4f: "
         + "the ceiling for any CTR model%n", auc.estimate(), auc.lower(), auc.upper(),
         oracle.logLoss(), oracle.expectedCalibrationError());
+    return pClick;
+  }
+
+  /** Trains on the earlier examples, scores the latest, and compares with the oracle there. */
+  private static void trainAndJudge(List<TrainingExample> examples, Map<String, Double> pClick,
+      Path modelDir, PrintWriter out) throws IOException {
+    CtrModel model;
+    try {
+      model = CtrTrainer.train(examples, CtrTrainer.Options.defaults());
+      model.save(modelDir);
+    } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+      throw new IOException("XGBoost failed: " + e.getMessage(), e);
+    }
+    CtrTrainer.Validation v = model.validation();
+    double[] oracle = v.eventIds().stream().mapToDouble(id -> pClick.getOrDefault(id, 0.0))
+        .toArray();
+    Bootstrap.Interval auc = Bootstrap.interval(v.predictions(), v.clicked(),
+        ClassificationMetrics::rocAuc, 200, 1, 0.95);
+    Bootstrap.Interval gap = Bootstrap.difference(oracle, v.predictions(), v.clicked(),
+        ClassificationMetrics::rocAuc, 200, 1, 0.95);
+    ClassificationReport report = ClassificationMetrics.evaluate(v.predictions(), v.clicked());
+    out.printf(Locale.ROOT, "  model: %d features, saved to %s (XGBoost JSON + feature order)%n",
+        model.featureNames().size(), modelDir.toAbsolutePath().normalize());
+    out.printf(Locale.ROOT, "  on the latest %,d examples: ROC AUC %.3f (95%% CI %.3f-%.3f), "
+        + "PR AUC %.3f, log loss %.4f, calibration error %.4f%n", v.clicked().length,
+        auc.estimate(), auc.lower(), auc.upper(), report.prAuc(), report.logLoss(),
+        report.expectedCalibrationError());
+    out.printf(Locale.ROOT, "  oracle on the same rows: ROC AUC %.3f; the model is %.3f behind "
+        + "(95%% CI %.3f-%.3f)%n", auc.estimate() + gap.estimate(), gap.estimate(), gap.lower(),
+        gap.upper());
   }
 
   private static String get(HttpClient http, String url) throws IOException,
