@@ -54,9 +54,8 @@ final class FeaturesCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--events", paramLabel = "FILE",
-        description = "events.jsonl to replay (default: HOME/world/events.jsonl).")
-    Path events;
+    @Mixin
+    EventsFileOption events;
 
     @Option(names = "--products", paramLabel = "FILE",
         description = "products.jsonl, for categories (default: next to the events file).")
@@ -107,11 +106,7 @@ final class FeaturesCommand implements Runnable {
         return streamFromKafka();
       }
       Path home = parent.root.home();
-      Path eventsFile = events != null ? events : home.resolve("world").resolve("events.jsonl");
-      if (!Files.isRegularFile(eventsFile)) {
-        throw new ParameterException(spec.commandLine(), "--events " + eventsFile
-            + ": no such file (run `flywheel simulate` first, or name one)");
-      }
+      Path eventsFile = events.resolve(home, spec.commandLine());
       Path productsFile = products != null ? products
           : eventsFile.toAbsolutePath().getParent().resolve("products.jsonl");
       if (!Files.isRegularFile(productsFile)) {
@@ -354,9 +349,8 @@ final class FeaturesCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--events", paramLabel = "FILE",
-        description = "events.jsonl to replay (default: HOME/world/events.jsonl).")
-    Path events;
+    @Mixin
+    EventsFileOption events;
 
     @Option(names = "--rate", defaultValue = "2000",
         description = "Events per second handed to the job (default: ${DEFAULT-VALUE}).")
@@ -375,11 +369,7 @@ final class FeaturesCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Path home = parent.root.home();
-      Path eventsFile = events != null ? events : home.resolve("world").resolve("events.jsonl");
-      if (!Files.isRegularFile(eventsFile)) {
-        throw new ParameterException(spec.commandLine(), "--events " + eventsFile
-            + ": no such file (run `flywheel simulate` first, or name one)");
-      }
+      Path eventsFile = events.resolve(home, spec.commandLine());
       if (!(rate > 0)) {
         throw new ParameterException(spec.commandLine(), "--rate must be positive, got " + rate);
       }
