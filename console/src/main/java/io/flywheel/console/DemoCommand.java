@@ -198,9 +198,11 @@ final class DemoCommand implements Callable<Integer> {
   private static void trainAndJudge(List<TrainingExample> examples, Map<String, Double> pClick,
       Path modelDir, PrintWriter out) throws IOException {
     CtrModel model;
+    CtrModel baseline;
     try {
       model = CtrTrainer.train(examples, CtrTrainer.Options.defaults());
       model.save(modelDir);
+      baseline = CtrTrainer.train(examples, CtrTrainer.Options.logisticBaseline());
     } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
       throw new IOException("XGBoost failed: " + e.getMessage(), e);
     }
@@ -221,6 +223,14 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  oracle on the same rows: ROC AUC %.3f; the model is %.3f behind "
         + "(95%% CI %.3f-%.3f)%n", auc.estimate() + gap.estimate(), gap.estimate(), gap.lower(),
         gap.upper());
+    // The baseline is trained on the same split, so its held-out rows are the same.
+    Bootstrap.Interval lift = Bootstrap.difference(v.predictions(),
+        baseline.validation().predictions(), v.clicked(), ClassificationMetrics::rocAuc, 200, 1,
+        0.95);
+    out.printf(Locale.ROOT, "  logistic baseline (gblinear) on the same rows: ROC AUC %.3f; "
+        + "trees %+.3f (95%% CI %.3f to %.3f): %s%n", auc.estimate() - lift.estimate(),
+        lift.estimate(), lift.lower(), lift.upper(), !lift.excludesZero()
+            ? "no clear difference" : lift.estimate() > 0 ? "a clear win" : "a clear loss");
   }
 
   private static String get(HttpClient http, String url) throws IOException,

@@ -223,7 +223,8 @@ class FlywheelCliTest {
         "duplicates recognised", "dead-lettered", "== 3. Streaming features",
         "labelled examples", "== 4. Serve features", "GET /health -> {\"status\":\"up\"",
         "training set:", "oracle (the simulator's true click probability)",
-        "== 5. Train a CTR model", "oracle on the same rows");
+        "== 5. Train a CTR model", "oracle on the same rows",
+        "logistic baseline (gblinear) on the same rows");
     assertThat(home.resolve("demo").resolve("models").resolve("ctr").resolve("model.json"))
         .isNotEmptyFile();
     // The true probabilities rank clicks far better than chance, and the interval holds them.

@@ -32,9 +32,11 @@ public final class CtrTrainer {
    * @param negativeSampling keep this share of the non-clicked training rows (1 keeps all)
    * @param maxRounds boosting rounds at most; training stops after {@code earlyStopping}
    *     rounds without a better validation log loss
+   * @param booster {@code gbtree} (gradient-boosted trees) or {@code gblinear} (a logistic
+   *     regression: the baseline every tree model must beat)
    */
   public record Options(double validationShare, double negativeSampling, int maxRounds,
-      int earlyStopping, int maxDepth, double learningRate, long seed) {
+      int earlyStopping, int maxDepth, double learningRate, long seed, String booster) {
     public Options {
       if (!(validationShare > 0 && validationShare < 1)) {
         throw new IllegalArgumentException("validationShare: must be in (0, 1), got "
@@ -44,6 +46,9 @@ public final class CtrTrainer {
         throw new IllegalArgumentException("negativeSampling: must be in (0, 1], got "
             + negativeSampling);
       }
+      if (!"gbtree".equals(booster) && !"gblinear".equals(booster)) {
+        throw new IllegalArgumentException("booster: gbtree or gblinear, got " + booster);
+      }
       if (maxRounds < 1 || earlyStopping < 1 || maxDepth < 1 || !(learningRate > 0)) {
         throw new IllegalArgumentException("maxRounds, earlyStopping, maxDepth and "
             + "learningRate must be positive");
@@ -52,12 +57,17 @@ public final class CtrTrainer {
 
     /** Shallow trees and a small step: the best of depth 2/4/6 × eta 0.03/0.1 on the demo. */
     public static Options defaults() {
-      return new Options(0.2, 1.0, 500, 30, 4, 0.03, 7);
+      return new Options(0.2, 1.0, 500, 30, 4, 0.03, 7, "gbtree");
+    }
+
+    /** The logistic-regression baseline: a linear booster with a larger step. */
+    public static Options logisticBaseline() {
+      return new Options(0.2, 1.0, 500, 30, 1, 0.3, 7, "gblinear");
     }
 
     public Options withNegativeSampling(double share) {
       return new Options(validationShare, share, maxRounds, earlyStopping, maxDepth,
-          learningRate, seed);
+          learningRate, seed, booster);
     }
   }
 
@@ -101,8 +111,11 @@ public final class CtrTrainer {
     try {
       Map<String, Object> params = new LinkedHashMap<>();
       params.put("objective", "binary:logistic");
-      params.put("tree_method", "hist");
-      params.put("max_depth", options.maxDepth());
+      params.put("booster", options.booster());
+      if (options.booster().equals("gbtree")) {
+        params.put("tree_method", "hist");
+        params.put("max_depth", options.maxDepth());
+      }
       params.put("eta", options.learningRate());
       params.put("eval_metric", "logloss");
       params.put("seed", options.seed());

@@ -76,6 +76,18 @@ class CtrTrainerTest {
   }
 
   @Test
+  void theLogisticBaselineTrainsOnTheSameSplit() throws Exception {
+    CtrModel trees = CtrTrainer.train(examples, CtrTrainer.Options.defaults());
+    CtrModel linear = CtrTrainer.train(examples, CtrTrainer.Options.logisticBaseline());
+    assertThat(linear.validation().eventIds()).isEqualTo(trees.validation().eventIds());
+    assertThat(ClassificationMetrics.rocAuc(linear.validation().predictions(),
+        linear.validation().clicked())).isGreaterThan(0.55);
+    linear.save(dir.resolve("linear"));
+    assertThat(java.nio.file.Files.readString(dir.resolve("linear").resolve("model.json")))
+        .contains("gblinear");
+  }
+
+  @Test
   void aTrainingSetWithoutClicksIsRefused() {
     List<TrainingExample> noClicks = examples.stream().filter(x -> !x.clicked()).toList();
     assertThatThrownBy(() -> CtrTrainer.train(noClicks, CtrTrainer.Options.defaults()))
