@@ -163,8 +163,9 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The ceiling for every CTR model trained on these examples: how well the simulator's true
-   * click probabilities rank them (bootstrap interval over the examples).
+   * Prints the ceiling for every CTR model trained on these examples: how well the simulator's
+   * true click probabilities rank them (bootstrap interval). Returns those probabilities by
+   * impression eventId, for judging models on the same rows.
    */
   private static Map<String, Double> printOracle(List<TrainingExample> examples, Path truthFile,
       PrintWriter out) throws IOException {
@@ -176,13 +177,13 @@ final class DemoCommand implements Callable<Integer> {
     });
     List<TrainingExample> known = examples.stream()
         .filter(x -> pClick.containsKey(x.eventId())).toList();
+    if (known.isEmpty()) {
+      return pClick;
+    }
     double[] scores = known.stream().mapToDouble(x -> pClick.get(x.eventId())).toArray();
     boolean[] clicked = new boolean[known.size()];
     for (int i = 0; i < clicked.length; i++) {
       clicked[i] = known.get(i).clicked();
-    }
-    if (known.isEmpty()) {
-      return pClick;
     }
     Bootstrap.Interval auc = Bootstrap.interval(scores, clicked, ClassificationMetrics::rocAuc,
         200, 1, 0.95);

@@ -21,7 +21,7 @@ import org.apache.flink.util.Collector;
  * windows had not closed when a bounded replay ended are dropped (and counted): their labels
  * would be unknown, not negative.
  */
-final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageInput, Long,
+final class AttributionJoin extends KeyedBroadcastProcessFunction<String, SlotInput, Long,
     TrainingExample> {
   private final long clickWindow;
   private final long purchaseWindow;
@@ -61,7 +61,7 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, StageI
   }
 
   @Override
-  public void processElement(StageInput input, ReadOnlyContext ctx,
+  public void processElement(SlotInput input, ReadOnlyContext ctx,
       Collector<TrainingExample> out) throws Exception {
     if (input.part() != null) {
       parts.add(input.part());

@@ -21,19 +21,34 @@ public final class CtrModel {
   private final Booster booster;
   private final List<String> featureNames;
   private final double negativeSampling;
-  private CtrTrainer.Validation validation;
+  private final CtrTrainer.Validation validation;
 
-  CtrModel(Booster booster, List<String> featureNames, double negativeSampling) {
+  private CtrModel(Booster booster, List<String> featureNames, double negativeSampling,
+      CtrTrainer.Validation validation) {
     this.booster = booster;
     this.featureNames = List.copyOf(featureNames);
     this.negativeSampling = negativeSampling;
+    this.validation = validation;
+  }
+
+  /** A freshly trained model, scored on the held-out examples it was not trained on. */
+  static CtrModel trained(Booster booster, List<String> featureNames, double negativeSampling,
+      List<TrainingExample> heldOut) throws XGBoostError {
+    CtrModel unscored = new CtrModel(booster, featureNames, negativeSampling, null);
+    boolean[] clicked = new boolean[heldOut.size()];
+    for (int i = 0; i < clicked.length; i++) {
+      clicked[i] = heldOut.get(i).clicked();
+    }
+    return new CtrModel(booster, featureNames, negativeSampling, new CtrTrainer.Validation(
+        heldOut.stream().map(TrainingExample::eventId).toList(), unscored.predict(heldOut),
+        clicked));
   }
 
   public List<String> featureNames() {
     return featureNames;
   }
 
-  /** The held-out latest examples, scored (set by the trainer). */
+  /** The held-out latest examples, scored; null for a model loaded from files. */
   public CtrTrainer.Validation validation() {
     return validation;
   }
@@ -52,17 +67,6 @@ public final class CtrModel {
     } finally {
       matrix.dispose();
     }
-  }
-
-  CtrModel withValidation(List<TrainingExample> held) throws XGBoostError {
-    double[] predictions = predict(held);
-    boolean[] clicked = new boolean[held.size()];
-    for (int i = 0; i < clicked.length; i++) {
-      clicked[i] = held.get(i).clicked();
-    }
-    validation = new CtrTrainer.Validation(
-        held.stream().map(TrainingExample::eventId).toList(), predictions, clicked);
-    return this;
   }
 
   /**
@@ -85,6 +89,6 @@ public final class CtrModel {
     }
     double rate = Double.parseDouble(header.substring("# negative_sampling=".length()));
     Booster booster = XGBoost.loadModel(dir.resolve(MODEL_FILE).toString());
-    return new CtrModel(booster, lines.subList(1, lines.size()), rate);
+    return new CtrModel(booster, lines.subList(1, lines.size()), rate, null);
   }
 }

@@ -126,8 +126,7 @@ public final class CtrTrainer {
       float[][] history = new float[watches.size()][options.maxRounds()];
       Booster booster = XGBoost.train(trainMatrix, params, options.maxRounds(), watches,
           history, null, null, options.earlyStopping());
-      CtrModel model = new CtrModel(booster, names, options.negativeSampling());
-      return model.withValidation(validation);
+      return CtrModel.trained(booster, names, options.negativeSampling(), validation);
     } finally {
       trainMatrix.dispose();
       validationMatrix.dispose();

@@ -44,7 +44,7 @@ public final class FeatureJob {
 
   /** Every class that crosses an operator boundary or lives in state (order is part of state). */
   private static final List<Class<?>> KRYO_TYPES = List.of(Event.class, EventType.class,
-      StageInput.class, ExamplePart.class, FeatureVector.class, TrainingExample.class,
+      SlotInput.class, ExamplePart.class, FeatureVector.class, TrainingExample.class,
       io.flywheel.featurestore.ScoredItem.class, CoVisitationStages.Pair.class,
       UserStage.UserState.class, io.flywheel.featurestore.UserActivity.class,
       io.flywheel.featurestore.CategoryAffinity.class, io.flywheel.featurestore.TiledWindow.class,
@@ -85,7 +85,7 @@ public final class FeatureJob {
         counter(features, JobCounters.ACCEPTED), counter(features, JobCounters.MALFORMED),
         counter(features, JobCounters.DUPLICATES), counter(features, JobCounters.LATE),
         counter(features, JobCounters.EXAMPLES), counter(features, JobCounters.OPEN_WINDOWS),
-        sumWithPrefix(features, JobCounters.EXAMPLES_BEHIND_WATERMARK),
+        counter(features, JobCounters.EXAMPLES_BEHIND_WATERMARK),
         counter(covisit, JobCounters.SESSIONS), (System.nanoTime() - began) / 1_000_000);
   }
 
@@ -136,12 +136,6 @@ public final class FeatureJob {
 
   private static long number(Object value) {
     return value instanceof Number n ? n.longValue() : 0;
-  }
-
-  private static long sumWithPrefix(JobExecutionResult result, String prefix) {
-    return result.getAllAccumulatorResults().entrySet().stream()
-        .filter(e -> e.getKey().startsWith(prefix) && e.getValue() instanceof Number)
-        .mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
   }
 
   private static long counter(JobExecutionResult result, String name) {
@@ -277,9 +271,9 @@ public final class FeatureJob {
         "variant features");
     DataStream<FeatureVector> vectors = null;
     // Impressions (which open the attribution windows) and their follow-ups, by slot.
-    DataStream<StageInput> toJoin = events
+    DataStream<SlotInput> toJoin = events
         .filter(e -> e.requestId() != null && e.contentId() != null)
-        .map(StageInput::of).name("impressions and follow-ups");
+        .map(SlotInput::of).name("impressions and follow-ups");
     for (int i = 0; i < stages.size(); i++) {
       EventTimeStage<?> function = stages.get(i);
       SingleOutputStreamOperator<FeatureVector> stage = events
@@ -287,7 +281,7 @@ public final class FeatureJob {
           .connect(streamEnd).process(function).name(names.get(i));
       vectors = vectors == null ? stage : vectors.union(stage);
       toJoin = toJoin.union(stage.getSideOutput(EventTimeStage.EXAMPLES)
-          .map(StageInput::of).name(names.get(i) + ": example parts"));
+          .map(SlotInput::of).name(names.get(i) + ": example parts"));
     }
     if (options.discardOutputs()) {
       vectors.sinkTo(new DiscardingSink<>()).name("features discarded");
@@ -296,7 +290,7 @@ public final class FeatureJob {
           .name("feature store");
     }
 
-    toJoin.keyBy(StageInput::slot)
+    toJoin.keyBy(SlotInput::slot)
         .connect(streamEnd)
         .process(new AttributionJoin(options.clickWindow().toMillis(),
             options.purchaseWindow().toMillis()))

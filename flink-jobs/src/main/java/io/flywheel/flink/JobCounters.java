@@ -11,7 +11,6 @@ final class JobCounters {
   static final String SESSIONS = "sessions";
   static final String BYTES_READ = "bytesRead";
   static final String LINES_READ = "linesRead";
-  /** Prefix: accumulator names must be unique per operator, so each stage adds its own. */
   static final String EXAMPLES_BEHIND_WATERMARK = "examplesBehindWatermark";
 
   private JobCounters() {}
