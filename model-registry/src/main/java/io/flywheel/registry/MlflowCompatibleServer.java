@@ -1,0 +1,535 @@
+package io.flywheel.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mlflow.api.proto.MlflowArtifacts;
+import org.mlflow.api.proto.ModelRegistry.CreateModelVersion;
+import org.mlflow.api.proto.ModelRegistry.CreateRegisteredModel;
+import org.mlflow.api.proto.ModelRegistry.DeleteRegisteredModelAlias;
+import org.mlflow.api.proto.ModelRegistry.GetLatestVersions;
+import org.mlflow.api.proto.ModelRegistry.GetModelVersion;
+import org.mlflow.api.proto.ModelRegistry.GetModelVersionByAlias;
+import org.mlflow.api.proto.ModelRegistry.GetModelVersionDownloadUri;
+import org.mlflow.api.proto.ModelRegistry.GetRegisteredModel;
+import org.mlflow.api.proto.ModelRegistry.ModelVersion;
+import org.mlflow.api.proto.ModelRegistry.ModelVersionTag;
+import org.mlflow.api.proto.ModelRegistry.RegisteredModel;
+import org.mlflow.api.proto.ModelRegistry.SearchModelVersions;
+import org.mlflow.api.proto.ModelRegistry.SearchRegisteredModels;
+import org.mlflow.api.proto.ModelRegistry.SetModelVersionTag;
+import org.mlflow.api.proto.ModelRegistry.SetRegisteredModelAlias;
+import org.mlflow.api.proto.ModelRegistry.SetRegisteredModelTag;
+import org.mlflow.api.proto.ModelRegistry.UpdateModelVersion;
+import org.mlflow.api.proto.Service.CreateExperiment;
+import org.mlflow.api.proto.Service.CreateRun;
+import org.mlflow.api.proto.Service.DeleteExperiment;
+import org.mlflow.api.proto.Service.DeleteRun;
+import org.mlflow.api.proto.Service.DeleteTag;
+import org.mlflow.api.proto.Service.Experiment;
+import org.mlflow.api.proto.Service.GetExperiment;
+import org.mlflow.api.proto.Service.GetExperimentByName;
+import org.mlflow.api.proto.Service.GetMetricHistory;
+import org.mlflow.api.proto.Service.GetRun;
+import org.mlflow.api.proto.Service.LogBatch;
+import org.mlflow.api.proto.Service.LogMetric;
+import org.mlflow.api.proto.Service.LogParam;
+import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Param;
+import org.mlflow.api.proto.Service.RestoreExperiment;
+import org.mlflow.api.proto.Service.RestoreRun;
+import org.mlflow.api.proto.Service.Run;
+import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.api.proto.Service.SearchExperiments;
+import org.mlflow.api.proto.Service.SearchRuns;
+import org.mlflow.api.proto.Service.SetExperimentTag;
+import org.mlflow.api.proto.Service.SetTag;
+import org.mlflow.api.proto.Service.UpdateRun;
+import org.mlflow.api.proto.Service.ViewType;
+import org.mlflow_project.google.protobuf.Message;
+
+/**
+ * An MLflow tracking server in the JVM: the REST endpoints Flywheel uses (experiments, runs,
+ * params, metrics, tags, registered models, versions, aliases) and MLflow's artifact proxy, with
+ * MLflow's own request and response messages (the generated classes inside
+ * {@code mlflow-client}) as JSON. Runs live in an H2 database and artifacts in a folder, both
+ * under one directory, so they survive restarts. Any MLflow client (Python or Java) can point
+ * its tracking URI at it.
+ *
+ * <p>When a token is given, every mutating request (POST, PUT, PATCH, DELETE) must carry
+ * {@code Authorization: Bearer <token>}; reads stay open. Bind it to loopback unless a token
+ * is set.
+ */
+public final class MlflowCompatibleServer implements AutoCloseable {
+  static final String API = "/api/2.0/mlflow/";
+  static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
+  private static final int MAX_BATCH_METRICS = 1000;
+  private static final int MAX_BATCH_PARAMS = 100;
+  private static final int MAX_BATCH_TAGS = 100;
+  private static final int DEFAULT_PAGE = 1000;
+  private static final int MAX_PAGE = 50_000;
+  private static final Set<HandlerType> MUTATING =
+      Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final TrackingStore store;
+  private final ArtifactStore artifacts;
+  private final byte[] token;
+  private final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Javalin app;
+
+  private MlflowCompatibleServer(Path folder, String token) throws IOException {
+    Files.createDirectories(folder);
+    this.store = new TrackingStore(folder);
+    this.artifacts = new ArtifactStore(folder.resolve("artifacts"));
+    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    new JvmMemoryMetrics().bindTo(metrics);
+    this.app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.http.maxRequestSize = 64L << 20;
+    });
+    app.before(this::authorize);
+    app.get("/health", ctx -> ctx.json(health()));
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
+        .result(metrics.scrape()));
+    routes();
+    app.exception(MlflowError.class, (e, ctx) -> error(ctx, e));
+    app.exception(Exception.class, (e, ctx) -> error(ctx,
+        new MlflowError(MlflowError.Code.INTERNAL_ERROR, String.valueOf(e.getMessage()))));
+  }
+
+  /**
+   * Starts on {@code host:port} (port 0 picks a free one) with its database and artifacts under
+   * {@code folder}; {@code token} may be null (no authentication: loopback use only).
+   */
+  public static MlflowCompatibleServer start(Path folder, String host, int port, String token)
+      throws IOException {
+    MlflowCompatibleServer server = new MlflowCompatibleServer(folder, token);
+    try {
+      server.app.start(host, port);
+    } catch (RuntimeException e) {
+      server.store.close();
+      throw e;
+    }
+    return server;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** The tracking URI clients use, on loopback. */
+  public String trackingUri() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  private void routes() {
+    // experiments
+    post("experiments/create", CreateExperiment.getDefaultInstance(), (r, ctx) -> {
+      Map<String, String> tags = new LinkedHashMap<>();
+      r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
+      String id = store.createExperiment(r.getName(), r.getArtifactLocation(), tags);
+      return CreateExperiment.Response.newBuilder().setExperimentId(id).build();
+    });
+    get("experiments/get", ctx -> GetExperiment.Response.newBuilder()
+        .setExperiment(store.experiment(required(ctx, "experiment_id"))).build());
+    get("experiments/get-by-name", ctx -> GetExperimentByName.Response.newBuilder()
+        .setExperiment(store.experimentByName(required(ctx, "experiment_name"))).build());
+    Route<SearchExperiments> searchExperiments = (r, ctx) -> {
+      boolean all = r.getViewType() == ViewType.ALL || r.getViewType() == ViewType.DELETED_ONLY;
+      List<Experiment> found = store.searchExperiments(SearchFilter.parse(r.getFilter()), all);
+      if (r.getViewType() == ViewType.DELETED_ONLY) {
+        found = found.stream().filter(e -> "deleted".equals(e.getLifecycleStage())).toList();
+      }
+      Page<Experiment> page = Page.of(found, (int) r.getMaxResults(), r.getPageToken());
+      SearchExperiments.Response.Builder b = SearchExperiments.Response.newBuilder()
+          .addAllExperiments(page.items);
+      page.next().ifPresent(b::setNextPageToken);
+      return b.build();
+    };
+    post("experiments/search", SearchExperiments.getDefaultInstance(), searchExperiments);
+    get("experiments/search", ctx -> searchExperiments.handle(query(ctx,
+        SearchExperiments.newBuilder()).build(), ctx));
+    post("experiments/set-experiment-tag", SetExperimentTag.getDefaultInstance(), (r, ctx) -> {
+      store.setExperimentTag(r.getExperimentId(), r.getKey(), r.getValue());
+      return SetExperimentTag.Response.getDefaultInstance();
+    });
+    post("experiments/delete", DeleteExperiment.getDefaultInstance(), (r, ctx) -> {
+      store.setExperimentLifecycle(r.getExperimentId(), "deleted");
+      return DeleteExperiment.Response.getDefaultInstance();
+    });
+    post("experiments/restore", RestoreExperiment.getDefaultInstance(), (r, ctx) -> {
+      store.setExperimentLifecycle(r.getExperimentId(), "active");
+      return RestoreExperiment.Response.getDefaultInstance();
+    });
+
+    // runs
+    post("runs/create", CreateRun.getDefaultInstance(), (r, ctx) -> {
+      Map<String, String> tags = new LinkedHashMap<>();
+      r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
+      Run run = store.createRun(r.getExperimentId(), r.getRunName(), r.getUserId(),
+          r.hasStartTime() ? r.getStartTime() : System.currentTimeMillis(), tags);
+      return CreateRun.Response.newBuilder().setRun(run).build();
+    });
+    post("runs/update", UpdateRun.getDefaultInstance(), (r, ctx) -> UpdateRun.Response.newBuilder()
+        .setRunInfo(store.updateRun(runId(r.getRunId(), r.getRunUuid()),
+            r.hasStatus() ? r.getStatus() : null, r.hasEndTime() ? r.getEndTime() : null,
+            r.getRunName())).build());
+    get("runs/get", ctx -> GetRun.Response.newBuilder().setRun(store.run(runId(
+        ctx.queryParam("run_id"), ctx.queryParam("run_uuid")))).build());
+    post("runs/log-metric", LogMetric.getDefaultInstance(), (r, ctx) -> {
+      Metric.Builder m = Metric.newBuilder().setKey(r.getKey()).setStep(r.getStep())
+          .setTimestamp(r.hasTimestamp() ? r.getTimestamp() : System.currentTimeMillis());
+      if (r.hasValue()) {
+        m.setValue(r.getValue());
+      }
+      store.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(m.build()), List.of(),
+          List.of());
+      return LogMetric.Response.getDefaultInstance();
+    });
+    post("runs/log-parameter", LogParam.getDefaultInstance(), (r, ctx) -> {
+      store.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(), List.of(Param.newBuilder()
+          .setKey(r.getKey()).setValue(r.getValue()).build()), List.of());
+      return LogParam.Response.getDefaultInstance();
+    });
+    post("runs/set-tag", SetTag.getDefaultInstance(), (r, ctx) -> {
+      store.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(), List.of(),
+          List.of(RunTag.newBuilder().setKey(r.getKey()).setValue(r.getValue()).build()));
+      return SetTag.Response.getDefaultInstance();
+    });
+    post("runs/delete-tag", DeleteTag.getDefaultInstance(), (r, ctx) -> {
+      store.deleteTag(r.getRunId(), r.getKey());
+      return DeleteTag.Response.getDefaultInstance();
+    });
+    post("runs/log-batch", LogBatch.getDefaultInstance(), (r, ctx) -> {
+      if (r.getMetricsCount() > MAX_BATCH_METRICS || r.getParamsCount() > MAX_BATCH_PARAMS
+          || r.getTagsCount() > MAX_BATCH_TAGS) {
+        throw MlflowError.invalid("log-batch", "at most " + MAX_BATCH_METRICS + " metrics, "
+            + MAX_BATCH_PARAMS + " params and " + MAX_BATCH_TAGS + " tags per batch");
+      }
+      store.logBatch(r.getRunId(), r.getMetricsList(), r.getParamsList(), r.getTagsList());
+      return LogBatch.Response.getDefaultInstance();
+    });
+    post("runs/search", SearchRuns.getDefaultInstance(), (r, ctx) -> {
+      String lifecycle = switch (r.getRunViewType()) {
+        case ALL -> null;
+        case DELETED_ONLY -> "deleted";
+        default -> "active";
+      };
+      List<Run> runs = store.searchRuns(r.getExperimentIdsList(), SearchFilter.parse(
+          r.getFilter()), lifecycle);
+      Page<Run> page = Page.of(runs, r.getMaxResults(), r.getPageToken());
+      SearchRuns.Response.Builder b = SearchRuns.Response.newBuilder().addAllRuns(page.items);
+      page.next().ifPresent(b::setNextPageToken);
+      return b.build();
+    });
+    post("runs/delete", DeleteRun.getDefaultInstance(), (r, ctx) -> {
+      store.setRunLifecycle(r.getRunId(), "deleted");
+      return DeleteRun.Response.getDefaultInstance();
+    });
+    post("runs/restore", RestoreRun.getDefaultInstance(), (r, ctx) -> {
+      store.setRunLifecycle(r.getRunId(), "active");
+      return RestoreRun.Response.getDefaultInstance();
+    });
+    // The Java client pages metric history and fails on a second page: answer in one.
+    get("metrics/get-history", ctx -> GetMetricHistory.Response.newBuilder().addAllMetrics(
+        store.metricHistory(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")),
+            required(ctx, "metric_key"))).build());
+
+    // registered models
+    post("registered-models/create", CreateRegisteredModel.getDefaultInstance(), (r, ctx) -> {
+      Map<String, String> tags = new LinkedHashMap<>();
+      r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
+      return CreateRegisteredModel.Response.newBuilder().setRegisteredModel(
+          store.createRegisteredModel(r.getName(), r.getDescription(), tags)).build();
+    });
+    get("registered-models/get", ctx -> GetRegisteredModel.Response.newBuilder()
+        .setRegisteredModel(store.registeredModel(required(ctx, "name"))).build());
+    get("registered-models/search", ctx -> {
+      List<RegisteredModel> found = store.searchRegisteredModels(SearchFilter.parse(
+          ctx.queryParam("filter")));
+      Page<RegisteredModel> page = Page.of(found, intParam(ctx, "max_results"),
+          ctx.queryParam("page_token"));
+      SearchRegisteredModels.Response.Builder b = SearchRegisteredModels.Response.newBuilder()
+          .addAllRegisteredModels(page.items);
+      page.next().ifPresent(b::setNextPageToken);
+      return b.build();
+    });
+    post("registered-models/set-tag", SetRegisteredModelTag.getDefaultInstance(), (r, ctx) -> {
+      store.setRegisteredModelTag(r.getName(), r.getKey(), r.getValue());
+      return SetRegisteredModelTag.Response.getDefaultInstance();
+    });
+    Route<GetLatestVersions> latest = (r, ctx) -> {
+      RegisteredModel model = store.registeredModel(r.getName());
+      return GetLatestVersions.Response.newBuilder()
+          .addAllModelVersions(model.getLatestVersionsList()).build();
+    };
+    get("registered-models/get-latest-versions", ctx -> latest.handle(
+        GetLatestVersions.newBuilder().setName(required(ctx, "name")).build(), ctx));
+    post("registered-models/get-latest-versions", GetLatestVersions.getDefaultInstance(), latest);
+    post("registered-models/alias", SetRegisteredModelAlias.getDefaultInstance(), (r, ctx) -> {
+      store.setAlias(r.getName(), r.getAlias(), r.getVersion());
+      return SetRegisteredModelAlias.Response.getDefaultInstance();
+    });
+    handle(HandlerType.DELETE, "registered-models/alias", ctx -> {
+      DeleteRegisteredModelAlias.Builder r = DeleteRegisteredModelAlias.newBuilder();
+      if (ctx.queryParam("name") != null) {
+        r.setName(ctx.queryParam("name")).setAlias(required(ctx, "alias"));
+      } else {
+        ProtoJson.parse(ctx.body(), r);
+      }
+      store.deleteAlias(r.getName(), r.getAlias());
+      return DeleteRegisteredModelAlias.Response.getDefaultInstance();
+    });
+    get("registered-models/alias", ctx -> GetModelVersionByAlias.Response.newBuilder()
+        .setModelVersion(store.versionByAlias(required(ctx, "name"), required(ctx, "alias")))
+        .build());
+
+    // model versions
+    post("model-versions/create", CreateModelVersion.getDefaultInstance(), (r, ctx) -> {
+      Map<String, String> tags = new LinkedHashMap<>();
+      for (ModelVersionTag t : r.getTagsList()) {
+        tags.put(t.getKey(), t.getValue());
+      }
+      return CreateModelVersion.Response.newBuilder().setModelVersion(store.createModelVersion(
+          r.getName(), r.getSource(), r.getRunId(), r.getDescription(), tags)).build();
+    });
+    get("model-versions/get", ctx -> GetModelVersion.Response.newBuilder().setModelVersion(
+        store.modelVersion(required(ctx, "name"), required(ctx, "version"))).build());
+    get("model-versions/search", ctx -> {
+      List<ModelVersion> found = store.searchModelVersions(SearchFilter.parse(
+          ctx.queryParam("filter")));
+      Page<ModelVersion> page = Page.of(found, intParam(ctx, "max_results"),
+          ctx.queryParam("page_token"));
+      SearchModelVersions.Response.Builder b = SearchModelVersions.Response.newBuilder()
+          .addAllModelVersions(page.items);
+      page.next().ifPresent(b::setNextPageToken);
+      return b.build();
+    });
+    handle(HandlerType.PATCH, "model-versions/update", ctx -> {
+      UpdateModelVersion r = ProtoJson.parse(ctx.body(), UpdateModelVersion.newBuilder())
+          .build();
+      return UpdateModelVersion.Response.newBuilder().setModelVersion(store.updateModelVersion(
+          r.getName(), r.getVersion(), r.getDescription())).build();
+    });
+    post("model-versions/set-tag", SetModelVersionTag.getDefaultInstance(), (r, ctx) -> {
+      store.setModelVersionTag(r.getName(), r.getVersion(), r.getKey(), r.getValue());
+      return SetModelVersionTag.Response.getDefaultInstance();
+    });
+    get("model-versions/get-download-uri", ctx -> GetModelVersionDownloadUri.Response
+        .newBuilder().setArtifactUri(store.modelVersion(required(ctx, "name"),
+            required(ctx, "version")).getSource()).build());
+
+    // artifact proxy
+    app.put(ARTIFACTS + "/<path>", ctx -> timed(ctx, "artifacts/upload", () -> {
+      try (InputStream body = ctx.bodyInputStream()) {
+        artifacts.write(ctx.pathParam("path"), body);
+      }
+      ctx.contentType("application/json").result(ProtoJson.print(
+          MlflowArtifacts.UploadArtifact.Response.getDefaultInstance()));
+    }));
+    app.get(ARTIFACTS + "/<path>", ctx -> timed(ctx, "artifacts/download", () -> {
+      Path file = artifacts.file(ctx.pathParam("path"));
+      ctx.contentType("application/octet-stream").result(Files.newInputStream(file));
+    }));
+    app.get(ARTIFACTS, ctx -> timed(ctx, "artifacts/list", () -> ctx.contentType(
+        "application/json").result(ProtoJson.print(MlflowArtifacts.ListArtifacts.Response
+            .newBuilder().addAllFiles(artifacts.list(ctx.queryParam("path"))).build()))));
+    app.delete(ARTIFACTS + "/<path>", ctx -> timed(ctx, "artifacts/delete", () -> {
+      artifacts.delete(ctx.pathParam("path"));
+      ctx.contentType("application/json").result(ProtoJson.print(
+          MlflowArtifacts.DeleteArtifact.Response.getDefaultInstance()));
+    }));
+  }
+
+  // ---- plumbing ----
+
+  @FunctionalInterface
+  private interface Route<R extends Message> {
+    Message handle(R request, Context ctx) throws Exception;
+  }
+
+  @FunctionalInterface
+  private interface Reply {
+    Message handle(Context ctx) throws Exception;
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R extends Message> void post(String endpoint, R prototype, Route<R> route) {
+    app.post(API + endpoint, ctx -> timed(ctx, endpoint, () -> {
+      R request = (R) ProtoJson.parse(ctx.body(), prototype.newBuilderForType()).build();
+      respond(ctx, route.handle(request, ctx));
+    }));
+  }
+
+  private void get(String endpoint, Reply reply) {
+    handle(HandlerType.GET, endpoint, reply);
+  }
+
+  private void handle(HandlerType method, String endpoint, Reply reply) {
+    Handler handler = ctx -> timed(ctx, endpoint, () -> respond(ctx, reply.handle(ctx)));
+    app.addHttpHandler(method, API + endpoint, handler);
+  }
+
+  private void timed(Context ctx, String endpoint, Work work) throws Exception {
+    long start = System.nanoTime();
+    try {
+      work.run();
+    } finally {
+      Timer.builder("flywheel.mlflow.requests").tag("endpoint", endpoint)
+          .description("Requests served by the embedded MLflow server")
+          .register(metrics).record(System.nanoTime() - start, java.util.concurrent.TimeUnit
+              .NANOSECONDS);
+    }
+  }
+
+  private static void respond(Context ctx, Message response) {
+    ctx.contentType("application/json").result(ProtoJson.print(response));
+  }
+
+  /** GET requests carry their fields as query parameters; read the ones search uses. */
+  private static SearchExperiments.Builder query(Context ctx, SearchExperiments.Builder b) {
+    if (ctx.queryParam("filter") != null) {
+      b.setFilter(ctx.queryParam("filter"));
+    }
+    if (ctx.queryParam("page_token") != null) {
+      b.setPageToken(ctx.queryParam("page_token"));
+    }
+    Integer max = intParam(ctx, "max_results");
+    if (max != null) {
+      b.setMaxResults(max);
+    }
+    if (ctx.queryParam("view_type") != null) {
+      try {
+        b.setViewType(ViewType.valueOf(ctx.queryParam("view_type")));
+      } catch (IllegalArgumentException e) {
+        throw MlflowError.invalid("view_type", "ACTIVE_ONLY, DELETED_ONLY or ALL");
+      }
+    }
+    return b;
+  }
+
+  private static String required(Context ctx, String name) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isEmpty()) {
+      throw MlflowError.invalid(name, "query parameter is required");
+    }
+    return value;
+  }
+
+  private static Integer intParam(Context ctx, String name) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw MlflowError.invalid(name, "not an integer: '" + value + "'");
+    }
+  }
+
+  /** MLflow's client sends a run's id as both run_id and run_uuid; accept either. */
+  private static String runId(String runId, String runUuid) {
+    String id = runId != null && !runId.isEmpty() ? runId : runUuid;
+    if (id == null || id.isEmpty()) {
+      throw MlflowError.invalid("run_id", "is required");
+    }
+    return id;
+  }
+
+  private void authorize(Context ctx) {
+    if (token == null || !MUTATING.contains(ctx.method())) {
+      return;
+    }
+    String header = ctx.header("Authorization");
+    byte[] given = header != null && header.startsWith("Bearer ")
+        ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+    if (!MessageDigest.isEqual(given, token)) {
+      throw new MlflowError(MlflowError.Code.UNAUTHENTICATED,
+          "a bearer token is required for " + ctx.method() + " requests");
+    }
+  }
+
+  private void error(Context ctx, MlflowError e) {
+    Counter.builder("flywheel.mlflow.errors").tag("code", e.code.name()).register(metrics)
+        .increment();
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("error_code", e.code.name());
+    body.put("message", e.getMessage());
+    try {
+      ctx.status(e.code.httpStatus).contentType("application/json")
+          .result(JSON.writeValueAsString(body));
+    } catch (IOException io) {
+      throw new UncheckedIOException(io);
+    }
+  }
+
+  private Map<String, Object> health() {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", "up");
+    body.putAll(store.counts());
+    return body;
+  }
+
+  /** Offset paging with MLflow-style opaque tokens. */
+  private record Page<T>(List<T> items, int nextOffset) {
+    static <T> Page<T> of(List<T> all, Integer maxResults, String token) {
+      int size = maxResults == null || maxResults <= 0 ? DEFAULT_PAGE : maxResults;
+      if (size > MAX_PAGE) {
+        throw MlflowError.invalid("max_results", "at most " + MAX_PAGE + ", got " + size);
+      }
+      int offset = 0;
+      if (token != null && !token.isEmpty()) {
+        try {
+          offset = Integer.parseInt(new String(Base64.getUrlDecoder().decode(token),
+              StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          throw MlflowError.invalid("page_token", "not a token this server issued");
+        }
+      }
+      int end = Math.min(all.size(), offset + size);
+      List<T> items = offset >= all.size() ? List.of() : new ArrayList<>(all.subList(offset,
+          end));
+      return new Page<>(items, end < all.size() ? end : -1);
+    }
+
+    java.util.Optional<String> next() {
+      return nextOffset < 0 ? java.util.Optional.empty() : java.util.Optional.of(Base64
+          .getUrlEncoder().encodeToString(Integer.toString(nextOffset).getBytes(
+              StandardCharsets.UTF_8)));
+    }
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    store.close();
+  }
+}

@@ -1,0 +1,143 @@
+package io.flywheel.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The subset of MLflow's search-filter grammar the embedded server understands: comparisons
+ * joined by {@code AND}, each {@code [entity.]key OP value} where the entity is {@code tags},
+ * {@code params}, {@code metrics} or {@code attributes} (or none, for attributes), the key may
+ * be quoted with backticks or double quotes, and the value is a quoted string or a number.
+ * Anything else is rejected with the offending text, never ignored.
+ */
+record SearchFilter(List<Clause> clauses) {
+  record Clause(String entity, String key, String op, String value) {
+    boolean matches(String actual) {
+      if (actual == null) {
+        return false;
+      }
+      return switch (op) {
+        case "=" -> actual.equals(value);
+        case "!=" -> !actual.equals(value);
+        case "LIKE" -> like(actual, value, false);
+        case "ILIKE" -> like(actual, value, true);
+        default -> compare(actual);
+      };
+    }
+
+    private boolean compare(String actual) {
+      double a;
+      double b;
+      try {
+        a = Double.parseDouble(actual);
+        b = Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        int c = actual.compareTo(value);
+        return test(c);
+      }
+      return test(Double.compare(a, b));
+    }
+
+    private boolean test(int c) {
+      return switch (op) {
+        case ">" -> c > 0;
+        case ">=" -> c >= 0;
+        case "<" -> c < 0;
+        case "<=" -> c <= 0;
+        default -> false;
+      };
+    }
+
+    private static boolean like(String actual, String pattern, boolean ignoreCase) {
+      StringBuilder regex = new StringBuilder();
+      for (char ch : pattern.toCharArray()) {
+        if (ch == '%') {
+          regex.append(".*");
+        } else if (ch == '_') {
+          regex.append('.');
+        } else {
+          regex.append(Pattern.quote(String.valueOf(ch)));
+        }
+      }
+      int flags = ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
+      return Pattern.compile(regex.toString(), flags | Pattern.DOTALL).matcher(actual).matches();
+    }
+  }
+
+  private static final Pattern CLAUSE = Pattern.compile(
+      "\\s*(?:(tags|tag|params|param|metrics|metric|attributes|attribute|attr|run)\\.)?"
+          + "(`[^`]+`|\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_.\\-/]*)"
+          + "\\s*(!=|>=|<=|=|>|<|(?i:ILIKE)|(?i:LIKE))\\s*"
+          + "('(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+\\-]*)\\s*",
+      Pattern.CASE_INSENSITIVE);
+  private static final Pattern AND = Pattern.compile("(?i)\\s+AND\\s+");
+
+  static SearchFilter parse(String filter) {
+    List<Clause> clauses = new ArrayList<>();
+    if (filter == null || filter.isBlank()) {
+      return new SearchFilter(clauses);
+    }
+    for (String part : splitOnAnd(filter)) {
+      Matcher m = CLAUSE.matcher(part);
+      if (!m.matches()) {
+        throw MlflowError.invalid("filter", "cannot parse '" + part.trim() + "' (expected "
+            + "[tags.|params.|metrics.|attributes.]key <op> 'value', joined by AND)");
+      }
+      String entity = m.group(1) == null ? "attributes" : canonical(m.group(1));
+      String key = unquote(m.group(2));
+      String op = m.group(3).toUpperCase(Locale.ROOT);
+      String value = unquote(m.group(4));
+      clauses.add(new Clause(entity, key, op, value));
+    }
+    return new SearchFilter(List.copyOf(clauses));
+  }
+
+  /** Splits on AND outside quotes, so a quoted value may contain the word. */
+  private static List<String> splitOnAnd(String filter) {
+    List<String> parts = new ArrayList<>();
+    int start = 0;
+    char quote = 0;
+    for (int i = 0; i < filter.length(); i++) {
+      char ch = filter.charAt(i);
+      if (quote != 0) {
+        if (ch == quote) {
+          quote = 0;
+        }
+      } else if (ch == '\'' || ch == '"' || ch == '`') {
+        quote = ch;
+      } else {
+        Matcher m = AND.matcher(filter).region(i, filter.length());
+        if (Character.isWhitespace(ch) && m.lookingAt()) {
+          parts.add(filter.substring(start, i));
+          start = m.end();
+          i = m.end() - 1;
+        }
+      }
+    }
+    parts.add(filter.substring(start));
+    return parts;
+  }
+
+  private static String canonical(String entity) {
+    return switch (entity.toLowerCase(Locale.ROOT)) {
+      case "tag", "tags" -> "tags";
+      case "param", "params" -> "params";
+      case "metric", "metrics" -> "metrics";
+      default -> "attributes";
+    };
+  }
+
+  private static String unquote(String text) {
+    if (text.length() >= 2) {
+      char first = text.charAt(0);
+      if ((first == '\'' || first == '"' || first == '`') && text.charAt(text.length() - 1)
+          == first) {
+        return text.substring(1, text.length() - 1).replace("\\" + first, String.valueOf(first));
+      }
+    }
+    return text;
+  }
+}
