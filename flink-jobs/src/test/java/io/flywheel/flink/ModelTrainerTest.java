@@ -9,6 +9,7 @@ import io.flywheel.core.SimulationProgress;
 import io.flywheel.core.WorldConfig;
 import io.flywheel.evaluation.ClassificationMetrics;
 import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -21,11 +22,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CTR model learns from the feature job's real training examples. */
-class CtrTrainerTest {
+/** The response models learn from the feature job's real training examples. */
+class ModelTrainerTest {
   @TempDir
   static Path dir;
   static List<TrainingExample> examples;
+  static ShopCatalog catalog;
 
   @BeforeAll
   static void trainingSet() throws Exception {
@@ -38,12 +40,13 @@ class CtrTrainerTest {
     try (FeatureStore store = FeatureStore.open(dir.resolve("home"), null)) {
       examples = store.trainingSet(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 12, 31));
     }
+    catalog = ShopCatalog.load(world.resolve("products.jsonl"));
   }
 
   @Test
   void theModelRanksClicksOnLaterExamplesAndSurvivesSaveAndLoad() throws Exception {
-    CtrModel model = CtrTrainer.train(examples, CtrTrainer.Options.defaults());
-    CtrTrainer.Validation v = model.validation();
+    ScoringModel model = ModelTrainer.train(examples, catalog, PredictionTarget.CTR, ModelTrainer.Options.defaults());
+    ModelTrainer.Validation v = model.validation();
     assertThat(v.eventIds()).hasSize((int) Math.round(examples.size() * 0.2));
     // Time split: every validation example is at least as late as every training example.
     Map<String, TrainingExample> byId = examples.stream()
@@ -54,22 +57,22 @@ class CtrTrainerTest {
         .filter(x -> x.timestamp() > firstValidation).count();
     assertThat(trainingLater).isZero();
     // Well above chance (the demo's world gives ~0.63; its oracle ~0.80).
-    assertThat(ClassificationMetrics.rocAuc(v.predictions(), v.clicked())).isGreaterThan(0.58);
+    assertThat(ClassificationMetrics.rocAuc(v.predictions(), v.positives())).isGreaterThan(0.58);
 
     model.save(dir.resolve("model"));
     assertThat(dir.resolve("model").resolve("model.json")).isNotEmptyFile();
-    CtrModel loaded = CtrModel.load(dir.resolve("model"));
-    assertThat(loaded.featureNames()).isEqualTo(CtrTrainer.featureNames());
+    ScoringModel loaded = ScoringModel.load(dir.resolve("model"));
+    assertThat(loaded.featureNames()).isEqualTo(ModelTrainer.featureNames());
     List<TrainingExample> some = examples.subList(0, 50);
-    assertThat(loaded.predict(some)).containsExactly(model.predict(some));
+    assertThat(loaded.predict(some, catalog)).containsExactly(model.predict(some, catalog));
   }
 
   @Test
   void downSampledNegativesAreCorrectedBackToTheObservedRate() throws Exception {
-    CtrModel model = CtrTrainer.train(examples,
-        CtrTrainer.Options.defaults().withNegativeSampling(0.25));
-    CtrTrainer.Validation v = model.validation();
-    double observed = (double) countTrue(v.clicked()) / v.clicked().length;
+    ScoringModel model = ModelTrainer.train(examples, catalog, PredictionTarget.CTR,
+        ModelTrainer.Options.defaults().withNegativeSampling(0.25));
+    ModelTrainer.Validation v = model.validation();
+    double observed = (double) countTrue(v.positives()) / v.positives().length;
     double predicted = Arrays.stream(v.predictions()).average().orElseThrow();
     // Uncorrected, a quarter of the negatives would inflate predictions about fourfold.
     assertThat(predicted).isBetween(observed * 0.6, observed * 1.5);
@@ -77,11 +80,11 @@ class CtrTrainerTest {
 
   @Test
   void theLogisticBaselineTrainsOnTheSameSplit() throws Exception {
-    CtrModel trees = CtrTrainer.train(examples, CtrTrainer.Options.defaults());
-    CtrModel linear = CtrTrainer.train(examples, CtrTrainer.Options.logisticBaseline());
+    ScoringModel trees = ModelTrainer.train(examples, catalog, PredictionTarget.CTR, ModelTrainer.Options.defaults());
+    ScoringModel linear = ModelTrainer.train(examples, catalog, PredictionTarget.CTR, ModelTrainer.Options.logisticBaseline());
     assertThat(linear.validation().eventIds()).isEqualTo(trees.validation().eventIds());
     assertThat(ClassificationMetrics.rocAuc(linear.validation().predictions(),
-        linear.validation().clicked())).isGreaterThan(0.55);
+        linear.validation().positives())).isGreaterThan(0.55);
     linear.save(dir.resolve("linear"));
     assertThat(java.nio.file.Files.readString(dir.resolve("linear").resolve("model.json")))
         .contains("gblinear");
@@ -90,8 +93,8 @@ class CtrTrainerTest {
   @Test
   void aTrainingSetWithoutClicksIsRefused() {
     List<TrainingExample> noClicks = examples.stream().filter(x -> !x.clicked()).toList();
-    assertThatThrownBy(() -> CtrTrainer.train(noClicks, CtrTrainer.Options.defaults()))
-        .hasMessageContaining("examples: both the training and the validation part");
+    assertThatThrownBy(() -> ModelTrainer.train(noClicks, catalog, PredictionTarget.CTR, ModelTrainer.Options.defaults()))
+        .hasMessageContaining("no positive examples for ctr");
   }
 
   private static long countTrue(boolean[] values) {
