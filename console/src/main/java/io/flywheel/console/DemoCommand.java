@@ -14,12 +14,15 @@ import io.flywheel.evaluation.ClassificationMetrics;
 import io.flywheel.evaluation.ClassificationReport;
 import io.flywheel.featurestore.FeatureServer;
 import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
-import io.flywheel.flink.CtrModel;
-import io.flywheel.flink.CtrTrainer;
 import io.flywheel.flink.FeatureJob;
 import io.flywheel.flink.FeatureJobOptions;
 import io.flywheel.flink.FeatureJobResult;
+import io.flywheel.flink.ModelTrainer;
+import io.flywheel.flink.PredictionTarget;
+import io.flywheel.flink.ScoringModel;
+import io.flywheel.registry.ModelRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -128,6 +131,7 @@ final class DemoCommand implements Callable<Integer> {
 
     out.println();
     out.println("== 4. Serve features online (HTTP) and read a training set");
+    List<TrainingExample> examples;
     try (FeatureStore store = FeatureStore.open(demoHome);
         FeatureServer server = FeatureServer.start(store, "127.0.0.1", 0)) {
       // The busiest shopper, so the demo shows a lively feature vector.
@@ -140,25 +144,23 @@ final class DemoCommand implements Callable<Integer> {
       out.println("  GET /health -> " + health);
       out.println("  GET /v1/features/user_activity/" + user + " -> "
           + (vector.length() > 160 ? vector.substring(0, 157) + "..." : vector));
-      List<TrainingExample> examples = store.trainingSet(LocalDate.MIN, LocalDate.MAX);
+      examples = store.trainingSet(LocalDate.MIN, LocalDate.MAX);
       long clicked = examples.stream().filter(TrainingExample::clicked).count();
       long purchased = examples.stream().filter(TrainingExample::purchased).count();
       out.printf(Locale.ROOT, "  training set: %,d examples, %,d clicked, %,d purchased, %d "
           + "feature columns each%n", examples.size(), clicked, purchased,
           examples.isEmpty() ? 0 : examples.get(0).features().size());
-      Map<String, Double> pClick = printOracle(examples, worldDir.resolve("truth.jsonl"), out);
-
-      out.println();
-      out.println("== 5. Train a CTR model (XGBoost, time split, early stopping) and judge it");
-      trainAndJudge(examples, pClick, demoHome.resolve("models").resolve("ctr"), out);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while querying the feature server", e);
+      printOracle(examples, worldDir.resolve("truth.jsonl"), out);
     }
+
+    out.println();
+    out.println("== 5. Train CTR, conversion and ranking models (XGBoost), judge them against "
+        + "the oracle, track and register them in MLflow");
+    trainTrackAndRegister(demoHome, examples, worldDir.resolve("truth.jsonl"), out);
     out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
-    out.println("Next steps of the loop (model registry, deployment, content, experiments) join "
-        + "this demo as they land.");
+    out.println("Next steps of the loop (deployment, content, experiments) join this demo as "
+        + "they land.");
     return 0;
   }
 
@@ -167,7 +169,7 @@ final class DemoCommand implements Callable<Integer> {
    * true click probabilities rank them (bootstrap interval). Returns those probabilities by
    * impression eventId, for judging models on the same rows.
    */
-  private static Map<String, Double> printOracle(List<TrainingExample> examples, Path truthFile,
+  private static void printOracle(List<TrainingExample> examples, Path truthFile,
       PrintWriter out) throws IOException {
     Map<String, Double> pClick = new HashMap<>();
     JsonLinesReader.forEach(truthFile, Codecs.TRUTH, truth -> {
@@ -178,7 +180,7 @@ final class DemoCommand implements Callable<Integer> {
     List<TrainingExample> known = examples.stream()
         .filter(x -> pClick.containsKey(x.eventId())).toList();
     if (known.isEmpty()) {
-      return pClick;
+      return;
     }
     double[] scores = known.stream().mapToDouble(x -> pClick.get(x.eventId())).toArray();
     boolean[] clicked = new boolean[known.size()];
@@ -192,46 +194,58 @@ final class DemoCommand implements Callable<Integer> {
         + "examples: ROC AUC %.3f (95%% CI %.3f-%.3f), log loss %.4f, calibration error %.4f: "
         + "the ceiling for any CTR model%n", auc.estimate(), auc.lower(), auc.upper(),
         oracle.logLoss(), oracle.expectedCalibrationError());
-    return pClick;
   }
 
-  /** Trains on the earlier examples, scores the latest, and compares with the oracle there. */
-  private static void trainAndJudge(List<TrainingExample> examples, Map<String, Double> pClick,
-      Path modelDir, PrintWriter out) throws IOException {
-    CtrModel model;
-    CtrModel baseline;
-    try {
-      model = CtrTrainer.train(examples, CtrTrainer.Options.defaults());
-      model.save(modelDir);
-      baseline = CtrTrainer.train(examples, CtrTrainer.Options.logisticBaseline());
-    } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
-      throw new IOException("XGBoost failed: " + e.getMessage(), e);
+  /**
+   * Trains the CTR, conversion and ranking models through the same path as {@code flywheel
+   * train}, tracked in the embedded MLflow server, and compares the CTR trees with the
+   * logistic baseline on the same held-out rows.
+   */
+  private static void trainTrackAndRegister(Path demoHome, List<TrainingExample> examples,
+      Path truthFile, PrintWriter out) throws Exception {
+    try (ModelRegistry registry = ModelRegistry.open(demoHome)) {
+      out.println("  tracking server: " + (registry.isEmbedded()
+          ? "embedded MLflow-compatible server at " + registry.trackingUri() + " (data in "
+              + demoHome.resolve("mlflow").toAbsolutePath().normalize() + ")"
+          : registry.trackingUri()));
+      ModelTraining.Outcome ctr = null;
+      for (PredictionTarget target : List.of(PredictionTarget.CTR, PredictionTarget.CVR,
+          PredictionTarget.RANK)) {
+        out.println("  " + target.modelName() + " (" + target.meaning() + "):");
+        ModelTraining.Outcome outcome;
+        try {
+          outcome = ModelTraining.run(demoHome, registry, target,
+              ModelTrainer.Options.defaults(), truthFile, Map.of("flywheel.source", "demo"));
+        } catch (IllegalArgumentException e) {
+          // A small shop may not have enough purchases to learn from; the run is marked FAILED.
+          out.println("  not trained: " + e.getMessage());
+          continue;
+        }
+        TrainCommand.print(outcome, out);
+        if (target == PredictionTarget.CTR) {
+          ctr = outcome;
+        }
+      }
+      ScoringModel baseline = ModelTrainer.train(examples, ShopCatalog.ofHome(demoHome),
+          PredictionTarget.CTR, ModelTrainer.Options.logisticBaseline());
+      ScoringModel champion = ModelTraining.load(registry, ctr.version());
+      ModelTrainer.Validation v = baseline.validation();
+      Map<String, TrainingExample> byId = new HashMap<>();
+      examples.forEach(x -> byId.put(x.eventId(), x));
+      double[] trees = champion.predict(v.eventIds().stream().map(byId::get).toList(),
+          ShopCatalog.ofHome(demoHome));
+      Bootstrap.Interval lift = Bootstrap.difference(trees, v.predictions(), v.positives(),
+          ClassificationMetrics::rocAuc, 200, 1, 0.95);
+      out.printf(Locale.ROOT, "  logistic baseline (gblinear) on the same rows: ROC AUC %.3f; "
+          + "trees %+.3f (95%% CI %.3f to %.3f): %s%n", ClassificationMetrics.rocAuc(
+              v.predictions(), v.positives()), lift.estimate(), lift.lower(), lift.upper(),
+          !lift.excludesZero() ? "no clear difference" : lift.estimate() > 0 ? "a clear win"
+              : "a clear loss");
+      out.print("  registry:");
+      registry.models().forEach(m -> out.printf(Locale.ROOT, " %s v%d %s;", m.name(),
+          m.latestVersion(), m.aliases().keySet()));
+      out.println();
     }
-    CtrTrainer.Validation v = model.validation();
-    double[] oracle = v.eventIds().stream().mapToDouble(id -> pClick.getOrDefault(id, 0.0))
-        .toArray();
-    Bootstrap.Interval auc = Bootstrap.interval(v.predictions(), v.clicked(),
-        ClassificationMetrics::rocAuc, 200, 1, 0.95);
-    Bootstrap.Interval gap = Bootstrap.difference(oracle, v.predictions(), v.clicked(),
-        ClassificationMetrics::rocAuc, 200, 1, 0.95);
-    ClassificationReport report = ClassificationMetrics.evaluate(v.predictions(), v.clicked());
-    out.printf(Locale.ROOT, "  model: %d features, saved to %s (XGBoost JSON + feature order)%n",
-        model.featureNames().size(), modelDir.toAbsolutePath().normalize());
-    out.printf(Locale.ROOT, "  on the latest %,d examples: ROC AUC %.3f (95%% CI %.3f-%.3f), "
-        + "PR AUC %.3f, log loss %.4f, calibration error %.4f%n", v.clicked().length,
-        auc.estimate(), auc.lower(), auc.upper(), report.prAuc(), report.logLoss(),
-        report.expectedCalibrationError());
-    out.printf(Locale.ROOT, "  oracle on the same rows: ROC AUC %.3f; the model is %.3f behind "
-        + "(95%% CI %.3f-%.3f)%n", auc.estimate() + gap.estimate(), gap.estimate(), gap.lower(),
-        gap.upper());
-    // The baseline is trained on the same split, so its held-out rows are the same.
-    Bootstrap.Interval lift = Bootstrap.difference(v.predictions(),
-        baseline.validation().predictions(), v.clicked(), ClassificationMetrics::rocAuc, 200, 1,
-        0.95);
-    out.printf(Locale.ROOT, "  logistic baseline (gblinear) on the same rows: ROC AUC %.3f; "
-        + "trees %+.3f (95%% CI %.3f to %.3f): %s%n", auc.estimate() - lift.estimate(),
-        lift.estimate(), lift.lower(), lift.upper(), !lift.excludesZero()
-            ? "no clear difference" : lift.estimate() > 0 ? "a clear win" : "a clear loss");
   }
 
   private static String get(HttpClient http, String url) throws IOException,

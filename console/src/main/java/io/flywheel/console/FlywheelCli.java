@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
     versionProvider = FlywheelCli.Version.class,
     description = "Flywheel: an open ML platform for e-commerce content marketing.",
     subcommands = {DemoCommand.class, SimulateCommand.class, ValidateCommand.class,
-        FeaturesCommand.class,
+        FeaturesCommand.class, TrainCommand.class, EvaluateCommand.class, ModelsCommand.class,
         CommandLine.HelpCommand.class})
 public final class FlywheelCli implements Runnable {
 

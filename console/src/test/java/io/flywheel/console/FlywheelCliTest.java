@@ -35,7 +35,8 @@ class FlywheelCliTest {
     CommandLine cli = new CommandLine(new FlywheelCli());
     List<String> names = new ArrayList<>(cli.getSubcommands().keySet());
     names.remove("help");
-    assertThat(names).contains("simulate", "demo", "validate", "features");
+    assertThat(names).contains("simulate", "demo", "validate", "features", "train", "evaluate",
+        "models");
     Result top = run("--help");
     assertThat(top.code()).isZero();
     assertThat(top.out()).contains("Usage: flywheel", "--home");
@@ -214,7 +215,7 @@ class FlywheelCliTest {
   }
 
   @Test
-  void demoRunsTheWholeProductOnASmallShop() {
+  void demoRunsTheWholeProductOnASmallShop() throws IOException {
     Path home = dir.resolve("demo-home");
     Result result = run("--home", home.toString(), "demo", "--users", "300", "--products", "50",
         "--days", "3", "--quiet");
@@ -223,10 +224,9 @@ class FlywheelCliTest {
         "duplicates recognised", "dead-lettered", "== 3. Streaming features",
         "labelled examples", "== 4. Serve features", "GET /health -> {\"status\":\"up\"",
         "training set:", "oracle (the simulator's true click probability)",
-        "== 5. Train a CTR model", "oracle on the same rows",
-        "logistic baseline (gblinear) on the same rows");
-    assertThat(home.resolve("demo").resolve("models").resolve("ctr").resolve("model.json"))
-        .isNotEmptyFile();
+        "== 5. Train CTR, conversion and ranking models", "embedded MLflow-compatible server",
+        "flywheel-ctr version 1 (champion)", "oracle AUC",
+        "logistic baseline (gblinear) on the same rows", "registry: flywheel-ctr v1");
     // The true probabilities rank clicks far better than chance, and the interval holds them.
     java.util.regex.Matcher auc = java.util.regex.Pattern.compile(
         "ROC AUC (\\d\\.\\d+) \\(95% CI (\\d\\.\\d+)-(\\d\\.\\d+)\\)")
@@ -237,5 +237,52 @@ class FlywheelCliTest {
         .isBetween(Double.parseDouble(auc.group(2)), Double.parseDouble(auc.group(3)));
     assertThat(home.resolve("demo").resolve("world").resolve("events.jsonl")).isNotEmptyFile();
     assertThat(home.resolve("demo").resolve("dead-letter").resolve("events.jsonl")).exists();
+    trainEvaluateAndAliasOnTheDemosStore(home.resolve("demo"));
+  }
+
+  /** The registry commands on the store and registry the demo filled (no second feature run). */
+  private void trainEvaluateAndAliasOnTheDemosStore(Path home) throws IOException {
+    String truth = home.resolve("world").resolve("truth.jsonl").toString();
+    Result listed = run("--home", home.toString(), "models", "list", "--json");
+    assertThat(listed.code()).as(listed.err()).isZero();
+    assertThat(JSON.readTree(listed.out()).findValuesAsText("name")).contains("flywheel-ctr");
+
+    Result trained = run("--home", home.toString(), "train", "--model", "ctr", "--truth", truth,
+        "--json", "-q");
+    assertThat(trained.code()).as(trained.err()).isZero();
+    JsonNode t = JSON.readTree(trained.out());
+    assertThat(t.get("version").asInt()).isEqualTo(2);
+    assertThat(t.get("alias").asText()).isEqualTo("challenger");
+    assertThat(t.get("runId").asText()).hasSize(32);
+    double auc = t.at("/metrics/auc").asDouble();
+    assertThat(auc).isBetween(0.5, 1.0);
+    assertThat(t.at("/metrics/oracle_auc").asDouble()).isGreaterThan(auc);
+    // Same data, same seed: the challenger equals the champion on the same rows.
+    assertThat(t.at("/metrics/auc_vs_champion").asDouble()).isZero();
+
+    Result evaluated = run("--home", home.toString(), "evaluate", "--model", "flywheel-ctr:2",
+        "--json");
+    assertThat(evaluated.code()).as(evaluated.err()).isZero();
+    assertThat(JSON.readTree(evaluated.out()).at("/metrics/auc").asDouble()).isEqualTo(auc);
+
+    Result alias = run("--home", home.toString(), "models", "alias", "flywheel-ctr", "champion",
+        "2");
+    assertThat(alias.code()).as(alias.err()).isZero();
+    Result shown = run("--home", home.toString(), "models", "show", "flywheel-ctr", "--json");
+    JsonNode versions = JSON.readTree(shown.out()).get("versions");
+    assertThat(versions.get(0).get("version").asInt()).isEqualTo(2);
+    assertThat(versions.get(0).get("aliases").toString()).contains("champion", "challenger");
+    assertThat(versions.get(0).at("/tags/flywheel.data_hash").asText()).hasSize(16);
+    assertThat(versions.get(1).get("aliases")).isEmpty();
+
+    Result badModel = run("--home", home.toString(), "train", "--model", "ltv");
+    assertThat(badModel.code()).isEqualTo(2);
+    assertThat(badModel.err()).contains("--model", "ltv");
+    Result noVersion = run("--home", home.toString(), "evaluate", "--model", "flywheel-ctr:9");
+    assertThat(noVersion.code()).isEqualTo(1);
+    assertThat(noVersion.err()).contains("flywheel-ctr:9");
+    Result noModel = run("--home", home.toString(), "models", "show", "flywheel-ltv");
+    assertThat(noModel.code()).isEqualTo(2);
+    assertThat(noModel.err()).contains("no registered model named 'flywheel-ltv'");
   }
 }

@@ -4,7 +4,9 @@ import io.flywheel.core.Codecs;
 import io.flywheel.core.JsonLinesReader;
 import io.flywheel.core.Product;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +34,36 @@ public final class ShopCatalog {
           / 2);
     });
     this.medianPriceByLeaf = medians;
+  }
+
+  /** Where a feature store's home keeps the catalogue its features were computed with. */
+  public static final String HOME_FILE = "catalog/products.jsonl";
+
+  /** Copies {@code productsFile} into {@code home} (atomically replacing an older copy). */
+  public static void publish(Path productsFile, Path home) throws IOException {
+    Path target = home.resolve(HOME_FILE);
+    if (Files.exists(target) && Files.isSameFile(productsFile, target)) {
+      return;
+    }
+    Files.createDirectories(target.getParent());
+    Path partial = Files.createTempFile(target.getParent(), ".products-", ".part");
+    try {
+      Files.copy(productsFile, partial, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+  }
+
+  /** The catalogue published into {@code home} by the feature job. */
+  public static ShopCatalog ofHome(Path home) throws IOException {
+    Path file = home.resolve(HOME_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("no product catalogue at " + file + ": run `flywheel features run` "
+          + "(it publishes the catalogue with the features) first");
+    }
+    return load(file);
   }
 
   public static ShopCatalog load(Path productsFile) throws IOException {

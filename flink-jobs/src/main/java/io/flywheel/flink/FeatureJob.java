@@ -3,6 +3,7 @@ package io.flywheel.flink;
 import io.flywheel.core.Event;
 import io.flywheel.core.EventType;
 import io.flywheel.featurestore.FeatureVector;
+import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +75,9 @@ public final class FeatureJob {
       throw new IllegalArgumentException("kafka: an unbounded source never ends; use start()");
     }
     long began = System.nanoTime();
+    // Training and scoring read the catalogue from the store's home, not from wherever the
+    // events came from.
+    ShopCatalog.publish(Path.of(options.products()), Path.of(options.home()));
     StreamExecutionEnvironment env = environment(options, "features");
     JobExecutionResult features = watch(env.executeAsync(buildFeatures(env, options, tap)),
         "features", options, progress);

@@ -157,6 +157,10 @@ public final class ModelTrainer {
         params.put("maximize_evaluation_metrics", true);
       }
       params.put("seed", options.seed());
+      // Per-round figures go to MLflow, not the terminal: xgboost4j prints them unless
+      // "silent" is set, and the native library warns about that key unless verbosity is 0.
+      params.put("verbosity", 0);
+      params.put("silent", "true");
       params.put("nthread", Math.max(1, Runtime.getRuntime().availableProcessors()));
       Map<String, DMatrix> watches = new LinkedHashMap<>();
       watches.put("train", trainMatrix);
@@ -170,6 +174,18 @@ public final class ModelTrainer {
       trainMatrix.dispose();
       validationMatrix.dispose();
     }
+  }
+
+  /**
+   * The rows a model trained with {@code validationShare} is judged on: the latest share of the
+   * target's population, split where training splits it.
+   */
+  public static List<TrainingExample> heldOut(List<TrainingExample> examples,
+      PredictionTarget target, double validationShare) {
+    List<TrainingExample> byTime = byRequestTime(examples.stream().filter(target::includes)
+        .toList());
+    return List.copyOf(byTime.subList(splitPoint(byTime, validationShare, target.ranking()),
+        byTime.size()));
   }
 
   /** The rounds actually run (XGBoost leaves the rest of the array at zero). */

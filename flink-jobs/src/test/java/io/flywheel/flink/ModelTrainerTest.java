@@ -97,6 +97,48 @@ class ModelTrainerTest {
         .hasMessageContaining("no positive examples for ctr");
   }
 
+  @Test
+  void conversionModelsLearnFromTheirOwnPopulations() throws Exception {
+    ScoringModel postClick = ModelTrainer.train(examples, catalog,
+        PredictionTarget.CVR_POST_CLICK, ModelTrainer.Options.defaults());
+    Map<String, TrainingExample> byId = examples.stream()
+        .collect(Collectors.toMap(TrainingExample::eventId, Function.identity()));
+    // purchase | click is judged on clicked impressions only.
+    assertThat(postClick.validation().eventIds()).isNotEmpty()
+        .allSatisfy(id -> assertThat(byId.get(id).clicked()).isTrue());
+    ScoringModel cvr = ModelTrainer.train(examples, catalog, PredictionTarget.CVR,
+        ModelTrainer.Options.defaults());
+    assertThat(cvr.validation().eventIds()).hasSize((int) Math.round(examples.size() * 0.2));
+    assertThat(ModelTrainer.heldOut(examples, PredictionTarget.CVR, 0.2))
+        .extracting(TrainingExample::eventId).isEqualTo(cvr.validation().eventIds());
+    double purchaseRate = examples.stream().filter(TrainingExample::purchased).count()
+        / (double) examples.size();
+    double mean = Arrays.stream(cvr.validation().predictions()).average().orElseThrow();
+    assertThat(mean).isBetween(purchaseRate * 0.3, purchaseRate * 3);
+  }
+
+  @Test
+  void theRankingModelKeepsEachRequestWholeAndOrdersBetterThanChance() throws Exception {
+    ScoringModel rank = ModelTrainer.train(examples, catalog, PredictionTarget.RANK,
+        ModelTrainer.Options.defaults());
+    ModelTrainer.Validation v = rank.validation();
+    java.util.Set<String> validationRequests = new java.util.HashSet<>(v.requestIds());
+    long requestsInBoth = examples.stream()
+        .filter(x -> !v.eventIds().contains(x.eventId()))
+        .map(ModelTrainer::requestKey).filter(validationRequests::contains).count();
+    assertThat(requestsInBoth).isZero();
+    double model = io.flywheel.evaluation.ModelEvaluation.ranking(v.requestIds(),
+        v.predictions(), v.gains(), null).get("ndcg_at_5");
+    double[] reversed = Arrays.stream(v.predictions()).map(p -> -p).toArray();
+    double worst = io.flywheel.evaluation.ModelEvaluation.ranking(v.requestIds(), reversed,
+        v.gains(), null).get("ndcg_at_5");
+    assertThat(model).isGreaterThan(worst + 0.05);
+    rank.save(dir.resolve("rank"));
+    assertThat(java.nio.file.Files.readString(dir.resolve("rank").resolve("model.json")))
+        .contains("rank:ndcg");
+    assertThat(ScoringModel.load(dir.resolve("rank")).target()).isEqualTo(PredictionTarget.RANK);
+  }
+
   private static long countTrue(boolean[] values) {
     long n = 0;
     for (boolean b : values) {

@@ -351,7 +351,9 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     }));
     app.get(ARTIFACTS + "/<path>", ctx -> timed(ctx, "artifacts/download", () -> {
       Path file = artifacts.file(ctx.pathParam("path"));
-      ctx.contentType("application/octet-stream").result(Files.newInputStream(file));
+      // Whole files: model and report artifacts are megabytes, and a streamed result raced
+      // Jetty's close when the client finished reading first.
+      ctx.contentType("application/octet-stream").result(Files.readAllBytes(file));
     }));
     app.get(ARTIFACTS, ctx -> timed(ctx, "artifacts/list", () -> ctx.contentType(
         "application/json").result(ProtoJson.print(MlflowArtifacts.ListArtifacts.Response

@@ -1,0 +1,132 @@
+package io.flywheel.console;
+
+import io.flywheel.evaluation.ModelEvaluation;
+import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.ShopCatalog;
+import io.flywheel.featurestore.TrainingExample;
+import io.flywheel.flink.ModelTrainer;
+import io.flywheel.flink.PredictionTarget;
+import io.flywheel.flink.ScoringModel;
+import io.flywheel.registry.ModelRegistry;
+import io.flywheel.registry.ModelVersionInfo;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code flywheel evaluate}: judge a registered version on today's held-out examples. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Score a registered model version on the latest examples of the feature "
+        + "store and print its figures.")
+final class EvaluateCommand implements Callable<Integer> {
+  @ParentCommand
+  private FlywheelCli root;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "NAME[:VERSION|@ALIAS]",
+      description = "e.g. flywheel-ctr (its champion), flywheel-ctr:2, flywheel-ctr@challenger.")
+  private String model;
+
+  @Option(names = "--truth", paramLabel = "FILE",
+      description = "The simulator's truth.jsonl, for the oracle figures.")
+  private Path truth;
+
+  @Mixin
+  private OutputOptions output;
+
+  @Override
+  public Integer call() throws Exception {
+    if (truth != null && !Files.isRegularFile(truth)) {
+      throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
+    }
+    try (ModelRegistry registry = ModelRegistry.open(root.home())) {
+      ModelVersionInfo version = resolve(registry);
+      ScoringModel scoring = ModelTraining.load(registry, version);
+      PredictionTarget target = scoring.target();
+      List<TrainingExample> examples;
+      try (FeatureStore store = FeatureStore.open(root.home())) {
+        examples = store.trainingSet(LocalDate.MIN, LocalDate.MAX);
+      }
+      List<TrainingExample> rows = ModelTrainer.heldOut(examples, target,
+          ModelTrainer.Options.defaults().validationShare());
+      if (rows.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), "--model: the feature store has no "
+            + "examples to judge " + version.ref() + " on");
+      }
+      double[] scores = scoring.predict(rows, ShopCatalog.ofHome(root.home()));
+      List<String> ids = rows.stream().map(TrainingExample::eventId).toList();
+      double[] oracle = truth == null ? null : ModelTraining.oracleScores(truth, ids, target);
+      Map<String, Double> metrics;
+      if (target.ranking()) {
+        double[] gains = rows.stream().mapToDouble(target::label).toArray();
+        metrics = ModelEvaluation.ranking(rows.stream().map(x -> x.requestId() == null
+            ? x.eventId() : x.requestId()).toList(), scores, gains, oracle);
+      } else {
+        boolean[] positives = new boolean[rows.size()];
+        for (int i = 0; i < positives.length; i++) {
+          positives[i] = target.positive(rows.get(i));
+        }
+        metrics = ModelEvaluation.classification(scores, positives, oracle, null);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (output.json()) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", version.model());
+        body.put("version", version.version());
+        body.put("aliases", version.aliases());
+        Map<String, Object> m = new LinkedHashMap<>();
+        metrics.forEach((k, v) -> m.put(k, Double.isFinite(v) ? v : null));
+        body.put("metrics", m);
+        out.println(TrainCommand.JSON.writeValueAsString(body));
+      } else {
+        out.printf(Locale.ROOT, "%s (%s) on the latest %,d examples:%n", version.ref(),
+            target.meaning(), rows.size());
+        metrics.forEach((k, v) -> out.printf(Locale.ROOT, "  %-24s %.4f%n", k, v));
+      }
+    }
+    return 0;
+  }
+
+  private ModelVersionInfo resolve(ModelRegistry registry) {
+    String name = model;
+    String alias = ModelRegistry.CHAMPION;
+    Integer version = null;
+    if (model.contains("@")) {
+      name = model.substring(0, model.indexOf('@'));
+      alias = model.substring(model.indexOf('@') + 1);
+    } else if (model.contains(":")) {
+      name = model.substring(0, model.indexOf(':'));
+      try {
+        version = Integer.parseInt(model.substring(model.indexOf(':') + 1));
+      } catch (NumberFormatException e) {
+        throw new ParameterException(spec.commandLine(), "--model: version must be a number in "
+            + "NAME:VERSION, got '" + model + "'");
+      }
+    }
+    if (registry.findModel(name).isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--model: no registered model named '"
+          + name + "' (see `flywheel models list`)");
+    }
+    if (version != null) {
+      return registry.version(name, version);
+    }
+    String a = alias;
+    String n = name;
+    return registry.aliased(name, alias).orElseThrow(() -> new ParameterException(
+        spec.commandLine(), "--model: " + n + " has no version aliased '" + a + "'"));
+  }
+}

@@ -1,0 +1,228 @@
+package io.flywheel.console;
+
+import io.flywheel.core.Codecs;
+import io.flywheel.core.GroundTruth;
+import io.flywheel.core.JsonLinesReader;
+import io.flywheel.evaluation.EvaluationPlots;
+import io.flywheel.evaluation.EvaluationReport;
+import io.flywheel.evaluation.ModelEvaluation;
+import io.flywheel.featurestore.FeatureRegistry;
+import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.ShopCatalog;
+import io.flywheel.featurestore.TrainingExample;
+import io.flywheel.flink.ModelTrainer;
+import io.flywheel.flink.PredictionTarget;
+import io.flywheel.flink.ScoringModel;
+import io.flywheel.registry.ModelRegistry;
+import io.flywheel.registry.ModelVersionInfo;
+import io.flywheel.registry.TrackedRun;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * One training run end to end: the feature store's point-in-time examples → a model of one
+ * target → judged on the latest examples (against the simulator's truth when there is one, and
+ * against the registered champion on the same rows) → tracked in MLflow with its params,
+ * figures, learning curve, model files, charts and HTML report → registered as a new version
+ * with lineage tags. The first version becomes {@code champion}; later ones {@code challenger}.
+ * A failure marks the run FAILED and registers nothing.
+ */
+final class ModelTraining {
+  static final String MODEL_PREFIX = "flywheel-";
+
+  /** What a run produced. */
+  record Outcome(PredictionTarget target, String runId, ModelVersionInfo version,
+      String alias, Map<String, Double> metrics, Path report) {}
+
+  private ModelTraining() {}
+
+  static String registeredName(PredictionTarget target) {
+    return MODEL_PREFIX + target.modelName();
+  }
+
+  static Outcome run(Path home, ModelRegistry registry, PredictionTarget target,
+      ModelTrainer.Options options, Path truthFile, Map<String, String> extraTags)
+      throws Exception {
+    List<TrainingExample> examples;
+    try (FeatureStore store = FeatureStore.open(home)) {
+      examples = store.trainingSet(LocalDate.MIN, LocalDate.MAX);
+    }
+    ShopCatalog catalog = ShopCatalog.ofHome(home);
+    Map<String, String> tags = new LinkedHashMap<>(lineage(examples, target));
+    tags.putAll(extraTags);
+    String name = registeredName(target);
+    TrackedRun run = registry.startRun(name, target.modelName() + "-" + Instant.now()
+        .toEpochMilli(), tags);
+    try {
+      run.logParams(params(target, options, examples.size()));
+      ScoringModel model = ModelTrainer.train(examples, catalog, target, options);
+      Map<String, Double> metrics = judge(model, examples, catalog, truthFile,
+          champion(registry, name), target);
+      run.logMetrics(metrics, 0);
+      run.logMetricSeries(target.ranking() ? "validation_ndcg_at_5" : "validation_logloss",
+          model.validationCurve());
+      Path work = Files.createDirectories(home.resolve("training").resolve(run.runId()));
+      model.save(work.resolve("model"));
+      run.logArtifact(work.resolve("model"), "model");
+      Path report = report(model, metrics, target, work.resolve("report"), run.runId());
+      run.logArtifact(work.resolve("report"), "report");
+      run.finish();
+      Map<String, String> versionTags = new LinkedHashMap<>(tags);
+      versionTags.put("flywheel.run_id", run.runId());
+      ModelVersionInfo version = registry.register(name, run, "model", versionTags);
+      String alias = registry.aliased(name, ModelRegistry.CHAMPION).isEmpty()
+          ? ModelRegistry.CHAMPION : ModelRegistry.CHALLENGER;
+      registry.setAlias(name, alias, version.version());
+      return new Outcome(target, run.runId(), registry.version(name, version.version()), alias,
+          metrics, report);
+    } catch (Exception | Error e) {
+      run.fail(e.getClass().getSimpleName() + ": " + e.getMessage());
+      throw e;
+    }
+  }
+
+  /** The champion's model files, if one is registered. */
+  static Optional<ScoringModel> champion(ModelRegistry registry, String name) throws Exception {
+    Optional<ModelVersionInfo> champion = registry.aliased(name, ModelRegistry.CHAMPION);
+    if (champion.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(load(registry, champion.get()));
+  }
+
+  static ScoringModel load(ModelRegistry registry, ModelVersionInfo version) throws Exception {
+    Path dir = Files.createTempDirectory("flywheel-model-");
+    registry.download(version, dir.resolve("model"));
+    return ScoringModel.load(dir.resolve("model"));
+  }
+
+  /** Figures on the model's held-out rows, with the oracle and the champion where known. */
+  static Map<String, Double> judge(ScoringModel model, List<TrainingExample> examples,
+      ShopCatalog catalog, Path truthFile, Optional<ScoringModel> champion,
+      PredictionTarget target) throws Exception {
+    ModelTrainer.Validation v = model.validation();
+    double[] oracle = truthFile == null ? null : oracleScores(truthFile, v.eventIds(), target);
+    double[] championScores = null;
+    if (champion.isPresent()) {
+      Map<String, TrainingExample> byId = examples.stream().collect(Collectors.toMap(
+          TrainingExample::eventId, x -> x, (a, b) -> a));
+      List<TrainingExample> rows = v.eventIds().stream().map(byId::get).toList();
+      championScores = champion.get().predict(rows, catalog);
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    if (target.ranking()) {
+      metrics.putAll(ModelEvaluation.ranking(v.requestIds(), v.predictions(), v.gains(), oracle));
+      if (championScores != null) {
+        double champ = ModelEvaluation.ranking(v.requestIds(), championScores, v.gains(), null)
+            .get("ndcg_at_5");
+        metrics.put("champion_ndcg_at_5", champ);
+        metrics.put("ndcg_at_5_vs_champion", metrics.get("ndcg_at_5") - champ);
+      }
+    } else {
+      metrics.putAll(ModelEvaluation.classification(v.predictions(), v.positives(), oracle,
+          championScores));
+    }
+    metrics.put("rounds", (double) model.rounds());
+    metrics.put("features", (double) model.featureNames().size());
+    return metrics;
+  }
+
+  /** The simulator's true probability of the target's outcome per row (NaN where unknown). */
+  static double[] oracleScores(Path truthFile, List<String> eventIds, PredictionTarget target)
+      throws IOException {
+    Map<String, GroundTruth.ImpressionTruth> truth = new HashMap<>();
+    java.util.Set<String> wanted = new java.util.HashSet<>(eventIds);
+    JsonLinesReader.forEach(truthFile, Codecs.TRUTH, t -> {
+      if (t instanceof GroundTruth.ImpressionTruth i && wanted.contains(i.eventId())) {
+        truth.put(i.eventId(), i);
+      }
+    });
+    double[] scores = new double[eventIds.size()];
+    for (int k = 0; k < scores.length; k++) {
+      GroundTruth.ImpressionTruth t = truth.get(eventIds.get(k));
+      scores[k] = t == null ? Double.NaN : switch (target) {
+        case CTR -> t.pClick();
+        case CVR -> t.pPurchase();
+        case CVR_POST_CLICK -> t.pClick() > 0 ? t.pPurchase() / t.pClick() : 0;
+        case RANK -> t.pClick() + t.pPurchase(); // expected graded gain
+      };
+    }
+    return scores;
+  }
+
+  private static Path report(ScoringModel model, Map<String, Double> metrics,
+      PredictionTarget target, Path dir, String runId) throws Exception {
+    ModelTrainer.Validation v = model.validation();
+    List<Path> charts = target.ranking() ? List.of()
+        : EvaluationPlots.write(v.predictions(), v.positives(), dir.resolve("charts"));
+    Map<String, String> context = new LinkedHashMap<>();
+    context.put("model", registeredName(target));
+    context.put("predicts", target.meaning());
+    context.put("run", runId);
+    context.put("held-out rows", String.format(java.util.Locale.ROOT, "%,d (latest by time)",
+        v.eventIds().size()));
+    List<String> top = new ArrayList<>();
+    for (Map.Entry<String, Double> e : model.importance().stream().limit(8).toList()) {
+      top.add(e.getKey());
+    }
+    context.put("top features (gain)", String.join(", ", top));
+    return EvaluationReport.writeHtml(dir, registeredName(target) + " evaluation", context,
+        metrics, charts);
+  }
+
+  private static Map<String, Object> params(PredictionTarget target, ModelTrainer.Options o,
+      int examples) {
+    Map<String, Object> p = new LinkedHashMap<>(o.asParams());
+    p.put("target", target.modelName());
+    p.put("objective", target.ranking() ? "rank:ndcg" : "binary:logistic");
+    p.put("engine", "local");
+    p.put("examples", examples);
+    return p;
+  }
+
+  /** Tags that say where a model came from: data, features, code. */
+  static Map<String, String> lineage(List<TrainingExample> examples, PredictionTarget target) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("flywheel.target", target.modelName());
+    FeatureRegistry registry = FeatureRegistry.builtIn();
+    tags.put("flywheel.feature_views", TrainingExample.FEATURE_VIEWS.stream()
+        .map(v -> v + ":v" + registry.view(v).version()).collect(Collectors.joining(",")));
+    long from = examples.stream().mapToLong(TrainingExample::timestamp).min().orElse(0);
+    long to = examples.stream().mapToLong(TrainingExample::timestamp).max().orElse(0);
+    tags.put("flywheel.training_window", Instant.ofEpochMilli(from).atOffset(ZoneOffset.UTC)
+        .toLocalDate() + "/" + Instant.ofEpochMilli(to).atOffset(ZoneOffset.UTC).toLocalDate());
+    tags.put("flywheel.data_hash", dataHash(examples));
+    String version = ModelTraining.class.getPackage().getImplementationVersion();
+    tags.put("flywheel.code_version", version == null ? "development build" : version);
+    return tags;
+  }
+
+  /** SHA-256 over the examples' ids and labels, in id order: same data, same hash. */
+  static String dataHash(List<TrainingExample> examples) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      examples.stream().sorted(Comparator.comparing(TrainingExample::eventId)).forEach(x ->
+          sha.update((x.eventId() + ':' + (x.clicked() ? 1 : 0) + (x.purchased() ? 1 : 0)
+              + '\n').getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.flywheel.console;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flywheel.flink.ModelTrainer;
+import io.flywheel.flink.PredictionTarget;
+import io.flywheel.registry.ModelRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code flywheel train}: train, judge, track and register one model. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a model on the feature store's training set, judge it against the "
+        + "champion (and the simulator's truth), track it in MLflow and register it.")
+final class TrainCommand implements Callable<Integer> {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @ParentCommand
+  private FlywheelCli root;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "NAME",
+      description = "ctr, cvr, cvr-post-click or rank.")
+  private String model;
+
+  @Option(names = "--engine", defaultValue = "local", paramLabel = "ENGINE",
+      description = "local (single-process XGBoost; default).")
+  private String engine;
+
+  @Option(names = "--truth", paramLabel = "FILE",
+      description = "The simulator's truth.jsonl, for the oracle figures (simulated worlds).")
+  private Path truth;
+
+  @Option(names = "--max-rounds", defaultValue = "500", paramLabel = "N",
+      description = "Boosting rounds at most (default: ${DEFAULT-VALUE}; early stopping).")
+  private int maxRounds;
+
+  @Option(names = "--negative-sampling", defaultValue = "1.0", paramLabel = "SHARE",
+      description = "Keep this share of negative rows (default: ${DEFAULT-VALUE}).")
+  private double negativeSampling;
+
+  @Mixin
+  private OutputOptions output;
+
+  @Override
+  public Integer call() throws Exception {
+    PredictionTarget target;
+    try {
+      target = PredictionTarget.of(model);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--model: " + e.getMessage()
+          .replaceFirst("^model: ", ""));
+    }
+    if (!"local".equals(engine)) {
+      throw new ParameterException(spec.commandLine(), "--engine: only 'local' is available "
+          + "in this build (the distributed Flink engine is not built yet), got '" + engine + "'");
+    }
+    if (truth != null && !Files.isRegularFile(truth)) {
+      throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
+    }
+    ModelTrainer.Options options;
+    try {
+      options = ModelTrainer.Options.defaults().withMaxRounds(maxRounds)
+          .withNegativeSampling(negativeSampling);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (ModelRegistry registry = ModelRegistry.open(root.home())) {
+      if (output.showProgress() && !output.json()) {
+        spec.commandLine().getErr().println("training " + ModelTraining.registeredName(target)
+            + " (" + target.meaning() + "), tracking at " + registry.trackingUri());
+      }
+      ModelTraining.Outcome outcome = ModelTraining.run(root.home(), registry, target, options,
+          truth, Map.of());
+      if (output.json()) {
+        out.println(JSON.writeValueAsString(json(outcome, registry)));
+      } else {
+        print(outcome, out);
+      }
+    }
+    return 0;
+  }
+
+  static Map<String, Object> json(ModelTraining.Outcome o, ModelRegistry registry) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("model", o.version().model());
+    body.put("version", o.version().version());
+    body.put("alias", o.alias());
+    body.put("runId", o.runId());
+    body.put("trackingUri", registry.isEmbedded() ? "embedded" : registry.trackingUri());
+    body.put("source", o.version().source());
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    o.metrics().forEach((k, v) -> metrics.put(k, Double.isFinite(v) ? v : null));
+    body.put("metrics", metrics);
+    return body;
+  }
+
+  static void print(ModelTraining.Outcome o, PrintWriter out) {
+    Map<String, Double> m = o.metrics();
+    out.printf(Locale.ROOT, "  %s version %d (%s), run %s%n", o.version().model(),
+        o.version().version(), o.alias(), o.runId());
+    if (o.target().ranking()) {
+      out.printf(Locale.ROOT, "  NDCG@5 %.3f, MAP %.3f, MRR %.3f over %,.0f requests%s%n",
+          m.get("ndcg_at_5"), m.get("map"), m.get("mrr"), m.get("lists"),
+          m.containsKey("oracle_ndcg_at_5") ? String.format(Locale.ROOT,
+              "; oracle NDCG@5 %.3f, ratio %.3f", m.get("oracle_ndcg_at_5"),
+              m.get("oracle_ratio")) : "");
+    } else {
+      out.printf(Locale.ROOT, "  on the latest %,.0f rows: ROC AUC %.3f (95%% CI %.3f-%.3f), "
+          + "PR AUC %.3f, log loss %.4f, calibration error %.4f%n", m.get("rows"), m.get("auc"),
+          m.get("auc_lower"), m.get("auc_upper"), m.get("pr_auc"), m.get("log_loss"),
+          m.get("ece"));
+      if (m.containsKey("oracle_auc")) {
+        out.printf(Locale.ROOT, "  oracle AUC %.3f on the same rows: the model reaches %.1f%% "
+            + "of it%n", m.get("oracle_auc"), 100 * m.get("oracle_ratio"));
+      }
+      if (m.containsKey("auc_vs_champion")) {
+        boolean clear = m.get("auc_vs_champion_lower") > 0 || m.get("auc_vs_champion_upper") < 0;
+        out.printf(Locale.ROOT, "  vs the champion on the same rows: AUC %+.3f (95%% CI %.3f to "
+            + "%.3f): %s%n", m.get("auc_vs_champion"), m.get("auc_vs_champion_lower"),
+            m.get("auc_vs_champion_upper"), clear ? (m.get("auc_vs_champion") > 0
+                ? "a clear win" : "a clear loss") : "no clear difference");
+      }
+    }
+    out.println("  report: " + o.report().toAbsolutePath());
+  }
+}
