@@ -241,6 +241,9 @@ final class DemoCommand implements Callable<Integer> {
               v.predictions(), v.positives()), lift.estimate(), lift.lower(), lift.upper(),
           !lift.excludesZero() ? "no clear difference" : lift.estimate() > 0 ? "a clear win"
               : "a clear loss");
+      out.println("  recommenders (fitted before the last 20% of the week, judged on it):");
+      TrainCommand.print(ModelTraining.runRecommenders(demoHome, registry, demoHome
+          .resolve("world").resolve(MarketplaceSimulator.EVENTS_FILE), truthFile), out);
       out.print("  registry:");
       registry.models().forEach(m -> out.printf(Locale.ROOT, " %s v%d %s;", m.name(),
           m.latestVersion(), m.aliases().keySet()));

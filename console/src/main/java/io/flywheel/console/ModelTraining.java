@@ -12,6 +12,8 @@ import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.flink.ModelTrainer;
 import io.flywheel.flink.PredictionTarget;
+import io.flywheel.flink.RecommenderEvaluation;
+import io.flywheel.flink.Recommenders;
 import io.flywheel.flink.ScoringModel;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
@@ -95,6 +97,67 @@ final class ModelTraining {
       run.fail(e.getClass().getSimpleName() + ": " + e.getMessage());
       throw e;
     }
+  }
+
+  /** What the recommender evaluation produced and registered. */
+  record RecommenderOutcome(RecommenderEvaluation.Result result, String best,
+      ModelVersionInfo version, String alias, Map<String, String> runIds) {}
+
+  static final String RECOMMENDER_MODEL = MODEL_PREFIX + "recs";
+  static final int RECOMMENDATIONS = 10;
+
+  /**
+   * Judges every recommender on the events (fitted before a cut-off at 80 % of the time span,
+   * scored on what shoppers did after it), one tracked run each, and registers the best by
+   * NDCG@10 as a version of {@value #RECOMMENDER_MODEL} (its artifact names the recommender and
+   * its settings; serving reads the live views).
+   */
+  static RecommenderOutcome runRecommenders(Path home, ModelRegistry registry, Path eventsFile,
+      Path truthFile) throws Exception {
+    ShopCatalog catalog = ShopCatalog.ofHome(home);
+    RecommenderEvaluation.Result result = RecommenderEvaluation.evaluate(eventsFile, catalog,
+        truthFile, RECOMMENDATIONS, 0.2);
+    Map<String, String> runIds = new LinkedHashMap<>();
+    String best = null;
+    TrackedRun bestRun = null;
+    for (String name : Recommenders.NAMES) {
+      Map<String, Double> figures = result.figures().get(name);
+      TrackedRun run = registry.startRun(RECOMMENDER_MODEL, name + "-" + Instant.now()
+          .toEpochMilli(), Map.of("flywheel.target", "recs", "flywheel.recommender", name));
+      try {
+        run.logParams(Map.of("recommender", name, "k", RECOMMENDATIONS, "cutoff",
+            Instant.ofEpochMilli(result.cutoff()).toString(), "shoppers_judged",
+            result.shoppers(), "cold_shoppers", result.coldShoppers()));
+        Map<String, Double> finite = new LinkedHashMap<>();
+        figures.forEach((k, v) -> {
+          if (Double.isFinite(v)) {
+            finite.put(k, v);
+          }
+        });
+        run.logMetrics(finite, 0);
+        Path spec = Files.createDirectories(home.resolve("training").resolve(run.runId())
+            .resolve("model"));
+        Files.writeString(spec.resolve("recommender.json"), TrainCommand.JSON
+            .writeValueAsString(Map.of("recommender", name, "k", RECOMMENDATIONS,
+                "halfLifeDays", 7, "recentProducts", 5)));
+        run.logArtifact(spec, "model");
+        run.finish();
+      } catch (Exception | Error e) {
+        run.fail(e.getClass().getSimpleName() + ": " + e.getMessage());
+        throw e;
+      }
+      runIds.put(name, run.runId());
+      if (best == null || figures.get("ndcg") > result.figures().get(best).get("ndcg")) {
+        best = name;
+        bestRun = run;
+      }
+    }
+    ModelVersionInfo version = registry.register(RECOMMENDER_MODEL, bestRun, "model",
+        Map.of("flywheel.recommender", best, "flywheel.run_id", bestRun.runId()));
+    String alias = registry.aliased(RECOMMENDER_MODEL, ModelRegistry.CHAMPION).isEmpty()
+        ? ModelRegistry.CHAMPION : ModelRegistry.CHALLENGER;
+    registry.setAlias(RECOMMENDER_MODEL, alias, version.version());
+    return new RecommenderOutcome(result, best, version, alias, runIds);
   }
 
   /** The champion's model files, if one is registered. */

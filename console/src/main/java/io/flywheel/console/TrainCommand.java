@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
   private CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "NAME",
-      description = "ctr, cvr, cvr-post-click or rank.")
+      description = "ctr, cvr, cvr-post-click, rank, or recs (the recommenders).")
   private String model;
 
   @Option(names = "--engine", defaultValue = "local", paramLabel = "ENGINE",
@@ -56,8 +56,14 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   private OutputOptions output;
 
+  @Mixin
+  private EventsFileOption events;
+
   @Override
   public Integer call() throws Exception {
+    if ("recs".equals(model)) {
+      return recommenders();
+    }
     PredictionTarget target;
     try {
       target = PredictionTarget.of(model);
@@ -94,6 +100,51 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private int recommenders() throws Exception {
+    Path eventsFile = events.resolve(root.home(), spec.commandLine());
+    if (truth != null && !Files.isRegularFile(truth)) {
+      throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (ModelRegistry registry = ModelRegistry.open(root.home())) {
+      ModelTraining.RecommenderOutcome o = ModelTraining.runRecommenders(root.home(), registry,
+          eventsFile, truth);
+      if (output.json()) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", o.version().model());
+        body.put("version", o.version().version());
+        body.put("alias", o.alias());
+        body.put("best", o.best());
+        body.put("shoppersJudged", o.result().shoppers());
+        body.put("coldShoppers", o.result().coldShoppers());
+        body.put("runIds", o.runIds());
+        Map<String, Object> figures = new LinkedHashMap<>();
+        o.result().figures().forEach((name, f) -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          f.forEach((k, v) -> m.put(k, Double.isFinite(v) ? v : null));
+          figures.put(name, m);
+        });
+        body.put("figures", figures);
+        out.println(JSON.writeValueAsString(body));
+      } else {
+        print(o, out);
+      }
+    }
+    return 0;
+  }
+
+  static void print(ModelTraining.RecommenderOutcome o, PrintWriter out) {
+    out.printf(Locale.ROOT, "  %,d shoppers judged on what they did after the cut-off (%,d "
+        + "never seen before it)%n", o.result().shoppers(), o.result().coldShoppers());
+    o.result().figures().forEach((name, f) -> out.printf(Locale.ROOT, "  %-20s NDCG@10 %.3f  "
+        + "recall@10 %.3f  hit rate %.3f  coverage %.2f  diversity %.2f%s%n", name, f.get("ndcg"),
+        f.get("recall"), f.get("hit_rate"), f.get("catalog_coverage"),
+        f.get("intra_list_diversity"), f.containsKey("oracle_ratio") ? String.format(Locale.ROOT,
+            "  oracle ratio %.2f", f.get("oracle_ratio")) : ""));
+    out.printf(Locale.ROOT, "  best: %s, registered as %s version %d (%s)%n", o.best(),
+        o.version().model(), o.version().version(), o.alias());
   }
 
   static Map<String, Object> json(ModelTraining.Outcome o, ModelRegistry registry) {

@@ -133,8 +133,15 @@ public final class ScoringModel {
     }
     PredictionTarget target = PredictionTarget.of(lines.get(0).substring("# target=".length()));
     double rate = Double.parseDouble(lines.get(1).substring("# negative_sampling=".length()));
+    List<String> names = lines.subList(2, lines.size());
+    java.util.Set<String> known = new java.util.HashSet<>(ModelTrainer.featureNames());
+    for (String name : names) {
+      if (!known.contains(name)) {
+        throw new IOException(file + ": feature '" + name + "' is not produced by the feature "
+            + "registry (a view or feature removed since this model was trained?)");
+      }
+    }
     Booster booster = XGBoost.loadModel(dir.resolve(MODEL_FILE).toString());
-    return new ScoringModel(booster, target, lines.subList(2, lines.size()), rate, null,
-        new double[0]);
+    return new ScoringModel(booster, target, names, rate, null, new double[0]);
   }
 }

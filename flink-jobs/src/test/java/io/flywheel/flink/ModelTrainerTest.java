@@ -137,6 +137,11 @@ class ModelTrainerTest {
     assertThat(java.nio.file.Files.readString(dir.resolve("rank").resolve("model.json")))
         .contains("rank:ndcg");
     assertThat(ScoringModel.load(dir.resolve("rank")).target()).isEqualTo(PredictionTarget.RANK);
+    java.nio.file.Path features = dir.resolve("rank").resolve("features.txt");
+    java.nio.file.Files.writeString(features, java.nio.file.Files.readString(features)
+        + "user_activity__clicks_1y\n");
+    assertThatThrownBy(() -> ScoringModel.load(dir.resolve("rank")))
+        .hasMessageContaining("feature 'user_activity__clicks_1y' is not produced");
   }
 
   private static long countTrue(boolean[] values) {

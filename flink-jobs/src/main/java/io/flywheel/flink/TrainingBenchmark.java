@@ -1,0 +1,71 @@
+package io.flywheel.flink;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * Measures the single-process engine at a given size: a synthetic click-like problem (rows ×
+ * features, a few informative columns, ~5% positives), trained with the trainer's tree
+ * parameters for a fixed number of rounds (no early stopping, so every run does the same work).
+ */
+public final class TrainingBenchmark {
+  /** What one run measured. */
+  public record Result(int rows, int features, int rounds, long buildMillis, long trainMillis,
+      double trainLogLoss) {
+    public double rowsPerSecond() {
+      return rows * (double) rounds / Math.max(1, trainMillis) * 1000;
+    }
+  }
+
+  private TrainingBenchmark() {}
+
+  public static Result run(int rows, int features, int rounds, long seed) throws XGBoostError {
+    if (rows < 100 || features < 2 || rounds < 1) {
+      throw new IllegalArgumentException("rows >= 100, features >= 2 and rounds >= 1 required");
+    }
+    long began = System.nanoTime();
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] values = new float[rows * features];
+    float[] labels = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      double logit = -3.2;
+      for (int c = 0; c < features; c++) {
+        float v = (float) random.nextDouble();
+        values[r * features + c] = v;
+        if (c < 6) {
+          logit += (c % 2 == 0 ? 1.2 : -0.8) * v;
+        }
+      }
+      labels[r] = random.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
+    }
+    DMatrix matrix = new DMatrix(values, rows, features, Float.NaN);
+    matrix.setLabel(labels);
+    long built = System.nanoTime();
+    try {
+      ModelTrainer.Options o = ModelTrainer.Options.defaults();
+      Map<String, Object> params = new LinkedHashMap<>();
+      params.put("objective", "binary:logistic");
+      params.put("tree_method", "hist");
+      params.put("max_depth", o.maxDepth());
+      params.put("eta", o.learningRate());
+      params.put("eval_metric", "logloss");
+      params.put("nthread", Math.max(1, Runtime.getRuntime().availableProcessors()));
+      params.put("verbosity", 0);
+      params.put("silent", "true");
+      Booster booster = XGBoost.train(matrix, params, rounds, Map.of(), null, null);
+      long trained = System.nanoTime();
+      String eval = booster.evalSet(new DMatrix[] {matrix}, new String[] {"train"}, rounds - 1);
+      double logLoss = Double.parseDouble(eval.substring(eval.lastIndexOf(':') + 1).trim());
+      booster.dispose();
+      return new Result(rows, features, rounds, (built - began) / 1_000_000,
+          (trained - built) / 1_000_000, logLoss);
+    } finally {
+      matrix.dispose();
+    }
+  }
+}
