@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.flink.ModelTrainer;
 import io.flywheel.flink.TrainingBenchmark;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.TrackedRun;
@@ -49,19 +50,38 @@ final class BenchTrainCommand implements Callable<Integer> {
       description = "Metric points logged to the tracking server per run (default: ${DEFAULT-VALUE}).")
   private int metricPoints;
 
+  @Option(names = "--engines", defaultValue = "local,flink", split = ",",
+      description = "Engines to time on the same data (default: ${DEFAULT-VALUE}).")
+  private List<String> engines;
+
+  @Option(names = "--parallelism", defaultValue = "2",
+      description = "Workers of the flink engine (default: ${DEFAULT-VALUE}).")
+  private int parallelism;
+
   @Mixin
   private OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    List<Long> trainMillis = new ArrayList<>();
+    Map<String, List<Long>> trainMillis = new LinkedHashMap<>();
     List<Long> logMillis = new ArrayList<>();
     Path home = Files.createDirectories(root.home().resolve("bench-train"));
     try (ModelRegistry registry = ModelRegistry.open(home)) {
       for (int run = 1; run <= runs; run++) {
-        TrainingBenchmark.Result r = TrainingBenchmark.run(rows, features, rounds, run);
-        trainMillis.add(r.trainMillis());
+        for (String engine : engines) {
+          ModelTrainer.Engine e = ModelTrainer.Engine.of(engine, parallelism,
+              System.getenv("FLINK_REST_URL"), 0).withScratch(home);
+          TrainingBenchmark.Result r = TrainingBenchmark.run(rows, features, rounds, run, e);
+          trainMillis.computeIfAbsent(engine, k -> new ArrayList<>()).add(r.trainMillis());
+          if (!output.json()) {
+            out.printf(Locale.ROOT, "run %d %-5s (parallelism %d): %,d rows x %d features, %d "
+                + "rounds: data %.1f s, train %.1f s (train log loss %.4f)%n", run, engine,
+                e.parallelism(), rows, features, rounds, r.buildMillis() / 1000.0,
+                r.trainMillis() / 1000.0, r.trainLogLoss());
+            out.flush();
+          }
+        }
         double[] curve = new double[metricPoints];
         for (int i = 0; i < curve.length; i++) {
           curve[i] = 1.0 / (i + 1);
@@ -73,10 +93,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         tracked.finish();
         logMillis.add(logged);
         if (!output.json()) {
-          out.printf(Locale.ROOT, "run %d: %,d rows x %d features, %d rounds: data %.1f s, train "
-              + "%.1f s (train log loss %.4f); %,d metric points logged in %.2f s%n", run, rows,
-              features, rounds, r.buildMillis() / 1000.0, r.trainMillis() / 1000.0,
-              r.trainLogLoss(), metricPoints, logged / 1000.0);
+          out.printf(Locale.ROOT, "run %d: %,d metric points logged in %.2f s%n", run,
+              metricPoints, logged / 1000.0);
           out.flush();
         }
       }
@@ -85,16 +103,25 @@ final class BenchTrainCommand implements Callable<Integer> {
     body.put("rows", rows);
     body.put("features", features);
     body.put("rounds", rounds);
-    body.put("trainSeconds", trainMillis.stream().map(m -> m / 1000.0).toList());
-    body.put("medianTrainSeconds", median(trainMillis) / 1000.0);
+    Map<String, Object> perEngine = new LinkedHashMap<>();
+    trainMillis.forEach((engine, millis) -> perEngine.put(engine, Map.of("trainSeconds",
+        millis.stream().map(m -> m / 1000.0).toList(), "medianTrainSeconds",
+        median(millis) / 1000.0)));
+    body.put("engines", perEngine);
     body.put("metricPoints", metricPoints);
     body.put("metricLogSeconds", logMillis.stream().map(m -> m / 1000.0).toList());
     body.put("medianMetricLogSeconds", median(logMillis) / 1000.0);
     if (output.json()) {
       out.println(TrainCommand.JSON.writeValueAsString(body));
     } else {
-      out.printf(Locale.ROOT, "median: train %.1f s, %,d metric points in %.2f s%n",
-          median(trainMillis) / 1000.0, metricPoints, median(logMillis) / 1000.0);
+      trainMillis.forEach((engine, millis) -> out.printf(Locale.ROOT,
+          "median train %-5s %.1f s%n", engine, median(millis) / 1000.0));
+      if (trainMillis.containsKey("local") && trainMillis.containsKey("flink")) {
+        out.printf(Locale.ROOT, "flink / local: %.2fx%n", median(trainMillis.get("flink"))
+            / median(trainMillis.get("local")));
+      }
+      out.printf(Locale.ROOT, "median: %,d metric points in %.2f s%n", metricPoints,
+          median(logMillis) / 1000.0);
     }
     return 0;
   }

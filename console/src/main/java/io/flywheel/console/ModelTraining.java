@@ -50,7 +50,7 @@ final class ModelTraining {
 
   /** What a run produced. */
   record Outcome(PredictionTarget target, String runId, ModelVersionInfo version,
-      String alias, Map<String, Double> metrics, Path report) {}
+      String alias, Map<String, Double> metrics, Path report, String engine) {}
 
   private ModelTraining() {}
 
@@ -61,19 +61,33 @@ final class ModelTraining {
   static Outcome run(Path home, ModelRegistry registry, PredictionTarget target,
       ModelTrainer.Options options, Path truthFile, Map<String, String> extraTags)
       throws Exception {
+    return run(home, registry, target, options, "local", 1, truthFile, extraTags);
+  }
+
+  /**
+   * As above on the named engine ({@code local}, {@code flink} or {@code auto}, which picks by
+   * data size); the distributed engine uses {@code FLINK_REST_URL} when it is set.
+   */
+  static Outcome run(Path home, ModelRegistry registry, PredictionTarget target,
+      ModelTrainer.Options options, String engineName, int parallelism, Path truthFile,
+      Map<String, String> extraTags) throws Exception {
     List<TrainingExample> examples;
     try (FeatureStore store = FeatureStore.open(home)) {
       examples = store.trainingSet(LocalDate.MIN, LocalDate.MAX);
     }
     ShopCatalog catalog = ShopCatalog.ofHome(home);
+    ModelTrainer.Engine engine = ModelTrainer.Engine.of(engineName, parallelism,
+        System.getenv("FLINK_REST_URL"), (long) examples.size()
+            * ModelTrainer.featureNames().size())
+        .withScratch(Files.createDirectories(home.resolve("training")));
     Map<String, String> tags = new LinkedHashMap<>(lineage(examples, target));
     tags.putAll(extraTags);
     String name = registeredName(target);
     TrackedRun run = registry.startRun(name, target.modelName() + "-" + Instant.now()
         .toEpochMilli(), tags);
     try {
-      run.logParams(params(target, options, examples.size()));
-      ScoringModel model = ModelTrainer.train(examples, catalog, target, options);
+      run.logParams(params(target, options, examples.size(), engine));
+      ScoringModel model = ModelTrainer.train(examples, catalog, target, options, engine);
       Map<String, Double> metrics = judge(model, examples, catalog, truthFile,
           champion(registry, name), target);
       run.logMetrics(metrics, 0);
@@ -92,7 +106,7 @@ final class ModelTraining {
           ? ModelRegistry.CHAMPION : ModelRegistry.CHALLENGER;
       registry.setAlias(name, alias, version.version());
       return new Outcome(target, run.runId(), registry.version(name, version.version()), alias,
-          metrics, report);
+          metrics, report, engine.kind());
     } catch (Exception | Error e) {
       run.fail(e.getClass().getSimpleName() + ": " + e.getMessage());
       throw e;
@@ -250,11 +264,12 @@ final class ModelTraining {
   }
 
   private static Map<String, Object> params(PredictionTarget target, ModelTrainer.Options o,
-      int examples) {
+      int examples, ModelTrainer.Engine engine) {
     Map<String, Object> p = new LinkedHashMap<>(o.asParams());
     p.put("target", target.modelName());
     p.put("objective", target.ranking() ? "rank:ndcg" : "binary:logistic");
-    p.put("engine", "local");
+    p.put("engine", engine.kind());
+    p.put("parallelism", engine.parallelism());
     p.put("examples", examples);
     return p;
   }

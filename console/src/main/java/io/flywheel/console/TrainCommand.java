@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,9 +38,15 @@ final class TrainCommand implements Callable<Integer> {
       description = "ctr, cvr, cvr-post-click, rank, or recs (the recommenders).")
   private String model;
 
-  @Option(names = "--engine", defaultValue = "local", paramLabel = "ENGINE",
-      description = "local (single-process XGBoost; default).")
+  @Option(names = "--engine", defaultValue = "auto", paramLabel = "ENGINE",
+      description = "local (single-process XGBoost, early stopping), flink (XGBoost on Flink: "
+          + "the MiniCluster, or $FLINK_REST_URL; exactly --max-rounds) or auto (flink once the "
+          + "training set passes 400M cells; default).")
   private String engine;
+
+  @Option(names = "--parallelism", defaultValue = "2", paramLabel = "N",
+      description = "XGBoost workers on the flink engine (default: ${DEFAULT-VALUE}).")
+  private int parallelism;
 
   @Option(names = "--truth", paramLabel = "FILE",
       description = "The simulator's truth.jsonl, for the oracle figures (simulated worlds).")
@@ -71,9 +78,13 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--model: " + e.getMessage()
           .replaceFirst("^model: ", ""));
     }
-    if (!"local".equals(engine)) {
-      throw new ParameterException(spec.commandLine(), "--engine: only 'local' is available "
-          + "in this build (the distributed Flink engine is not built yet), got '" + engine + "'");
+    if (!List.of("local", "flink", "auto").contains(engine)) {
+      throw new ParameterException(spec.commandLine(), "--engine: local, flink or auto; got '"
+          + engine + "'");
+    }
+    if (parallelism < 1) {
+      throw new ParameterException(spec.commandLine(), "--parallelism: at least 1, got "
+          + parallelism);
     }
     if (truth != null && !Files.isRegularFile(truth)) {
       throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
@@ -92,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
             + " (" + target.meaning() + "), tracking at " + registry.trackingUri());
       }
       ModelTraining.Outcome outcome = ModelTraining.run(root.home(), registry, target, options,
-          truth, Map.of());
+          engine, parallelism, truth, Map.of());
       if (output.json()) {
         out.println(JSON.writeValueAsString(json(outcome, registry)));
       } else {
@@ -153,6 +164,7 @@ final class TrainCommand implements Callable<Integer> {
     body.put("version", o.version().version());
     body.put("alias", o.alias());
     body.put("runId", o.runId());
+    body.put("engine", o.engine());
     body.put("trackingUri", registry.isEmbedded() ? "embedded" : registry.trackingUri());
     body.put("source", o.version().source());
     Map<String, Object> metrics = new LinkedHashMap<>();

@@ -6,6 +6,8 @@ import io.flywheel.featurestore.FeatureType;
 import io.flywheel.featurestore.ImpressionContext;
 import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -95,6 +97,54 @@ public final class ModelTrainer {
   }
 
   /**
+   * Where training runs: {@code local} (single-process xgboost4j, early stopping) or
+   * {@code flink} (xgboost4j-flink on the MiniCluster, or on the session cluster at
+   * {@code flinkRestUrl}, with {@code parallelism} workers; exactly {@code maxRounds} rounds;
+   * its rows file goes under {@code scratch}, temp by default). Both write the same model file.
+   */
+  public record Engine(String kind, int parallelism, String flinkRestUrl, Path scratch) {
+    /** Cells (rows × features) above which {@code auto} picks the distributed engine. */
+    public static final long AUTO_FLINK_CELLS = 400_000_000L;
+
+    public Engine {
+      scratch = scratch == null ? Path.of(System.getProperty("java.io.tmpdir")) : scratch;
+      if (!kind.equals("local") && !kind.equals("flink")) {
+        throw new IllegalArgumentException("engine: local, flink or auto; got '" + kind + "'");
+      }
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism: must be at least 1, got "
+            + parallelism);
+      }
+    }
+
+    public static Engine local() {
+      return new Engine("local", 1, null, null);
+    }
+
+    public static Engine flink(int parallelism, String flinkRestUrl) {
+      return new Engine("flink", parallelism, flinkRestUrl, null);
+    }
+
+    /** Where the distributed engine writes its rows file (shared storage for a cluster). */
+    public Engine withScratch(Path folder) {
+      return new Engine(kind, parallelism, flinkRestUrl, folder);
+    }
+
+    /** {@code auto}: the distributed engine once the data would crowd one process. */
+    public static Engine of(String name, int parallelism, String flinkRestUrl, long cells) {
+      return switch (name) {
+        case "auto" -> cells > AUTO_FLINK_CELLS ? flink(parallelism, flinkRestUrl) : local();
+        case "flink" -> flink(parallelism, flinkRestUrl);
+        default -> local().kind().equals(name) ? local() : new Engine(name, 1, null, null);
+      };
+    }
+
+    public boolean distributed() {
+      return kind.equals("flink");
+    }
+  }
+
+  /**
    * The held-out rows, scored: what every evaluation of the model starts from.
    *
    * @param positives the target's outcome per row (for ranking: any response)
@@ -124,7 +174,18 @@ public final class ModelTrainer {
    * problem for data it cannot learn from: too few examples, or a part without both outcomes.
    */
   public static ScoringModel train(List<TrainingExample> examples, ShopCatalog catalog,
-      PredictionTarget target, Options options) throws XGBoostError {
+      PredictionTarget target, Options options) throws Exception {
+    return train(examples, catalog, target, options, Engine.local());
+  }
+
+  /** As above, on the given engine. */
+  public static ScoringModel train(List<TrainingExample> examples, ShopCatalog catalog,
+      PredictionTarget target, Options options, Engine engine) throws Exception {
+    if (engine.distributed() && target.ranking()) {
+      throw new IllegalArgumentException("engine: rank:ndcg needs request groups, which "
+          + "xgboost4j-flink cannot carry; train " + target.modelName() + " with the local "
+          + "engine");
+    }
     List<TrainingExample> population = examples.stream().filter(target::includes).toList();
     if (population.size() < 20) {
       throw new IllegalArgumentException("examples: " + population.size() + " usable examples "
@@ -141,37 +202,59 @@ public final class ModelTrainer {
     List<TrainingExample> sampled = train.stream()
         .filter(x -> target.positive(x) || random.nextDouble() < sampling).toList();
     List<String> names = featureNames();
-    DMatrix trainMatrix = matrix(sampled, names, catalog, target);
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("objective", target.ranking() ? "rank:ndcg" : "binary:logistic");
+    params.put("booster", options.booster());
+    if (options.booster().equals("gbtree")) {
+      params.put("tree_method", "hist");
+      params.put("max_depth", options.maxDepth());
+    }
+    params.put("eta", options.learningRate());
+    params.put("eval_metric", target.ranking() ? "ndcg@5" : "logloss");
+    if (target.ranking()) {
+      params.put("maximize_evaluation_metrics", true);
+    }
+    params.put("seed", options.seed());
+    // Per-round figures go to MLflow, not the terminal: xgboost4j prints them unless
+    // "silent" is set, and the native library warns about that key unless verbosity is 0.
+    params.put("verbosity", 0);
+    params.put("silent", "true");
+    int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
     DMatrix validationMatrix = matrix(validation, names, catalog, target);
     try {
-      Map<String, Object> params = new LinkedHashMap<>();
-      params.put("objective", target.ranking() ? "rank:ndcg" : "binary:logistic");
-      params.put("booster", options.booster());
-      if (options.booster().equals("gbtree")) {
-        params.put("tree_method", "hist");
-        params.put("max_depth", options.maxDepth());
+      Booster booster;
+      double[] curve;
+      if (engine.distributed()) {
+        params.put("nthread", Math.max(1, cores / engine.parallelism()));
+        Rows rows = rows(sampled, names, catalog, target);
+        Path scratch = Files.createTempDirectory(engine.scratch(), "flywheel-xgboost-");
+        try {
+          booster = DistributedTraining.train(rows.values(), rows.labels(), names.size(),
+              params, options.maxRounds(), engine.parallelism(), engine.flinkRestUrl(), scratch);
+        } finally {
+          Files.deleteIfExists(scratch);
+        }
+        String eval = booster.evalSet(new DMatrix[] {validationMatrix},
+            new String[] {"validation"}, options.maxRounds() - 1);
+        curve = new double[] {Double.parseDouble(eval.substring(eval.lastIndexOf(':') + 1)
+            .trim())};
+      } else {
+        params.put("nthread", cores);
+        DMatrix trainMatrix = matrix(sampled, names, catalog, target);
+        try {
+          Map<String, DMatrix> watches = new LinkedHashMap<>();
+          watches.put("train", trainMatrix);
+          watches.put("validation", validationMatrix); // the last one decides early stopping
+          float[][] history = new float[watches.size()][options.maxRounds()];
+          booster = XGBoost.train(trainMatrix, params, options.maxRounds(), watches, history,
+              null, null, options.earlyStopping());
+          curve = validationCurve(history[1]);
+        } finally {
+          trainMatrix.dispose();
+        }
       }
-      params.put("eta", options.learningRate());
-      params.put("eval_metric", target.ranking() ? "ndcg@5" : "logloss");
-      if (target.ranking()) {
-        params.put("maximize_evaluation_metrics", true);
-      }
-      params.put("seed", options.seed());
-      // Per-round figures go to MLflow, not the terminal: xgboost4j prints them unless
-      // "silent" is set, and the native library warns about that key unless verbosity is 0.
-      params.put("verbosity", 0);
-      params.put("silent", "true");
-      params.put("nthread", Math.max(1, Runtime.getRuntime().availableProcessors()));
-      Map<String, DMatrix> watches = new LinkedHashMap<>();
-      watches.put("train", trainMatrix);
-      watches.put("validation", validationMatrix); // the last one decides early stopping
-      float[][] history = new float[watches.size()][options.maxRounds()];
-      Booster booster = XGBoost.train(trainMatrix, params, options.maxRounds(), watches,
-          history, null, null, options.earlyStopping());
-      return ScoringModel.trained(booster, target, names, sampling, validation, catalog,
-          validationCurve(history[1]));
+      return ScoringModel.trained(booster, target, names, sampling, validation, catalog, curve);
     } finally {
-      trainMatrix.dispose();
       validationMatrix.dispose();
     }
   }
@@ -243,9 +326,12 @@ public final class ModelTrainer {
     }
   }
 
+  /** Feature values row by row, labels, and the size of each request's group. */
+  record Rows(float[] values, float[] labels, int[] groups) {}
+
   /** Rows of {@code names} values (NaN where missing: XGBoost's missing value). */
-  static DMatrix matrix(List<TrainingExample> examples, List<String> names, ShopCatalog catalog,
-      PredictionTarget target) throws XGBoostError {
+  static Rows rows(List<TrainingExample> examples, List<String> names, ShopCatalog catalog,
+      PredictionTarget target) {
     float[] values = new float[examples.size() * names.size()];
     float[] labels = new float[examples.size()];
     List<Integer> groups = new ArrayList<>();
@@ -265,10 +351,16 @@ public final class ModelTrainer {
         lastRequest = request;
       }
     }
-    DMatrix matrix = new DMatrix(values, examples.size(), names.size(), Float.NaN);
-    matrix.setLabel(labels);
+    return new Rows(values, labels, groups.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  static DMatrix matrix(List<TrainingExample> examples, List<String> names, ShopCatalog catalog,
+      PredictionTarget target) throws XGBoostError {
+    Rows rows = rows(examples, names, catalog, target);
+    DMatrix matrix = new DMatrix(rows.values(), examples.size(), names.size(), Float.NaN);
+    matrix.setLabel(rows.labels());
     if (target.ranking()) {
-      matrix.setGroup(groups.stream().mapToInt(Integer::intValue).toArray());
+      matrix.setGroup(rows.groups());
     }
     matrix.setFeatureNames(names.toArray(String[]::new));
     return matrix;

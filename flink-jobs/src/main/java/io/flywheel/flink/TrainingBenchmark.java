@@ -6,12 +6,13 @@ import java.util.SplittableRandom;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
-import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * Measures the single-process engine at a given size: a synthetic click-like problem (rows ×
  * features, a few informative columns, ~5% positives), trained with the trainer's tree
- * parameters for a fixed number of rounds (no early stopping, so every run does the same work).
+ * parameters for a fixed number of rounds (no early stopping, so every run does the same work),
+ * on either engine; the distributed engine's time includes writing and reading its rows file
+ * and starting its job, as a real run pays them.
  */
 public final class TrainingBenchmark {
   /** What one run measured. */
@@ -24,7 +25,13 @@ public final class TrainingBenchmark {
 
   private TrainingBenchmark() {}
 
-  public static Result run(int rows, int features, int rounds, long seed) throws XGBoostError {
+  public static Result run(int rows, int features, int rounds, long seed) throws Exception {
+    return run(rows, features, rounds, seed, ModelTrainer.Engine.local());
+  }
+
+  /** As above on {@code engine} (the distributed one with its parallelism, same parameters). */
+  public static Result run(int rows, int features, int rounds, long seed,
+      ModelTrainer.Engine engine) throws Exception {
     if (rows < 100 || features < 2 || rounds < 1) {
       throw new IllegalArgumentException("rows >= 100, features >= 2 and rounds >= 1 required");
     }
@@ -45,7 +52,6 @@ public final class TrainingBenchmark {
     }
     DMatrix matrix = new DMatrix(values, rows, features, Float.NaN);
     matrix.setLabel(labels);
-    long built = System.nanoTime();
     try {
       ModelTrainer.Options o = ModelTrainer.Options.defaults();
       Map<String, Object> params = new LinkedHashMap<>();
@@ -54,10 +60,25 @@ public final class TrainingBenchmark {
       params.put("max_depth", o.maxDepth());
       params.put("eta", o.learningRate());
       params.put("eval_metric", "logloss");
-      params.put("nthread", Math.max(1, Runtime.getRuntime().availableProcessors()));
+      int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
       params.put("verbosity", 0);
       params.put("silent", "true");
-      Booster booster = XGBoost.train(matrix, params, rounds, Map.of(), null, null);
+      long built = System.nanoTime();
+      Booster booster;
+      if (engine.distributed()) {
+        params.put("nthread", Math.max(1, cores / engine.parallelism()));
+        java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory(engine.scratch(),
+            "flywheel-bench-");
+        try {
+          booster = DistributedTraining.train(values, labels, features, params, rounds,
+              engine.parallelism(), engine.flinkRestUrl(), scratch);
+        } finally {
+          java.nio.file.Files.deleteIfExists(scratch);
+        }
+      } else {
+        params.put("nthread", cores);
+        booster = XGBoost.train(matrix, params, rounds, Map.of(), null, null);
+      }
       long trained = System.nanoTime();
       String eval = booster.evalSet(new DMatrix[] {matrix}, new String[] {"train"}, rounds - 1);
       double logLoss = Double.parseDouble(eval.substring(eval.lastIndexOf(':') + 1).trim());

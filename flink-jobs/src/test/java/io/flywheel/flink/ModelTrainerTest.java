@@ -144,6 +144,28 @@ class ModelTrainerTest {
         .hasMessageContaining("feature 'user_activity__clicks_1y' is not produced");
   }
 
+  @Test
+  void theFlinkEngineTrainsAcrossTwoWorkersIntoTheSameKindOfModel() throws Exception {
+    // Same rounds on both engines (the distributed one has no early stopping).
+    ModelTrainer.Options options = new ModelTrainer.Options(0.2, 1.0, 60, 60, 4, 0.1, 7,
+        "gbtree");
+    ScoringModel local = ModelTrainer.train(examples, catalog, PredictionTarget.CTR, options);
+    ScoringModel distributed = ModelTrainer.train(examples, catalog, PredictionTarget.CTR,
+        options, ModelTrainer.Engine.flink(2, null));
+    assertThat(distributed.validation().eventIds()).isEqualTo(local.validation().eventIds());
+    double localAuc = ClassificationMetrics.rocAuc(local.validation().predictions(),
+        local.validation().positives());
+    double flinkAuc = ClassificationMetrics.rocAuc(distributed.validation().predictions(),
+        distributed.validation().positives());
+    assertThat(flinkAuc).isCloseTo(localAuc, org.assertj.core.data.Offset.offset(0.02));
+    distributed.save(dir.resolve("flink-model"));
+    ScoringModel loaded = ScoringModel.load(dir.resolve("flink-model"));
+    List<TrainingExample> some = examples.subList(0, 50);
+    assertThat(loaded.predict(some, catalog)).containsExactly(distributed.predict(some, catalog));
+    assertThatThrownBy(() -> ModelTrainer.train(examples, catalog, PredictionTarget.RANK,
+        options, ModelTrainer.Engine.flink(2, null))).hasMessageContaining("request groups");
+  }
+
   private static long countTrue(boolean[] values) {
     long n = 0;
     for (boolean b : values) {
