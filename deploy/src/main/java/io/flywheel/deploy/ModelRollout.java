@@ -1,0 +1,252 @@
+package io.flywheel.deploy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
+
+/**
+ * Deploys a model version the safe way: write it into the repository, load it (next to the live
+ * version), check it is ready, give it a canary share of traffic (routed by request key, so one
+ * shopper sees one version), watch its error rate and p99 latency, then promote it to all
+ * traffic or roll it back on its own. Every step is persisted, so a restart knows what is live
+ * and what is on trial.
+ */
+public final class ModelRollout {
+  private final Path stateDir;
+  private final ModelRepository repository;
+  private final InferenceClient client;
+  private final FilModelConfig.Serving serving;
+  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+  public ModelRollout(Path stateDir, ModelRepository repository, InferenceClient client,
+      FilModelConfig.Serving serving) {
+    this.stateDir = stateDir;
+    this.repository = repository;
+    this.client = client;
+    this.serving = serving;
+  }
+
+  /** The persisted state (an empty one before the first deploy). */
+  public synchronized RolloutState state(String model) throws IOException {
+    Path file = stateFile(model);
+    if (!Files.isRegularFile(file)) {
+      return RolloutState.empty(model);
+    }
+    return ModelRepository.JSON.readValue(file.toFile(), RolloutState.class);
+  }
+
+  /**
+   * Deploys {@code version}: the first version goes live at once; a later one becomes the
+   * canary with {@code canaryPercent} of traffic (100 promotes it straight away). A version that
+   * fails to load or to become ready is refused, and what was serving keeps serving.
+   */
+  public synchronized RolloutState deploy(String model, int version, Path xgboostJson,
+      ServingMetadata metadata, int canaryPercent) throws IOException {
+    if (canaryPercent < 1 || canaryPercent > 100) {
+      throw new IllegalArgumentException("canary: a percentage from 1 to 100, got "
+          + canaryPercent);
+    }
+    RolloutState before = state(model);
+    if (before.canary() != null) {
+      throw new IllegalStateException(model + " already has canary version " + before.canary()
+          + " on trial: promote or roll it back first");
+    }
+    if (before.live() != null && before.live() == version) {
+      throw new IllegalStateException(model + " version " + version + " is already live");
+    }
+    repository.addVersion(model, version, xgboostJson, metadata);
+    boolean first = before.live() == null || canaryPercent == 100;
+    List<Integer> versions = new ArrayList<>();
+    if (!first) {
+      versions.add(before.live());
+    }
+    versions.add(version);
+    try {
+      apply(model, metadata, versions);
+      if (!client.modelReady(model, Integer.toString(version))) {
+        throw new IOException("version " + version + " loaded but is not ready");
+      }
+    } catch (RuntimeException | IOException e) {
+      restore(model, before);
+      save(before.with(before.live(), null, 0, "deploy_failed", version, e.getMessage()));
+      throw new IOException("deploy of " + model + " version " + version + " failed; version "
+          + before.live() + " keeps serving: " + e.getMessage(), e);
+    }
+    RolloutState after = first
+        ? before.with(version, null, 0, "live", version, "deployed at 100%")
+        : before.with(before.live(), version, canaryPercent, "canary", version,
+            canaryPercent + "% of traffic");
+    windows.remove(model);
+    save(after);
+    return after;
+  }
+
+  /** The version a request key is routed to: stable per key, canary for its share of keys. */
+  public String route(String model, String requestKey) throws IOException {
+    RolloutState s = state(model);
+    if (s.live() == null) {
+      throw new IllegalStateException(model + " has no deployed version");
+    }
+    if (s.canary() != null && bucket(requestKey) < s.canaryPercent()) {
+      return Integer.toString(s.canary());
+    }
+    return Integer.toString(s.live());
+  }
+
+  /**
+   * Scores rows for one request through the rollout: routed, timed, counted; a canary that
+   * breaks a threshold is rolled back here, one that has served enough requests well is
+   * promoted. Errors of the canary are not hidden from the caller.
+   */
+  public InferenceClient.Scores score(String model, String requestKey, float[] values, int rows,
+      int columns) throws IOException {
+    String version = route(model, requestKey);
+    long started = System.nanoTime();
+    try {
+      InferenceClient.Scores scores = client.infer(model, version, values, rows, columns);
+      observe(model, version, true, System.nanoTime() - started);
+      return scores;
+    } catch (InferenceClient.InferenceException e) {
+      observe(model, version, false, System.nanoTime() - started);
+      throw e;
+    }
+  }
+
+  private void observe(String model, String version, boolean ok, long nanos)
+      throws IOException {
+    RolloutState s = state(model);
+    if (s.canary() == null || !version.equals(Integer.toString(s.canary()))) {
+      return;
+    }
+    Window w = windows.computeIfAbsent(model, k -> new Window());
+    w.add(ok, nanos);
+    RolloutState.Thresholds t = s.thresholds();
+    if (w.count() < t.minRequests()) {
+      return;
+    }
+    double errorRate = w.errorRate();
+    double p99 = w.p99Millis();
+    if (errorRate > t.maxErrorRate() || p99 > t.maxP99Millis()) {
+      rollback(model, String.format(java.util.Locale.ROOT, "automatic: error rate %.3f "
+          + "(limit %.3f), p99 %.1f ms (limit %.1f) over %d requests", errorRate,
+          t.maxErrorRate(), p99, t.maxP99Millis(), w.count()));
+    } else if (w.count() >= t.promoteAfter()) {
+      promote(model, String.format(java.util.Locale.ROOT, "automatic: error rate %.3f, p99 "
+          + "%.1f ms over %d requests", errorRate, p99, w.count()));
+    }
+  }
+
+  public synchronized RolloutState promote(String model, String reason) throws IOException {
+    RolloutState s = state(model);
+    if (s.canary() == null) {
+      throw new IllegalStateException(model + " has no canary to promote");
+    }
+    int canary = s.canary();
+    apply(model, repository.readMetadata(model, canary), List.of(canary));
+    RolloutState after = s.with(canary, null, 0, "promoted", canary, reason);
+    windows.remove(model);
+    save(after);
+    return after;
+  }
+
+  public synchronized RolloutState rollback(String model, String reason) throws IOException {
+    RolloutState s = state(model);
+    if (s.canary() == null) {
+      throw new IllegalStateException(model + " has no canary to roll back");
+    }
+    int canary = s.canary();
+    restore(model, s.with(s.live(), null, 0, "", canary, ""));
+    RolloutState after = s.with(s.live(), null, 0, "rolled_back", canary, reason);
+    windows.remove(model);
+    save(after);
+    return after;
+  }
+
+  public synchronized void setThresholds(String model, RolloutState.Thresholds thresholds)
+      throws IOException {
+    save(state(model).withThresholds(thresholds));
+  }
+
+  /** Loads the persisted rollout into the server (after a restart of either). */
+  public synchronized void resume(String model) throws IOException {
+    RolloutState s = state(model);
+    if (s.live() != null) {
+      apply(model, repository.readMetadata(model, s.live()), s.serving());
+    }
+  }
+
+  private void restore(String model, RolloutState previous) throws IOException {
+    if (previous.live() == null) {
+      client.unload(model);
+      return;
+    }
+    apply(model, repository.readMetadata(model, previous.live()), previous.serving());
+  }
+
+  private void apply(String model, ServingMetadata metadata, List<Integer> versions)
+      throws IOException {
+    repository.writeConfig(FilModelConfig.build(model, metadata, serving, versions));
+    client.load(model);
+  }
+
+  private static int bucket(String requestKey) {
+    CRC32 crc = new CRC32();
+    crc.update(requestKey.getBytes(StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % 100);
+  }
+
+  private Path stateFile(String model) {
+    ModelRepository.requireName(model);
+    return stateDir.resolve(model + ".json");
+  }
+
+  private void save(RolloutState state) throws IOException {
+    Path file = stateFile(state.model());
+    Files.createDirectories(file.getParent());
+    Path partial = Files.createTempFile(file.getParent(), ".rollout-", ".tmp");
+    try {
+      Files.writeString(partial, ModelRepository.JSON.writeValueAsString(state));
+      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+  }
+
+  /** The canary's outcomes since it went on trial. */
+  private static final class Window {
+    private long ok;
+    private long failed;
+    private final List<Long> latencies = new ArrayList<>();
+
+    synchronized void add(boolean success, long nanos) {
+      if (success) {
+        ok++;
+      } else {
+        failed++;
+      }
+      latencies.add(nanos);
+    }
+
+    synchronized long count() {
+      return ok + failed;
+    }
+
+    synchronized double errorRate() {
+      return count() == 0 ? 0 : failed / (double) count();
+    }
+
+    synchronized double p99Millis() {
+      List<Long> sorted = latencies.stream().sorted().toList();
+      int index = (int) Math.ceil(0.99 * sorted.size()) - 1;
+      return sorted.get(Math.max(0, index)) / 1e6;
+    }
+  }
+}
