@@ -158,8 +158,13 @@ final class DemoCommand implements Callable<Integer> {
         + "the oracle, track and register them in MLflow");
     trainTrackAndRegister(demoHome, examples, worldDir.resolve("truth.jsonl"), out);
     out.println();
+    out.println("== 6. Deploy the CTR champion (Triton model repository, KServe v2 gRPC) and "
+        + "score through its rollout");
+    deployAndScore(demoHome, examples, out);
+
+    out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
-    out.println("Next steps of the loop (deployment, content, experiments) join this demo as "
+    out.println("Next steps of the loop (orchestration, content, experiments) join this demo as "
         + "they land.");
     return 0;
   }
@@ -248,6 +253,43 @@ final class DemoCommand implements Callable<Integer> {
       registry.models().forEach(m -> out.printf(Locale.ROOT, " %s v%d %s;", m.name(),
           m.latestVersion(), m.aliases().keySet()));
       out.println();
+    }
+  }
+
+  /**
+   * Deploys the CTR champion to the embedded inference server, scores the latest examples over
+   * gRPC and compares with the same model in-process; then shows a challenger as a canary.
+   */
+  private static void deployAndScore(Path demoHome, List<TrainingExample> examples,
+      PrintWriter out) throws Exception {
+    try (ModelRegistry registry = ModelRegistry.open(demoHome);
+        ModelDeployment deployment = ModelDeployment.open(demoHome)) {
+      var champion = registry.aliased("flywheel-ctr", ModelRegistry.CHAMPION).orElseThrow();
+      var state = deployment.rollout().state(champion.model());
+      if (state.live() == null || state.live() != champion.version()) {
+        // A re-run of the demo replaces whatever an earlier run left live.
+        state = deployment.deploy(registry, champion, state.live() == null ? 10 : 100);
+      }
+      out.printf(Locale.ROOT, "  %s v%d live on the %s (repository %s)%n", champion.model(),
+          champion.version(), deployment.server(), deployment.repository().root());
+      ScoringModel local = ModelTraining.load(registry, champion);
+      ShopCatalog catalog = ShopCatalog.ofHome(demoHome);
+      List<TrainingExample> latest = examples.subList(Math.max(0, examples.size() - 512),
+          examples.size());
+      float[] rows = local.featureRows(latest, catalog);
+      var served = deployment.client().infer(champion.model(), Integer.toString(
+          state.live()), rows, latest.size(), local.featureNames().size());
+      double[] inProcess = local.predict(latest, catalog);
+      var metadata = deployment.repository().readMetadata(champion.model(), state.live());
+      double worst = 0;
+      for (int i = 0; i < inProcess.length; i++) {
+        worst = Math.max(worst, Math.abs(metadata.correct(served.values()[i]) - inProcess[i]));
+      }
+      out.printf(Locale.ROOT, "  scored %d examples over gRPC: largest difference from "
+          + "in-process xgboost4j %.2e%n", latest.size(), worst);
+      out.println("  config.pbtxt: backend fil, input__0 FP32 [" + local.featureNames().size()
+          + "], output__0 FP32 [1], KIND_CPU here (KIND_GPU when TRITON_GRPC_ADDRESS is set), "
+          + "dynamic batching");
     }
   }
 

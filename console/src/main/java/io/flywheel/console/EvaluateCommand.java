@@ -54,7 +54,8 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
     }
     try (ModelRegistry registry = ModelRegistry.open(root.home())) {
-      ModelVersionInfo version = resolve(registry);
+      ModelVersionInfo version = ModelRefs.resolve(registry, model, spec.commandLine(),
+          "--model");
       ScoringModel scoring = ModelTraining.load(registry, version);
       PredictionTarget target = scoring.target();
       List<TrainingExample> examples;
@@ -101,32 +102,4 @@ final class EvaluateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ModelVersionInfo resolve(ModelRegistry registry) {
-    String name = model;
-    String alias = ModelRegistry.CHAMPION;
-    Integer version = null;
-    if (model.contains("@")) {
-      name = model.substring(0, model.indexOf('@'));
-      alias = model.substring(model.indexOf('@') + 1);
-    } else if (model.contains(":")) {
-      name = model.substring(0, model.indexOf(':'));
-      try {
-        version = Integer.parseInt(model.substring(model.indexOf(':') + 1));
-      } catch (NumberFormatException e) {
-        throw new ParameterException(spec.commandLine(), "--model: version must be a number in "
-            + "NAME:VERSION, got '" + model + "'");
-      }
-    }
-    if (registry.findModel(name).isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--model: no registered model named '"
-          + name + "' (see `flywheel models list`)");
-    }
-    if (version != null) {
-      return registry.version(name, version);
-    }
-    String a = alias;
-    String n = name;
-    return registry.aliased(name, alias).orElseThrow(() -> new ParameterException(
-        spec.commandLine(), "--model: " + n + " has no version aliased '" + a + "'"));
-  }
 }

@@ -227,7 +227,8 @@ class FlywheelCliTest {
         "== 5. Train CTR, conversion and ranking models", "embedded MLflow-compatible server",
         "flywheel-ctr version 1 (champion)", "oracle AUC",
         "logistic baseline (gblinear) on the same rows", "recommenders", "covisitation",
-        "registry: flywheel-ctr v1");
+        "registry: flywheel-ctr v1", "== 6. Deploy the CTR champion",
+        "largest difference from in-process xgboost4j 0.00e+00");
     // The true probabilities rank clicks far better than chance, and the interval holds them.
     java.util.regex.Matcher auc = java.util.regex.Pattern.compile(
         "ROC AUC (\\d\\.\\d+) \\(95% CI (\\d\\.\\d+)-(\\d\\.\\d+)\\)")
@@ -239,6 +240,53 @@ class FlywheelCliTest {
     assertThat(home.resolve("demo").resolve("world").resolve("events.jsonl")).isNotEmptyFile();
     assertThat(home.resolve("demo").resolve("dead-letter").resolve("events.jsonl")).exists();
     trainEvaluateAndAliasOnTheDemosStore(home.resolve("demo"));
+  }
+
+  /** Deploy, canary, infer and promote from the registry the demo filled. */
+  private void deployRolloutAndInferOnTheDemosRegistry(Path home) throws IOException {
+    // The demo deployed the champion (v1); the trained challenger (v2) goes on trial.
+    Result canary = run("--home", home.toString(), "deploy", "flywheel-ctr@challenger",
+        "--canary", "50", "--json");
+    assertThat(canary.code()).as(canary.err()).isZero();
+    JsonNode state = JSON.readTree(canary.out());
+    assertThat(state.get("live").asInt()).isEqualTo(1);
+    assertThat(state.get("canary").asInt()).isEqualTo(2);
+    Path rows = dir.resolve("rows.jsonl");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      lines.append("{\"key\":\"u").append(i).append("\",\"position\":").append(i % 4)
+          .append("}\n");
+    }
+    Files.writeString(rows, lines);
+    Result scored = run("--home", home.toString(), "infer", "flywheel-ctr", "--input",
+        rows.toString());
+    assertThat(scored.code()).as(scored.err()).isZero();
+    List<JsonNode> results = new ArrayList<>();
+    for (String line : scored.out().split("\n")) {
+      results.add(JSON.readTree(line));
+    }
+    assertThat(results).hasSize(20).allSatisfy(r ->
+        assertThat(r.get("score").asDouble()).isBetween(0.0, 1.0));
+    assertThat(results.stream().map(r -> r.get("version").asInt()).distinct())
+        .containsExactlyInAnyOrder(1, 2);
+    Result promoted = run("--home", home.toString(), "rollout", "promote", "flywheel-ctr",
+        "--json");
+    assertThat(promoted.code()).as(promoted.err()).isZero();
+    assertThat(JSON.readTree(promoted.out()).get("live").asInt()).isEqualTo(2);
+    Result status = run("--home", home.toString(), "rollout", "status", "flywheel-ctr");
+    assertThat(status.out()).contains("live v2", "promoted", "manual");
+
+    Result recs = run("--home", home.toString(), "deploy", "flywheel-recs");
+    assertThat(recs.code()).isEqualTo(1);
+    assertThat(recs.err()).contains("not a deployable XGBoost model");
+    Files.writeString(rows, "{\"nope\": 1}\n");
+    Result badRow = run("--home", home.toString(), "infer", "flywheel-ctr", "--input",
+        rows.toString());
+    assertThat(badRow.code()).isEqualTo(2);
+    assertThat(badRow.err()).contains("line 1", "unknown features [nope]");
+    Result neverDeployed = run("--home", home.toString(), "rollout", "status", "flywheel-cvr");
+    assertThat(neverDeployed.code()).isEqualTo(2);
+    assertThat(neverDeployed.err()).contains("never deployed");
   }
 
   /** The registry commands on the store and registry the demo filled (no second feature run). */
@@ -287,6 +335,8 @@ class FlywheelCliTest {
         "covisitation");
     assertThat(r.at("/figures/preference_oracle/ndcg").isNumber()).isTrue();
     assertThat(r.at("/figures/covisitation/catalog_coverage").asDouble()).isPositive();
+
+    deployRolloutAndInferOnTheDemosRegistry(home);
 
     Result badModel = run("--home", home.toString(), "train", "--model", "ltv");
     assertThat(badModel.code()).isEqualTo(2);

@@ -1,6 +1,6 @@
 package io.flywheel.deploy;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.flywheel.deploy.triton.GRPCInferenceServiceGrpc;
 import io.flywheel.deploy.triton.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import io.flywheel.deploy.triton.GrpcServiceProto.ModelInferRequest;
@@ -123,7 +123,7 @@ public final class InferenceClient implements AutoCloseable {
             .setName(FilModelConfig.INPUT).setDatatype("FP32").addShape(rows).addShape(columns))
         .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
             .setName(FilModelConfig.OUTPUT))
-        .addRawInputContents(ByteString.copyFrom(raw.array())).build();
+        .addRawInputContents(UnsafeByteOperations.unsafeWrap(raw.array())).build();
     ModelInferResponse response = call(s -> s.modelInfer(request));
     return new Scores(response.getModelVersion(), decode(response, rows));
   }

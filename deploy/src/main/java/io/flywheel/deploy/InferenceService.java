@@ -1,6 +1,7 @@
 package io.flywheel.deploy;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.flywheel.deploy.triton.GRPCInferenceServiceGrpc;
 import io.flywheel.deploy.triton.GrpcServiceProto.ModelConfigRequest;
 import io.flywheel.deploy.triton.GrpcServiceProto.ModelConfigResponse;
@@ -164,7 +165,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
         .setModelVersion(Integer.toString(model.version)).setId(request.getId())
         .addOutputs(ModelInferResponse.InferOutputTensor.newBuilder()
             .setName(FilModelConfig.OUTPUT).setDatatype("FP32").addShape(count).addShape(1))
-        .addRawOutputContents(ByteString.copyFrom(raw)).build());
+        .addRawOutputContents(UnsafeByteOperations.unsafeWrap(raw)).build());
   }
 
   /** The input values from raw_input_contents (little-endian) or from fp32_contents. */

@@ -65,6 +65,12 @@ final class ModelStore implements AutoCloseable {
           throw new ModelLoadException(false, "version " + version + " was trained on "
               + trained + " features but input__0 declares " + config.getInput(0).getDims(0));
         }
+        // Each instance predicts on its own thread: split the cores between them rather than
+        // let every instance start a full OpenMP team on every core.
+        int instances = config.getInstanceGroupCount() == 0 ? 1
+            : Math.max(1, config.getInstanceGroup(0).getCount());
+        booster.setParam("nthread", Math.max(1, Runtime.getRuntime().availableProcessors()
+            / instances));
         fresh.put(version, new LoadedModel(name, version, config, booster));
       }
     } catch (ModelLoadException e) {

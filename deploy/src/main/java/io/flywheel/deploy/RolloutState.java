@@ -55,7 +55,7 @@ public record RolloutState(String model, Integer live, Integer canary, int canar
   }
 
   /** The versions the server must have loaded. */
-  List<Integer> serving() {
+  public List<Integer> serving() {
     List<Integer> versions = new ArrayList<>();
     if (live != null) {
       versions.add(live);

@@ -103,6 +103,14 @@ public final class ScoringModel {
     }
   }
 
+  /**
+   * The rows a serving endpoint takes for these examples: FP32 values in this model's feature
+   * order, row-major (NaN where missing), as Triton's {@code input__0} expects them.
+   */
+  public float[] featureRows(List<TrainingExample> examples, ShopCatalog catalog) {
+    return ModelTrainer.rows(examples, featureNames, catalog, target).values();
+  }
+
   /** XGBoost's importance of each feature by total gain, largest first. */
   public List<Map.Entry<String, Double>> importance() throws XGBoostError {
     List<Map.Entry<String, Double>> out = new ArrayList<>(booster.getScore(
