@@ -1,0 +1,7 @@
+package io.flywheel.workflows;
+
+import java.util.Map;
+
+/** What a run is asked to do: the pipeline, its parameters and its logical date. */
+public record DagRun(String runId, PipelineSpec pipeline, Map<String, String> params,
+    String logicalDate) {}

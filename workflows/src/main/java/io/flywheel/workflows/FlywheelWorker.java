@@ -1,0 +1,54 @@
+package io.flywheel.workflows;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+
+/**
+ * One worker process for every module's activities: the DAG workflow on
+ * {@value DagWorkflowImpl#QUEUE} and one activity worker per task queue of the catalogue (Flink
+ * jobs, training, serving, generic), so kinds of work can be scaled apart on a real cluster.
+ */
+public final class FlywheelWorker implements AutoCloseable {
+  private final WorkerFactory factory;
+
+  private FlywheelWorker(WorkerFactory factory) {
+    this.factory = factory;
+  }
+
+  /**
+   * @param localService true against the embedded service, which stalls a run on the sticky
+   *     queue of a worker that is gone
+   */
+  public static FlywheelWorker start(WorkflowClient client, TaskCatalog catalog,
+      boolean localService) {
+    DagWorkflowImpl.register(catalog);
+    WorkerFactoryOptions.Builder factoryOptions = WorkerFactoryOptions.newBuilder();
+    if (localService) {
+      // No sticky execution against the embedded service: a run whose worker is gone stalls
+      // on that worker's sticky queue there. Every workflow task replays its history instead.
+      factoryOptions.setWorkflowCacheSize(0);
+    }
+    WorkerFactory factory = WorkerFactory.newInstance(client, factoryOptions.build());
+    WorkerOptions.Builder options = WorkerOptions.newBuilder();
+    if (localService) {
+      options.setStickyQueueScheduleToStartTimeout(java.time.Duration.ZERO);
+    }
+    Worker workflows = factory.newWorker(DagWorkflowImpl.QUEUE, options.build());
+    workflows.registerWorkflowImplementationTypes(DagWorkflowImpl.class);
+    TaskActivitiesImpl activities = new TaskActivitiesImpl(catalog);
+    for (String queue : catalog.queues()) {
+      factory.newWorker(queue, options.build()).registerActivitiesImplementations(activities);
+    }
+    factory.start();
+    return new FlywheelWorker(factory);
+  }
+
+  @Override
+  public void close() {
+    factory.shutdownNow();
+    factory.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,200 @@
+package io.flywheel.workflows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Submitting and following pipeline runs. Each run is a {@link DagWorkflow} with the run id as
+ * its workflow id; Flywheel keeps its own index of runs under {@code HOME/workflows/runs}
+ * (pipeline, date, parameters, last known state), because the embedded service answers
+ * visibility queries with UNIMPLEMENTED and forgets everything when it restarts.
+ */
+public final class Pipelines implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final WorkflowServiceStubs service;
+  private final WorkflowClient client;
+  private final TaskCatalog catalog;
+  private final Path index;
+
+  private Pipelines(WorkflowServiceStubs service, WorkflowClient client, TaskCatalog catalog,
+      Path index) {
+    this.service = service;
+    this.client = client;
+    this.catalog = catalog;
+    this.index = index;
+  }
+
+  /** A client of the service at {@code address} in {@code namespace}. */
+  public static Pipelines connect(String address, String namespace, TaskCatalog catalog,
+      Path home) throws IOException {
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+    WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions
+        .newBuilder().setNamespace(namespace).build());
+    Path index = Files.createDirectories(home.resolve("workflows").resolve("runs"));
+    return new Pipelines(service, client, catalog, index);
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  /**
+   * Validates and starts a run; returns its id. An invalid pipeline or parameter is refused
+   * before anything starts.
+   */
+  public String submit(PipelineSpec spec, Map<String, String> params, LocalDate logicalDate)
+      throws IOException {
+    PipelineValidator.validate(spec, catalog);
+    for (String key : params.keySet()) {
+      if (!spec.params().containsKey(key)) {
+        throw new PipelineException(spec.name(), List.of("param '" + key + "' is not declared "
+            + "by the pipeline (declared: " + spec.params().keySet() + ")"));
+      }
+    }
+    String runId = spec.name() + "-" + logicalDate + "-" + UUID.randomUUID().toString()
+        .substring(0, 8);
+    DagWorkflow stub = client.newWorkflowStub(DagWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(runId).setTaskQueue(DagWorkflowImpl.QUEUE)
+        .setWorkflowIdReusePolicy(
+            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .build());
+    DagRun run = new DagRun(runId, spec, Map.copyOf(params), logicalDate.toString());
+    WorkflowClient.start(stub::run, run);
+    record(new RunRecord(runId, spec.name(), logicalDate.toString(), Map.copyOf(params),
+        System.currentTimeMillis(), null));
+    return runId;
+  }
+
+  /** The run's state: asked of the service, else the last one Flywheel recorded. */
+  public Optional<RunState> status(String runId) throws IOException {
+    try {
+      RunState state = client.newWorkflowStub(DagWorkflow.class, runId).state();
+      update(runId, state);
+      return Optional.of(state);
+    } catch (RuntimeException e) {
+      return read(runId).map(RunRecord::lastState);
+    }
+  }
+
+  /** Waits up to {@code timeout} for the run to end and returns its final state. */
+  public RunState await(String runId, Duration timeout) throws Exception {
+    WorkflowStub stub = client.newUntypedWorkflowStub(runId);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      // Short polls, asked again: the embedded service can miss waking a long poll when a
+      // run ends from a timer.
+      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      try {
+        RunState state = stub.getResult(Math.min(left, 1_000), TimeUnit.MILLISECONDS,
+            RunState.class);
+        update(runId, state);
+        return state;
+      } catch (java.util.concurrent.TimeoutException e) {
+        if (System.nanoTime() >= deadline) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public void approve(String runId, String taskId) {
+    client.newWorkflowStub(DagWorkflow.class, runId).approve(taskId);
+  }
+
+  public void pause(String runId) {
+    client.newWorkflowStub(DagWorkflow.class, runId).pause();
+  }
+
+  public void resume(String runId) {
+    client.newWorkflowStub(DagWorkflow.class, runId).resume();
+  }
+
+  public void cancel(String runId) {
+    client.newWorkflowStub(DagWorkflow.class, runId).cancel();
+  }
+
+  /** Runs Flywheel knows of, newest first. */
+  public List<RunRecord> runs() throws IOException {
+    List<RunRecord> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(index)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+        out.add(JSON.readValue(f.toFile(), RunRecord.class));
+      }
+    }
+    out.sort((a, b) -> Long.compare(b.submittedAt(), a.submittedAt()));
+    return out;
+  }
+
+  /** One entry of Flywheel's run index. */
+  public record RunRecord(String runId, String pipeline, String logicalDate,
+      Map<String, String> params, long submittedAt, RunState lastState) {}
+
+  private Optional<RunRecord> read(String runId) throws IOException {
+    Path file = index.resolve(safe(runId) + ".json");
+    return Files.isRegularFile(file) ? Optional.of(JSON.readValue(file.toFile(),
+        RunRecord.class)) : Optional.empty();
+  }
+
+  private void update(String runId, RunState state) throws IOException {
+    Optional<RunRecord> existing = read(runId);
+    if (existing.isPresent()) {
+      RunRecord r = existing.get();
+      record(new RunRecord(r.runId(), r.pipeline(), r.logicalDate(), r.params(),
+          r.submittedAt(), state));
+    }
+  }
+
+  private void record(RunRecord record) throws IOException {
+    Path file = index.resolve(safe(record.runId()) + ".json");
+    Path partial = Files.createTempFile(index, ".run-", ".tmp");
+    try {
+      Files.writeString(partial, JSON.writeValueAsString(record));
+      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+  }
+
+  private static String safe(String runId) {
+    if (!runId.matches("[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException("run: '" + runId + "' is not a run id");
+    }
+    return runId;
+  }
+
+  static Map<String, String> merged(PipelineSpec spec, Map<String, String> params) {
+    Map<String, String> all = new LinkedHashMap<>(spec.params());
+    all.putAll(params);
+    return all;
+  }
+
+  @Override
+  public void close() {
+    service.shutdown();
+    service.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
