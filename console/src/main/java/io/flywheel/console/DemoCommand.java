@@ -163,9 +163,20 @@ final class DemoCommand implements Callable<Integer> {
     deployAndScore(demoHome, examples, out);
 
     out.println();
+    out.println("== 7. Orchestrate: a DAG pipeline on Temporal (embedded service, real worker)");
+    try (Orchestration orchestration = Orchestration.open(demoHome)) {
+      var spec = Orchestration.pipelineSpecs(demoHome).get("smoke-test");
+      String runId = orchestration.pipelines().submit(spec, Map.of(), java.time.LocalDate.of(
+          2026, 1, 12));
+      var state = orchestration.pipelines().await(runId, java.time.Duration.ofMinutes(2));
+      out.println("  on " + orchestration.where());
+      PipelinesCommand.print(state, out);
+    }
+
+    out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
-    out.println("Next steps of the loop (orchestration, content, experiments) join this demo as "
-        + "they land.");
+    out.println("Next steps of the loop (the shipped ML pipelines, content, experiments) join "
+        + "this demo as they land.");
     return 0;
   }
 

@@ -36,7 +36,7 @@ class FlywheelCliTest {
     List<String> names = new ArrayList<>(cli.getSubcommands().keySet());
     names.remove("help");
     assertThat(names).contains("simulate", "demo", "validate", "features", "train", "evaluate",
-        "models");
+        "models", "deploy", "rollout", "serve-models", "infer", "bench-infer", "pipelines");
     Result top = run("--help");
     assertThat(top.code()).isZero();
     assertThat(top.out()).contains("Usage: flywheel", "--home");
@@ -228,7 +228,8 @@ class FlywheelCliTest {
         "flywheel-ctr version 1 (champion)", "oracle AUC",
         "logistic baseline (gblinear) on the same rows", "recommenders", "covisitation",
         "registry: flywheel-ctr v1", "== 6. Deploy the CTR champion",
-        "largest difference from in-process xgboost4j 0.00e+00");
+        "largest difference from in-process xgboost4j 0.00e+00", "== 7. Orchestrate",
+        "(smoke-test, 2026-01-12): SUCCEEDED");
     // The true probabilities rank clicks far better than chance, and the interval holds them.
     java.util.regex.Matcher auc = java.util.regex.Pattern.compile(
         "ROC AUC (\\d\\.\\d+) \\(95% CI (\\d\\.\\d+)-(\\d\\.\\d+)\\)")
@@ -240,6 +241,42 @@ class FlywheelCliTest {
     assertThat(home.resolve("demo").resolve("world").resolve("events.jsonl")).isNotEmptyFile();
     assertThat(home.resolve("demo").resolve("dead-letter").resolve("events.jsonl")).exists();
     trainEvaluateAndAliasOnTheDemosStore(home.resolve("demo"));
+  }
+
+  /** Pipelines: list, run locally to the end, status from the run index, bad input. */
+  private void runPipelinesOnTheDemosHome(Path home) throws IOException {
+    Files.createDirectories(home.resolve("pipelines"));
+    Files.writeString(home.resolve("pipelines").resolve("gated.yaml"), String.join("\n",
+        "name: gated",
+        "params: {ok: \"false\"}",
+        "tasks:",
+        "  - id: gate",
+        "    type: check",
+        "    params: {condition: \"{{ params.ok }}\", message: \"gate refused\"}",
+        "  - {id: after, type: noop, upstream: gate}", ""));
+    Result listed = run("--home", home.toString(), "pipelines", "list");
+    assertThat(listed.out()).contains("smoke-test", "gated");
+    Result passed = run("--home", home.toString(), "pipelines", "run", "gated", "--param",
+        "ok=true", "--date", "2026-02-01", "--json");
+    assertThat(passed.code()).as(passed.err()).isZero();
+    JsonNode state = JSON.readTree(passed.out().substring(passed.out().indexOf('{')));
+    assertThat(state.get("status").asText()).isEqualTo("SUCCEEDED");
+    Result failed = run("--home", home.toString(), "pipelines", "run", "gated");
+    assertThat(failed.code()).isEqualTo(1);
+    assertThat(failed.out()).contains("FAILED", "UPSTREAM_FAILED", "gate refused");
+    String runId = failed.out().lines().filter(l -> l.startsWith("started ")).findFirst()
+        .orElseThrow().split(" ")[1];
+    // The service that ran it is gone; the run index still knows how it ended.
+    Result status = run("--home", home.toString(), "pipelines", "status", runId);
+    assertThat(status.code()).as(status.err()).isZero();
+    assertThat(status.out()).contains(runId, "FAILED");
+    Result unknown = run("--home", home.toString(), "pipelines", "run", "nightly");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("no pipeline named 'nightly'");
+    Result badDate = run("--home", home.toString(), "pipelines", "run", "gated", "--date",
+        "yesterday");
+    assertThat(badDate.code()).isEqualTo(2);
+    assertThat(badDate.err()).contains("--date");
   }
 
   /** Deploy, canary, infer and promote from the registry the demo filled. */
@@ -337,6 +374,7 @@ class FlywheelCliTest {
     assertThat(r.at("/figures/covisitation/catalog_coverage").asDouble()).isPositive();
 
     deployRolloutAndInferOnTheDemosRegistry(home);
+    runPipelinesOnTheDemosHome(home);
 
     Result badModel = run("--home", home.toString(), "train", "--model", "ltv");
     assertThat(badModel.code()).isEqualTo(2);

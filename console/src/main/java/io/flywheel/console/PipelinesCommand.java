@@ -1,0 +1,232 @@
+package io.flywheel.console;
+
+import io.flywheel.workflows.PipelineException;
+import io.flywheel.workflows.PipelineSpec;
+import io.flywheel.workflows.Pipelines;
+import io.flywheel.workflows.RunState;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code flywheel pipelines list|run|status|approve|cancel}: DAG pipelines on Temporal. */
+@Command(name = "pipelines", mixinStandardHelpOptions = true,
+    description = "Airflow-style DAG pipelines run by Temporal: list them, run one, follow a "
+        + "run, approve a waiting task, cancel a run.",
+    subcommands = {PipelinesCommand.ListPipelines.class, PipelinesCommand.Run.class,
+        PipelinesCommand.Status.class, PipelinesCommand.Approve.class,
+        PipelinesCommand.Cancel.class})
+final class PipelinesCommand implements Runnable {
+  @ParentCommand
+  FlywheelCli root;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static void print(RunState state, PrintWriter out) {
+    out.printf(Locale.ROOT, "%s (%s, %s): %s%n", state.runId(), state.pipeline(),
+        state.logicalDate(), state.status());
+    state.tasks().forEach((id, t) -> out.printf(Locale.ROOT, "  %-16s %-15s attempts %d%s%s%n",
+        id, t.state(), t.attempts(), t.endedAt() > 0 && t.startedAt() > 0
+            ? String.format(Locale.ROOT, "  %.2f s", (t.endedAt() - t.startedAt()) / 1000.0) : "",
+        t.error() == null ? "" : "  " + t.error()));
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Pipelines (built-in and HOME/pipelines/*.yaml) and recent runs.")
+  static final class ListPipelines implements Callable<Integer> {
+    @ParentCommand
+    private PipelinesCommand parent;
+
+    @Mixin
+    private OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = parent.spec.commandLine().getOut();
+      Map<String, PipelineSpec> specs = Orchestration.pipelineSpecs(parent.root.home());
+      if (output.json()) {
+        out.println(TrainCommand.JSON.writeValueAsString(specs.values()));
+        return 0;
+      }
+      for (PipelineSpec s : specs.values()) {
+        out.printf(Locale.ROOT, "%-20s %2d tasks  %-12s %s%n", s.name(), s.tasks().size(),
+            s.schedule() == null ? "manual" : s.schedule(), s.description());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Validate and start a run (locally: run it to the end in this process).")
+  static final class Run implements Callable<Integer> {
+    @ParentCommand
+    private PipelinesCommand parent;
+
+    @Parameters(paramLabel = "NAME")
+    private String name;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "A run parameter.")
+    private Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+        description = "Logical date ({{ ds }}; default: today).")
+    private String date;
+
+    @Option(names = "--wait", description = "Wait for the end (always, in local mode).")
+    private boolean waitForEnd;
+
+    @Mixin
+    private OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+      CommandLine cli = parent.spec.commandLine();
+      PipelineSpec spec = Orchestration.pipelineSpecs(parent.root.home()).get(name);
+      if (spec == null) {
+        throw new ParameterException(cli, "NAME: no pipeline named '" + name + "' (see "
+            + "`flywheel pipelines list`)");
+      }
+      LocalDate day;
+      try {
+        day = date == null ? LocalDate.now() : LocalDate.parse(date);
+      } catch (DateTimeParseException e) {
+        throw new ParameterException(cli, "--date: expected YYYY-MM-DD, got '" + date + "'");
+      }
+      PrintWriter out = cli.getOut();
+      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+        Pipelines pipelines = orchestration.pipelines();
+        String runId;
+        try {
+          runId = pipelines.submit(spec, params, day);
+        } catch (PipelineException e) {
+          throw new ParameterException(cli, e.getMessage());
+        }
+        if (!output.json()) {
+          out.println("started " + runId + " on " + orchestration.where());
+          out.flush();
+        }
+        if (!orchestration.local() && !waitForEnd) {
+          if (output.json()) {
+            out.println(TrainCommand.JSON.writeValueAsString(Map.of("runId", runId)));
+          }
+          return 0;
+        }
+        RunState state = pipelines.await(runId, Duration.ofHours(24));
+        if (output.json()) {
+          out.println(TrainCommand.JSON.writeValueAsString(state));
+        } else {
+          print(state, out);
+        }
+        return "SUCCEEDED".equals(state.status()) ? 0 : 1;
+      }
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "A run's state (from the service, or the last state Flywheel recorded).")
+  static final class Status implements Callable<Integer> {
+    @ParentCommand
+    private PipelinesCommand parent;
+
+    @Parameters(paramLabel = "RUN")
+    private String runId;
+
+    @Mixin
+    private OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+        Optional<RunState> state;
+        try {
+          state = orchestration.pipelines().status(runId);
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(parent.spec.commandLine(), "RUN: " + e.getMessage());
+        }
+        if (state.isEmpty()) {
+          throw new ParameterException(parent.spec.commandLine(), "RUN: no run '" + runId
+              + "' is known");
+        }
+        PrintWriter out = parent.spec.commandLine().getOut();
+        if (output.json()) {
+          out.println(TrainCommand.JSON.writeValueAsString(state.get()));
+        } else {
+          print(state.get(), out);
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true,
+      description = "Approve a waiting approval task of a run (TEMPORAL_ADDRESS).")
+  static final class Approve implements Callable<Integer> {
+    @ParentCommand
+    private PipelinesCommand parent;
+
+    @Parameters(index = "0", paramLabel = "RUN")
+    private String runId;
+
+    @Parameters(index = "1", paramLabel = "TASK")
+    private String task;
+
+    @Override
+    public Integer call() throws Exception {
+      requireRemote(parent.spec.commandLine());
+      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+        orchestration.pipelines().approve(runId, task);
+        parent.spec.commandLine().getOut().println("approved " + task + " of " + runId);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true,
+      description = "Cancel a run (TEMPORAL_ADDRESS).")
+  static final class Cancel implements Callable<Integer> {
+    @ParentCommand
+    private PipelinesCommand parent;
+
+    @Parameters(paramLabel = "RUN")
+    private String runId;
+
+    @Override
+    public Integer call() throws Exception {
+      requireRemote(parent.spec.commandLine());
+      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+        orchestration.pipelines().cancel(runId);
+        parent.spec.commandLine().getOut().println("cancelling " + runId);
+      }
+      return 0;
+    }
+  }
+
+  static void requireRemote(CommandLine cli) {
+    if (!Orchestration.remote()) {
+      throw new ParameterException(cli, "local runs live only while `flywheel pipelines run` "
+          + "waits for them; set TEMPORAL_ADDRESS to approve or cancel runs of a cluster");
+    }
+  }
+
+}
