@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
         FeaturesCommand.class, TrainCommand.class, EvaluateCommand.class, ModelsCommand.class,
         BenchTrainCommand.class, DeployCommand.class, RolloutCommand.class,
         ServeModelsCommand.class, InferCommand.class, BenchInferCommand.class,
-        PipelinesCommand.class,
+        PipelinesCommand.class, WorkerCommand.class, BenchPipelinesCommand.class,
         CommandLine.HelpCommand.class})
 public final class FlywheelCli implements Runnable {
 

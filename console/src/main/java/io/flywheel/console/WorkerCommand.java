@@ -1,0 +1,45 @@
+package io.flywheel.console;
+
+import io.flywheel.workflows.FlywheelWorker;
+import io.flywheel.workflows.Pipelines;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code flywheel worker}: hosts every module's activities for a Temporal cluster. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = "Run a Flywheel worker against TEMPORAL_ADDRESS (the DAG workflow and every "
+        + "task queue) until Ctrl-C.")
+final class WorkerCommand implements Callable<Integer> {
+  @ParentCommand
+  private FlywheelCli root;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Orchestration.remote()) {
+      throw new ParameterException(spec.commandLine(), "TEMPORAL_ADDRESS is not set: in local "
+          + "mode `flywheel pipelines run` starts its own worker");
+    }
+    String namespace = System.getenv().getOrDefault("TEMPORAL_NAMESPACE", "default");
+    try (Pipelines pipelines = Pipelines.connect(System.getenv("TEMPORAL_ADDRESS").trim(),
+        namespace, Orchestration.catalog(), root.home());
+        FlywheelWorker worker = FlywheelWorker.start(pipelines.client(),
+            Orchestration.catalog(), false)) {
+      spec.commandLine().getOut().println("worker polling " + Orchestration.catalog().queues()
+          + " and flywheel-pipelines on " + System.getenv("TEMPORAL_ADDRESS") + " ("
+          + namespace + "); Ctrl-C stops");
+      spec.commandLine().getOut().flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return 0;
+  }
+}
