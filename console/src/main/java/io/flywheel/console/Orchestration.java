@@ -27,12 +27,12 @@ final class Orchestration implements AutoCloseable {
     this.worker = worker;
   }
 
-  static TaskCatalog catalog() {
-    return TaskCatalog.withGenericTasks();
+  static TaskCatalog catalog(Path home) {
+    return FlywheelTasks.catalog(home);
   }
 
   static Map<String, PipelineSpec> pipelineSpecs(Path home) throws IOException {
-    return PipelineFiles.load(home.resolve("pipelines"));
+    return PipelineFiles.load(home.resolve("pipelines"), FlywheelTasks.builtInPipelines());
   }
 
   static boolean remote() {
@@ -42,7 +42,7 @@ final class Orchestration implements AutoCloseable {
 
   /** Connects (remote) or starts the local service with a worker in this process. */
   static Orchestration open(Path home) throws IOException {
-    TaskCatalog catalog = catalog();
+    TaskCatalog catalog = catalog(home);
     if (remote()) {
       String namespace = System.getenv().getOrDefault("TEMPORAL_NAMESPACE", "default");
       return new Orchestration(null, Pipelines.connect(System.getenv("TEMPORAL_ADDRESS").trim(),

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -215,7 +216,7 @@ class FlywheelCliTest {
   }
 
   @Test
-  void demoRunsTheWholeProductOnASmallShop() throws IOException {
+  void demoRunsTheWholeProductOnASmallShop() throws Exception {
     Path home = dir.resolve("demo-home");
     Result result = run("--home", home.toString(), "demo", "--users", "300", "--products", "50",
         "--days", "3", "--quiet");
@@ -244,7 +245,7 @@ class FlywheelCliTest {
   }
 
   /** Pipelines: list, run locally to the end, status from the run index, bad input. */
-  private void runPipelinesOnTheDemosHome(Path home) throws IOException {
+  private void runPipelinesOnTheDemosHome(Path home) throws Exception {
     Files.createDirectories(home.resolve("pipelines"));
     Files.writeString(home.resolve("pipelines").resolve("gated.yaml"), String.join("\n",
         "name: gated",
@@ -270,6 +271,44 @@ class FlywheelCliTest {
     Result status = run("--home", home.toString(), "pipelines", "status", runId);
     assertThat(status.code()).as(status.err()).isZero();
     assertThat(status.out()).contains(runId, "FAILED");
+    // The shipped ML pipeline: train -> gate -> canary, and the same pipeline stopped by its gate.
+    String truth = home.resolve("world").resolve("truth.jsonl").toString();
+    Result shipped = run("--home", home.toString(), "pipelines", "run", "train-evaluate-deploy",
+        "--param", "model=ctr", "--param", "truth=" + truth, "--param", "min_auc=0.0",
+        "--json");
+    assertThat(shipped.code()).as(shipped.out() + shipped.err()).isZero();
+    JsonNode ted = JSON.readTree(shipped.out().substring(shipped.out().indexOf('{')));
+    String newVersion = ted.at("/tasks/train/outputs/version").asText();
+    assertThat(ted.at("/tasks/train/outputs/trained").asText()).isEqualTo("new");
+    assertThat(ted.at("/tasks/deploy/outputs/canary").asText()).isEqualTo(newVersion);
+    Result gated = run("--home", home.toString(), "pipelines", "run", "train-evaluate-deploy",
+        "--param", "model=ctr", "--param", "min_auc=0.99");
+    assertThat(gated.code()).isEqualTo(1);
+    assertThat(gated.out()).contains("below the floor 0.99", "UPSTREAM_FAILED");
+    Result rollout = run("--home", home.toString(), "rollout", "status", "flywheel-ctr",
+        "--json");
+    assertThat(JSON.readTree(rollout.out()).get("canary").asText()).isEqualTo(newVersion);
+
+    // A retried train task finds its earlier MLflow run instead of training again.
+    TaskContextStub ctx = new TaskContextStub("retry-run", "train", Map.of("model", "ctr"));
+    Map<String, String> first = FlywheelTasks.train(home, ctx);
+    Map<String, String> again = FlywheelTasks.train(home, ctx);
+    assertThat(first.get("trained")).isEqualTo("new");
+    assertThat(again.get("trained")).isEqualTo("reused");
+    assertThat(again.get("version")).isEqualTo(first.get("version"));
+    assertThat(again.get("run_id")).isEqualTo(first.get("run_id"));
+
+    // Feature backfill over one day of the shop's events.
+    Result backfill = run("--home", home.toString(), "pipelines", "run", "feature-backfill",
+        "--param", "events=" + home.resolve("world").resolve("events.jsonl"), "--date",
+        "2026-01-06", "--json");
+    assertThat(backfill.code()).as(backfill.out() + backfill.err()).isZero();
+    JsonNode fb = JSON.readTree(backfill.out().substring(backfill.out().indexOf('{')));
+    long dayEvents = fb.at("/tasks/features/outputs/events").asLong();
+    long allEvents = Files.readAllLines(home.resolve("world").resolve("events.jsonl")).size();
+    assertThat(dayEvents).isPositive().isLessThan(allEvents);
+    assertThat(fb.at("/tasks/features/outputs/accepted").asLong()).isPositive();
+
     Result unknown = run("--home", home.toString(), "pipelines", "run", "nightly");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).contains("no pipeline named 'nightly'");
@@ -277,6 +316,20 @@ class FlywheelCliTest {
         "yesterday");
     assertThat(badDate.code()).isEqualTo(2);
     assertThat(badDate.err()).contains("--date");
+  }
+
+  /** A task's context outside Temporal, for calling a task type directly. */
+  record TaskContextStub(String runId, String taskId, Map<String, String> params)
+      implements io.flywheel.workflows.TaskContext {
+    @Override
+    public int attempt() {
+      return 1;
+    }
+
+    @Override
+    public void heartbeat(String details) {
+      // nothing listens outside a worker
+    }
   }
 
   /** Deploy, canary, infer and promote from the registry the demo filled. */
@@ -327,7 +380,7 @@ class FlywheelCliTest {
   }
 
   /** The registry commands on the store and registry the demo filled (no second feature run). */
-  private void trainEvaluateAndAliasOnTheDemosStore(Path home) throws IOException {
+  private void trainEvaluateAndAliasOnTheDemosStore(Path home) throws Exception {
     String truth = home.resolve("world").resolve("truth.jsonl").toString();
     Result listed = run("--home", home.toString(), "models", "list", "--json");
     assertThat(listed.code()).as(listed.err()).isZero();

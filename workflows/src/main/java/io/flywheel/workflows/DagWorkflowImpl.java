@@ -183,7 +183,9 @@ public final class DagWorkflowImpl implements DagWorkflow {
     vars.put("run_id", run.runId());
     Map<String, String> params = new LinkedHashMap<>(run.pipeline().params());
     params.putAll(run.params());
-    params.forEach((k, v) -> vars.put("params." + k, v));
+    // A parameter may itself use the run's built-ins (from: "{{ ds }}").
+    Map<String, String> builtIns = Map.copyOf(vars);
+    params.forEach((k, v) -> vars.put("params." + k, Templates.render(v, builtIns)));
     tasks.forEach((id, tr) -> tr.outputs().forEach((k, v) -> vars.put("tasks." + id + "." + k,
         v)));
     Map<String, String> rendered = new LinkedHashMap<>();

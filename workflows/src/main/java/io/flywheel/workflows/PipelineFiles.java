@@ -35,7 +35,14 @@ public final class PipelineFiles {
 
   /** Built-ins, then the folder's files; by name. */
   public static Map<String, PipelineSpec> load(Path folder) throws IOException {
+    return load(folder, List.of());
+  }
+
+  /** As above, with more built-ins (pipelines of modules this one cannot see). */
+  public static Map<String, PipelineSpec> load(Path folder, List<PipelineSpec> moreBuiltIns)
+      throws IOException {
     Map<String, PipelineSpec> all = new TreeMap<>();
+    moreBuiltIns.forEach(p -> all.put(p.name(), p));
     for (String name : BUILT_IN) {
       try (InputStream in = PipelineFiles.class.getResourceAsStream("/pipelines/" + name
           + ".yaml")) {
@@ -56,6 +63,11 @@ public final class PipelineFiles {
       }
     }
     return all;
+  }
+
+  /** A pipeline from a YAML stream; {@code source} names it in errors. */
+  public static PipelineSpec read(InputStream in, String source) throws IOException {
+    return parse(YAML.readTree(in), source);
   }
 
   public static PipelineSpec read(Path file) throws IOException {

@@ -68,6 +68,14 @@ public final class PipelineValidator {
         }
       }
     }
+    spec.params().forEach((name, value) -> {
+      for (String ref : Templates.references(value)) {
+        if (!Templates.BUILT_INS.contains(ref)) {
+          problems.add("param " + name + ": its default may use only " + Templates.BUILT_INS
+              + ", not '{{ " + ref + " }}'");
+        }
+      }
+    });
     String cycle = cycle(spec, byId);
     if (cycle != null) {
       problems.add("tasks: cycle " + cycle);
