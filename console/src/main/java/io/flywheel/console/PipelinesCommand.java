@@ -83,6 +83,9 @@ final class PipelinesCommand implements Runnable {
     @ParentCommand
     private PipelinesCommand parent;
 
+    @Spec
+    private CommandSpec spec;
+
     @Parameters(paramLabel = "NAME")
     private String name;
 
@@ -101,9 +104,9 @@ final class PipelinesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      CommandLine cli = parent.spec.commandLine();
-      PipelineSpec spec = Orchestration.pipelineSpecs(parent.root.home()).get(name);
-      if (spec == null) {
+      CommandLine cli = spec.commandLine();
+      PipelineSpec pipeline = Orchestration.pipelineSpecs(parent.root.home()).get(name);
+      if (pipeline == null) {
         throw new ParameterException(cli, "NAME: no pipeline named '" + name + "' (see "
             + "`flywheel pipelines list`)");
       }
@@ -118,7 +121,7 @@ final class PipelinesCommand implements Runnable {
         Pipelines pipelines = orchestration.pipelines();
         String runId;
         try {
-          runId = pipelines.submit(spec, params, day);
+          runId = pipelines.submit(pipeline, params, day);
         } catch (PipelineException e) {
           throw new ParameterException(cli, e.getMessage());
         }
@@ -149,6 +152,9 @@ final class PipelinesCommand implements Runnable {
     @ParentCommand
     private PipelinesCommand parent;
 
+    @Spec
+    private CommandSpec spec;
+
     @Parameters(paramLabel = "RUN")
     private String runId;
 
@@ -162,10 +168,10 @@ final class PipelinesCommand implements Runnable {
         try {
           state = orchestration.pipelines().status(runId);
         } catch (IllegalArgumentException e) {
-          throw new ParameterException(parent.spec.commandLine(), "RUN: " + e.getMessage());
+          throw new ParameterException(spec.commandLine(), "RUN: " + e.getMessage());
         }
         if (state.isEmpty()) {
-          throw new ParameterException(parent.spec.commandLine(), "RUN: no run '" + runId
+          throw new ParameterException(spec.commandLine(), "RUN: no run '" + runId
               + "' is known");
         }
         PrintWriter out = parent.spec.commandLine().getOut();
