@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
     description = "Airflow-style DAG pipelines run by Temporal: list them, run one, follow a "
         + "run, approve a waiting task, cancel a run.",
     subcommands = {PipelinesCommand.ListPipelines.class, PipelinesCommand.Run.class,
-        PipelinesCommand.Status.class, PipelinesCommand.Approve.class,
+        PipelinesCommand.Status.class, PipelinesCommand.Backfill.class,
+        PipelinesCommand.Approve.class,
         PipelinesCommand.Cancel.class})
 final class PipelinesCommand implements Runnable {
   @ParentCommand
@@ -142,6 +143,78 @@ final class PipelinesCommand implements Runnable {
           print(state, out);
         }
         return "SUCCEEDED".equals(state.status()) ? 0 : 1;
+      }
+    }
+  }
+
+  @Command(name = "backfill", mixinStandardHelpOptions = true,
+      description = "Run a pipeline for every date of a range as child runs, a few at a time "
+          + "(locally: to the end, in this process).")
+  static final class Backfill implements Callable<Integer> {
+    @ParentCommand
+    private PipelinesCommand parent;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME")
+    private String name;
+
+    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD")
+    private String from;
+
+    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD")
+    private String to;
+
+    @Option(names = "--parallelism", defaultValue = "2",
+        description = "Dates run at once (default: ${DEFAULT-VALUE}).")
+    private int parallelism;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "A run parameter.")
+    private Map<String, String> params = new LinkedHashMap<>();
+
+    @Mixin
+    private OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+      CommandLine cli = spec.commandLine();
+      PipelineSpec pipeline = Orchestration.pipelineSpecs(parent.root.home()).get(name);
+      if (pipeline == null) {
+        throw new ParameterException(cli, "NAME: no pipeline named '" + name + "'");
+      }
+      LocalDate first;
+      LocalDate last;
+      try {
+        first = LocalDate.parse(from);
+        last = LocalDate.parse(to);
+      } catch (DateTimeParseException e) {
+        throw new ParameterException(cli, "--from/--to: expected YYYY-MM-DD");
+      }
+      PrintWriter out = cli.getOut();
+      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+        String id;
+        try {
+          id = orchestration.pipelines().backfill(pipeline, params, first, last, parallelism);
+        } catch (PipelineException e) {
+          throw new ParameterException(cli, e.getMessage());
+        }
+        if (!orchestration.local()) {
+          out.println(output.json() ? TrainCommand.JSON.writeValueAsString(Map.of("backfillId",
+              id)) : "started backfill " + id);
+          return 0;
+        }
+        Map<String, String> result = orchestration.pipelines().awaitBackfill(id,
+            Duration.ofHours(24));
+        if (output.json()) {
+          out.println(TrainCommand.JSON.writeValueAsString(Map.of("backfillId", id, "dates",
+              result)));
+        } else {
+          out.println("backfill " + id + ":");
+          result.forEach((date, status) -> out.printf(Locale.ROOT, "  %s  %s  (run %s-%s)%n",
+              date, status, id, date));
+        }
+        return result.values().stream().allMatch("SUCCEEDED"::equals) ? 0 : 1;
       }
     }
   }

@@ -309,6 +309,12 @@ class FlywheelCliTest {
     assertThat(dayEvents).isPositive().isLessThan(allEvents);
     assertThat(fb.at("/tasks/features/outputs/accepted").asLong()).isPositive();
 
+    Result days = run("--home", home.toString(), "pipelines", "backfill", "gated", "--from",
+        "2026-02-01", "--to", "2026-02-03", "--param", "ok=true", "--json");
+    assertThat(days.code()).as(days.out() + days.err()).isZero();
+    assertThat(JSON.readTree(days.out()).get("dates").toString()).contains(
+        "\"2026-02-01\":\"SUCCEEDED\"", "\"2026-02-03\":\"SUCCEEDED\"");
+
     Result unknown = run("--home", home.toString(), "pipelines", "run", "nightly");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).contains("no pipeline named 'nightly'");

@@ -37,7 +37,8 @@ public final class FlywheelWorker implements AutoCloseable {
       options.setStickyQueueScheduleToStartTimeout(java.time.Duration.ZERO);
     }
     Worker workflows = factory.newWorker(DagWorkflowImpl.QUEUE, options.build());
-    workflows.registerWorkflowImplementationTypes(DagWorkflowImpl.class);
+    workflows.registerWorkflowImplementationTypes(DagWorkflowImpl.class,
+        BackfillWorkflowImpl.class);
     TaskActivitiesImpl activities = new TaskActivitiesImpl(catalog);
     for (String queue : catalog.queues()) {
       factory.newWorker(queue, options.build()).registerActivitiesImplementations(activities);

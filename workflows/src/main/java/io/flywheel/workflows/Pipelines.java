@@ -88,6 +88,62 @@ public final class Pipelines implements AutoCloseable {
     return runId;
   }
 
+  /**
+   * Runs the pipeline for every date from {@code from} to {@code to} (inclusive) as child runs,
+   * at most {@code parallelism} at a time; returns the backfill's id. Each child run is indexed
+   * like any run ({@code <backfill>-<date>}).
+   */
+  public String backfill(PipelineSpec spec, Map<String, String> params, LocalDate from,
+      LocalDate to, int parallelism) throws IOException {
+    PipelineValidator.validate(spec, catalog);
+    if (to.isBefore(from)) {
+      throw new PipelineException(spec.name(), List.of("backfill: --to " + to
+          + " is before --from " + from));
+    }
+    if (parallelism < 1) {
+      throw new PipelineException(spec.name(), List.of("backfill: parallelism must be at "
+          + "least 1"));
+    }
+    List<String> dates = new ArrayList<>();
+    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+      dates.add(d.toString());
+    }
+    String backfillId = spec.name() + "-backfill-" + UUID.randomUUID().toString()
+        .substring(0, 8);
+    BackfillWorkflow stub = client.newWorkflowStub(BackfillWorkflow.class, WorkflowOptions
+        .newBuilder().setWorkflowId(backfillId).setTaskQueue(DagWorkflowImpl.QUEUE).build());
+    WorkflowClient.start(stub::run, new BackfillRun(backfillId, spec, Map.copyOf(params), dates,
+        parallelism));
+    for (String d : dates) {
+      record(new RunRecord(backfillId + "-" + d, spec.name(), d, Map.copyOf(params),
+          System.currentTimeMillis(), null));
+    }
+    return backfillId;
+  }
+
+  /** Waits for a backfill and returns the status of each date. */
+  @SuppressWarnings("unchecked")
+  public Map<String, String> awaitBackfill(String backfillId, Duration timeout)
+      throws Exception {
+    WorkflowStub stub = client.newUntypedWorkflowStub(backfillId);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      try {
+        Map<String, String> result = stub.getResult(Math.min(left, 1_000),
+            TimeUnit.MILLISECONDS, Map.class);
+        for (String date : result.keySet()) {
+          status(backfillId + "-" + date); // refreshes the index entry of each child run
+        }
+        return result;
+      } catch (java.util.concurrent.TimeoutException e) {
+        if (System.nanoTime() >= deadline) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** The run's state: asked of the service, else the last one Flywheel recorded. */
   public Optional<RunState> status(String runId) throws IOException {
     try {

@@ -37,7 +37,13 @@ class DagWorkflowTest {
           EXECUTIONS.computeIfAbsent(ctx.runId() + "/" + ctx.taskId(), k -> new AtomicInteger())
               .incrementAndGet();
           return Map.of("attempt", Integer.toString(ctx.attempt()));
-        })).add(new TaskType("hang-once", TaskType.TRAINING_QUEUE, List.of(), true, ctx -> {
+        })).add(new TaskType("fail-on-date", TaskType.DEFAULT_QUEUE, List.of("day", "bad"),
+            false, ctx -> {
+              if (ctx.param("day").equals(ctx.param("bad"))) {
+                throw new IllegalStateException("bad day " + ctx.param("day"));
+              }
+              return Map.of("day", ctx.param("day"));
+            })).add(new TaskType("hang-once", TaskType.TRAINING_QUEUE, List.of(), true, ctx -> {
           if (ctx.attempt() == 1) {
             ctx.heartbeat("started");
             while (RELEASE.getCount() > 0) {
@@ -213,6 +219,27 @@ class DagWorkflowTest {
     assertThat(EXECUTIONS.get(runId + "/last").get()).isEqualTo(1);
     // The hung attempt timed out on its heartbeat and the new worker ran attempt 2.
     assertThat(state.tasks().get("long").outputs()).containsEntry("attempt", "2");
+  }
+
+  @Test
+  void backfillRunsEveryDateAFewAtATimeAndAFailedDateCanBeRetriedAlone() throws Exception {
+    PipelineSpec spec = PipelineSpec.builder("daily").param("bad", "2026-03-02")
+        .task("work", "fail-on-date", Map.of("day", "{{ ds }}", "bad", "{{ params.bad }}"))
+        .task("after", "noop", Map.of(), "work").build();
+    String backfill = pipelines.backfill(spec, Map.of(), LocalDate.of(2026, 3, 1),
+        LocalDate.of(2026, 3, 4), 2);
+    Map<String, String> result = pipelines.awaitBackfill(backfill, Duration.ofSeconds(60));
+    assertThat(result).containsExactly(Map.entry("2026-03-01", "SUCCEEDED"),
+        Map.entry("2026-03-02", "FAILED"), Map.entry("2026-03-03", "SUCCEEDED"),
+        Map.entry("2026-03-04", "SUCCEEDED"));
+    assertThat(pipelines.runs()).filteredOn(r -> r.runId().startsWith(backfill)).hasSize(4);
+    assertThat(pipelines.status(backfill + "-2026-03-02").orElseThrow().tasks().get("work")
+        .error()).contains("bad day 2026-03-02");
+    RunState retried = pipelines.await(pipelines.submit(spec, Map.of("bad", "none"),
+        LocalDate.of(2026, 3, 2)), Duration.ofSeconds(30));
+    assertThat(retried.status()).isEqualTo("SUCCEEDED");
+    assertThatThrownBy(() -> pipelines.backfill(spec, Map.of(), LocalDate.of(2026, 3, 4),
+        LocalDate.of(2026, 3, 1), 2)).hasMessageContaining("before --from");
   }
 
   private static void waitFor(String runId, java.util.function.Predicate<RunState> condition)

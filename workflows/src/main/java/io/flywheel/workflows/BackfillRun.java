@@ -1,0 +1,8 @@
+package io.flywheel.workflows;
+
+import java.util.List;
+import java.util.Map;
+
+/** A backfill: one child run per date, at most {@code parallelism} at a time. */
+public record BackfillRun(String backfillId, PipelineSpec pipeline, Map<String, String> params,
+    List<String> dates, int parallelism) {}
