@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         + "run, approve a waiting task, cancel a run.",
     subcommands = {PipelinesCommand.ListPipelines.class, PipelinesCommand.Run.class,
         PipelinesCommand.Status.class, PipelinesCommand.Backfill.class,
+        PipelinesCommand.Serve.class,
         PipelinesCommand.Approve.class,
         PipelinesCommand.Cancel.class})
 final class PipelinesCommand implements Runnable {
@@ -216,6 +217,38 @@ final class PipelinesCommand implements Runnable {
         }
         return result.values().stream().allMatch("SUCCEEDED"::equals) ? 0 : 1;
       }
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Serve the pipelines over HTTP (POST needs $FLYWHEEL_API_TOKEN as a bearer "
+          + "token); locally the embedded Temporal service and a worker live as long as it does.")
+  static final class Serve implements Callable<Integer> {
+    @ParentCommand
+    private PipelinesCommand parent;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "8090", description = "Port (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Orchestration orchestration = Orchestration.open(parent.root.home());
+          PipelineApi api = PipelineApi.start(orchestration, parent.root.home(),
+              System.getenv("FLYWHEEL_API_TOKEN"), host, port)) {
+        spec.commandLine().getOut().printf("pipelines API on http://%s:%d (runs on %s); "
+            + "Ctrl-C stops%n", host, api.port(), orchestration.where());
+        spec.commandLine().getOut().flush();
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+      }
+      return 0;
     }
   }
 

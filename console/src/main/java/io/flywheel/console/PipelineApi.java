@@ -1,0 +1,201 @@
+package io.flywheel.console;
+
+import io.flywheel.workflows.PipelineException;
+import io.flywheel.workflows.PipelineSpec;
+import io.flywheel.workflows.RunState;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The pipelines over HTTP/JSON: {@code GET /v1/pipelines}, {@code POST
+ * /v1/pipelines/{name}/runs} (returns the run id), {@code GET /v1/runs/{id}}, {@code POST
+ * /v1/runs/{id}/approve/{task}}, {@code POST /v1/runs/{id}/cancel}, plus {@code /health} and
+ * Prometheus {@code /metrics}. Every POST needs {@code Authorization: Bearer $FLYWHEEL_API_TOKEN};
+ * without a configured token they are refused.
+ */
+final class PipelineApi implements AutoCloseable {
+  private final Orchestration orchestration;
+  private final Path home;
+  private final byte[] token;
+  private final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Javalin app;
+
+  private PipelineApi(Orchestration orchestration, Path home, String token) {
+    this.orchestration = orchestration;
+    this.home = home;
+    this.token = token == null || token.isBlank() ? null
+        : token.getBytes(StandardCharsets.UTF_8);
+    this.app = Javalin.create(config -> config.showJavalinBanner = false)
+        .get("/health", ctx -> ctx.json(Map.of("status", "up", "temporal",
+            orchestration.where())))
+        .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
+            .result(metrics.scrape()))
+        .get("/v1/pipelines", this::pipelines)
+        .post("/v1/pipelines/{name}/runs", this::submit)
+        .get("/v1/runs/{id}", this::run)
+        .post("/v1/runs/{id}/approve/{task}", ctx -> signal(ctx, "approve"))
+        .post("/v1/runs/{id}/cancel", ctx -> signal(ctx, "cancel"));
+    app.before(ctx -> {
+      if ("POST".equals(ctx.method().name())) {
+        authorize(ctx);
+      }
+    });
+    app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.field, e.getMessage(),
+        e.problems));
+  }
+
+  static PipelineApi start(Orchestration orchestration, Path home, String token, String host,
+      int port) {
+    PipelineApi api = new PipelineApi(orchestration, home, token);
+    api.app.start(host, port);
+    return api;
+  }
+
+  int port() {
+    return app.port();
+  }
+
+  private void pipelines(Context ctx) throws Exception {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (PipelineSpec s : Orchestration.pipelineSpecs(home).values()) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("name", s.name());
+      p.put("description", s.description());
+      p.put("schedule", s.schedule());
+      p.put("params", s.params());
+      p.put("tasks", s.tasks().stream().map(t -> t.id()).toList());
+      out.add(p);
+    }
+    ctx.json(Map.of("pipelines", out));
+  }
+
+  private void submit(Context ctx) throws Exception {
+    String name = ctx.pathParam("name");
+    PipelineSpec spec = Orchestration.pipelineSpecs(home).get(name);
+    if (spec == null) {
+      throw new ApiError(HttpStatus.NOT_FOUND, "name", "no pipeline named '" + name + "'");
+    }
+    Map<String, Object> body;
+    try {
+      body = ctx.body().isBlank() ? Map.of() : TrainCommand.JSON.readValue(ctx.body(), Map.class);
+    } catch (Exception e) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, "body", "not a JSON object");
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    Object p = body.get("params");
+    if (p instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
+    } else if (p != null) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, "params", "must be an object of names to "
+          + "values");
+    }
+    LocalDate date;
+    try {
+      date = body.get("date") == null ? LocalDate.now() : LocalDate.parse(
+          String.valueOf(body.get("date")));
+    } catch (DateTimeParseException e) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, "date", "expected YYYY-MM-DD, got '"
+          + body.get("date") + "'");
+    }
+    try {
+      String runId = orchestration.pipelines().submit(spec, params, date);
+      Counter.builder("flywheel.pipeline.runs.submitted").tag("pipeline", name)
+          .register(metrics).increment();
+      ctx.status(HttpStatus.CREATED).json(Map.of("runId", runId));
+    } catch (PipelineException e) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, "pipeline", e.getMessage(), e.problems());
+    }
+  }
+
+  private void run(Context ctx) throws Exception {
+    Optional<RunState> state;
+    try {
+      state = orchestration.pipelines().status(ctx.pathParam("id"));
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, "id", e.getMessage());
+    }
+    if (state.isEmpty()) {
+      throw new ApiError(HttpStatus.NOT_FOUND, "id", "no run '" + ctx.pathParam("id") + "'");
+    }
+    ctx.json(state.get());
+  }
+
+  private void signal(Context ctx, String what) {
+    String id = ctx.pathParam("id");
+    try {
+      if ("approve".equals(what)) {
+        orchestration.pipelines().approve(id, ctx.pathParam("task"));
+      } else {
+        orchestration.pipelines().cancel(id);
+      }
+    } catch (RuntimeException e) {
+      throw new ApiError(HttpStatus.NOT_FOUND, "id", "cannot " + what + " run '" + id + "': "
+          + e.getMessage());
+    }
+    ctx.status(HttpStatus.ACCEPTED).json(Map.of("runId", id, "signal", what));
+  }
+
+  private void authorize(Context ctx) {
+    if (token == null) {
+      throw new ApiError(HttpStatus.FORBIDDEN, "Authorization", "set FLYWHEEL_API_TOKEN to "
+          + "allow changes over HTTP");
+    }
+    String header = ctx.header("Authorization");
+    byte[] given = header != null && header.startsWith("Bearer ")
+        ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+    if (!MessageDigest.isEqual(given, token)) {
+      throw new ApiError(HttpStatus.UNAUTHORIZED, "Authorization", "a valid bearer token is "
+          + "required");
+    }
+  }
+
+  private static void error(Context ctx, HttpStatus status, String field, String message,
+      List<String> problems) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", message);
+    body.put("field", field);
+    if (!problems.isEmpty()) {
+      body.put("problems", problems);
+    }
+    ctx.status(status).json(body);
+  }
+
+  /** A refusal with its status and the field at fault. */
+  private static final class ApiError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final HttpStatus status;
+    final String field;
+    final List<String> problems;
+
+    ApiError(HttpStatus status, String field, String message) {
+      this(status, field, message, List.of());
+    }
+
+    ApiError(HttpStatus status, String field, String message, List<String> problems) {
+      super(message);
+      this.status = status;
+      this.field = field;
+      this.problems = problems;
+    }
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}
