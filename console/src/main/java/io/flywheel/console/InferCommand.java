@@ -53,6 +53,7 @@ final class InferCommand implements Callable<Integer> {
       }
       ServingMetadata metadata = deployment.repository().readMetadata(model, state.live());
       List<String> names = metadata.featureNames();
+      Map<Integer, ServingMetadata> byVersion = new java.util.HashMap<>();
       int line = 0;
       for (String text : Files.readAllLines(input)) {
         line++;
@@ -71,12 +72,16 @@ final class InferCommand implements Callable<Integer> {
             : "row-" + line;
         InferenceClient.Scores scores = deployment.rollout().score(model, key, values, 1,
             names.size());
-        ServingMetadata used = deployment.repository().readMetadata(model,
-            Integer.parseInt(scores.version()));
+        int version = Integer.parseInt(scores.version());
+        ServingMetadata used = byVersion.get(version);
+        if (used == null) {
+          used = deployment.repository().readMetadata(model, version);
+          byVersion.put(version, used);
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("line", line);
         result.put("key", key);
-        result.put("version", Integer.parseInt(scores.version()));
+        result.put("version", version);
         result.put("score", used.correct(scores.values()[0]));
         out.println(TrainCommand.JSON.writer().without(
             com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)

@@ -107,11 +107,7 @@ final class PipelinesCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CommandLine cli = spec.commandLine();
-      PipelineSpec pipeline = Orchestration.pipelineSpecs(parent.root.home()).get(name);
-      if (pipeline == null) {
-        throw new ParameterException(cli, "NAME: no pipeline named '" + name + "' (see "
-            + "`flywheel pipelines list`)");
-      }
+      PipelineSpec pipeline = pipeline(parent.root.home(), name, cli);
       LocalDate day;
       try {
         day = date == null ? LocalDate.now() : LocalDate.parse(date);
@@ -180,10 +176,7 @@ final class PipelinesCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       CommandLine cli = spec.commandLine();
-      PipelineSpec pipeline = Orchestration.pipelineSpecs(parent.root.home()).get(name);
-      if (pipeline == null) {
-        throw new ParameterException(cli, "NAME: no pipeline named '" + name + "'");
-      }
+      PipelineSpec pipeline = pipeline(parent.root.home(), name, cli);
       LocalDate first;
       LocalDate last;
       try {
@@ -332,6 +325,17 @@ final class PipelinesCommand implements Runnable {
       }
       return 0;
     }
+  }
+
+  /** The named pipeline; an unknown name is a usage error. */
+  static PipelineSpec pipeline(java.nio.file.Path home, String name, CommandLine cli)
+      throws java.io.IOException {
+    PipelineSpec pipeline = Orchestration.pipelineSpecs(home).get(name);
+    if (pipeline == null) {
+      throw new ParameterException(cli, "NAME: no pipeline named '" + name + "' (see "
+          + "`flywheel pipelines list`)");
+    }
+    return pipeline;
   }
 
   static void requireRemote(CommandLine cli) {

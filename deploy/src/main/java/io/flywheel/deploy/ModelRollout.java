@@ -24,6 +24,8 @@ public final class ModelRollout {
   private final InferenceClient client;
   private final FilModelConfig.Serving serving;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
+  /** The persisted states, read once: scoring routes every request and must not hit the disk. */
+  private final Map<String, RolloutState> states = new ConcurrentHashMap<>();
 
   public ModelRollout(Path stateDir, ModelRepository repository, InferenceClient client,
       FilModelConfig.Serving serving) {
@@ -34,12 +36,19 @@ public final class ModelRollout {
   }
 
   /** The persisted state (an empty one before the first deploy). */
-  public synchronized RolloutState state(String model) throws IOException {
-    Path file = stateFile(model);
-    if (!Files.isRegularFile(file)) {
-      return RolloutState.empty(model);
+  public RolloutState state(String model) throws IOException {
+    RolloutState cached = states.get(model);
+    if (cached != null) {
+      return cached;
     }
-    return ModelRepository.JSON.readValue(file.toFile(), RolloutState.class);
+    synchronized (this) {
+      Path file = stateFile(model);
+      RolloutState read = Files.isRegularFile(file)
+          ? ModelRepository.JSON.readValue(file.toFile(), RolloutState.class)
+          : RolloutState.empty(model);
+      states.putIfAbsent(model, read);
+      return states.get(model);
+    }
   }
 
   /**
@@ -74,7 +83,7 @@ public final class ModelRollout {
         throw new IOException("version " + version + " loaded but is not ready");
       }
     } catch (RuntimeException | IOException e) {
-      restore(model, before);
+      restore(model, before.live(), before.serving());
       save(before.with(before.live(), null, 0, "deploy_failed", version, e.getMessage()));
       throw new IOException("deploy of " + model + " version " + version + " failed; version "
           + before.live() + " keeps serving: " + e.getMessage(), e);
@@ -162,7 +171,7 @@ public final class ModelRollout {
       throw new IllegalStateException(model + " has no canary to roll back");
     }
     int canary = s.canary();
-    restore(model, s.with(s.live(), null, 0, "", canary, ""));
+    restore(model, s.live(), List.of(s.live()));
     RolloutState after = s.with(s.live(), null, 0, "rolled_back", canary, reason);
     windows.remove(model);
     save(after);
@@ -182,12 +191,13 @@ public final class ModelRollout {
     }
   }
 
-  private void restore(String model, RolloutState previous) throws IOException {
-    if (previous.live() == null) {
+  /** Back to serving {@code versions} (config written from the live version's metadata). */
+  private void restore(String model, Integer live, List<Integer> versions) throws IOException {
+    if (live == null) {
       client.unload(model);
       return;
     }
-    apply(model, repository.readMetadata(model, previous.live()), previous.serving());
+    apply(model, repository.readMetadata(model, live), versions);
   }
 
   private void apply(String model, ServingMetadata metadata, List<Integer> versions)
@@ -218,6 +228,7 @@ public final class ModelRollout {
     } finally {
       Files.deleteIfExists(partial);
     }
+    states.put(state.model(), state);
   }
 
   /** The canary's outcomes since it went on trial. */

@@ -202,23 +202,7 @@ public final class ModelTrainer {
     List<TrainingExample> sampled = train.stream()
         .filter(x -> target.positive(x) || random.nextDouble() < sampling).toList();
     List<String> names = featureNames();
-    Map<String, Object> params = new LinkedHashMap<>();
-    params.put("objective", target.ranking() ? "rank:ndcg" : "binary:logistic");
-    params.put("booster", options.booster());
-    if (options.booster().equals("gbtree")) {
-      params.put("tree_method", "hist");
-      params.put("max_depth", options.maxDepth());
-    }
-    params.put("eta", options.learningRate());
-    params.put("eval_metric", target.ranking() ? "ndcg@5" : "logloss");
-    if (target.ranking()) {
-      params.put("maximize_evaluation_metrics", true);
-    }
-    params.put("seed", options.seed());
-    // Per-round figures go to MLflow, not the terminal: xgboost4j prints them unless
-    // "silent" is set, and the native library warns about that key unless verbosity is 0.
-    params.put("verbosity", 0);
-    params.put("silent", "true");
+    Map<String, Object> params = xgboostParams(target, options);
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
     DMatrix validationMatrix = matrix(validation, names, catalog, target);
     try {
@@ -269,6 +253,28 @@ public final class ModelTrainer {
         .toList());
     return List.copyOf(byTime.subList(splitPoint(byTime, validationShare, target.ranking()),
         byTime.size()));
+  }
+
+  /** The XGBoost parameters of a target and options (threads are the engine's to set). */
+  static Map<String, Object> xgboostParams(PredictionTarget target, Options options) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("objective", target.ranking() ? "rank:ndcg" : "binary:logistic");
+    params.put("booster", options.booster());
+    if (options.booster().equals("gbtree")) {
+      params.put("tree_method", "hist");
+      params.put("max_depth", options.maxDepth());
+    }
+    params.put("eta", options.learningRate());
+    params.put("eval_metric", target.ranking() ? "ndcg@5" : "logloss");
+    if (target.ranking()) {
+      params.put("maximize_evaluation_metrics", true);
+    }
+    params.put("seed", options.seed());
+    // Per-round figures go to MLflow, not the terminal: xgboost4j prints them unless
+    // "silent" is set, and the native library warns about that key unless verbosity is 0.
+    params.put("verbosity", 0);
+    params.put("silent", "true");
+    return params;
   }
 
   /** The rounds actually run (XGBoost leaves the rest of the array at zero). */

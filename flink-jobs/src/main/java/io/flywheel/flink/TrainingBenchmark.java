@@ -1,6 +1,5 @@
 package io.flywheel.flink;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -53,16 +52,9 @@ public final class TrainingBenchmark {
     DMatrix matrix = new DMatrix(values, rows, features, Float.NaN);
     matrix.setLabel(labels);
     try {
-      ModelTrainer.Options o = ModelTrainer.Options.defaults();
-      Map<String, Object> params = new LinkedHashMap<>();
-      params.put("objective", "binary:logistic");
-      params.put("tree_method", "hist");
-      params.put("max_depth", o.maxDepth());
-      params.put("eta", o.learningRate());
-      params.put("eval_metric", "logloss");
+      Map<String, Object> params = ModelTrainer.xgboostParams(PredictionTarget.CTR,
+          ModelTrainer.Options.defaults());
       int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-      params.put("verbosity", 0);
-      params.put("silent", "true");
       long built = System.nanoTime();
       Booster booster;
       if (engine.distributed()) {

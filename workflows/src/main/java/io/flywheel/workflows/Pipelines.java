@@ -16,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,23 +124,11 @@ public final class Pipelines implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public Map<String, String> awaitBackfill(String backfillId, Duration timeout)
       throws Exception {
-    WorkflowStub stub = client.newUntypedWorkflowStub(backfillId);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-      try {
-        Map<String, String> result = stub.getResult(Math.min(left, 1_000),
-            TimeUnit.MILLISECONDS, Map.class);
-        for (String date : result.keySet()) {
-          status(backfillId + "-" + date); // refreshes the index entry of each child run
-        }
-        return result;
-      } catch (java.util.concurrent.TimeoutException e) {
-        if (System.nanoTime() >= deadline) {
-          throw e;
-        }
-      }
+    Map<String, String> result = result(backfillId, timeout, Map.class);
+    for (String date : result.keySet()) {
+      status(backfillId + "-" + date); // refreshes the index entry of each child run
     }
+    return result;
   }
 
   /** The run's state: asked of the service, else the last one Flywheel recorded. */
@@ -157,17 +144,22 @@ public final class Pipelines implements AutoCloseable {
 
   /** Waits up to {@code timeout} for the run to end and returns its final state. */
   public RunState await(String runId, Duration timeout) throws Exception {
-    WorkflowStub stub = client.newUntypedWorkflowStub(runId);
+    RunState state = result(runId, timeout, RunState.class);
+    update(runId, state);
+    return state;
+  }
+
+  /**
+   * A workflow's result, asked for in short polls until {@code timeout}: the embedded service
+   * can miss waking a long poll when a run ends from a timer.
+   */
+  private <T> T result(String workflowId, Duration timeout, Class<T> type) throws Exception {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      // Short polls, asked again: the embedded service can miss waking a long poll when a
-      // run ends from a timer.
       long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       try {
-        RunState state = stub.getResult(Math.min(left, 1_000), TimeUnit.MILLISECONDS,
-            RunState.class);
-        update(runId, state);
-        return state;
+        return stub.getResult(Math.min(left, 1_000), TimeUnit.MILLISECONDS, type);
       } catch (java.util.concurrent.TimeoutException e) {
         if (System.nanoTime() >= deadline) {
           throw e;
@@ -240,12 +232,6 @@ public final class Pipelines implements AutoCloseable {
       throw new IllegalArgumentException("run: '" + runId + "' is not a run id");
     }
     return runId;
-  }
-
-  static Map<String, String> merged(PipelineSpec spec, Map<String, String> params) {
-    Map<String, String> all = new LinkedHashMap<>(spec.params());
-    all.putAll(params);
-    return all;
   }
 
   @Override
