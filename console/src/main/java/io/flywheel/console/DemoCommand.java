@@ -72,6 +72,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Seed (default: ${DEFAULT-VALUE}).")
   private long seed;
 
+  @Option(names = "--min-auc", defaultValue = "0.55", description = "The retraining "
+      + "pipeline's gate: the challenger's AUC floor (default: ${DEFAULT-VALUE}; tiny shops "
+      + "need a lower one).")
+  private double minAuc;
+
   @Mixin
   private OutputOptions output;
 
@@ -171,6 +176,21 @@ final class DemoCommand implements Callable<Integer> {
       var state = orchestration.pipelines().await(runId, java.time.Duration.ofMinutes(2));
       out.println("  on " + orchestration.where());
       PipelinesCommand.print(state, out);
+      // The retraining loop as a pipeline: a challenger judged against the champion, gated,
+      // deployed as a canary on replayed traffic, its outcome written onto its MLflow run.
+      var ml = Orchestration.pipelineSpecs(demoHome).get("train-evaluate-deploy");
+      String mlRun = orchestration.pipelines().submit(ml, Map.of("model", "ctr", "truth",
+          demoHome.resolve("world").resolve("truth.jsonl").toString(), "min_metric",
+          Double.toString(minAuc)),
+          java.time.LocalDate.of(2026, 1, 12));
+      var mlState = orchestration.pipelines().await(mlRun, java.time.Duration.ofMinutes(10));
+      out.println();
+      PipelinesCommand.print(mlState, out);
+      var record = mlState.tasks().get("record");
+      if (record != null && record.outputs().containsKey("outcome")) {
+        out.println("  outcome on MLflow run " + record.outputs().get("run_id") + ": "
+            + record.outputs().get("outcome"));
+      }
     }
 
     out.println();

@@ -2,13 +2,17 @@ package io.flywheel.console;
 
 import io.flywheel.core.Codecs;
 import io.flywheel.core.Event;
+import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.RolloutState;
+import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.ShopCatalog;
+import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.flink.FeatureJob;
 import io.flywheel.flink.FeatureJobOptions;
 import io.flywheel.flink.FeatureJobResult;
 import io.flywheel.flink.ModelTrainer;
 import io.flywheel.flink.PredictionTarget;
+import io.flywheel.flink.ScoringModel;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
 import io.flywheel.registry.TrackedRun;
@@ -26,6 +30,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +38,19 @@ import java.util.Optional;
 
 /**
  * Flywheel's own task types for pipelines, on their task queues: {@code features} (the Flink
- * feature jobs over a date range of events), {@code train} (train, judge, track and register a
- * model), {@code threshold} (a metric gate) and {@code deploy} (a canary through
- * {@code ModelRollout}). Each is idempotent: a retried or re-run task finds its earlier result
- * (the MLflow run tagged with the pipeline run and task id; the version already live or on
- * trial) instead of doing the work twice.
+ * feature jobs over a date range of events), {@code training-set} (which examples a run will
+ * use), {@code train} (train and track a model), {@code evaluate} (against the champion on the
+ * same rows), {@code register}, {@code gate} (rules over the run's metrics), {@code threshold}
+ * (one number against a floor), {@code deploy} (a canary through {@code ModelRollout}, judged on
+ * replayed traffic) and {@code record} (the outcome, onto the MLflow run). Each is idempotent:
+ * a retried or re-run task finds its earlier result (the MLflow run tagged with the pipeline run
+ * and task id, the version registered from a run, the version already live or on trial) instead
+ * of doing the work twice.
  */
 final class FlywheelTasks {
   static final String RUN_TAG = "flywheel.pipeline_run";
   static final String TASK_TAG = "flywheel.pipeline_task";
+  static final String OUTCOME_TAG = "flywheel.outcome";
   static final List<String> BUILT_IN = List.of("train-evaluate-deploy", "feature-backfill");
 
   private FlywheelTasks() {}
@@ -50,12 +59,22 @@ final class FlywheelTasks {
     return TaskCatalog.withGenericTasks()
         .add(new TaskType("features", TaskType.FLINK_QUEUE, List.of("events", "from", "to"),
             false, ctx -> features(home, ctx)))
+        .add(new TaskType("training-set", TaskType.DEFAULT_QUEUE, List.of(), false,
+            ctx -> trainingSet(home, ctx)))
         .add(new TaskType("train", TaskType.TRAINING_QUEUE, List.of("model"), false,
             ctx -> train(home, ctx)))
+        .add(new TaskType("evaluate", TaskType.TRAINING_QUEUE, List.of("run_id"), false,
+            ctx -> evaluate(home, ctx)))
+        .add(new TaskType("register", TaskType.DEFAULT_QUEUE, List.of("run_id"), false,
+            ctx -> register(home, ctx)))
+        .add(new TaskType("gate", TaskType.DEFAULT_QUEUE, List.of("run_id", "rules"), false,
+            ctx -> gate(home, ctx)))
         .add(new TaskType("threshold", TaskType.DEFAULT_QUEUE, List.of("name", "value", "min"),
             false, FlywheelTasks::threshold))
         .add(new TaskType("deploy", TaskType.SERVING_QUEUE, List.of("model", "version",
-            "canary"), false, ctx -> deploy(home, ctx)));
+            "canary"), false, ctx -> deploy(home, ctx)))
+        .add(new TaskType("record", TaskType.DEFAULT_QUEUE, List.of("run_id"), false,
+            ctx -> record(home, ctx)));
   }
 
   static List<PipelineSpec> builtInPipelines() throws IOException {
@@ -69,6 +88,38 @@ final class FlywheelTasks {
     return specs;
   }
 
+  /** {@code from}/{@code to} as dates; blank means unbounded. */
+  private static LocalDate date(TaskContext ctx, String name, LocalDate unbounded) {
+    String text = ctx.params().getOrDefault(name, "").trim();
+    try {
+      return text.isEmpty() ? unbounded : LocalDate.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(name + ": '" + text + "' is not a date (yyyy-MM-dd)");
+    }
+  }
+
+  /** Which examples a training run will read: their dates, count, labels and data hash. */
+  static Map<String, String> trainingSet(Path home, TaskContext ctx) throws Exception {
+    List<TrainingExample> examples = ModelTraining.examples(home,
+        date(ctx, "from", LocalDate.MIN), date(ctx, "to", LocalDate.MAX));
+    if (examples.isEmpty()) {
+      throw new IllegalStateException("training set: the feature store has no examples between "
+          + ctx.params().getOrDefault("from", "") + " and " + ctx.params().getOrDefault("to", "")
+          + " (run the feature jobs first)");
+    }
+    Map<String, String> lineage = ModelTraining.lineage(examples, PredictionTarget.CTR);
+    String[] window = lineage.get("flywheel.training_window").split("/");
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("from", window[0]);
+    out.put("to", window[1]);
+    out.put("examples", Integer.toString(examples.size()));
+    out.put("clicks", Long.toString(examples.stream().filter(x -> x.clicked()).count()));
+    out.put("purchases", Long.toString(examples.stream().filter(x -> x.purchased()).count()));
+    out.put("data_hash", lineage.get("flywheel.data_hash"));
+    return out;
+  }
+
+  /** Trains and tracks a model (not registered), or finds the run an earlier attempt made. */
   static Map<String, String> train(Path home, TaskContext ctx) throws Exception {
     PredictionTarget target = PredictionTarget.of(ctx.param("model"));
     String truth = ctx.params().getOrDefault("truth", "");
@@ -76,37 +127,54 @@ final class FlywheelTasks {
       String experiment = ModelTraining.registeredName(target);
       Map<String, String> key = Map.of(RUN_TAG, ctx.runId(), TASK_TAG, ctx.taskId());
       Optional<TrackedRun> earlier = registry.findFinishedRun(experiment, key);
-      if (earlier.isPresent()) {
-        return outputsOf(registry, earlier.get(), experiment, "reused");
-      }
-      ModelTraining.Outcome o = ModelTraining.run(home, registry, target,
-          ModelTrainer.Options.defaults(), "auto", 2, truth.isBlank() ? null : Path.of(truth),
-          key);
       Map<String, String> out = new LinkedHashMap<>();
-      out.put("model", o.version().model());
-      out.put("version", Integer.toString(o.version().version()));
-      out.put("run_id", o.runId());
+      out.put("model", experiment);
+      if (earlier.isPresent()) {
+        out.put("run_id", earlier.get().runId());
+        out.put("trained", "reused");
+        earlier.get().metrics().forEach((k, v) -> out.put(k, Double.toString(v)));
+        return out;
+      }
+      ModelTraining.Trained t = ModelTraining.train(home, registry, target,
+          ModelTrainer.Options.defaults(), "auto", 2, date(ctx, "from", LocalDate.MIN),
+          date(ctx, "to", LocalDate.MAX), truth.isBlank() ? null : Path.of(truth), key, false);
+      out.put("run_id", t.runId());
       out.put("trained", "new");
-      o.metrics().forEach((k, v) -> out.put(k, Double.toString(v)));
+      t.metrics().forEach((k, v) -> out.put(k, Double.toString(v)));
       return out;
     }
   }
 
-  private static Map<String, String> outputsOf(ModelRegistry registry, TrackedRun run,
-      String model, String how) {
-    Map<String, String> out = new LinkedHashMap<>();
-    ModelVersionInfo version = registry.versions(model).stream()
-        .filter(v -> v.runId().equals(run.runId())).findFirst()
-        .orElseThrow(() -> new IllegalStateException("run " + run.runId() + " finished but "
-            + "registered no version of " + model));
-    out.put("model", model);
-    out.put("version", Integer.toString(version.version()));
-    out.put("run_id", run.runId());
-    out.put("trained", how);
-    run.metrics().forEach((k, v) -> out.put(k, Double.toString(v)));
-    return out;
+  /** The run's model against the champion on the same held-out rows, logged on the run. */
+  static Map<String, String> evaluate(Path home, TaskContext ctx) throws Exception {
+    try (ModelRegistry registry = ModelRegistry.open(home)) {
+      return ModelTraining.compareWithChampion(home, registry, ctx.param("run_id"));
+    }
   }
 
+  /** Registers the run as a version (once: a re-run finds the version made from the run). */
+  static Map<String, String> register(Path home, TaskContext ctx) throws Exception {
+    try (ModelRegistry registry = ModelRegistry.open(home)) {
+      ModelTraining.Registered r = ModelTraining.register(registry, ctx.param("run_id"));
+      Map<String, String> out = new LinkedHashMap<>();
+      out.put("model", r.version().model());
+      out.put("version", Integer.toString(r.version().version()));
+      out.put("registered", r.reused() ? "reused" : "new");
+      r.version().aliases().forEach(a -> out.put("alias", a));
+      return out;
+    }
+  }
+
+  /** Rules over the run's logged metrics (see {@link MetricGate}). */
+  static Map<String, String> gate(Path home, TaskContext ctx) throws Exception {
+    MetricGate gate = MetricGate.parse(ctx.param("rules"));
+    try (ModelRegistry registry = ModelRegistry.open(home)) {
+      Map<String, String> out = new LinkedHashMap<>(gate.check(registry.run(ctx.param("run_id"))
+          .metrics()));
+      out.put("passed", "true");
+      return out;
+    }
+  }
   static Map<String, String> threshold(TaskContext ctx) {
     double value;
     double min;
@@ -124,23 +192,133 @@ final class FlywheelTasks {
     return Map.of("passed", "true", ctx.param("name"), Double.toString(value));
   }
 
+  /**
+   * Deploys the version as a canary (once: a version already live or on trial is left as it
+   * is), then, with {@code replay} &gt; 0, replays up to that many of the latest examples through
+   * the rollout as requests, routed by shopper, so that {@code ModelRollout} judges the canary
+   * on traffic and promotes it or rolls it back. Without a decision the canary stays for a
+   * person ({@code flywheel rollout promote|rollback}).
+   */
   static Map<String, String> deploy(Path home, TaskContext ctx) throws Exception {
     String model = ctx.param("model");
-    int version = Integer.parseInt(ctx.param("version"));
-    int canary = Integer.parseInt(ctx.param("canary"));
+    int version = integer(ctx, "version");
+    int canary = integer(ctx, "canary");
+    int replay = ctx.params().getOrDefault("replay", "").isBlank() ? 0 : integer(ctx, "replay");
     try (ModelRegistry registry = ModelRegistry.open(home);
         ModelDeployment deployment = ModelDeployment.open(home)) {
       RolloutState state = deployment.rollout().state(model);
-      if (!(Integer.valueOf(version).equals(state.live())
-          || Integer.valueOf(version).equals(state.canary()))) {
+      boolean onTrial = Integer.valueOf(version).equals(state.canary());
+      if (!(Integer.valueOf(version).equals(state.live()) || onTrial)) {
         state = deployment.deploy(registry, registry.version(model, version), canary);
+      }
+      int sent = 0;
+      if (replay > 0 && Integer.valueOf(version).equals(state.canary())) {
+        sent = replay(home, registry, deployment, registry.version(model, version), replay, ctx);
+        state = deployment.rollout().state(model);
       }
       Map<String, String> out = new LinkedHashMap<>();
       out.put("live", String.valueOf(state.live()));
       out.put("canary", String.valueOf(state.canary()));
       out.put("canary_percent", Integer.toString(state.canaryPercent()));
+      out.put("replayed_requests", Integer.toString(sent));
+      out.put("outcome", Integer.valueOf(version).equals(state.canary()) ? "canary"
+          : Integer.valueOf(version).equals(state.live()) ? "live" : "rolled_back");
+      state.history().stream().filter(e -> e.version() == version).reduce((a, b) -> b)
+          .ifPresent(e -> out.put("detail", e.event() + ": " + e.detail()));
       return out;
     }
+  }
+
+  private static int integer(TaskContext ctx, String name) {
+    try {
+      return Integer.parseInt(ctx.param(name).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": '" + ctx.param(name) + "' is not a whole "
+          + "number");
+    }
+  }
+
+  /** Sends the latest day's examples through the rollout until it decides; returns the count. */
+  private static int replay(Path home, ModelRegistry registry, ModelDeployment deployment,
+      ModelVersionInfo version, int limit, TaskContext ctx) throws Exception {
+    List<TrainingExample> latest;
+    try (FeatureStore store =
+        FeatureStore.open(home)) {
+      List<LocalDate> dates = store.offline().trainingDates();
+      if (dates.isEmpty()) {
+        return 0;
+      }
+      latest = store.trainingSet(dates.get(dates.size() - 1), dates.get(dates.size() - 1));
+    }
+    if (latest.isEmpty()) {
+      return 0;
+    }
+    ShopCatalog catalog = ShopCatalog.ofHome(home);
+    ScoringModel scoring = ModelTraining.load(registry, version);
+    int columns = scoring.featureNames().size();
+    float[] rows = scoring.featureRows(latest, catalog);
+    int sent = 0;
+    while (sent < limit) {
+      int i = sent % latest.size();
+      float[] row = Arrays.copyOfRange(rows, i * columns, (i + 1) * columns);
+      try {
+        deployment.rollout().score(version.model(), latest.get(i).userId(), row, 1, columns);
+      } catch (InferenceClient.InferenceException e) {
+        // counted by the rollout against whichever version answered
+      }
+      sent++;
+      if (sent % 200 == 0) {
+        ctx.heartbeat(sent + " requests replayed");
+      }
+      if (!Integer.valueOf(version.version()).equals(deployment.rollout().state(version.model())
+          .canary())) {
+        break; // promoted or rolled back
+      }
+    }
+    return sent;
+  }
+
+  /**
+   * Writes how the pipeline ended onto the MLflow run (and the version, when one was
+   * registered): {@code flywheel.outcome} is {@code live}, {@code canary}, {@code rolled_back},
+   * {@code rejected_by_gate}, {@code not_approved}, {@code deploy_failed} or
+   * {@code not_deployed}, with the pipeline run that decided it. A version that went live
+   * becomes the registry's {@code champion}.
+   */
+  static Map<String, String> record(Path home, TaskContext ctx) throws Exception {
+    Map<String, String> p = ctx.params();
+    if (ctx.param("run_id").isBlank()) {
+      return Map.of("outcome", "no_run", "detail", "training did not finish: nothing to record "
+          + "on (the failed MLflow run says why)");
+    }
+    String outcome;
+    if ("SUCCEEDED".equals(p.get("deploy")) && !p.getOrDefault("outcome", "").isBlank()) {
+      outcome = p.get("outcome");
+    } else if ("FAILED".equals(p.get("gate"))) {
+      outcome = "rejected_by_gate";
+    } else if ("FAILED".equals(p.get("approval"))) {
+      outcome = "not_approved";
+    } else if ("FAILED".equals(p.get("deploy"))) {
+      outcome = "deploy_failed";
+    } else {
+      outcome = "not_deployed";
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put(OUTCOME_TAG, outcome);
+    tags.put(OUTCOME_TAG + "_pipeline_run", ctx.runId());
+    try (ModelRegistry registry = ModelRegistry.open(home)) {
+      registry.run(ctx.param("run_id")).setTags(tags);
+      String model = p.getOrDefault("model", "");
+      String version = p.getOrDefault("version", "");
+      if (!model.isBlank() && !version.isBlank()) {
+        registry.setVersionTag(model, Integer.parseInt(version), OUTCOME_TAG, outcome);
+        if ("live".equals(outcome)) {
+          // What serves is the champion the next challenger must beat.
+          registry.setAlias(model, ModelRegistry.CHAMPION, Integer.parseInt(version));
+        }
+      }
+    }
+    return Map.of("outcome", outcome, "run_id", ctx.param("run_id"));
   }
 
   /** The Flink feature jobs over the events whose time falls in [from, to] (UTC days). */

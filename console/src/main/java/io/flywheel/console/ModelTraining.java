@@ -71,10 +71,27 @@ final class ModelTraining {
   static Outcome run(Path home, ModelRegistry registry, PredictionTarget target,
       ModelTrainer.Options options, String engineName, int parallelism, Path truthFile,
       Map<String, String> extraTags) throws Exception {
-    List<TrainingExample> examples;
-    try (FeatureStore store = FeatureStore.open(home)) {
-      examples = store.trainingSet(LocalDate.MIN, LocalDate.MAX);
-    }
+    Trained t = train(home, registry, target, options, engineName, parallelism, LocalDate.MIN,
+        LocalDate.MAX, truthFile, extraTags, true);
+    Registered r = register(registry, t.runId());
+    return new Outcome(target, t.runId(), r.version(), r.alias(), t.metrics(), t.report(),
+        t.engine());
+  }
+
+  /** A finished, tracked training run, not yet registered. */
+  record Trained(String runId, Map<String, Double> metrics, Path report, String engine) {}
+
+  /**
+   * Trains on the examples of [from, to] and tracks the run (params, figures, learning curve,
+   * model files, charts, report) until FINISHED; with {@code againstChampion} the figures include
+   * the registered champion's on the same rows. Registers nothing. A failure marks the run
+   * FAILED.
+   */
+  static Trained train(Path home, ModelRegistry registry, PredictionTarget target,
+      ModelTrainer.Options options, String engineName, int parallelism, LocalDate from,
+      LocalDate to, Path truthFile, Map<String, String> extraTags, boolean againstChampion)
+      throws Exception {
+    List<TrainingExample> examples = examples(home, from, to);
     ShopCatalog catalog = ShopCatalog.ofHome(home);
     ModelTrainer.Engine engine = ModelTrainer.Engine.of(engineName, parallelism,
         System.getenv("FLINK_REST_URL"), (long) examples.size()
@@ -89,7 +106,7 @@ final class ModelTraining {
       run.logParams(params(target, options, examples.size(), engine));
       ScoringModel model = ModelTrainer.train(examples, catalog, target, options, engine);
       Map<String, Double> metrics = judge(model, examples, catalog, truthFile,
-          champion(registry, name), target);
+          againstChampion ? champion(registry, name) : Optional.empty(), target);
       run.logMetrics(metrics, 0);
       run.logMetricSeries(target.ranking() ? "validation_ndcg_at_5" : "validation_logloss",
           model.validationCurve());
@@ -99,19 +116,124 @@ final class ModelTraining {
       Path report = report(model, metrics, target, work.resolve("report"), run.runId());
       run.logArtifact(work.resolve("report"), "report");
       run.finish();
-      Map<String, String> versionTags = new LinkedHashMap<>(tags);
-      versionTags.put("flywheel.run_id", run.runId());
-      ModelVersionInfo version = registry.register(name, run, "model", versionTags);
-      String alias = registry.aliased(name, ModelRegistry.CHAMPION).isEmpty()
-          ? ModelRegistry.CHAMPION : ModelRegistry.CHALLENGER;
-      registry.setAlias(name, alias, version.version());
-      return new Outcome(target, run.runId(), registry.version(name, version.version()), alias,
-          metrics, report, engine.kind());
+      return new Trained(run.runId(), metrics, report, engine.kind());
     } catch (Exception | Error e) {
       run.fail(e.getClass().getSimpleName() + ": " + e.getMessage());
       throw e;
     }
   }
+
+  /** The feature store's examples whose impression date is in [from, to]. */
+  static List<TrainingExample> examples(Path home, LocalDate from, LocalDate to)
+      throws IOException {
+    try (FeatureStore store = FeatureStore.open(home)) {
+      return store.trainingSet(from, to);
+    }
+  }
+
+  /** A registered version and the alias it was given. */
+  record Registered(ModelVersionInfo version, String alias, boolean reused) {}
+
+  /**
+   * Registers a finished run as a new version with lineage tags (or finds the version already
+   * registered from it); the first version of a model becomes {@code champion}, later ones
+   * {@code challenger}.
+   */
+  static Registered register(ModelRegistry registry, String runId) {
+    TrackedRun run = registry.run(runId);
+    String name = MODEL_PREFIX + run.tags().get("flywheel.target");
+    Optional<ModelVersionInfo> earlier = registry.versions(name).stream()
+        .filter(v -> v.runId().equals(runId)).findFirst();
+    if (earlier.isPresent()) {
+      return new Registered(earlier.get(), null, true);
+    }
+    Map<String, String> versionTags = new LinkedHashMap<>();
+    run.tags().forEach((k, v) -> {
+      if (k.startsWith("flywheel.")) {
+        versionTags.put(k, v);
+      }
+    });
+    versionTags.put("flywheel.run_id", runId);
+    ModelVersionInfo version = registry.register(name, run, "model", versionTags);
+    String alias = registry.aliased(name, ModelRegistry.CHAMPION).isEmpty()
+        ? ModelRegistry.CHAMPION : ModelRegistry.CHALLENGER;
+    registry.setAlias(name, alias, version.version());
+    return new Registered(registry.version(name, version.version()), alias, false);
+  }
+
+  /**
+   * Scores a tracked run's model and the registered champion on the same held-out rows (the
+   * run's own window, re-read and checked against its data hash) and logs the champion's figures
+   * and the difference on the run: {@code champion_<metric>} and {@code <metric>_vs_champion}
+   * with the champion's version as a tag. Without a champion (or when the run is the champion's
+   * own) it logs nothing and says so.
+   */
+  static Map<String, String> compareWithChampion(Path home, ModelRegistry registry,
+      String runId) throws Exception {
+    TrackedRun run = registry.run(runId);
+    PredictionTarget target = PredictionTarget.of(run.tags().get("flywheel.target"));
+    String name = registeredName(target);
+    String metric = target.ranking() ? "ndcg_at_5" : "auc";
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("metric", metric);
+    Optional<ModelVersionInfo> champion = registry.aliased(name, ModelRegistry.CHAMPION);
+    if (champion.isEmpty() || champion.get().runId().equals(runId)) {
+      out.put("champion", "none");
+      out.put("gain", "0.0");
+      return out;
+    }
+    out.put("champion", Integer.toString(champion.get().version()));
+    Map<String, Double> logged = run.metrics();
+    if (logged.containsKey(metric + "_vs_champion")
+        && String.valueOf(champion.get().version()).equals(run.tags().get(COMPARED_WITH_TAG))) {
+      out.put("gain", Double.toString(logged.get(metric + "_vs_champion")));
+      out.put("compared", "reused");
+      return out;
+    }
+    String[] window = run.tags().get("flywheel.training_window").split("/");
+    List<TrainingExample> examples = examples(home, LocalDate.parse(window[0]),
+        LocalDate.parse(window[1]));
+    if (!dataHash(examples).equals(run.tags().get("flywheel.data_hash"))) {
+      throw new IllegalStateException("run " + runId + ": the feature store's examples for "
+          + run.tags().get("flywheel.training_window") + " changed since it was trained "
+          + "(data hash differs); retrain instead of comparing on different rows");
+    }
+    ShopCatalog catalog = ShopCatalog.ofHome(home);
+    List<TrainingExample> rows = ModelTrainer.heldOut(examples, target,
+        Double.parseDouble(run.params().get("validation_share")));
+    Path dir = Files.createTempDirectory("flywheel-compare-");
+    ScoringModel candidate = ScoringModel.load(run.downloadArtifacts("model",
+        dir.resolve("model")));
+    double[] mine = candidate.predict(rows, catalog);
+    double[] theirs = load(registry, champion.get()).predict(rows, catalog);
+    Map<String, Double> figures = new LinkedHashMap<>();
+    if (target.ranking()) {
+      List<String> requests = rows.stream().map(TrainingExample::requestId).toList();
+      double[] gains = rows.stream().mapToDouble(x -> target.label(x)).toArray();
+      double own = ModelEvaluation.ranking(requests, mine, gains, null).get(metric);
+      double champ = ModelEvaluation.ranking(requests, theirs, gains, null).get(metric);
+      figures.put("champion_" + metric, champ);
+      figures.put(metric + "_vs_champion", own - champ);
+    } else {
+      boolean[] positives = new boolean[rows.size()];
+      for (int i = 0; i < positives.length; i++) {
+        positives[i] = target.positive(rows.get(i));
+      }
+      ModelEvaluation.classification(mine, positives, null, theirs).forEach((k, v) -> {
+        if (k.contains("champion")) {
+          figures.put(k, v);
+        }
+      });
+    }
+    run.logMetrics(figures, 0);
+    run.setTags(Map.of(COMPARED_WITH_TAG, Integer.toString(champion.get().version())));
+    out.put("gain", Double.toString(figures.get(metric + "_vs_champion")));
+    out.put("compared", "new");
+    figures.forEach((k, v) -> out.put(k, Double.toString(v)));
+    return out;
+  }
+
+  static final String COMPARED_WITH_TAG = "flywheel.compared_with_version";
 
   /** What the recommender evaluation produced and registered. */
   record RecommenderOutcome(RecommenderEvaluation.Result result, String best,

@@ -219,7 +219,7 @@ class FlywheelCliTest {
   void demoRunsTheWholeProductOnASmallShop() throws Exception {
     Path home = dir.resolve("demo-home");
     Result result = run("--home", home.toString(), "demo", "--users", "300", "--products", "50",
-        "--days", "3", "--quiet");
+        "--days", "3", "--min-auc", "0", "--quiet");
     assertThat(result.code()).as(result.err()).isZero();
     assertThat(result.out()).contains("== 1. Simulate a shop", "== 2. Read the stream back",
         "duplicates recognised", "dead-lettered", "== 3. Streaming features",
@@ -230,7 +230,8 @@ class FlywheelCliTest {
         "logistic baseline (gblinear) on the same rows", "recommenders", "covisitation",
         "registry: flywheel-ctr v1", "== 6. Deploy the CTR champion",
         "largest difference from in-process xgboost4j 0.00e+00", "== 7. Orchestrate",
-        "(smoke-test, 2026-01-12): SUCCEEDED");
+        "(smoke-test, 2026-01-12): SUCCEEDED", "(train-evaluate-deploy, 2026-01-12): SUCCEEDED",
+        "outcome on MLflow run");
     // The true probabilities rank clicks far better than chance, and the interval holds them.
     java.util.regex.Matcher auc = java.util.regex.Pattern.compile(
         "ROC AUC (\\d\\.\\d+) \\(95% CI (\\d\\.\\d+)-(\\d\\.\\d+)\\)")
@@ -271,32 +272,63 @@ class FlywheelCliTest {
     Result status = run("--home", home.toString(), "pipelines", "status", runId);
     assertThat(status.code()).as(status.err()).isZero();
     assertThat(status.out()).contains(runId, "FAILED");
-    // The shipped ML pipeline: train -> gate -> canary, and the same pipeline stopped by its gate.
+    // The shipped ML pipeline, end to end: the new version is judged against the champion,
+    // registered, passes the gate, goes on trial, earns promotion on replayed traffic, and the
+    // outcome lands on its MLflow run.
     String truth = home.resolve("world").resolve("truth.jsonl").toString();
     Result shipped = run("--home", home.toString(), "pipelines", "run", "train-evaluate-deploy",
-        "--param", "model=ctr", "--param", "truth=" + truth, "--param", "min_auc=0.0",
+        "--param", "model=ctr", "--param", "truth=" + truth, "--param", "min_metric=0.0",
         "--json");
     assertThat(shipped.code()).as(shipped.out() + shipped.err()).isZero();
     JsonNode ted = JSON.readTree(shipped.out().substring(shipped.out().indexOf('{')));
-    String newVersion = ted.at("/tasks/train/outputs/version").asText();
+    String newVersion = ted.at("/tasks/register/outputs/version").asText();
+    String runOfModel = ted.at("/tasks/train/outputs/run_id").asText();
     assertThat(ted.at("/tasks/train/outputs/trained").asText()).isEqualTo("new");
-    assertThat(ted.at("/tasks/deploy/outputs/canary").asText()).isEqualTo(newVersion);
-    Result gated = run("--home", home.toString(), "pipelines", "run", "train-evaluate-deploy",
-        "--param", "model=ctr", "--param", "min_auc=0.99");
-    assertThat(gated.code()).isEqualTo(1);
-    assertThat(gated.out()).contains("below the floor 0.99", "UPSTREAM_FAILED");
+    assertThat(ted.at("/tasks/evaluate/outputs/champion").asText()).isEqualTo("3");
+    assertThat(ted.at("/tasks/evaluate/outputs/gain").asDouble()).isZero(); // same data, seed
+    assertThat(ted.at("/tasks/approve/outputs/approved").asText()).isEqualTo("not required");
+    assertThat(ted.at("/tasks/deploy/outputs/outcome").asText()).isEqualTo("live");
+    assertThat(ted.at("/tasks/deploy/outputs/detail").asText()).contains("promoted",
+        "automatic");
+    assertThat(ted.at("/tasks/record/outputs/outcome").asText()).isEqualTo("live");
     Result rollout = run("--home", home.toString(), "rollout", "status", "flywheel-ctr",
         "--json");
-    assertThat(JSON.readTree(rollout.out()).get("canary").asText()).isEqualTo(newVersion);
+    assertThat(JSON.readTree(rollout.out()).get("live").asText()).isEqualTo(newVersion);
+    try (io.flywheel.registry.ModelRegistry registry =
+        io.flywheel.registry.ModelRegistry.open(home)) {
+      var tracked = registry.run(runOfModel);
+      assertThat(tracked.tags()).containsEntry(FlywheelTasks.OUTCOME_TAG, "live");
+      assertThat(tracked.metrics()).containsKeys("champion_auc", "auc_vs_champion");
+      assertThat(registry.aliased("flywheel-ctr", "champion").orElseThrow().version())
+          .isEqualTo(Integer.parseInt(newVersion));
+    }
+    // The same pipeline stopped by its gate: nothing deployed, the rejection recorded.
+    Result gated = run("--home", home.toString(), "pipelines", "run", "train-evaluate-deploy",
+        "--param", "model=ctr", "--param", "min_metric=0.99", "--json");
+    assertThat(gated.code()).isEqualTo(1);
+    JsonNode rejected = JSON.readTree(gated.out().substring(gated.out().indexOf('{')));
+    assertThat(rejected.at("/tasks/gate/error").asText()).contains("fails auc >= 0.99");
+    assertThat(rejected.at("/tasks/deploy/state").asText()).isEqualTo("UPSTREAM_FAILED");
+    assertThat(rejected.at("/tasks/record/outputs/outcome").asText())
+        .isEqualTo("rejected_by_gate");
+    Result after = run("--home", home.toString(), "rollout", "status", "flywheel-ctr", "--json");
+    assertThat(JSON.readTree(after.out()).get("live").asText()).isEqualTo(newVersion);
+    assertThat(JSON.readTree(after.out()).get("canary").isNull()).isTrue();
 
-    // A retried train task finds its earlier MLflow run instead of training again.
+    // A retried task finds its earlier result instead of doing the work again.
     TaskContextStub ctx = new TaskContextStub("retry-run", "train", Map.of("model", "ctr"));
     Map<String, String> first = FlywheelTasks.train(home, ctx);
     Map<String, String> again = FlywheelTasks.train(home, ctx);
     assertThat(first.get("trained")).isEqualTo("new");
     assertThat(again.get("trained")).isEqualTo("reused");
-    assertThat(again.get("version")).isEqualTo(first.get("version"));
     assertThat(again.get("run_id")).isEqualTo(first.get("run_id"));
+    TaskContextStub reg = new TaskContextStub("retry-run", "register", Map.of("run_id",
+        first.get("run_id")));
+    Map<String, String> registered = FlywheelTasks.register(home, reg);
+    Map<String, String> reRegistered = FlywheelTasks.register(home, reg);
+    assertThat(registered.get("registered")).isEqualTo("new");
+    assertThat(reRegistered.get("registered")).isEqualTo("reused");
+    assertThat(reRegistered.get("version")).isEqualTo(registered.get("version"));
 
     // Feature backfill over one day of the shop's events.
     Result backfill = run("--home", home.toString(), "pipelines", "run", "feature-backfill",
@@ -340,13 +372,13 @@ class FlywheelCliTest {
 
   /** Deploy, canary, infer and promote from the registry the demo filled. */
   private void deployRolloutAndInferOnTheDemosRegistry(Path home) throws IOException {
-    // The demo deployed the champion (v1); the trained challenger (v2) goes on trial.
+    // The demo's pipeline promoted v2 to live; the trained challenger (v3) goes on trial.
     Result canary = run("--home", home.toString(), "deploy", "flywheel-ctr@challenger",
         "--canary", "50", "--json");
     assertThat(canary.code()).as(canary.err()).isZero();
     JsonNode state = JSON.readTree(canary.out());
-    assertThat(state.get("live").asInt()).isEqualTo(1);
-    assertThat(state.get("canary").asInt()).isEqualTo(2);
+    assertThat(state.get("live").asInt()).isEqualTo(2);
+    assertThat(state.get("canary").asInt()).isEqualTo(3);
     Path rows = dir.resolve("rows.jsonl");
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < 20; i++) {
@@ -364,13 +396,13 @@ class FlywheelCliTest {
     assertThat(results).hasSize(20).allSatisfy(r ->
         assertThat(r.get("score").asDouble()).isBetween(0.0, 1.0));
     assertThat(results.stream().map(r -> r.get("version").asInt()).distinct())
-        .containsExactlyInAnyOrder(1, 2);
+        .containsExactlyInAnyOrder(2, 3);
     Result promoted = run("--home", home.toString(), "rollout", "promote", "flywheel-ctr",
         "--json");
     assertThat(promoted.code()).as(promoted.err()).isZero();
-    assertThat(JSON.readTree(promoted.out()).get("live").asInt()).isEqualTo(2);
+    assertThat(JSON.readTree(promoted.out()).get("live").asInt()).isEqualTo(3);
     Result status = run("--home", home.toString(), "rollout", "status", "flywheel-ctr");
-    assertThat(status.out()).contains("live v2", "promoted", "manual");
+    assertThat(status.out()).contains("live v3", "promoted", "manual");
 
     Result recs = run("--home", home.toString(), "deploy", "flywheel-recs");
     assertThat(recs.code()).isEqualTo(1);
@@ -396,7 +428,8 @@ class FlywheelCliTest {
         "--json", "-q");
     assertThat(trained.code()).as(trained.err()).isZero();
     JsonNode t = JSON.readTree(trained.out());
-    assertThat(t.get("version").asInt()).isEqualTo(2);
+    // The demo's pipeline made v2 and promoted it to champion; this is v3.
+    assertThat(t.get("version").asInt()).isEqualTo(3);
     assertThat(t.get("alias").asText()).isEqualTo("challenger");
     assertThat(t.get("runId").asText()).hasSize(32);
     double auc = t.at("/metrics/auc").asDouble();
@@ -406,20 +439,21 @@ class FlywheelCliTest {
     // Same data, same seed: the challenger equals the champion on the same rows.
     assertThat(t.at("/metrics/auc_vs_champion").asDouble()).isZero();
 
-    Result evaluated = run("--home", home.toString(), "evaluate", "--model", "flywheel-ctr:2",
+    Result evaluated = run("--home", home.toString(), "evaluate", "--model", "flywheel-ctr:3",
         "--json");
     assertThat(evaluated.code()).as(evaluated.err()).isZero();
     assertThat(JSON.readTree(evaluated.out()).at("/metrics/auc").asDouble()).isEqualTo(auc);
 
     Result alias = run("--home", home.toString(), "models", "alias", "flywheel-ctr", "champion",
-        "2");
+        "3");
     assertThat(alias.code()).as(alias.err()).isZero();
     Result shown = run("--home", home.toString(), "models", "show", "flywheel-ctr", "--json");
     JsonNode versions = JSON.readTree(shown.out()).get("versions");
-    assertThat(versions.get(0).get("version").asInt()).isEqualTo(2);
+    assertThat(versions.get(0).get("version").asInt()).isEqualTo(3);
     assertThat(versions.get(0).get("aliases").toString()).contains("champion", "challenger");
     assertThat(versions.get(0).at("/tags/flywheel.data_hash").asText()).hasSize(16);
     assertThat(versions.get(1).get("aliases")).isEmpty();
+    assertThat(versions.get(1).at("/tags/flywheel.outcome").asText()).isEqualTo("live");
 
     Result recs = run("--home", home.toString(), "train", "--model", "recs", "--truth", truth,
         "--json");

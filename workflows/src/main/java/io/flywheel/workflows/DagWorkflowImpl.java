@@ -133,7 +133,17 @@ public final class DagWorkflowImpl implements DagWorkflow {
     long now = Workflow.currentTimeMillis();
     tasks.put(t.id(), new RunState.TaskRun(TaskState.RUNNING, 1, now, 0, Map.of(), null));
     if (TaskType.APPROVAL.equals(t.type())) {
-      Duration timeout = Durations.parse("timeout", params.get("timeout"));
+      if ("false".equalsIgnoreCase(params.getOrDefault("required", "true").trim())) {
+        set(t.id(), TaskState.SUCCEEDED, 1, Map.of("approved", "not required"), null);
+        return;
+      }
+      Duration timeout;
+      try {
+        timeout = Durations.parse("timeout", params.get("timeout"));
+      } catch (IllegalArgumentException e) {
+        set(t.id(), TaskState.FAILED, 1, Map.of(), e.getMessage());
+        return;
+      }
       Async.procedure(() -> {
         boolean approved = Workflow.await(timeout, () -> approvals.contains(t.id()) || cancelled);
         if (approvals.contains(t.id())) {
@@ -186,8 +196,22 @@ public final class DagWorkflowImpl implements DagWorkflow {
     // A parameter may itself use the run's built-ins (from: "{{ ds }}").
     Map<String, String> builtIns = Map.copyOf(vars);
     params.forEach((k, v) -> vars.put("params." + k, Templates.render(v, builtIns)));
-    tasks.forEach((id, tr) -> tr.outputs().forEach((k, v) -> vars.put("tasks." + id + "." + k,
-        v)));
+    tasks.forEach((id, tr) -> {
+      vars.put("tasks." + id + "." + Templates.STATE, tr.state().name());
+      tr.outputs().forEach((k, v) -> vars.put("tasks." + id + "." + k, v));
+    });
+    // A task that did not succeed has no outputs: a downstream task that runs anyway (all_done,
+    // one_failed) reads them as empty instead of failing on the template.
+    for (String value : t.params().values()) {
+      for (String ref : Templates.references(value)) {
+        String[] parts = ref.split("\\.", 3);
+        RunState.TaskRun up = parts.length == 3 && "tasks".equals(parts[0])
+            ? tasks.get(parts[1]) : null;
+        if (up != null && up.state().done() && up.state() != TaskState.SUCCEEDED) {
+          vars.putIfAbsent(ref, "");
+        }
+      }
+    }
     Map<String, String> rendered = new LinkedHashMap<>();
     t.params().forEach((k, v) -> rendered.put(k, Templates.render(v, vars)));
     return rendered;
