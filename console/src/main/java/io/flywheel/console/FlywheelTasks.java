@@ -56,7 +56,7 @@ final class FlywheelTasks {
   private FlywheelTasks() {}
 
   static TaskCatalog catalog(Path home) {
-    return TaskCatalog.withGenericTasks()
+    TaskCatalog catalog = TaskCatalog.withGenericTasks()
         .add(new TaskType("features", TaskType.FLINK_QUEUE, List.of("events", "from", "to"),
             false, ctx -> features(home, ctx)))
         .add(new TaskType("training-set", TaskType.DEFAULT_QUEUE, List.of(), false,
@@ -75,6 +75,8 @@ final class FlywheelTasks {
             "canary"), false, ctx -> deploy(home, ctx)))
         .add(new TaskType("record", TaskType.DEFAULT_QUEUE, List.of("run_id"), false,
             ctx -> record(home, ctx)));
+    FlywheelSensors.all(home).forEach(catalog::addSensor);
+    return catalog;
   }
 
   static List<PipelineSpec> builtInPipelines() throws IOException {

@@ -50,8 +50,7 @@ final class Orchestration implements AutoCloseable {
     }
     LocalTemporal local = LocalTemporal.start(0);
     Pipelines pipelines = Pipelines.connect(local.address(), "default", catalog, home);
-    return new Orchestration(local, pipelines, FlywheelWorker.start(pipelines.client(), catalog,
-        true));
+    return new Orchestration(local, pipelines, FlywheelWorker.start(pipelines, true));
   }
 
   Pipelines pipelines() {

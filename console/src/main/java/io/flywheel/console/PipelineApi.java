@@ -23,7 +23,8 @@ import java.util.Optional;
 /**
  * The pipelines over HTTP/JSON: {@code GET /v1/pipelines}, {@code POST
  * /v1/pipelines/{name}/runs} (returns the run id), {@code GET /v1/runs/{id}}, {@code POST
- * /v1/runs/{id}/approve/{task}}, {@code POST /v1/runs/{id}/cancel}, plus {@code /health} and
+ * /v1/runs/{id}/approve/{task}}, {@code POST /v1/runs/{id}/pause|resume|cancel},
+ * {@code GET /v1/triggers}, plus {@code /health} and
  * Prometheus {@code /metrics}. Every POST needs {@code Authorization: Bearer $FLYWHEEL_API_TOKEN};
  * without a configured token they are refused.
  */
@@ -49,7 +50,11 @@ final class PipelineApi implements AutoCloseable {
         .post("/v1/pipelines/{name}/runs", this::submit)
         .get("/v1/runs/{id}", this::run)
         .post("/v1/runs/{id}/approve/{task}", ctx -> signal(ctx, "approve"))
-        .post("/v1/runs/{id}/cancel", ctx -> signal(ctx, "cancel"));
+        .post("/v1/runs/{id}/pause", ctx -> signal(ctx, "pause"))
+        .post("/v1/runs/{id}/resume", ctx -> signal(ctx, "resume"))
+        .post("/v1/runs/{id}/cancel", ctx -> signal(ctx, "cancel"))
+        .get("/v1/triggers", ctx -> ctx.json(io.flywheel.workflows.Pipelines
+            .triggerHistories(home)));
     app.before(ctx -> {
       if ("POST".equals(ctx.method().name())) {
         authorize(ctx);
@@ -138,10 +143,11 @@ final class PipelineApi implements AutoCloseable {
   private void signal(Context ctx, String what) {
     String id = ctx.pathParam("id");
     try {
-      if ("approve".equals(what)) {
-        orchestration.pipelines().approve(id, ctx.pathParam("task"));
-      } else {
-        orchestration.pipelines().cancel(id);
+      switch (what) {
+        case "approve" -> orchestration.pipelines().approve(id, ctx.pathParam("task"));
+        case "pause" -> orchestration.pipelines().pause(id);
+        case "resume" -> orchestration.pipelines().resume(id);
+        default -> orchestration.pipelines().cancel(id);
       }
     } catch (RuntimeException e) {
       throw new ApiError(HttpStatus.NOT_FOUND, "id", "cannot " + what + " run '" + id + "': "

@@ -24,15 +24,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code flywheel pipelines list|run|status|approve|cancel}: DAG pipelines on Temporal. */
+/**
+ * {@code flywheel pipelines list|run|status|backfill|serve|triggers|approve|pause|resume|cancel}:
+ * DAG pipelines on Temporal.
+ */
 @Command(name = "pipelines", mixinStandardHelpOptions = true,
     description = "Airflow-style DAG pipelines run by Temporal: list them, run one, follow a "
-        + "run, approve a waiting task, cancel a run.",
+        + "run, backfill dates, serve them (with their schedules and triggers), approve a "
+        + "waiting task, pause, resume or cancel a run.",
     subcommands = {PipelinesCommand.ListPipelines.class, PipelinesCommand.Run.class,
         PipelinesCommand.Status.class, PipelinesCommand.Backfill.class,
-        PipelinesCommand.Serve.class,
-        PipelinesCommand.Approve.class,
-        PipelinesCommand.Cancel.class})
+        PipelinesCommand.Serve.class, PipelinesCommand.Triggers.class,
+        PipelinesCommand.Approve.class, PipelinesCommand.Pause.class,
+        PipelinesCommand.Resume.class, PipelinesCommand.Cancel.class})
 final class PipelinesCommand implements Runnable {
   @ParentCommand
   FlywheelCli root;
@@ -229,12 +233,23 @@ final class PipelinesCommand implements Runnable {
     @Option(names = "--port", defaultValue = "8090", description = "Port (default: ${DEFAULT-VALUE}).")
     private int port;
 
+    @Option(names = "--no-triggers", description = "Do not arm schedules and triggers.")
+    private boolean noTriggers;
+
     @Override
     public Integer call() throws Exception {
       try (Orchestration orchestration = Orchestration.open(parent.root.home());
           PipelineApi api = PipelineApi.start(orchestration, parent.root.home(),
               System.getenv("FLYWHEEL_API_TOKEN"), host, port)) {
-        spec.commandLine().getOut().printf("pipelines API on http://%s:%d (runs on %s); "
+        PrintWriter out = spec.commandLine().getOut();
+        if (!noTriggers) {
+          for (PipelineSpec p : Orchestration.pipelineSpecs(parent.root.home()).values()) {
+            for (String armed : orchestration.pipelines().arm(p)) {
+              out.println("armed " + armed);
+            }
+          }
+        }
+        out.printf("pipelines API on http://%s:%d (runs on %s); "
             + "Ctrl-C stops%n", host, api.port(), orchestration.where());
         spec.commandLine().getOut().flush();
         java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
@@ -307,6 +322,80 @@ final class PipelinesCommand implements Runnable {
     }
   }
 
+  @Command(name = "triggers", mixinStandardHelpOptions = true,
+      description = "What each armed trigger has seen and started (HOME/workflows/triggers).")
+  static final class Triggers implements Callable<Integer> {
+    @ParentCommand
+    private PipelinesCommand parent;
+
+    @Mixin
+    private OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = parent.spec.commandLine().getOut();
+      List<io.flywheel.workflows.TriggerHistory> all = Pipelines.triggerHistories(
+          parent.root.home());
+      if (output.json()) {
+        out.println(TrainCommand.JSON.writeValueAsString(all));
+        return 0;
+      }
+      if (all.isEmpty()) {
+        out.println("no trigger has checked yet (schedules and triggers are armed by "
+            + "`flywheel pipelines serve`)");
+      }
+      for (var h : all) {
+        out.printf(Locale.ROOT, "%s / %s (%s): %d seen, %d runs started, last check %s%s%n",
+            h.pipeline(), h.trigger(), h.type(), h.seen().size(), h.fired().size(),
+            h.lastCheckAt() == 0 ? "never" : java.time.Instant.ofEpochMilli(h.lastCheckAt()),
+            h.lastError() == null ? "" : ", last error: " + h.lastError());
+        h.fired().forEach(f -> out.printf(Locale.ROOT, "  %s  %s  %s%n", f.logicalDate(),
+            f.runId(), f.reason()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+      description = "Pause a run: running tasks finish, no new task starts (TEMPORAL_ADDRESS).")
+  static final class Pause implements Callable<Integer> {
+    @ParentCommand
+    private PipelinesCommand parent;
+
+    @Parameters(paramLabel = "RUN")
+    private String runId;
+
+    @Override
+    public Integer call() throws Exception {
+      requireRemote(parent.spec.commandLine());
+      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+        orchestration.pipelines().pause(runId);
+        parent.spec.commandLine().getOut().println("paused " + runId);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true,
+      description = "Resume a paused run (TEMPORAL_ADDRESS).")
+  static final class Resume implements Callable<Integer> {
+    @ParentCommand
+    private PipelinesCommand parent;
+
+    @Parameters(paramLabel = "RUN")
+    private String runId;
+
+    @Override
+    public Integer call() throws Exception {
+      requireRemote(parent.spec.commandLine());
+      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+        orchestration.pipelines().resume(runId);
+        parent.spec.commandLine().getOut().println("resumed " + runId);
+      }
+      return 0;
+    }
+  }
+
   @Command(name = "cancel", mixinStandardHelpOptions = true,
       description = "Cancel a run (TEMPORAL_ADDRESS).")
   static final class Cancel implements Callable<Integer> {
@@ -341,7 +430,8 @@ final class PipelinesCommand implements Runnable {
   static void requireRemote(CommandLine cli) {
     if (!Orchestration.remote()) {
       throw new ParameterException(cli, "local runs live only while `flywheel pipelines run` "
-          + "waits for them; set TEMPORAL_ADDRESS to approve or cancel runs of a cluster");
+          + "waits for them or `flywheel pipelines serve` runs (use its HTTP API); set "
+          + "TEMPORAL_ADDRESS to approve, pause, resume or cancel runs of a cluster");
     }
   }
 

@@ -30,8 +30,7 @@ final class WorkerCommand implements Callable<Integer> {
     String namespace = System.getenv().getOrDefault("TEMPORAL_NAMESPACE", "default");
     try (Pipelines pipelines = Pipelines.connect(System.getenv("TEMPORAL_ADDRESS").trim(),
         namespace, Orchestration.catalog(root.home()), root.home())) {
-      FlywheelWorker worker = FlywheelWorker.start(pipelines.client(),
-          Orchestration.catalog(root.home()), false);
+      FlywheelWorker worker = FlywheelWorker.start(pipelines, false);
       Runtime.getRuntime().addShutdownHook(new Thread(worker::close));
       spec.commandLine().getOut().println("worker polling " + Orchestration.catalog(root.home()).queues()
           + " and flywheel-pipelines on " + System.getenv("TEMPORAL_ADDRESS") + " ("

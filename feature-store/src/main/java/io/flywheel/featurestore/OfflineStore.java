@@ -125,6 +125,38 @@ public final class OfflineStore {
     return partitions(trainingDir()).keySet().stream().toList();
   }
 
+  /**
+   * The date partitions of a dataset ({@code training-examples}, or {@code features/VIEW} for a
+   * view's snapshots) with the time their newest data file was written, oldest date first:
+   * what data-arrival triggers watch. Partitions with no published file yet are left out.
+   */
+  public Map<LocalDate, Instant> partitionTimes(String dataset) {
+    Path dir;
+    if ("training-examples".equals(dataset)) {
+      dir = trainingDir();
+    } else if (dataset.startsWith("features/")) {
+      dir = snapshotDir(registry.view(dataset.substring("features/".length())));
+    } else {
+      throw new IllegalArgumentException("dataset: 'training-examples' or 'features/VIEW', got '"
+          + dataset + "'");
+    }
+    Map<LocalDate, Instant> out = new TreeMap<>();
+    for (Map.Entry<LocalDate, Path> partition : partitions(dir).entrySet()) {
+      try (Stream<Path> files = Files.list(partition.getValue())) {
+        files.filter(OfflineStore::isDataFile).map(f -> {
+          try {
+            return Files.getLastModifiedTime(f).toInstant();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }).max(Instant::compareTo).ifPresent(t -> out.put(partition.getKey(), t));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
   private <T> List<String> stagePartitioned(Path dir, Schema schema, Collection<T> items,
       ToLongFunction<T> time, java.util.function.Function<T, GenericRecord> toRecord) {
     List<String> staged = new ArrayList<>();

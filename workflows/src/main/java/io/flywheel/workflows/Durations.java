@@ -5,12 +5,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT1M}. */
-final class Durations {
+public final class Durations {
   private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private Durations() {}
 
-  static Duration parse(String field, String text) {
+  public static Duration parse(String field, String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException(field + ": a duration is required");
     }

@@ -22,8 +22,9 @@ public final class FlywheelWorker implements AutoCloseable {
    * @param localService true against the embedded service, which stalls a run on the sticky
    *     queue of a worker that is gone
    */
-  public static FlywheelWorker start(WorkflowClient client, TaskCatalog catalog,
-      boolean localService) {
+  public static FlywheelWorker start(Pipelines pipelines, boolean localService) {
+    WorkflowClient client = pipelines.client();
+    TaskCatalog catalog = pipelines.catalog();
     DagWorkflowImpl.register(catalog);
     WorkerFactoryOptions.Builder factoryOptions = WorkerFactoryOptions.newBuilder();
     if (localService) {
@@ -38,10 +39,16 @@ public final class FlywheelWorker implements AutoCloseable {
     }
     Worker workflows = factory.newWorker(DagWorkflowImpl.QUEUE, options.build());
     workflows.registerWorkflowImplementationTypes(DagWorkflowImpl.class,
-        BackfillWorkflowImpl.class);
+        BackfillWorkflowImpl.class, TriggerWorkflowImpl.class, ScheduleWorkflowImpl.class);
     TaskActivitiesImpl activities = new TaskActivitiesImpl(catalog);
-    for (String queue : catalog.queues()) {
-      factory.newWorker(queue, options.build()).registerActivitiesImplementations(activities);
+    java.util.Set<String> queues = new java.util.TreeSet<>(catalog.queues());
+    queues.add(TaskType.DEFAULT_QUEUE); // triggers and schedules start runs from there
+    for (String queue : queues) {
+      Worker worker = factory.newWorker(queue, options.build());
+      worker.registerActivitiesImplementations(activities);
+      if (queue.equals(TaskType.DEFAULT_QUEUE)) {
+        worker.registerActivitiesImplementations(new TriggerActivitiesImpl(pipelines, catalog));
+      }
     }
     factory.start();
     return new FlywheelWorker(factory);

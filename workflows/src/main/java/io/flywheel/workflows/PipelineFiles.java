@@ -27,7 +27,8 @@ public final class PipelineFiles {
   static final List<String> BUILT_IN = List.of("smoke-test");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> PIPELINE_KEYS = Set.of("name", "description", "schedule",
-      "params", "tasks");
+      "params", "tasks", "triggers");
+  private static final Set<String> TRIGGER_KEYS = Set.of("id", "type", "params", "every");
   private static final Set<String> TASK_KEYS = Set.of("id", "type", "params", "upstream",
       "retries", "retry_interval", "timeout", "trigger_rule");
 
@@ -134,6 +135,24 @@ public final class PipelineFiles {
       }
       b.task(new TaskSpec(id, text(t, "type", where, true), strings(t.get("params"), where
           + " params"), upstream, retries + 1, interval, timeout, rule));
+    }
+    JsonNode triggers = root.get("triggers");
+    if (triggers != null && !triggers.isNull()) {
+      if (!triggers.isArray()) {
+        throw new IllegalArgumentException(source + ": 'triggers' must be a list");
+      }
+      int k = 0;
+      for (JsonNode t : triggers) {
+        String where = source + " triggers[" + k++ + "]";
+        if (!t.isObject()) {
+          throw new IllegalArgumentException(where + ": expected a mapping");
+        }
+        unknownKeys(t, TRIGGER_KEYS, where);
+        Duration every = t.has("every") ? Durations.parse(where + " every",
+            t.get("every").asText()) : null;
+        b.trigger(new TriggerSpec(text(t, "id", where, true), text(t, "type", where, true),
+            strings(t.get("params"), where + " params"), every));
+      }
     }
     return b.build();
   }

@@ -6,15 +6,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A pipeline: a DAG of named tasks, run-level parameters with defaults, and an optional cron
- * schedule. Built in Java with {@link #builder} or read from YAML with {@link PipelineFiles}.
+ * A pipeline: a DAG of named tasks, run-level parameters with defaults, an optional cron
+ * schedule and triggers (sensors that start runs). Built in Java with {@link #builder} or read
+ * from YAML with {@link PipelineFiles}.
  */
 public record PipelineSpec(String name, String description, String schedule,
-    Map<String, String> params, List<TaskSpec> tasks) {
+    Map<String, String> params, List<TaskSpec> tasks, List<TriggerSpec> triggers) {
 
   public PipelineSpec {
     params = params == null ? Map.of() : Map.copyOf(params);
     tasks = tasks == null ? List.of() : List.copyOf(tasks);
+    triggers = triggers == null ? List.of() : List.copyOf(triggers);
     description = description == null ? "" : description;
   }
 
@@ -35,6 +37,7 @@ public record PipelineSpec(String name, String description, String schedule,
     private String schedule;
     private final Map<String, String> params = new LinkedHashMap<>();
     private final List<TaskSpec> tasks = new ArrayList<>();
+    private final List<TriggerSpec> triggers = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -60,6 +63,11 @@ public record PipelineSpec(String name, String description, String schedule,
       return this;
     }
 
+    public Builder trigger(TriggerSpec trigger) {
+      triggers.add(trigger);
+      return this;
+    }
+
     /** A task with defaults: one attempt, one hour, all upstream must succeed. */
     public Builder task(String id, String type, Map<String, String> params,
         String... upstream) {
@@ -67,7 +75,7 @@ public record PipelineSpec(String name, String description, String schedule,
     }
 
     public PipelineSpec build() {
-      return new PipelineSpec(name, description, schedule, params, tasks);
+      return new PipelineSpec(name, description, schedule, params, tasks, triggers);
     }
   }
 }

@@ -76,6 +76,39 @@ public final class PipelineValidator {
         }
       }
     });
+    if (spec.schedule() != null) {
+      try {
+        Schedules.parse(spec.schedule());
+      } catch (IllegalArgumentException e) {
+        problems.add("schedule: " + e.getMessage());
+      }
+    }
+    Set<String> triggerIds = new HashSet<>();
+    for (TriggerSpec t : spec.triggers()) {
+      if (t.id() == null || !t.id().matches("[A-Za-z0-9_-]{1,100}")) {
+        problems.add("trigger id: '" + t.id() + "' must be letters, digits, '-' or '_'");
+      } else if (!triggerIds.add(t.id())) {
+        problems.add("trigger " + t.id() + ": the id is used twice");
+      }
+      if (!catalog.knowsSensor(t.type())) {
+        problems.add("trigger " + t.id() + ": unknown trigger type '" + t.type() + "'");
+      } else {
+        for (String required : catalog.sensor(t.type()).requiredParams()) {
+          if (!t.params().containsKey(required)) {
+            problems.add("trigger " + t.id() + ": missing parameter '" + required
+                + "' (required by type " + t.type() + ")");
+          }
+        }
+      }
+      for (String key : t.params().keySet()) {
+        if (key.startsWith("run.") && !spec.params().containsKey(key.substring(4))) {
+          problems.add("trigger " + t.id() + ": '" + key + "' names no pipeline parameter");
+        }
+      }
+      if (t.every().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+        problems.add("trigger " + t.id() + ": every must be at least 1s, got " + t.every());
+      }
+    }
     String cycle = cycle(spec, byId);
     if (cycle != null) {
       problems.add("tasks: cycle " + cycle);

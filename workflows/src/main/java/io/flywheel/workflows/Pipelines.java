@@ -36,13 +36,15 @@ public final class Pipelines implements AutoCloseable {
   private final WorkflowClient client;
   private final TaskCatalog catalog;
   private final Path index;
+  private final Path triggers;
 
   private Pipelines(WorkflowServiceStubs service, WorkflowClient client, TaskCatalog catalog,
-      Path index) {
+      Path index, Path triggers) {
     this.service = service;
     this.client = client;
     this.catalog = catalog;
     this.index = index;
+    this.triggers = triggers;
   }
 
   /** A client of the service at {@code address} in {@code namespace}. */
@@ -53,11 +55,16 @@ public final class Pipelines implements AutoCloseable {
     WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions
         .newBuilder().setNamespace(namespace).build());
     Path index = Files.createDirectories(home.resolve("workflows").resolve("runs"));
-    return new Pipelines(service, client, catalog, index);
+    Path triggers = Files.createDirectories(home.resolve("workflows").resolve("triggers"));
+    return new Pipelines(service, client, catalog, index, triggers);
   }
 
   public WorkflowClient client() {
     return client;
+  }
+
+  public TaskCatalog catalog() {
+    return catalog;
   }
 
   /**
@@ -66,6 +73,16 @@ public final class Pipelines implements AutoCloseable {
    */
   public String submit(PipelineSpec spec, Map<String, String> params, LocalDate logicalDate)
       throws IOException {
+    return submit(spec, params, logicalDate, spec.name() + "-" + logicalDate + "-"
+        + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  /**
+   * As above with the run id chosen by the caller (triggers and schedules derive it from what
+   * started the run): a second submission of the same id starts nothing and returns the id.
+   */
+  public String submit(PipelineSpec spec, Map<String, String> params, LocalDate logicalDate,
+      String runId) throws IOException {
     PipelineValidator.validate(spec, catalog);
     for (String key : params.keySet()) {
       if (!spec.params().containsKey(key)) {
@@ -73,18 +90,93 @@ public final class Pipelines implements AutoCloseable {
             + "by the pipeline (declared: " + spec.params().keySet() + ")"));
       }
     }
-    String runId = spec.name() + "-" + logicalDate + "-" + UUID.randomUUID().toString()
-        .substring(0, 8);
+    safe(runId);
     DagWorkflow stub = client.newWorkflowStub(DagWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(runId).setTaskQueue(DagWorkflowImpl.QUEUE)
         .setWorkflowIdReusePolicy(
             WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .build());
     DagRun run = new DagRun(runId, spec, Map.copyOf(params), logicalDate.toString());
-    WorkflowClient.start(stub::run, run);
+    try {
+      WorkflowClient.start(stub::run, run);
+    } catch (io.temporal.client.WorkflowExecutionAlreadyStarted e) {
+      return runId;
+    }
     record(new RunRecord(runId, spec.name(), logicalDate.toString(), Map.copyOf(params),
         System.currentTimeMillis(), null));
     return runId;
+  }
+
+  /**
+   * Arms the pipeline's schedule (a cron workflow, {@code schedule-NAME}) and triggers (one
+   * watching workflow each, {@code trigger-NAME-ID}), replacing any armed before (the spec may
+   * have changed). Returns the armed workflow ids.
+   */
+  public List<String> arm(PipelineSpec spec) {
+    PipelineValidator.validate(spec, catalog);
+    List<String> armed = new ArrayList<>();
+    if (spec.schedule() != null) {
+      String id = "schedule-" + spec.name();
+      stop(id);
+      ScheduleWorkflow schedule = client.newWorkflowStub(ScheduleWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(DagWorkflowImpl.QUEUE)
+              .setCronSchedule(spec.schedule()).build());
+      WorkflowClient.start(schedule::fire, spec);
+      armed.add(id);
+    }
+    for (TriggerSpec t : spec.triggers()) {
+      String id = "trigger-" + spec.name() + "-" + t.id();
+      stop(id);
+      TriggerWorkflow watcher = client.newWorkflowStub(TriggerWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(DagWorkflowImpl.QUEUE)
+              .build());
+      WorkflowClient.start(watcher::watch, spec, t.id());
+      armed.add(id);
+    }
+    return armed;
+  }
+
+  /** Stops the pipeline's armed schedule and triggers (runs they started go on). */
+  public void disarm(PipelineSpec spec) {
+    stop("schedule-" + spec.name());
+    spec.triggers().forEach(t -> stop("trigger-" + spec.name() + "-" + t.id()));
+  }
+
+  /** Stops an armed schedule or trigger, if it runs. */
+  private void stop(String workflowId) {
+    try {
+      client.newUntypedWorkflowStub(workflowId).terminate("re-armed");
+    } catch (RuntimeException notRunning) {
+      // nothing armed under that id
+    }
+  }
+
+  /** What a trigger has done (its baseline, the runs it started, its last check). */
+  public Optional<TriggerHistory> triggerHistory(String pipeline, String trigger)
+      throws IOException {
+    Path file = triggers.resolve(safe(pipeline) + "--" + safe(trigger) + ".json");
+    return Files.isRegularFile(file) ? Optional.of(JSON.readValue(file.toFile(),
+        TriggerHistory.class)) : Optional.empty();
+  }
+
+  /** Every trigger's history under {@code home}. */
+  public static List<TriggerHistory> triggerHistories(Path home) throws IOException {
+    Path triggers = home.resolve("workflows").resolve("triggers");
+    List<TriggerHistory> out = new ArrayList<>();
+    if (!Files.isDirectory(triggers)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.list(triggers)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+        out.add(JSON.readValue(f.toFile(), TriggerHistory.class));
+      }
+    }
+    return out;
+  }
+
+  synchronized void saveTriggerHistory(TriggerHistory history) throws IOException {
+    writeAtomically(triggers, triggers.resolve(safe(history.pipeline()) + "--"
+        + safe(history.trigger()) + ".json"), JSON.writeValueAsString(history));
   }
 
   /**
@@ -216,10 +308,14 @@ public final class Pipelines implements AutoCloseable {
   }
 
   private void record(RunRecord record) throws IOException {
-    Path file = index.resolve(safe(record.runId()) + ".json");
-    Path partial = Files.createTempFile(index, ".run-", ".tmp");
+    writeAtomically(index, index.resolve(safe(record.runId()) + ".json"),
+        JSON.writeValueAsString(record));
+  }
+
+  private static void writeAtomically(Path dir, Path file, String text) throws IOException {
+    Path partial = Files.createTempFile(dir, ".write-", ".tmp");
     try {
-      Files.writeString(partial, JSON.writeValueAsString(record));
+      Files.writeString(partial, text);
       Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
     } finally {

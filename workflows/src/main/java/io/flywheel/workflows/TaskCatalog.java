@@ -14,6 +14,7 @@ import java.util.TreeSet;
  */
 public final class TaskCatalog {
   private final Map<String, TaskType> types = new LinkedHashMap<>();
+  private final Map<String, SensorType> sensors = new LinkedHashMap<>();
 
   public static TaskCatalog withGenericTasks() {
     TaskCatalog c = new TaskCatalog();
@@ -43,6 +44,24 @@ public final class TaskCatalog {
   public TaskCatalog add(TaskType type) {
     types.put(type.name(), type);
     return this;
+  }
+
+  public TaskCatalog addSensor(SensorType sensor) {
+    sensors.put(sensor.name(), sensor);
+    return this;
+  }
+
+  public SensorType sensor(String name) {
+    SensorType s = sensors.get(name);
+    if (s == null) {
+      throw new IllegalArgumentException("trigger type: unknown '" + name + "' (known: "
+          + sensors.keySet() + ")");
+    }
+    return s;
+  }
+
+  public boolean knowsSensor(String name) {
+    return sensors.containsKey(name);
   }
 
   public TaskType type(String name) {

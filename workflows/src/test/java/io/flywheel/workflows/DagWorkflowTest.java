@@ -56,10 +56,18 @@ class DagWorkflowTest {
             return Map.of();
           }
           return Map.of("attempt", Integer.toString(ctx.attempt()));
+        })).addSensor(new SensorType("folder", List.of("dir"), true, params -> {
+          // One condition per date=YYYY-MM-DD folder: a data-arrival trigger in miniature.
+          try (var children = java.nio.file.Files.list(Path.of(params.get("dir")))) {
+            return children.map(p -> p.getFileName().toString())
+                .filter(n -> n.startsWith("date=")).sorted()
+                .map(n -> new SensorType.Firing(n, LocalDate.parse(n.substring(5)), Map.of(),
+                    "new folder " + n)).toList();
+          }
         }));
     temporal = LocalTemporal.start(0);
     pipelines = Pipelines.connect(temporal.address(), "default", catalog, home);
-    worker = FlywheelWorker.start(pipelines.client(), catalog, true);
+    worker = FlywheelWorker.start(pipelines, true);
   }
 
   @AfterAll
@@ -187,7 +195,7 @@ class DagWorkflowTest {
     worker.close(); // the worker process dies mid-task
     // A new worker process: its own connection to the service.
     Pipelines restarted = Pipelines.connect(temporal.address(), "default", catalog, home);
-    worker = FlywheelWorker.start(restarted.client(), catalog, true);
+    worker = FlywheelWorker.start(restarted, true);
     RunState state;
     try {
       state = pipelines.await(runId, Duration.ofSeconds(30));
@@ -240,6 +248,63 @@ class DagWorkflowTest {
     assertThat(retried.status()).isEqualTo("SUCCEEDED");
     assertThatThrownBy(() -> pipelines.backfill(spec, Map.of(), LocalDate.of(2026, 3, 4),
         LocalDate.of(2026, 3, 1), 2)).hasMessageContaining("before --from");
+  }
+
+  @Test
+  void schedulesAndTriggersStartRunsByThemselvesOncePerCondition() throws Exception {
+    Path inbox = java.nio.file.Files.createDirectories(home.resolve("inbox"));
+    java.nio.file.Files.createDirectories(inbox.resolve("date=2026-03-01")); // the baseline
+    PipelineSpec spec = PipelineSpec.builder("watched").schedule("* * * * *")
+        .param("source", "manual")
+        .trigger(new TriggerSpec("inbox", "folder", Map.of("dir", inbox.toString(),
+            "run.source", "inbox"), Duration.ofSeconds(1)))
+        .task("a", "noop", Map.of("day", "{{ ds }}", "source", "{{ params.source }}"))
+        .build();
+    long armedAt = System.currentTimeMillis();
+    assertThat(pipelines.arm(spec)).containsExactly("schedule-watched", "trigger-watched-inbox");
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (pipelines.triggerHistory("watched", "inbox").isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(pipelines.triggerHistory("watched", "inbox")).isPresent();
+
+    // New data arrives: exactly one run, for its date, with the trigger's run params.
+    java.nio.file.Files.createDirectories(inbox.resolve("date=2026-03-02"));
+    String runId = "watched-2026-03-02-inbox-date_2026-03-02";
+    waitFor(runId, s -> "SUCCEEDED".equals(s.status()));
+    assertThat(pipelines.status(runId).orElseThrow().tasks().get("a").outputs())
+        .containsEntry("day", "2026-03-02").containsEntry("source", "inbox");
+    Thread.sleep(2_500); // more checks see the same folders
+    TriggerHistory history = pipelines.triggerHistory("watched", "inbox").orElseThrow();
+    assertThat(history.fired()).extracting(TriggerHistory.Firing::runId).containsExactly(runId);
+    assertThat(history.seen()).containsExactly("date=2026-03-01", "date=2026-03-02");
+    assertThat(pipelines.runs()).noneMatch(r -> r.logicalDate().equals("2026-03-01"));
+
+    // The cron schedule ("every minute") starts a run dated the day it fired.
+    deadline = System.nanoTime() + Duration.ofSeconds(75).toNanos();
+    Pipelines.RunRecord scheduled = null;
+    while (scheduled == null && System.nanoTime() < deadline) {
+      scheduled = pipelines.runs().stream().filter(r -> r.runId().startsWith(
+          "watched-") && r.runId().contains("-scheduled-")).findFirst().orElse(null);
+      Thread.sleep(250);
+    }
+    assertThat(scheduled).as("a scheduled run within 75 s").isNotNull();
+    assertThat(scheduled.submittedAt()).isGreaterThanOrEqualTo(armedAt);
+    RunState ran = pipelines.await(scheduled.runId(), Duration.ofSeconds(20));
+    assertThat(ran.status()).isEqualTo("SUCCEEDED");
+    assertThat(ran.tasks().get("a").outputs()).containsEntry("source", "manual")
+        .containsEntry("day", scheduled.logicalDate());
+    pipelines.disarm(spec);
+
+    PipelineSpec bad = PipelineSpec.builder("badly-armed").schedule("every day at noon")
+        .trigger(new TriggerSpec("x", "telepathy", Map.of("run.nope", "1"), null))
+        .task("a", "noop", Map.of()).build();
+    assertThatThrownBy(() -> pipelines.arm(bad))
+        .isInstanceOfSatisfying(PipelineException.class, e -> assertThat(e.problems())
+            .anySatisfy(p -> assertThat(p).startsWith("schedule: 'every day at noon' is not"))
+            .anySatisfy(p -> assertThat(p).contains("unknown trigger type 'telepathy'"))
+            .anySatisfy(p -> assertThat(p).contains("'run.nope' names no pipeline parameter")));
   }
 
   private static void waitFor(String runId, java.util.function.Predicate<RunState> condition)
