@@ -191,6 +191,19 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  outcome on MLflow run " + record.outputs().get("run_id") + ": "
             + record.outputs().get("outcome"));
       }
+      // Its drift trigger, armed as `flywheel pipelines serve` arms it, until its first check.
+      orchestration.pipelines().arm(ml);
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      var history = orchestration.pipelines().triggerHistory(ml.name(), "drift");
+      while (history.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        history = orchestration.pipelines().triggerHistory(ml.name(), "drift");
+      }
+      orchestration.pipelines().disarm(ml);
+      history.ifPresent(h -> out.println("  drift trigger armed and checked: " + h.fired().size()
+          + " retraining runs started" + (h.lastError() == null ? " (the newest data is "
+          + "inside the champion's training window, so nothing has drifted yet)"
+          : ", error: " + h.lastError())));
     }
 
     out.println();

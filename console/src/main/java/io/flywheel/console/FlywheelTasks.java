@@ -196,8 +196,8 @@ final class FlywheelTasks {
 
   /**
    * Deploys the version as a canary (once: a version already live or on trial is left as it
-   * is), then, with {@code replay} &gt; 0, replays up to that many of the latest examples through
-   * the rollout as requests, routed by shopper, so that {@code ModelRollout} judges the canary
+   * is), then, with {@code replay} &gt; 0, replays up to that many requests made of the latest
+   * day's examples through the rollout, so that {@code ModelRollout} judges the canary
    * on traffic and promotes it or rolls it back. Without a decision the canary stays for a
    * person ({@code flywheel rollout promote|rollback}).
    */
@@ -264,7 +264,10 @@ final class FlywheelTasks {
       int i = sent % latest.size();
       float[] row = Arrays.copyOfRange(rows, i * columns, (i + 1) * columns);
       try {
-        deployment.rollout().score(version.model(), latest.get(i).userId(), row, 1, columns);
+        // Each pass over the day is fresh traffic: request keys differ per pass, so the canary
+        // gets its share of requests however few examples the day holds.
+        deployment.rollout().score(version.model(), latest.get(i).eventId() + "/"
+            + sent / latest.size(), row, 1, columns);
       } catch (InferenceClient.InferenceException e) {
         // counted by the rollout against whichever version answered
       }

@@ -231,7 +231,7 @@ class FlywheelCliTest {
         "registry: flywheel-ctr v1", "== 6. Deploy the CTR champion",
         "largest difference from in-process xgboost4j 0.00e+00", "== 7. Orchestrate",
         "(smoke-test, 2026-01-12): SUCCEEDED", "(train-evaluate-deploy, 2026-01-12): SUCCEEDED",
-        "outcome on MLflow run");
+        "outcome on MLflow run", "drift trigger armed and checked: 0 retraining runs");
     // The true probabilities rank clicks far better than chance, and the interval holds them.
     java.util.regex.Matcher auc = java.util.regex.Pattern.compile(
         "ROC AUC (\\d\\.\\d+) \\(95% CI (\\d\\.\\d+)-(\\d\\.\\d+)\\)")
