@@ -5,6 +5,7 @@ import io.flywheel.core.Event;
 import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.RolloutState;
 import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.OfflineStore;
 import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.flink.FeatureJob;
@@ -358,11 +359,25 @@ final class FlywheelTasks {
           }
         }
       }
-      FeatureJobResult r = FeatureJob.run(FeatureJobOptions.defaults(slice.toString(),
-          products.toString(), home.toString()));
+      // A re-run over the same dates replaces their offline partitions instead of adding a
+      // second copy of every example (online upserts are idempotent already).
+      OfflineStore.SetAside replaced;
+      try (FeatureStore store = FeatureStore.open(home)) {
+        replaced = store.offline().setAside(from, to);
+      }
+      FeatureJobResult r;
+      try {
+        r = FeatureJob.run(FeatureJobOptions.defaults(slice.toString(), products.toString(),
+            home.toString()));
+      } catch (Exception | Error e) {
+        replaced.restore();
+        throw e;
+      }
+      replaced.discard();
       ShopCatalog.publish(products, home);
       return Map.of("events", Long.toString(kept), "accepted", Long.toString(r.accepted()),
-          "examples", Long.toString(r.trainingExamples()));
+          "examples", Long.toString(r.trainingExamples()), "replaced_partitions",
+          Integer.toString(replaced.partitions()));
     } finally {
       Files.deleteIfExists(slice);
     }

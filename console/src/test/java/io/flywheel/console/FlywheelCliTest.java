@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -303,14 +304,25 @@ class FlywheelCliTest {
           .isEqualTo(Integer.parseInt(newVersion));
     }
     // The same pipeline stopped by its gate: nothing deployed, the rejection recorded.
+    // A challenger no better than the champion is not deployed either (min_gain 0.01).
     Result gated = run("--home", home.toString(), "pipelines", "run", "train-evaluate-deploy",
-        "--param", "model=ctr", "--param", "min_metric=0.99", "--json");
+        "--param", "model=ctr", "--param", "min_metric=0.99", "--param", "min_gain=0.01",
+        "--json");
     assertThat(gated.code()).isEqualTo(1);
     JsonNode rejected = JSON.readTree(gated.out().substring(gated.out().indexOf('{')));
-    assertThat(rejected.at("/tasks/gate/error").asText()).contains("fails auc >= 0.99");
+    assertThat(rejected.at("/tasks/gate/error").asText()).contains("fails auc >= 0.99",
+        "auc_vs_champion 0.0000 fails auc_vs_champion >= 0.01");
     assertThat(rejected.at("/tasks/deploy/state").asText()).isEqualTo("UPSTREAM_FAILED");
     assertThat(rejected.at("/tasks/record/outputs/outcome").asText())
         .isEqualTo("rejected_by_gate");
+    // Asked for a person's approval that never comes: not deployed, and said so on the run.
+    Result unapproved = run("--home", home.toString(), "pipelines", "run",
+        "train-evaluate-deploy", "--param", "model=ctr", "--param", "min_metric=0",
+        "--param", "approval=true", "--param", "approval_timeout=2s", "--json");
+    assertThat(unapproved.code()).isEqualTo(1);
+    JsonNode waited = JSON.readTree(unapproved.out().substring(unapproved.out().indexOf('{')));
+    assertThat(waited.at("/tasks/approve/error").asText()).contains("not approved within");
+    assertThat(waited.at("/tasks/record/outputs/outcome").asText()).isEqualTo("not_approved");
     Result after = run("--home", home.toString(), "rollout", "status", "flywheel-ctr", "--json");
     assertThat(JSON.readTree(after.out()).get("live").asText()).isEqualTo(newVersion);
     assertThat(JSON.readTree(after.out()).get("canary").isNull()).isTrue();
@@ -340,6 +352,22 @@ class FlywheelCliTest {
     long allEvents = Files.readAllLines(home.resolve("world").resolve("events.jsonl")).size();
     assertThat(dayEvents).isPositive().isLessThan(allEvents);
     assertThat(fb.at("/tasks/features/outputs/accepted").asLong()).isPositive();
+    // The day's partitions were replaced, not added to; a second run replaces them again.
+    LocalDate jan6 = LocalDate.of(2026, 1, 6);
+    long dayExamples = fb.at("/tasks/features/outputs/examples").asLong();
+    assertThat(fb.at("/tasks/features/outputs/replaced_partitions").asInt()).isPositive();
+    try (io.flywheel.featurestore.FeatureStore store =
+        io.flywheel.featurestore.FeatureStore.open(home)) {
+      assertThat(store.trainingSet(jan6, jan6)).hasSize((int) dayExamples);
+    }
+    Result rerun = run("--home", home.toString(), "pipelines", "run", "feature-backfill",
+        "--param", "events=" + home.resolve("world").resolve("events.jsonl"), "--date",
+        "2026-01-06");
+    assertThat(rerun.code()).as(rerun.out() + rerun.err()).isZero();
+    try (io.flywheel.featurestore.FeatureStore store =
+        io.flywheel.featurestore.FeatureStore.open(home)) {
+      assertThat(store.trainingSet(jan6, jan6)).hasSize((int) dayExamples);
+    }
 
     Result days = run("--home", home.toString(), "pipelines", "backfill", "gated", "--from",
         "2026-02-01", "--to", "2026-02-03", "--param", "ok=true", "--json");

@@ -157,6 +157,71 @@ public final class OfflineStore {
     return out;
   }
 
+  /**
+   * The partitions of [from, to] of the training examples and of every view's snapshots, moved
+   * out of readers' sight so that a re-run over those dates replaces them instead of adding
+   * duplicates. Afterwards {@link SetAside#discard()} (the re-run succeeded) or
+   * {@link SetAside#restore()} (it failed: its partial output goes, the old data comes back).
+   */
+  public SetAside setAside(LocalDate from, LocalDate to) {
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(trainingDir());
+    registry.views().forEach(v -> dirs.add(snapshotDir(v)));
+    Map<Path, Path> moved = new java.util.LinkedHashMap<>();
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    try {
+      for (Path dir : dirs) {
+        for (Map.Entry<LocalDate, Path> p : partitions(dir).entrySet()) {
+          if (!p.getKey().isBefore(from) && !p.getKey().isAfter(to)) {
+            Path aside = dir.resolve(".replaced-" + p.getValue().getFileName() + "-" + tag);
+            Files.move(p.getValue(), aside, StandardCopyOption.ATOMIC_MOVE);
+            moved.put(p.getValue(), aside);
+          }
+        }
+      }
+    } catch (IOException e) {
+      new SetAside(moved).restore();
+      throw new UncheckedIOException("cannot set partitions aside", e);
+    }
+    return new SetAside(moved);
+  }
+
+  /** Partitions set aside by {@link #setAside}: original place → hidden place. */
+  public record SetAside(Map<Path, Path> moved) {
+    /** How many partitions were set aside. */
+    public int partitions() {
+      return moved.size();
+    }
+
+    public void discard() {
+      moved.values().forEach(OfflineStore::deleteTree);
+    }
+
+    public void restore() {
+      try {
+        for (Map.Entry<Path, Path> m : moved.entrySet()) {
+          deleteTree(m.getKey());
+          Files.move(m.getValue(), m.getKey(), StandardCopyOption.ATOMIC_MOVE);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot restore partitions set aside", e);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+
   private <T> List<String> stagePartitioned(Path dir, Schema schema, Collection<T> items,
       ToLongFunction<T> time, java.util.function.Function<T, GenericRecord> toRecord) {
     List<String> staged = new ArrayList<>();
