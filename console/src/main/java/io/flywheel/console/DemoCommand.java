@@ -1,5 +1,7 @@
 package io.flywheel.console;
 
+import io.flywheel.workflows.ModelTraining;
+import io.flywheel.workflows.ModelDeployment;
 import io.flywheel.core.Codecs;
 import io.flywheel.core.DeadLetterFile;
 import io.flywheel.core.Event;

@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.workflows.ModelDeployment;
 import io.flywheel.deploy.RolloutState;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;

@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.workflows.ModelTraining;
 import io.flywheel.evaluation.ModelEvaluation;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.ShopCatalog;

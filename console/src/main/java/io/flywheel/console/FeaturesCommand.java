@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Compute streaming features and training examples on Flink, and serve them.",
     subcommands = {FeaturesCommand.Run.class, FeaturesCommand.Get.class,
         FeaturesCommand.Serve.class, FeaturesCommand.BenchRead.class,
-        FeaturesCommand.BenchFreshness.class})
+        FeaturesCommand.BenchFreshness.class, FeaturesCommand.BenchCeiling.class})
 final class FeaturesCommand implements Runnable {
   @ParentCommand
   FlywheelCli root;
@@ -390,6 +390,51 @@ final class FeaturesCommand implements Runnable {
           r.targetRate(), r.achievedRate(), r.p50Millis(), r.p99Millis(), r.maxMillis(),
           r.samples(), r.unseen());
       out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "bench-ceiling", mixinStandardHelpOptions = true,
+      description = "How fast Flink goes here with the feature job's skeleton only (read, "
+          + "parse, key by each entity, count): the ceiling for the feature job's throughput.")
+  static final class BenchCeiling implements Callable<Integer> {
+    @ParentCommand
+    FeaturesCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EventsFileOption events;
+
+    @Option(names = "--state-backend", defaultValue = "rocksdb",
+        description = "rocksdb or hashmap (default: ${DEFAULT-VALUE}).")
+    String stateBackend;
+
+    @Option(names = "--parallelism", defaultValue = "2",
+        description = "Parallelism of the keyed stages (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+      Path home = parent.root.home();
+      Path eventsFile = events.resolve(home, spec.commandLine());
+      Path scratch = home.resolve("bench").resolve("ceiling");
+      Writable.requireDirectory(spec.commandLine(), scratch, "--home");
+      FeatureJobOptions options = FeatureJobOptions.defaults(eventsFile.toString(),
+              eventsFile.toAbsolutePath().getParent().resolve("products.jsonl").toString(),
+              scratch.toString())
+          .forBenchmark(stateBackend, true).withParallelism(parallelism).withFlinkRestUrl(null);
+      long lines;
+      try (var all = java.nio.file.Files.lines(eventsFile)) {
+        lines = all.count();
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      for (var r : io.flywheel.flink.PipelineCeiling.measure(options, lines)) {
+        out.printf(Locale.ROOT, "%-58s %,12.0f events/s  (%,d events in %.2f s)%n",
+            r.pipeline(), r.eventsPerSecond(), r.events(), r.millis() / 1000.0);
+        out.flush();
+      }
       return 0;
     }
   }

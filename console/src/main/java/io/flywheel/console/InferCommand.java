@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.workflows.ModelDeployment;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.RolloutState;

@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.workflows.FlywheelTasks;
 import io.flywheel.workflows.FlywheelWorker;
 import io.flywheel.workflows.LocalTemporal;
 import io.flywheel.workflows.PipelineFiles;
@@ -32,7 +33,7 @@ final class Orchestration implements AutoCloseable {
   }
 
   static Map<String, PipelineSpec> pipelineSpecs(Path home) throws IOException {
-    return PipelineFiles.load(home.resolve("pipelines"), FlywheelTasks.builtInPipelines());
+    return PipelineFiles.load(home.resolve("pipelines"));
   }
 
   static boolean remote() {

@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.workflows.ModelDeployment;
 import io.flywheel.deploy.RolloutState;
 import java.io.PrintWriter;
 import java.time.Instant;

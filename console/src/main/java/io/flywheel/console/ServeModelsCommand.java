@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.workflows.ModelDeployment;
 import io.flywheel.deploy.EmbeddedInferenceServer;
 import io.flywheel.deploy.FilModelConfig;
 import io.flywheel.deploy.InferenceClient;

@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.workflows.FlywheelTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * types are errors naming the file and the field.
  */
 public final class PipelineFiles {
-  static final List<String> BUILT_IN = List.of("smoke-test");
+  static final List<String> BUILT_IN = List.of("smoke-test", "feature-backfill",
+      "train-evaluate-deploy");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> PIPELINE_KEYS = Set.of("name", "description", "schedule",
       "params", "tasks", "triggers");
@@ -34,16 +35,9 @@ public final class PipelineFiles {
 
   private PipelineFiles() {}
 
-  /** Built-ins, then the folder's files; by name. */
+  /** Built-ins, then the folder's files (which may override a built-in); by name. */
   public static Map<String, PipelineSpec> load(Path folder) throws IOException {
-    return load(folder, List.of());
-  }
-
-  /** As above, with more built-ins (pipelines of modules this one cannot see). */
-  public static Map<String, PipelineSpec> load(Path folder, List<PipelineSpec> moreBuiltIns)
-      throws IOException {
     Map<String, PipelineSpec> all = new TreeMap<>();
-    moreBuiltIns.forEach(p -> all.put(p.name(), p));
     for (String name : BUILT_IN) {
       try (InputStream in = PipelineFiles.class.getResourceAsStream("/pipelines/" + name
           + ".yaml")) {

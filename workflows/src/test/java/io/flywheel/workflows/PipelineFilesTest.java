@@ -32,7 +32,8 @@ class PipelineFilesTest {
             trigger_rule: all_done
         """);
     Map<String, PipelineSpec> all = PipelineFiles.load(dir);
-    assertThat(all).containsKeys("smoke-test", "nightly");
+    assertThat(all).containsKeys("smoke-test", "feature-backfill", "train-evaluate-deploy",
+        "nightly");
     PipelineSpec nightly = all.get("nightly");
     assertThat(nightly.schedule()).isEqualTo("0 3 * * *");
     TaskSpec b = nightly.task("b");
@@ -41,7 +42,7 @@ class PipelineFilesTest {
     assertThat(b.timeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(b.triggerRule()).isEqualTo(TriggerRule.ALL_DONE);
     assertThat(b.upstream()).containsExactly("a");
-    TaskCatalog catalog = TaskCatalog.withGenericTasks();
+    TaskCatalog catalog = FlywheelTasks.catalog(dir);
     all.values().forEach(spec -> PipelineValidator.validate(spec, catalog));
   }
 
@@ -64,5 +65,19 @@ class PipelineFilesTest {
     assertThatThrownBy(() -> PipelineFiles.read(rule)).hasMessageContaining("trigger_rule");
     Path noTasks = Files.writeString(dir.resolve("none.yaml"), "name: none\n");
     assertThatThrownBy(() -> PipelineFiles.read(noTasks)).hasMessageContaining("'tasks'");
+  }
+
+  @Test
+  void everyShippedPipelineIsValidAgainstFlywheelsTaskAndTriggerTypes(@TempDir Path home)
+      throws Exception {
+    TaskCatalog catalog = FlywheelTasks.catalog(home);
+    for (PipelineSpec spec : PipelineFiles.load(home.resolve("none")).values()) {
+      PipelineValidator.validate(spec, catalog);
+    }
+    PipelineSpec ml = PipelineFiles.load(home.resolve("none")).get("train-evaluate-deploy");
+    assertThat(ml.tasks()).extracting(TaskSpec::id).containsExactly("training-set", "train",
+        "evaluate", "register", "gate", "approve", "deploy", "record");
+    assertThat(ml.task("record").triggerRule()).isEqualTo(TriggerRule.ALL_DONE);
+    assertThat(ml.triggers()).extracting(TriggerSpec::type).containsExactly("drift");
   }
 }

@@ -1,4 +1,4 @@
-package io.flywheel.console;
+package io.flywheel.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,6 @@ import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.TrackedRun;
-import io.flywheel.workflows.SensorType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;

@@ -1,12 +1,10 @@
-package io.flywheel.console;
+package io.flywheel.workflows;
 
 import io.flywheel.evaluation.DistributionDrift;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
-import io.flywheel.workflows.Durations;
-import io.flywheel.workflows.SensorType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,10 +20,10 @@ import java.util.Map;
  * {@code drift} (a feature's distribution in the newest partition against the champion's
  * training window, by population stability index).
  */
-final class FlywheelSensors {
+public final class FlywheelSensors {
   private FlywheelSensors() {}
 
-  static List<SensorType> all(Path home) {
+  public static List<SensorType> all(Path home) {
     return List.of(
         new SensorType("data-arrival", List.of(), true, params -> arrivals(home, params)),
         new SensorType("drift", List.of("model", "features"), false,
@@ -37,7 +35,7 @@ final class FlywheelSensors {
    * whose newest file is older than {@code settle} (default 1m), so a partition still being
    * written does not start a run on half its data.
    */
-  static List<SensorType.Firing> arrivals(Path home, Map<String, String> params)
+  public static List<SensorType.Firing> arrivals(Path home, Map<String, String> params)
       throws Exception {
     String dataset = params.getOrDefault("dataset", "training-examples");
     Duration settle = Durations.parse("settle", params.getOrDefault("settle", "1m"));
@@ -60,7 +58,7 @@ final class FlywheelSensors {
    * condition (keyed by that date) when any feature's PSI exceeds {@code threshold} (default
    * 0.2).
    */
-  static List<SensorType.Firing> drift(Path home, Map<String, String> params) throws Exception {
+  public static List<SensorType.Firing> drift(Path home, Map<String, String> params) throws Exception {
     String model = params.get("model");
     List<String> features = Arrays.stream(params.get("features").split(","))
         .map(String::trim).filter(f -> !f.isEmpty()).toList();

@@ -1,4 +1,4 @@
-package io.flywheel.console;
+package io.flywheel.workflows;
 
 import io.flywheel.core.Codecs;
 import io.flywheel.core.Event;
@@ -17,20 +17,12 @@ import io.flywheel.flink.ScoringModel;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
 import io.flywheel.registry.TrackedRun;
-import io.flywheel.workflows.PipelineFiles;
-import io.flywheel.workflows.PipelineSpec;
-import io.flywheel.workflows.TaskCatalog;
-import io.flywheel.workflows.TaskContext;
-import io.flywheel.workflows.TaskType;
 import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,15 +40,14 @@ import java.util.Optional;
  * and task id, the version registered from a run, the version already live or on trial) instead
  * of doing the work twice.
  */
-final class FlywheelTasks {
-  static final String RUN_TAG = "flywheel.pipeline_run";
-  static final String TASK_TAG = "flywheel.pipeline_task";
-  static final String OUTCOME_TAG = "flywheel.outcome";
-  static final List<String> BUILT_IN = List.of("train-evaluate-deploy", "feature-backfill");
+public final class FlywheelTasks {
+  public static final String RUN_TAG = "flywheel.pipeline_run";
+  public static final String TASK_TAG = "flywheel.pipeline_task";
+  public static final String OUTCOME_TAG = "flywheel.outcome";
 
   private FlywheelTasks() {}
 
-  static TaskCatalog catalog(Path home) {
+  public static TaskCatalog catalog(Path home) {
     TaskCatalog catalog = TaskCatalog.withGenericTasks()
         .add(new TaskType("features", TaskType.FLINK_QUEUE, List.of("events", "from", "to"),
             false, ctx -> features(home, ctx)))
@@ -80,17 +71,6 @@ final class FlywheelTasks {
     return catalog;
   }
 
-  static List<PipelineSpec> builtInPipelines() throws IOException {
-    List<PipelineSpec> specs = new ArrayList<>();
-    for (String name : BUILT_IN) {
-      try (InputStream in = FlywheelTasks.class.getResourceAsStream("/pipelines/" + name
-          + ".yaml")) {
-        specs.add(PipelineFiles.read(in, "built-in " + name));
-      }
-    }
-    return specs;
-  }
-
   /** {@code from}/{@code to} as dates; blank means unbounded. */
   private static LocalDate date(TaskContext ctx, String name, LocalDate unbounded) {
     String text = ctx.params().getOrDefault(name, "").trim();
@@ -102,7 +82,7 @@ final class FlywheelTasks {
   }
 
   /** Which examples a training run will read: their dates, count, labels and data hash. */
-  static Map<String, String> trainingSet(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> trainingSet(Path home, TaskContext ctx) throws Exception {
     List<TrainingExample> examples = ModelTraining.examples(home,
         date(ctx, "from", LocalDate.MIN), date(ctx, "to", LocalDate.MAX));
     if (examples.isEmpty()) {
@@ -123,7 +103,7 @@ final class FlywheelTasks {
   }
 
   /** Trains and tracks a model (not registered), or finds the run an earlier attempt made. */
-  static Map<String, String> train(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> train(Path home, TaskContext ctx) throws Exception {
     PredictionTarget target = PredictionTarget.of(ctx.param("model"));
     String truth = ctx.params().getOrDefault("truth", "");
     try (ModelRegistry registry = ModelRegistry.open(home)) {
@@ -149,14 +129,14 @@ final class FlywheelTasks {
   }
 
   /** The run's model against the champion on the same held-out rows, logged on the run. */
-  static Map<String, String> evaluate(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> evaluate(Path home, TaskContext ctx) throws Exception {
     try (ModelRegistry registry = ModelRegistry.open(home)) {
       return ModelTraining.compareWithChampion(home, registry, ctx.param("run_id"));
     }
   }
 
   /** Registers the run as a version (once: a re-run finds the version made from the run). */
-  static Map<String, String> register(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> register(Path home, TaskContext ctx) throws Exception {
     try (ModelRegistry registry = ModelRegistry.open(home)) {
       ModelTraining.Registered r = ModelTraining.register(registry, ctx.param("run_id"));
       Map<String, String> out = new LinkedHashMap<>();
@@ -169,7 +149,7 @@ final class FlywheelTasks {
   }
 
   /** Rules over the run's logged metrics (see {@link MetricGate}). */
-  static Map<String, String> gate(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> gate(Path home, TaskContext ctx) throws Exception {
     MetricGate gate = MetricGate.parse(ctx.param("rules"));
     try (ModelRegistry registry = ModelRegistry.open(home)) {
       Map<String, String> out = new LinkedHashMap<>(gate.check(registry.run(ctx.param("run_id"))
@@ -178,7 +158,7 @@ final class FlywheelTasks {
       return out;
     }
   }
-  static Map<String, String> threshold(TaskContext ctx) {
+  public static Map<String, String> threshold(TaskContext ctx) {
     double value;
     double min;
     try {
@@ -202,7 +182,7 @@ final class FlywheelTasks {
    * on traffic and promotes it or rolls it back. Without a decision the canary stays for a
    * person ({@code flywheel rollout promote|rollback}).
    */
-  static Map<String, String> deploy(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> deploy(Path home, TaskContext ctx) throws Exception {
     String model = ctx.param("model");
     int version = integer(ctx, "version");
     int canary = integer(ctx, "canary");
@@ -291,7 +271,7 @@ final class FlywheelTasks {
    * {@code not_deployed}, with the pipeline run that decided it. A version that went live
    * becomes the registry's {@code champion}.
    */
-  static Map<String, String> record(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> record(Path home, TaskContext ctx) throws Exception {
     Map<String, String> p = ctx.params();
     if (ctx.param("run_id").isBlank()) {
       return Map.of("outcome", "no_run", "detail", "training did not finish: nothing to record "
@@ -328,7 +308,7 @@ final class FlywheelTasks {
   }
 
   /** The Flink feature jobs over the events whose time falls in [from, to] (UTC days). */
-  static Map<String, String> features(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> features(Path home, TaskContext ctx) throws Exception {
     LocalDate from = LocalDate.parse(ctx.param("from"));
     LocalDate to = LocalDate.parse(ctx.param("to"));
     String eventsParam = ctx.param("events");

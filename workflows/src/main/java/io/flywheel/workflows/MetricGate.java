@@ -1,4 +1,4 @@
-package io.flywheel.console;
+package io.flywheel.workflows;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,12 +14,12 @@ import java.util.regex.Pattern;
  * it (there is no champion to compare with on a model's first run); any other missing metric
  * fails the gate.
  */
-record MetricGate(List<Rule> rules) {
+public record MetricGate(List<Rule> rules) {
   private static final Pattern RULE = Pattern.compile(
       "\\s*([A-Za-z0-9_.]+)(\\?)?\\s*(>=|<=|>|<)\\s*([-+0-9.eE]+)\\s*");
 
   /** One comparison. */
-  record Rule(String metric, boolean optional, String op, double bound) {
+  public record Rule(String metric, boolean optional, String op, double bound) {
     boolean holds(double value) {
       return switch (op) {
         case ">=" -> value >= bound;
@@ -35,7 +35,7 @@ record MetricGate(List<Rule> rules) {
     }
   }
 
-  static MetricGate parse(String text) {
+  public static MetricGate parse(String text) {
     List<Rule> rules = new ArrayList<>();
     for (String part : text.split("[;,]")) {
       if (part.isBlank()) {
@@ -61,7 +61,7 @@ record MetricGate(List<Rule> rules) {
   }
 
   /** The checked values; throws naming every rule that failed. */
-  Map<String, String> check(Map<String, Double> metrics) {
+  public Map<String, String> check(Map<String, Double> metrics) {
     Map<String, String> checked = new LinkedHashMap<>();
     List<String> failed = new ArrayList<>();
     for (Rule r : rules) {

@@ -1,4 +1,4 @@
-package io.flywheel.console;
+package io.flywheel.workflows;
 
 import io.flywheel.deploy.EmbeddedInferenceServer;
 import io.flywheel.deploy.FilModelConfig;
@@ -21,7 +21,7 @@ import java.util.List;
  * {@code HOME/deploy/repository}, or {@code FLYWHEEL_MODEL_REPOSITORY}), else an embedded one
  * started for the command.
  */
-final class ModelDeployment implements AutoCloseable {
+public final class ModelDeployment implements AutoCloseable {
   private final Path home;
   private final ModelRepository repository;
   private final EmbeddedInferenceServer embedded;
@@ -39,14 +39,14 @@ final class ModelDeployment implements AutoCloseable {
             : FilModelConfig.Serving.onCpu());
   }
 
-  static Path repositoryRoot(Path home) {
+  public static Path repositoryRoot(Path home) {
     String env = System.getenv("FLYWHEEL_MODEL_REPOSITORY");
     return env == null || env.isBlank() ? home.resolve("deploy").resolve("repository")
         : Path.of(env);
   }
 
   /** Connects to Triton, or starts the embedded server on the home's repository. */
-  static ModelDeployment open(Path home) throws IOException {
+  public static ModelDeployment open(Path home) throws IOException {
     ModelRepository repository = new ModelRepository(repositoryRoot(home));
     Files.createDirectories(repository.root());
     String triton = System.getenv("TRITON_GRPC_ADDRESS");
@@ -63,25 +63,25 @@ final class ModelDeployment implements AutoCloseable {
     return deployment;
   }
 
-  ModelRollout rollout() {
+  public ModelRollout rollout() {
     return rollout;
   }
 
-  InferenceClient client() {
+  public InferenceClient client() {
     return client;
   }
 
-  ModelRepository repository() {
+  public ModelRepository repository() {
     return repository;
   }
 
-  String server() {
+  public String server() {
     return embedded == null ? "Triton at " + client.address()
         : "embedded inference server at " + client.address();
   }
 
   /** Deploys a registered version (resolved by the caller) with a canary share. */
-  RolloutState deploy(ModelRegistry registry, ModelVersionInfo version, int canaryPercent)
+  public RolloutState deploy(ModelRegistry registry, ModelVersionInfo version, int canaryPercent)
       throws IOException {
     Path work = Files.createTempDirectory("flywheel-deploy-");
     Path files = registry.download(version, work.resolve("model"));
@@ -91,7 +91,7 @@ final class ModelDeployment implements AutoCloseable {
   }
 
   /** Reads the trainer's features.txt: target, sampling rate, then the ordered names. */
-  static ServingMetadata metadata(ModelVersionInfo version, Path files) throws IOException {
+  public static ServingMetadata metadata(ModelVersionInfo version, Path files) throws IOException {
     Path features = files.resolve("features.txt");
     if (!Files.isRegularFile(features) || !Files.isRegularFile(files.resolve("model.json"))) {
       throw new IOException(version.ref() + " has no model.json and features.txt: not a "

@@ -1,4 +1,4 @@
-package io.flywheel.console;
+package io.flywheel.workflows;
 
 import io.flywheel.core.Codecs;
 import io.flywheel.core.GroundTruth;
@@ -45,20 +45,22 @@ import java.util.stream.Collectors;
  * with lineage tags. The first version becomes {@code champion}; later ones {@code challenger}.
  * A failure marks the run FAILED and registers nothing.
  */
-final class ModelTraining {
-  static final String MODEL_PREFIX = "flywheel-";
+public final class ModelTraining {
+  public static final String MODEL_PREFIX = "flywheel-";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** What a run produced. */
-  record Outcome(PredictionTarget target, String runId, ModelVersionInfo version,
+  public record Outcome(PredictionTarget target, String runId, ModelVersionInfo version,
       String alias, Map<String, Double> metrics, Path report, String engine) {}
 
   private ModelTraining() {}
 
-  static String registeredName(PredictionTarget target) {
+  public static String registeredName(PredictionTarget target) {
     return MODEL_PREFIX + target.modelName();
   }
 
-  static Outcome run(Path home, ModelRegistry registry, PredictionTarget target,
+  public static Outcome run(Path home, ModelRegistry registry, PredictionTarget target,
       ModelTrainer.Options options, Path truthFile, Map<String, String> extraTags)
       throws Exception {
     return run(home, registry, target, options, "local", 1, truthFile, extraTags);
@@ -68,7 +70,7 @@ final class ModelTraining {
    * As above on the named engine ({@code local}, {@code flink} or {@code auto}, which picks by
    * data size); the distributed engine uses {@code FLINK_REST_URL} when it is set.
    */
-  static Outcome run(Path home, ModelRegistry registry, PredictionTarget target,
+  public static Outcome run(Path home, ModelRegistry registry, PredictionTarget target,
       ModelTrainer.Options options, String engineName, int parallelism, Path truthFile,
       Map<String, String> extraTags) throws Exception {
     Trained t = train(home, registry, target, options, engineName, parallelism, LocalDate.MIN,
@@ -79,7 +81,7 @@ final class ModelTraining {
   }
 
   /** A finished, tracked training run, not yet registered. */
-  record Trained(String runId, Map<String, Double> metrics, Path report, String engine) {}
+  public record Trained(String runId, Map<String, Double> metrics, Path report, String engine) {}
 
   /**
    * Trains on the examples of [from, to] and tracks the run (params, figures, learning curve,
@@ -87,7 +89,7 @@ final class ModelTraining {
    * the registered champion's on the same rows. Registers nothing. A failure marks the run
    * FAILED.
    */
-  static Trained train(Path home, ModelRegistry registry, PredictionTarget target,
+  public static Trained train(Path home, ModelRegistry registry, PredictionTarget target,
       ModelTrainer.Options options, String engineName, int parallelism, LocalDate from,
       LocalDate to, Path truthFile, Map<String, String> extraTags, boolean againstChampion)
       throws Exception {
@@ -124,7 +126,7 @@ final class ModelTraining {
   }
 
   /** The feature store's examples whose impression date is in [from, to]. */
-  static List<TrainingExample> examples(Path home, LocalDate from, LocalDate to)
+  public static List<TrainingExample> examples(Path home, LocalDate from, LocalDate to)
       throws IOException {
     try (FeatureStore store = FeatureStore.open(home)) {
       return store.trainingSet(from, to);
@@ -132,14 +134,14 @@ final class ModelTraining {
   }
 
   /** A registered version and the alias it was given. */
-  record Registered(ModelVersionInfo version, String alias, boolean reused) {}
+  public record Registered(ModelVersionInfo version, String alias, boolean reused) {}
 
   /**
    * Registers a finished run as a new version with lineage tags (or finds the version already
    * registered from it); the first version of a model becomes {@code champion}, later ones
    * {@code challenger}.
    */
-  static Registered register(ModelRegistry registry, String runId) {
+  public static Registered register(ModelRegistry registry, String runId) {
     TrackedRun run = registry.run(runId);
     String name = MODEL_PREFIX + run.tags().get("flywheel.target");
     Optional<ModelVersionInfo> earlier = registry.versions(name).stream()
@@ -168,7 +170,7 @@ final class ModelTraining {
    * with the champion's version as a tag. Without a champion (or when the run is the champion's
    * own) it logs nothing and says so.
    */
-  static Map<String, String> compareWithChampion(Path home, ModelRegistry registry,
+  public static Map<String, String> compareWithChampion(Path home, ModelRegistry registry,
       String runId) throws Exception {
     TrackedRun run = registry.run(runId);
     PredictionTarget target = PredictionTarget.of(run.tags().get("flywheel.target"));
@@ -233,14 +235,14 @@ final class ModelTraining {
     return out;
   }
 
-  static final String COMPARED_WITH_TAG = "flywheel.compared_with_version";
+  public static final String COMPARED_WITH_TAG = "flywheel.compared_with_version";
 
   /** What the recommender evaluation produced and registered. */
-  record RecommenderOutcome(RecommenderEvaluation.Result result, String best,
+  public record RecommenderOutcome(RecommenderEvaluation.Result result, String best,
       ModelVersionInfo version, String alias, Map<String, String> runIds) {}
 
-  static final String RECOMMENDER_MODEL = MODEL_PREFIX + "recs";
-  static final int RECOMMENDATIONS = 10;
+  public static final String RECOMMENDER_MODEL = MODEL_PREFIX + "recs";
+  public static final int RECOMMENDATIONS = 10;
 
   /**
    * Judges every recommender on the events (fitted before a cut-off at 80 % of the time span,
@@ -248,7 +250,7 @@ final class ModelTraining {
    * NDCG@10 as a version of {@value #RECOMMENDER_MODEL} (its artifact names the recommender and
    * its settings; serving reads the live views).
    */
-  static RecommenderOutcome runRecommenders(Path home, ModelRegistry registry, Path eventsFile,
+  public static RecommenderOutcome runRecommenders(Path home, ModelRegistry registry, Path eventsFile,
       Path truthFile) throws Exception {
     ShopCatalog catalog = ShopCatalog.ofHome(home);
     RecommenderEvaluation.Result result = RecommenderEvaluation.evaluate(eventsFile, catalog,
@@ -273,7 +275,7 @@ final class ModelTraining {
         run.logMetrics(finite, 0);
         Path spec = Files.createDirectories(home.resolve("training").resolve(run.runId())
             .resolve("model"));
-        Files.writeString(spec.resolve("recommender.json"), TrainCommand.JSON
+        Files.writeString(spec.resolve("recommender.json"), JSON
             .writeValueAsString(Map.of("recommender", name, "k", RECOMMENDATIONS,
                 "halfLifeDays", 7, "recentProducts", 5)));
         run.logArtifact(spec, "model");
@@ -297,7 +299,7 @@ final class ModelTraining {
   }
 
   /** The champion's model files, if one is registered. */
-  static Optional<ScoringModel> champion(ModelRegistry registry, String name) throws Exception {
+  public static Optional<ScoringModel> champion(ModelRegistry registry, String name) throws Exception {
     Optional<ModelVersionInfo> champion = registry.aliased(name, ModelRegistry.CHAMPION);
     if (champion.isEmpty()) {
       return Optional.empty();
@@ -305,14 +307,14 @@ final class ModelTraining {
     return Optional.of(load(registry, champion.get()));
   }
 
-  static ScoringModel load(ModelRegistry registry, ModelVersionInfo version) throws Exception {
+  public static ScoringModel load(ModelRegistry registry, ModelVersionInfo version) throws Exception {
     Path dir = Files.createTempDirectory("flywheel-model-");
     registry.download(version, dir.resolve("model"));
     return ScoringModel.load(dir.resolve("model"));
   }
 
   /** Figures on the model's held-out rows, with the oracle and the champion where known. */
-  static Map<String, Double> judge(ScoringModel model, List<TrainingExample> examples,
+  public static Map<String, Double> judge(ScoringModel model, List<TrainingExample> examples,
       ShopCatalog catalog, Path truthFile, Optional<ScoringModel> champion,
       PredictionTarget target) throws Exception {
     ModelTrainer.Validation v = model.validation();
@@ -343,7 +345,7 @@ final class ModelTraining {
   }
 
   /** The simulator's true probability of the target's outcome per row (NaN where unknown). */
-  static double[] oracleScores(Path truthFile, List<String> eventIds, PredictionTarget target)
+  public static double[] oracleScores(Path truthFile, List<String> eventIds, PredictionTarget target)
       throws IOException {
     Map<String, GroundTruth.ImpressionTruth> truth = new HashMap<>();
     java.util.Set<String> wanted = new java.util.HashSet<>(eventIds);
@@ -397,7 +399,7 @@ final class ModelTraining {
   }
 
   /** Tags that say where a model came from: data, features, code. */
-  static Map<String, String> lineage(List<TrainingExample> examples, PredictionTarget target) {
+  public static Map<String, String> lineage(List<TrainingExample> examples, PredictionTarget target) {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("flywheel.target", target.modelName());
     FeatureRegistry registry = FeatureRegistry.builtIn();
@@ -414,7 +416,7 @@ final class ModelTraining {
   }
 
   /** SHA-256 over the examples' ids and labels, in id order: same data, same hash. */
-  static String dataHash(List<TrainingExample> examples) {
+  public static String dataHash(List<TrainingExample> examples) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       examples.stream().sorted(Comparator.comparing(TrainingExample::eventId)).forEach(x ->
