@@ -39,6 +39,7 @@ public final class PipelineCeiling {
   /** Runs the skeletons over {@code options}' events with its state backend and parallelism. */
   public static List<Rate> measure(FeatureJobOptions options, long events) throws Exception {
     List<Rate> rates = new ArrayList<>();
+    run(options, "warm-up", events, parsed -> parsed); // JIT: the first job runs cold
     rates.add(run(options, "read + parse", events, parsed -> parsed));
     rates.add(run(options, "+ key by user, count in state", events,
         parsed -> counted(parsed, Event::userId)));
