@@ -111,15 +111,18 @@ final class BenchInferCommand implements Callable<Integer> {
         r.put("p50Millis", served[1]);
         r.put("p95Millis", served[2]);
         r.put("p99Millis", served[3]);
+        r.put("inProcessP50Millis", local[1]);
+        r.put("inProcessP99Millis", local[3]);
         r.put("serverQueueMillis", queueMs);
         r.put("serverComputeMillisPerBatch", computeMs);
         r.put("meanBatchRows", batchRows);
         results.add(r);
         if (!output.json()) {
           out.printf(Locale.ROOT, "concurrency %d: %,.0f rows/s over gRPC vs %,.0f in-process "
-              + "(ratio %.2f); per %d-row request p50 %.2f ms, p95 %.2f ms, p99 %.2f ms; server "
-              + "queue %.2f ms, compute %.2f ms per batch of %.0f rows%n", c, served[0], local[0],
-              served[0] / local[0], batch, served[1], served[2], served[3], queueMs, computeMs,
+              + "(ratio %.2f); per %d-row request p50 %.2f ms, p95 %.2f ms, p99 %.2f ms "
+              + "(in-process p50 %.2f ms, p99 %.2f ms); server queue %.2f ms, compute %.2f ms "
+              + "per batch of %.0f rows%n", c, served[0], local[0], served[0] / local[0], batch,
+              served[1], served[2], served[3], local[1], local[3], queueMs, computeMs,
               batchRows);
           out.flush();
         }
