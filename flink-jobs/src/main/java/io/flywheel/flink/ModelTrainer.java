@@ -9,6 +9,7 @@ import io.flywheel.featurestore.TrainingExample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -149,9 +150,10 @@ public final class ModelTrainer {
    *
    * @param positives the target's outcome per row (for ranking: any response)
    * @param gains the label per row (0/1, or graded relevance for ranking)
+   * @param rows the held-out rows themselves (to score another model on the same rows)
    */
   public record Validation(List<String> eventIds, List<String> requestIds, double[] predictions,
-      boolean[] positives, double[] gains) {}
+      boolean[] positives, double[] gains, TrainingTable rows) {}
 
   /** The numeric feature columns, in the order the model sees them. */
   public static List<String> featureNames() {
@@ -175,42 +177,48 @@ public final class ModelTrainer {
    */
   public static ScoringModel train(List<TrainingExample> examples, ShopCatalog catalog,
       PredictionTarget target, Options options) throws Exception {
-    return train(examples, catalog, target, options, Engine.local());
+    return train(TrainingTable.of(examples, catalog), target, options, Engine.local());
   }
 
   /** As above, on the given engine. */
   public static ScoringModel train(List<TrainingExample> examples, ShopCatalog catalog,
       PredictionTarget target, Options options, Engine engine) throws Exception {
+    return train(TrainingTable.of(examples, catalog), target, options, engine);
+  }
+
+  /** As above on a table (how large training sets are read: see {@link TrainingTable}). */
+  public static ScoringModel train(TrainingTable table, PredictionTarget target,
+      Options options, Engine engine) throws Exception {
     if (engine.distributed() && target.ranking()) {
       throw new IllegalArgumentException("engine: rank:ndcg needs request groups, which "
           + "xgboost4j-flink cannot carry; train " + target.modelName() + " with the local "
           + "engine");
     }
-    List<TrainingExample> population = examples.stream().filter(target::includes).toList();
-    if (population.size() < 20) {
-      throw new IllegalArgumentException("examples: " + population.size() + " usable examples "
+    int[] byTime = byRequestTime(table, target);
+    if (byTime.length < 20) {
+      throw new IllegalArgumentException("examples: " + byTime.length + " usable examples "
           + "for " + target.modelName() + " (" + target.meaning() + "); at least 20 are needed");
     }
-    List<TrainingExample> byTime = byRequestTime(population);
-    int split = splitPoint(byTime, options.validationShare(), target.ranking());
-    List<TrainingExample> train = byTime.subList(0, split);
-    List<TrainingExample> validation = byTime.subList(split, byTime.size());
-    requireBothOutcomes(train, "training", target, examples.size());
-    requireBothOutcomes(validation, "validation", target, examples.size());
+    int split = splitPoint(table, byTime, options.validationShare(), target.ranking());
+    int[] train = Arrays.copyOfRange(byTime, 0, split);
+    int[] validationRows = Arrays.copyOfRange(byTime, split, byTime.length);
+    requireBothOutcomes(table, train, "training", target);
+    requireBothOutcomes(table, validationRows, "validation", target);
     double sampling = target.ranking() ? 1.0 : options.negativeSampling();
     Random random = new Random(options.seed());
-    List<TrainingExample> sampled = train.stream()
-        .filter(x -> target.positive(x) || random.nextDouble() < sampling).toList();
+    int[] sampled = Arrays.stream(train)
+        .filter(r -> target.positive(table, r) || random.nextDouble() < sampling).toArray();
     List<String> names = featureNames();
     Map<String, Object> params = xgboostParams(target, options);
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-    DMatrix validationMatrix = matrix(validation, names, catalog, target);
+    TrainingTable validation = table.select(validationRows);
+    DMatrix validationMatrix = matrix(validation, names, target);
     try {
       Booster booster;
       double[] curve;
       if (engine.distributed()) {
         params.put("nthread", Math.max(1, cores / engine.parallelism()));
-        Rows rows = rows(sampled, names, catalog, target);
+        Rows rows = rows(table.select(sampled), names, target);
         Path scratch = Files.createTempDirectory(engine.scratch(), "flywheel-xgboost-");
         try {
           booster = DistributedTraining.train(rows.values(), rows.labels(), names.size(),
@@ -224,7 +232,7 @@ public final class ModelTrainer {
             .trim())};
       } else {
         params.put("nthread", cores);
-        DMatrix trainMatrix = matrix(sampled, names, catalog, target);
+        DMatrix trainMatrix = matrix(table.select(sampled), names, target);
         try {
           Map<String, DMatrix> watches = new LinkedHashMap<>();
           watches.put("train", trainMatrix);
@@ -237,7 +245,7 @@ public final class ModelTrainer {
           trainMatrix.dispose();
         }
       }
-      return ScoringModel.trained(booster, target, names, sampling, validation, catalog, curve);
+      return ScoringModel.trained(booster, target, names, sampling, validation, curve);
     } finally {
       validationMatrix.dispose();
     }
@@ -249,10 +257,25 @@ public final class ModelTrainer {
    */
   public static List<TrainingExample> heldOut(List<TrainingExample> examples,
       PredictionTarget target, double validationShare) {
-    List<TrainingExample> byTime = byRequestTime(examples.stream().filter(target::includes)
-        .toList());
-    return List.copyOf(byTime.subList(splitPoint(byTime, validationShare, target.ranking()),
-        byTime.size()));
+    List<TrainingExample> population = examples.stream().filter(target::includes).toList();
+    TrainingTable table = TrainingTable.of(population, ShopCatalog.of(List.of()));
+    int[] byTime = byRequestTime(table, target);
+    Map<String, TrainingExample> byId = new HashMap<>();
+    population.forEach(x -> byId.putIfAbsent(x.eventId(), x));
+    List<TrainingExample> out = new ArrayList<>();
+    for (int k = splitPoint(table, byTime, validationShare, target.ranking()); k < byTime.length;
+        k++) {
+      out.add(byId.get(table.eventId(byTime[k])));
+    }
+    return List.copyOf(out);
+  }
+
+  /** As above on a table. */
+  public static TrainingTable heldOut(TrainingTable table, PredictionTarget target,
+      double validationShare) {
+    int[] byTime = byRequestTime(table, target);
+    return table.select(Arrays.copyOfRange(byTime, splitPoint(table, byTime, validationShare,
+        target.ranking()), byTime.length));
   }
 
   /** The XGBoost parameters of a target and options (threads are the engine's to set). */
@@ -290,66 +313,61 @@ public final class ModelTrainer {
     return curve;
   }
 
-  /** Sorted by the time of each example's request, so a request's items stay together. */
-  static List<TrainingExample> byRequestTime(List<TrainingExample> examples) {
+  /**
+   * The target's population, sorted by the time of each example's request (so a request's items
+   * stay together), then request, position and event id.
+   */
+  static int[] byRequestTime(TrainingTable t, PredictionTarget target) {
     Map<String, Long> requestTime = new HashMap<>();
-    for (TrainingExample x : examples) {
-      requestTime.merge(requestKey(x), x.timestamp(), Math::min);
+    List<Integer> rows = new ArrayList<>();
+    for (int r = 0; r < t.size(); r++) {
+      if (target.includes(t, r)) {
+        rows.add(r);
+        requestTime.merge(t.requestKey(r), t.timestamp(r), Math::min);
+      }
     }
-    List<TrainingExample> sorted = new ArrayList<>(examples);
-    sorted.sort(Comparator.<TrainingExample>comparingLong(x -> requestTime.get(requestKey(x)))
-        .thenComparing(ModelTrainer::requestKey)
-        .thenComparing(x -> x.position() == null ? Integer.MAX_VALUE : x.position())
-        .thenComparing(TrainingExample::eventId));
-    return sorted;
-  }
-
-  static String requestKey(TrainingExample x) {
-    return x.requestId() == null ? x.eventId() : x.requestId();
+    rows.sort(Comparator.<Integer>comparingLong(r -> requestTime.get(t.requestKey(r)))
+        .thenComparing(t::requestKey)
+        .thenComparingInt(t::position)
+        .thenComparing(t::eventId));
+    return rows.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** Where validation starts; for ranking, moved to the next request boundary. */
-  private static int splitPoint(List<TrainingExample> byTime, double share, boolean ranking) {
-    int split = byTime.size() - (int) Math.round(byTime.size() * share);
+  private static int splitPoint(TrainingTable t, int[] byTime, double share, boolean ranking) {
+    int split = byTime.length - (int) Math.round(byTime.length * share);
     if (ranking) {
-      while (split > 0 && split < byTime.size()
-          && requestKey(byTime.get(split)).equals(requestKey(byTime.get(split - 1)))) {
+      while (split > 0 && split < byTime.length
+          && t.requestKey(byTime[split]).equals(t.requestKey(byTime[split - 1]))) {
         split++;
       }
     }
     return split;
   }
 
-  private static void requireBothOutcomes(List<TrainingExample> part, String name,
-      PredictionTarget target, int total) {
-    boolean anyPositive = part.stream().anyMatch(target::positive);
-    boolean anyNegative = part.stream().anyMatch(x -> !target.positive(x));
+  private static void requireBothOutcomes(TrainingTable t, int[] part, String name,
+      PredictionTarget target) {
+    boolean anyPositive = Arrays.stream(part).anyMatch(r -> target.positive(t, r));
+    boolean anyNegative = Arrays.stream(part).anyMatch(r -> !target.positive(t, r));
     if (!anyPositive || !anyNegative) {
       throw new IllegalArgumentException("examples: the " + name + " part has "
           + (anyPositive ? "no negative" : "no positive") + " examples for "
-          + target.modelName() + " (" + target.meaning() + "; " + total + " examples in all, "
-          + part.size() + " in this part): a single class cannot be learned or judged");
+          + target.modelName() + " (" + target.meaning() + "; " + t.size() + " examples in all, "
+          + part.length + " in this part): a single class cannot be learned or judged");
     }
   }
 
   /** Feature values row by row, labels, and the size of each request's group. */
   record Rows(float[] values, float[] labels, int[] groups) {}
 
-  /** Rows of {@code names} values (NaN where missing: XGBoost's missing value). */
-  static Rows rows(List<TrainingExample> examples, List<String> names, ShopCatalog catalog,
-      PredictionTarget target) {
-    float[] values = new float[examples.size() * names.size()];
-    float[] labels = new float[examples.size()];
+  /** The table's rows of {@code names} values (NaN where missing: XGBoost's missing value). */
+  static Rows rows(TrainingTable t, List<String> names, PredictionTarget target) {
+    float[] labels = new float[t.size()];
     List<Integer> groups = new ArrayList<>();
     String lastRequest = null;
-    for (int row = 0; row < examples.size(); row++) {
-      TrainingExample x = examples.get(row);
-      Map<String, Double> context = ImpressionContext.of(x, catalog);
-      for (int col = 0; col < names.size(); col++) {
-        values[row * names.size() + col] = value(x, context, names.get(col));
-      }
-      labels[row] = target.label(x);
-      String request = requestKey(x);
+    for (int row = 0; row < t.size(); row++) {
+      labels[row] = target.label(t, row);
+      String request = t.requestKey(row);
       if (request.equals(lastRequest)) {
         groups.set(groups.size() - 1, groups.get(groups.size() - 1) + 1);
       } else {
@@ -357,33 +375,19 @@ public final class ModelTrainer {
         lastRequest = request;
       }
     }
-    return new Rows(values, labels, groups.stream().mapToInt(Integer::intValue).toArray());
+    return new Rows(t.values(names), labels, groups.stream().mapToInt(Integer::intValue)
+        .toArray());
   }
 
-  static DMatrix matrix(List<TrainingExample> examples, List<String> names, ShopCatalog catalog,
-      PredictionTarget target) throws XGBoostError {
-    Rows rows = rows(examples, names, catalog, target);
-    DMatrix matrix = new DMatrix(rows.values(), examples.size(), names.size(), Float.NaN);
+  static DMatrix matrix(TrainingTable t, List<String> names, PredictionTarget target)
+      throws XGBoostError {
+    Rows rows = rows(t, names, target);
+    DMatrix matrix = new DMatrix(rows.values(), t.size(), names.size(), Float.NaN);
     matrix.setLabel(rows.labels());
     if (target.ranking()) {
       matrix.setGroup(rows.groups());
     }
     matrix.setFeatureNames(names.toArray(String[]::new));
     return matrix;
-  }
-
-  private static final String CONTEXT_PREFIX = TrainingExample.column(ImpressionContext.VIEW,
-      "");
-
-  private static float value(TrainingExample x, Map<String, Double> context, String name) {
-    if (name.equals("position")) {
-      return x.position() == null ? Float.NaN : x.position();
-    }
-    if (name.startsWith(CONTEXT_PREFIX)) {
-      Double v = context.get(name.substring(CONTEXT_PREFIX.length()));
-      return v == null ? Float.NaN : v.floatValue();
-    }
-    Object v = x.features().get(name);
-    return v instanceof Number n ? n.floatValue() : Float.NaN;
   }
 }

@@ -39,24 +39,49 @@ public enum PredictionTarget {
 
   /** Whether this example belongs to the target's population. */
   public boolean includes(TrainingExample x) {
-    return this != CVR_POST_CLICK || x.clicked();
+    return includes(x.clicked());
+  }
+
+  public boolean includes(boolean clicked) {
+    return this != CVR_POST_CLICK || clicked;
   }
 
   /** The positive outcome (for RANK: any response). */
   public boolean positive(TrainingExample x) {
+    return positive(x.clicked(), x.purchased());
+  }
+
+  public boolean positive(boolean clicked, boolean purchased) {
     return switch (this) {
-      case CTR -> x.clicked();
-      case CVR, CVR_POST_CLICK -> x.purchased();
-      case RANK -> x.clicked() || x.purchased();
+      case CTR -> clicked;
+      case CVR, CVR_POST_CLICK -> purchased;
+      case RANK -> clicked || purchased;
     };
   }
 
   /** The label XGBoost learns: 0/1, or the graded relevance for RANK. */
   public float label(TrainingExample x) {
+    return label(x.clicked(), x.purchased());
+  }
+
+  public float label(boolean clicked, boolean purchased) {
     if (this == RANK) {
-      return x.purchased() ? 2 : x.clicked() ? 1 : 0;
+      return purchased ? 2 : clicked ? 1 : 0;
     }
-    return positive(x) ? 1 : 0;
+    return positive(clicked, purchased) ? 1 : 0;
+  }
+
+  /** As above for a row of a training table. */
+  boolean includes(TrainingTable t, int row) {
+    return includes(t.clicked(row));
+  }
+
+  boolean positive(TrainingTable t, int row) {
+    return positive(t.clicked(row), t.purchased(row));
+  }
+
+  float label(TrainingTable t, int row) {
+    return label(t.clicked(row), t.purchased(row));
   }
 
   public static PredictionTarget of(String name) {

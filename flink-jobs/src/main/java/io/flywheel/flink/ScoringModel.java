@@ -38,22 +38,25 @@ public final class ScoringModel {
     this.validationCurve = validationCurve;
   }
 
-  /** A freshly trained model, scored on the held-out examples it was not trained on. */
+  /** A freshly trained model, scored on the held-out rows it was not trained on. */
   static ScoringModel trained(Booster booster, PredictionTarget target, List<String> names,
-      double negativeSampling, List<TrainingExample> heldOut, ShopCatalog catalog,
-      double[] validationCurve) throws XGBoostError {
+      double negativeSampling, TrainingTable heldOut, double[] validationCurve)
+      throws XGBoostError {
     ScoringModel unscored = new ScoringModel(booster, target, names, negativeSampling, null,
         validationCurve);
     boolean[] positives = new boolean[heldOut.size()];
     double[] gains = new double[heldOut.size()];
+    List<String> eventIds = new ArrayList<>(heldOut.size());
+    List<String> requestIds = new ArrayList<>(heldOut.size());
     for (int i = 0; i < positives.length; i++) {
-      positives[i] = target.positive(heldOut.get(i));
-      gains[i] = target.label(heldOut.get(i));
+      positives[i] = target.positive(heldOut, i);
+      gains[i] = target.label(heldOut, i);
+      eventIds.add(heldOut.eventId(i));
+      requestIds.add(heldOut.requestKey(i));
     }
     return new ScoringModel(booster, target, names, negativeSampling, new ModelTrainer.Validation(
-        heldOut.stream().map(TrainingExample::eventId).toList(),
-        heldOut.stream().map(ModelTrainer::requestKey).toList(),
-        unscored.predict(heldOut, catalog), positives, gains), validationCurve);
+        List.copyOf(eventIds), List.copyOf(requestIds), unscored.predict(heldOut), positives,
+        gains, heldOut), validationCurve);
   }
 
   public PredictionTarget target() {
@@ -89,7 +92,12 @@ public final class ScoringModel {
    */
   public double[] predict(List<TrainingExample> examples, ShopCatalog catalog)
       throws XGBoostError {
-    DMatrix matrix = ModelTrainer.matrix(examples, featureNames, catalog, target);
+    return predict(TrainingTable.of(examples, catalog));
+  }
+
+  /** As above for a table's rows. */
+  public double[] predict(TrainingTable rows) throws XGBoostError {
+    DMatrix matrix = ModelTrainer.matrix(rows, featureNames, target);
     try {
       float[][] raw = booster.predict(matrix);
       double[] p = new double[raw.length];
@@ -108,7 +116,7 @@ public final class ScoringModel {
    * order, row-major (NaN where missing), as Triton's {@code input__0} expects them.
    */
   public float[] featureRows(List<TrainingExample> examples, ShopCatalog catalog) {
-    return ModelTrainer.rows(examples, featureNames, catalog, target).values();
+    return TrainingTable.of(examples, catalog).values(featureNames).clone();
   }
 
   /** XGBoost's importance of each feature by total gain, largest first. */

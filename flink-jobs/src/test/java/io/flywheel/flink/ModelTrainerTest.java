@@ -125,7 +125,8 @@ class ModelTrainerTest {
     java.util.Set<String> validationRequests = new java.util.HashSet<>(v.requestIds());
     long requestsInBoth = examples.stream()
         .filter(x -> !v.eventIds().contains(x.eventId()))
-        .map(ModelTrainer::requestKey).filter(validationRequests::contains).count();
+        .map(x -> x.requestId() == null ? x.eventId() : x.requestId())
+        .filter(validationRequests::contains).count();
     assertThat(requestsInBoth).isZero();
     double model = io.flywheel.evaluation.ModelEvaluation.ranking(v.requestIds(),
         v.predictions(), v.gains(), null).get("ndcg_at_5");
@@ -172,5 +173,39 @@ class ModelTrainerTest {
       n += b ? 1 : 0;
     }
     return n;
+  }
+
+  @Test
+  void aTableStreamedFromTheStoreTrainsTheSameModelAsTheExamplesInMemory() throws Exception {
+    TrainingTable.Builder streamed = TrainingTable.builder(catalog);
+    try (FeatureStore store = FeatureStore.open(dir.resolve("home"), null)) {
+      store.offline().forEachTrainingExample(LocalDate.of(2026, 1, 1),
+          LocalDate.of(2026, 12, 31), streamed);
+    }
+    TrainingTable table = streamed.build();
+    TrainingTable inMemory = TrainingTable.of(examples, catalog);
+    assertThat(table.size()).isEqualTo(examples.size());
+    // Bit for bit (NaN where missing in both): Arrays.equals compares floats by their bits.
+    assertThat(Arrays.equals(table.values(ModelTrainer.featureNames()),
+        inMemory.values(ModelTrainer.featureNames()))).isTrue();
+    TrainingExample third = examples.get(2);
+    assertThat(table.eventId(2)).isEqualTo(third.eventId());
+    // Each row holds the example's own values in the model's column order.
+    int col = ModelTrainer.featureNames().indexOf(TrainingExample.column("user_activity",
+        "impressions_7d"));
+    Double expected = third.number("user_activity", "impressions_7d");
+    assertThat(table.values(List.of(TrainingExample.column("user_activity", "impressions_7d")))[2])
+        .isEqualTo(expected == null ? Float.NaN : expected.floatValue());
+    assertThat(col).isNotNegative();
+
+    ModelTrainer.Options options = ModelTrainer.Options.defaults().withMaxRounds(40);
+    ScoringModel fromTable = ModelTrainer.train(table, PredictionTarget.CTR, options,
+        ModelTrainer.Engine.local());
+    ScoringModel fromList = ModelTrainer.train(examples, catalog, PredictionTarget.CTR, options);
+    assertThat(fromTable.validation().eventIds()).isEqualTo(fromList.validation().eventIds());
+    assertThat(Arrays.equals(fromTable.validation().predictions(),
+        fromList.validation().predictions())).isTrue();
+    assertThat(ModelTrainer.heldOut(table, PredictionTarget.CVR, 0.2).size())
+        .isEqualTo(ModelTrainer.heldOut(examples, PredictionTarget.CVR, 0.2).size());
   }
 }

@@ -14,6 +14,7 @@ import io.flywheel.flink.FeatureJobResult;
 import io.flywheel.flink.ModelTrainer;
 import io.flywheel.flink.PredictionTarget;
 import io.flywheel.flink.ScoringModel;
+import io.flywheel.flink.TrainingTable;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
 import io.flywheel.registry.TrackedRun;
@@ -83,21 +84,27 @@ public final class FlywheelTasks {
 
   /** Which examples a training run will read: their dates, count, labels and data hash. */
   public static Map<String, String> trainingSet(Path home, TaskContext ctx) throws Exception {
-    List<TrainingExample> examples = ModelTraining.examples(home,
-        date(ctx, "from", LocalDate.MIN), date(ctx, "to", LocalDate.MAX));
-    if (examples.isEmpty()) {
+    TrainingTable examples = ModelTraining.table(home, date(ctx, "from", LocalDate.MIN),
+        date(ctx, "to", LocalDate.MAX), ShopCatalog.ofHome(home));
+    if (examples.size() == 0) {
       throw new IllegalStateException("training set: the feature store has no examples between "
           + ctx.params().getOrDefault("from", "") + " and " + ctx.params().getOrDefault("to", "")
           + " (run the feature jobs first)");
     }
     Map<String, String> lineage = ModelTraining.lineage(examples, PredictionTarget.CTR);
     String[] window = lineage.get("flywheel.training_window").split("/");
+    long clicks = 0;
+    long purchases = 0;
+    for (int i = 0; i < examples.size(); i++) {
+      clicks += examples.clicked(i) ? 1 : 0;
+      purchases += examples.purchased(i) ? 1 : 0;
+    }
     Map<String, String> out = new LinkedHashMap<>();
     out.put("from", window[0]);
     out.put("to", window[1]);
     out.put("examples", Integer.toString(examples.size()));
-    out.put("clicks", Long.toString(examples.stream().filter(x -> x.clicked()).count()));
-    out.put("purchases", Long.toString(examples.stream().filter(x -> x.purchased()).count()));
+    out.put("clicks", Long.toString(clicks));
+    out.put("purchases", Long.toString(purchases));
     out.put("data_hash", lineage.get("flywheel.data_hash"));
     return out;
   }

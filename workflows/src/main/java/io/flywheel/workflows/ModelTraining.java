@@ -15,6 +15,7 @@ import io.flywheel.flink.PredictionTarget;
 import io.flywheel.flink.RecommenderEvaluation;
 import io.flywheel.flink.Recommenders;
 import io.flywheel.flink.ScoringModel;
+import io.flywheel.flink.TrainingTable;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
 import io.flywheel.registry.TrackedRun;
@@ -93,8 +94,8 @@ public final class ModelTraining {
       ModelTrainer.Options options, String engineName, int parallelism, LocalDate from,
       LocalDate to, Path truthFile, Map<String, String> extraTags, boolean againstChampion)
       throws Exception {
-    List<TrainingExample> examples = examples(home, from, to);
     ShopCatalog catalog = ShopCatalog.ofHome(home);
+    TrainingTable examples = table(home, from, to, catalog);
     ModelTrainer.Engine engine = ModelTrainer.Engine.of(engineName, parallelism,
         System.getenv("FLINK_REST_URL"), (long) examples.size()
             * ModelTrainer.featureNames().size())
@@ -106,8 +107,8 @@ public final class ModelTraining {
         .toEpochMilli(), tags);
     try {
       run.logParams(params(target, options, examples.size(), engine));
-      ScoringModel model = ModelTrainer.train(examples, catalog, target, options, engine);
-      Map<String, Double> metrics = judge(model, examples, catalog, truthFile,
+      ScoringModel model = ModelTrainer.train(examples, target, options, engine);
+      Map<String, Double> metrics = judge(model, truthFile,
           againstChampion ? champion(registry, name) : Optional.empty(), target);
       run.logMetrics(metrics, 0);
       run.logMetricSeries(target.ranking() ? "validation_ndcg_at_5" : "validation_logloss",
@@ -125,12 +126,17 @@ public final class ModelTraining {
     }
   }
 
-  /** The feature store's examples whose impression date is in [from, to]. */
-  public static List<TrainingExample> examples(Path home, LocalDate from, LocalDate to)
-      throws IOException {
+  /**
+   * The feature store's examples whose impression date is in [from, to], read into a
+   * {@link TrainingTable} as they stream from the Parquet files (a million fit in a small heap).
+   */
+  public static TrainingTable table(Path home, LocalDate from, LocalDate to,
+      ShopCatalog catalog) throws IOException {
+    TrainingTable.Builder builder = TrainingTable.builder(catalog);
     try (FeatureStore store = FeatureStore.open(home)) {
-      return store.trainingSet(from, to);
+      store.offline().forEachTrainingExample(from, to, builder);
     }
+    return builder.build();
   }
 
   /** A registered version and the alias it was given. */
@@ -193,25 +199,29 @@ public final class ModelTraining {
       return out;
     }
     String[] window = run.tags().get("flywheel.training_window").split("/");
-    List<TrainingExample> examples = examples(home, LocalDate.parse(window[0]),
-        LocalDate.parse(window[1]));
+    ShopCatalog catalog = ShopCatalog.ofHome(home);
+    TrainingTable examples = table(home, LocalDate.parse(window[0]),
+        LocalDate.parse(window[1]), catalog);
     if (!dataHash(examples).equals(run.tags().get("flywheel.data_hash"))) {
       throw new IllegalStateException("run " + runId + ": the feature store's examples for "
           + run.tags().get("flywheel.training_window") + " changed since it was trained "
           + "(data hash differs); retrain instead of comparing on different rows");
     }
-    ShopCatalog catalog = ShopCatalog.ofHome(home);
-    List<TrainingExample> rows = ModelTrainer.heldOut(examples, target,
+    TrainingTable rows = ModelTrainer.heldOut(examples, target,
         Double.parseDouble(run.params().get("validation_share")));
     Path dir = Files.createTempDirectory("flywheel-compare-");
     ScoringModel candidate = ScoringModel.load(run.downloadArtifacts("model",
         dir.resolve("model")));
-    double[] mine = candidate.predict(rows, catalog);
-    double[] theirs = load(registry, champion.get()).predict(rows, catalog);
+    double[] mine = candidate.predict(rows);
+    double[] theirs = load(registry, champion.get()).predict(rows);
     Map<String, Double> figures = new LinkedHashMap<>();
     if (target.ranking()) {
-      List<String> requests = rows.stream().map(TrainingExample::requestId).toList();
-      double[] gains = rows.stream().mapToDouble(x -> target.label(x)).toArray();
+      List<String> requests = new ArrayList<>();
+      double[] gains = new double[rows.size()];
+      for (int i = 0; i < gains.length; i++) {
+        requests.add(rows.requestKey(i));
+        gains[i] = target.label(rows.clicked(i), rows.purchased(i));
+      }
       double own = ModelEvaluation.ranking(requests, mine, gains, null).get(metric);
       double champ = ModelEvaluation.ranking(requests, theirs, gains, null).get(metric);
       figures.put("champion_" + metric, champ);
@@ -219,7 +229,7 @@ public final class ModelTraining {
     } else {
       boolean[] positives = new boolean[rows.size()];
       for (int i = 0; i < positives.length; i++) {
-        positives[i] = target.positive(rows.get(i));
+        positives[i] = target.positive(rows.clicked(i), rows.purchased(i));
       }
       ModelEvaluation.classification(mine, positives, null, theirs).forEach((k, v) -> {
         if (k.contains("champion")) {
@@ -314,18 +324,11 @@ public final class ModelTraining {
   }
 
   /** Figures on the model's held-out rows, with the oracle and the champion where known. */
-  public static Map<String, Double> judge(ScoringModel model, List<TrainingExample> examples,
-      ShopCatalog catalog, Path truthFile, Optional<ScoringModel> champion,
-      PredictionTarget target) throws Exception {
+  public static Map<String, Double> judge(ScoringModel model, Path truthFile,
+      Optional<ScoringModel> champion, PredictionTarget target) throws Exception {
     ModelTrainer.Validation v = model.validation();
     double[] oracle = truthFile == null ? null : oracleScores(truthFile, v.eventIds(), target);
-    double[] championScores = null;
-    if (champion.isPresent()) {
-      Map<String, TrainingExample> byId = examples.stream().collect(Collectors.toMap(
-          TrainingExample::eventId, x -> x, (a, b) -> a));
-      List<TrainingExample> rows = v.eventIds().stream().map(byId::get).toList();
-      championScores = champion.get().predict(rows, catalog);
-    }
+    double[] championScores = champion.isPresent() ? champion.get().predict(v.rows()) : null;
     Map<String, Double> metrics = new LinkedHashMap<>();
     if (target.ranking()) {
       metrics.putAll(ModelEvaluation.ranking(v.requestIds(), v.predictions(), v.gains(), oracle));
@@ -399,14 +402,22 @@ public final class ModelTraining {
   }
 
   /** Tags that say where a model came from: data, features, code. */
-  public static Map<String, String> lineage(List<TrainingExample> examples, PredictionTarget target) {
+  public static Map<String, String> lineage(TrainingTable examples, PredictionTarget target) {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("flywheel.target", target.modelName());
     FeatureRegistry registry = FeatureRegistry.builtIn();
     tags.put("flywheel.feature_views", TrainingExample.FEATURE_VIEWS.stream()
         .map(v -> v + ":v" + registry.view(v).version()).collect(Collectors.joining(",")));
-    long from = examples.stream().mapToLong(TrainingExample::timestamp).min().orElse(0);
-    long to = examples.stream().mapToLong(TrainingExample::timestamp).max().orElse(0);
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    for (int i = 0; i < examples.size(); i++) {
+      from = Math.min(from, examples.timestamp(i));
+      to = Math.max(to, examples.timestamp(i));
+    }
+    if (examples.size() == 0) {
+      from = 0;
+      to = 0;
+    }
     tags.put("flywheel.training_window", Instant.ofEpochMilli(from).atOffset(ZoneOffset.UTC)
         .toLocalDate() + "/" + Instant.ofEpochMilli(to).atOffset(ZoneOffset.UTC).toLocalDate());
     tags.put("flywheel.data_hash", dataHash(examples));
@@ -416,12 +427,18 @@ public final class ModelTraining {
   }
 
   /** SHA-256 over the examples' ids and labels, in id order: same data, same hash. */
-  public static String dataHash(List<TrainingExample> examples) {
+  public static String dataHash(TrainingTable examples) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      examples.stream().sorted(Comparator.comparing(TrainingExample::eventId)).forEach(x ->
-          sha.update((x.eventId() + ':' + (x.clicked() ? 1 : 0) + (x.purchased() ? 1 : 0)
-              + '\n').getBytes(StandardCharsets.UTF_8)));
+      Integer[] order = new Integer[examples.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      java.util.Arrays.sort(order, Comparator.comparing(examples::eventId));
+      for (int i : order) {
+        sha.update((examples.eventId(i) + ':' + (examples.clicked(i) ? 1 : 0)
+            + (examples.purchased(i) ? 1 : 0) + '\n').getBytes(StandardCharsets.UTF_8));
+      }
       return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
