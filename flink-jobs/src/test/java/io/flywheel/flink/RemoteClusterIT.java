@@ -7,6 +7,7 @@ import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationProgress;
 import io.flywheel.core.WorldConfig;
 import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.RedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,24 @@ class RemoteClusterIT {
           FeatureStore b = FeatureStore.open(dir.resolve("remote"), redis.url())) {
         SameStores.assertSame(a, b);
       }
+
+      // XGBoost on the same cluster: two workers in the TaskManagers join the Rabit tracker in
+      // this JVM and train the same model as two workers on a local MiniCluster.
+      TrainingTable.Builder rows = TrainingTable.builder(ShopCatalog.load(world.resolve(
+          "products.jsonl")));
+      try (FeatureStore store = FeatureStore.open(dir.resolve("local"), null)) {
+        store.offline().forEachTrainingExample(java.time.LocalDate.MIN,
+            java.time.LocalDate.MAX, rows);
+      }
+      TrainingTable table = rows.build();
+      ModelTrainer.Options options = ModelTrainer.Options.defaults().withMaxRounds(20);
+      ScoringModel onMiniCluster = ModelTrainer.train(table, PredictionTarget.CTR, options,
+          ModelTrainer.Engine.flink(2, null));
+      ScoringModel onCluster = ModelTrainer.train(table, PredictionTarget.CTR, options,
+          ModelTrainer.Engine.flink(2, cluster.restUrl()));
+      assertThat(cluster.overview()).as(cluster.logs()).contains("\"jobs-finished\":3");
+      assertThat(onCluster.validation().predictions()).usingComparatorWithPrecision(1e-6)
+          .containsExactly(onMiniCluster.validation().predictions());
     }
   }
 }
