@@ -60,6 +60,31 @@ class PipelineApiTest {
   }
 
   @Test
+  void aRunPausedOverHttpStartsNoTaskUntilResumed() throws Exception {
+    try (Orchestration orchestration = Orchestration.open(home);
+        PipelineApi api = PipelineApi.start(orchestration, home, "s3cret", "127.0.0.1", 0)) {
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + api.port();
+      String runId = JSON.readTree(post(http, base + "/v1/pipelines/smoke-test/runs",
+          "{\"params\": {\"pause\": \"1s\"}}", "s3cret").body()).get("runId").asText();
+      assertThat(post(http, base + "/v1/runs/" + runId + "/pause", "", null).statusCode())
+          .isEqualTo(401);
+      HttpResponse<String> paused = post(http, base + "/v1/runs/" + runId + "/pause", "",
+          "s3cret");
+      assertThat(paused.statusCode()).as(paused.body()).isEqualTo(202);
+      Thread.sleep(3_000); // longer than the whole run takes unpaused
+      JsonNode held = JSON.readTree(get(http, base + "/v1/runs/" + runId).body());
+      assertThat(held.get("status").asText()).isEqualTo("PAUSED");
+      assertThat(held.at("/tasks/cleanup/state").asText()).isEqualTo("QUEUED");
+      assertThat(post(http, base + "/v1/runs/" + runId + "/resume", "", "s3cret").statusCode())
+          .isEqualTo(202);
+      assertThat(orchestration.pipelines().await(runId, Duration.ofSeconds(60)).status())
+          .isEqualTo("SUCCEEDED");
+      assertThat(get(http, base + "/v1/triggers").body()).isEqualTo("[]");
+    }
+  }
+
+  @Test
   void withoutAConfiguredTokenNothingCanBeChanged() throws Exception {
     try (Orchestration orchestration = Orchestration.open(home);
         PipelineApi api = PipelineApi.start(orchestration, home, null, "127.0.0.1", 0)) {
