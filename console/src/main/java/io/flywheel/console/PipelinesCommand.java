@@ -76,8 +76,11 @@ final class PipelinesCommand implements Runnable {
         return 0;
       }
       for (PipelineSpec s : specs.values()) {
-        out.printf(Locale.ROOT, "%-20s %2d tasks  %-12s %s%n", s.name(), s.tasks().size(),
-            s.schedule() == null ? "manual" : s.schedule(), s.description());
+        String starts = (s.schedule() == null ? "manual" : s.schedule())
+            + (s.triggers().isEmpty() ? "" : " + " + String.join(", ", s.triggers().stream()
+                .map(t -> t.type()).toList()));
+        out.printf(Locale.ROOT, "%-22s %2d tasks  %-18s %s%n", s.name(), s.tasks().size(),
+            starts, s.description());
       }
       return 0;
     }
