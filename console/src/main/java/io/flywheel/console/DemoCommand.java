@@ -210,8 +210,8 @@ final class DemoCommand implements Callable<Integer> {
 
     out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
-    out.println("Next steps of the loop (the shipped ML pipelines, content, experiments) join "
-        + "this demo as they land.");
+    out.println("Next steps of the loop (content generation, delivery, conversion experiments) "
+        + "join this demo as they land.");
     return 0;
   }
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
     description = "Flywheel: an open ML platform for e-commerce content marketing.",
     subcommands = {DemoCommand.class, SimulateCommand.class, ValidateCommand.class,
         FeaturesCommand.class, TrainCommand.class, EvaluateCommand.class, ModelsCommand.class,
-        BenchTrainCommand.class, DeployCommand.class, RolloutCommand.class,
+        BenchTrainCommand.class, BenchQualityCommand.class, DeployCommand.class,
+        RolloutCommand.class,
         ServeModelsCommand.class, InferCommand.class, BenchInferCommand.class,
         PipelinesCommand.class, WorkerCommand.class, BenchPipelinesCommand.class,
         CommandLine.HelpCommand.class})

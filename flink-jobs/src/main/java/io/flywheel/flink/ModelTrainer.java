@@ -208,7 +208,7 @@ public final class ModelTrainer {
     Random random = new Random(options.seed());
     int[] sampled = Arrays.stream(train)
         .filter(r -> target.positive(table, r) || random.nextDouble() < sampling).toArray();
-    List<String> names = featureNames();
+    List<String> names = table.columns();
     Map<String, Object> params = xgboostParams(target, options);
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
     TrainingTable validation = table.select(validationRows);

@@ -58,8 +58,10 @@ public final class TrainingTable {
   /** Adds examples one at a time (a {@link Consumer}, to hand to a streaming reader). */
   public static final class Builder implements Consumer<TrainingExample> {
     private final ShopCatalog catalog;
-    private final List<String> columns = ModelTrainer.featureNames();
-    private final int width = columns.size();
+    private List<String> columns = ModelTrainer.featureNames();
+    private final int baseWidth = columns.size();
+    private int width = baseWidth;
+    private java.util.function.Function<TrainingExample, float[]> extra;
     private final Map<String, String> requests = new HashMap<>();
     private float[] values = new float[0];
     private String[] eventIds = new String[0];
@@ -74,6 +76,23 @@ public final class TrainingTable {
       this.catalog = catalog;
     }
 
+    /**
+     * Appends columns computed from each example by {@code values} (for diagnostics that give
+     * a model information the store does not have); call before adding examples.
+     */
+    public Builder extraColumns(List<String> names,
+        java.util.function.Function<TrainingExample, float[]> values) {
+      if (size > 0) {
+        throw new IllegalStateException("extraColumns: call before adding examples");
+      }
+      List<String> all = new java.util.ArrayList<>(columns);
+      all.addAll(names);
+      columns = List.copyOf(all);
+      width = columns.size();
+      extra = values;
+      return this;
+    }
+
     @Override
     public void accept(TrainingExample x) {
       if (size == eventIds.length) {
@@ -81,8 +100,12 @@ public final class TrainingTable {
       }
       Map<String, Double> context = ImpressionContext.of(x, catalog);
       int at = size * width;
-      for (int col = 0; col < width; col++) {
+      for (int col = 0; col < baseWidth; col++) {
         values[at + col] = value(x, context, columns.get(col));
+      }
+      if (extra != null) {
+        float[] more = extra.apply(x);
+        System.arraycopy(more, 0, values, at + baseWidth, width - baseWidth);
       }
       eventIds[size] = x.eventId();
       String request = x.requestId() == null ? x.eventId() : x.requestId();
