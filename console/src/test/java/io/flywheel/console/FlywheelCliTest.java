@@ -39,7 +39,8 @@ class FlywheelCliTest {
     List<String> names = new ArrayList<>(cli.getSubcommands().keySet());
     names.remove("help");
     assertThat(names).contains("simulate", "demo", "validate", "features", "train", "evaluate",
-        "models", "deploy", "rollout", "serve-models", "infer", "bench-infer", "pipelines");
+        "models", "deploy", "rollout", "serve-models", "infer", "bench-infer", "pipelines",
+        "bench-quality");
     Result top = run("--help");
     assertThat(top.code()).isZero();
     assertThat(top.out()).contains("Usage: flywheel", "--home");
@@ -494,6 +495,15 @@ class FlywheelCliTest {
         "covisitation");
     assertThat(r.at("/figures/preference_oracle/ndcg").isNumber()).isTrue();
     assertThat(r.at("/figures/covisitation/catalog_coverage").asDouble()).isPositive();
+
+    // The quality ceiling: the simulator's hidden truth tells a model more than the store does.
+    Result ceiling = run("--home", home.toString(), "bench-quality", "--truth", truth, "--json");
+    assertThat(ceiling.code()).as(ceiling.err()).isZero();
+    JsonNode q = JSON.readTree(ceiling.out());
+    assertThat(q.get("heldOutRows").asInt()).isPositive();
+    assertThat(q.get("oracleAuc").asDouble()).isBetween(0.6, 1.0);
+    assertThat(q.get("withLatentsAuc").asDouble()).isGreaterThan(q.get("storeFeaturesAuc")
+        .asDouble()).isLessThan(1.0);
 
     deployRolloutAndInferOnTheDemosRegistry(home);
     runPipelinesOnTheDemosHome(home);
