@@ -2,12 +2,11 @@ package io.flywheel.console;
 
 import io.flywheel.workflows.ModelTraining;
 import io.flywheel.evaluation.ModelEvaluation;
-import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.ShopCatalog;
-import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.flink.ModelTrainer;
 import io.flywheel.flink.PredictionTarget;
 import io.flywheel.flink.ScoringModel;
+import io.flywheel.flink.TrainingTable;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
 import java.io.PrintWriter;
@@ -59,31 +58,29 @@ final class EvaluateCommand implements Callable<Integer> {
           "--model");
       ScoringModel scoring = ModelTraining.load(registry, version);
       PredictionTarget target = scoring.target();
-      List<TrainingExample> examples;
-      try (FeatureStore store = FeatureStore.open(root.home())) {
-        examples = store.trainingSet(LocalDate.MIN, LocalDate.MAX);
-      }
-      List<TrainingExample> rows = ModelTrainer.heldOut(examples, target,
+      TrainingTable examples = ModelTraining.table(root.home(), LocalDate.MIN, LocalDate.MAX,
+          ShopCatalog.ofHome(root.home()));
+      TrainingTable rows = ModelTrainer.heldOut(examples, target,
           ModelTrainer.Options.defaults().validationShare());
-      if (rows.isEmpty()) {
+      if (rows.size() == 0) {
         throw new ParameterException(spec.commandLine(), "--model: the feature store has no "
             + "examples to judge " + version.ref() + " on");
       }
-      double[] scores = scoring.predict(rows, ShopCatalog.ofHome(root.home()));
-      List<String> ids = rows.stream().map(TrainingExample::eventId).toList();
-      double[] oracle = truth == null ? null : ModelTraining.oracleScores(truth, ids, target);
-      Map<String, Double> metrics;
-      if (target.ranking()) {
-        double[] gains = rows.stream().mapToDouble(target::label).toArray();
-        metrics = ModelEvaluation.ranking(rows.stream().map(x -> x.requestId() == null
-            ? x.eventId() : x.requestId()).toList(), scores, gains, oracle);
-      } else {
-        boolean[] positives = new boolean[rows.size()];
-        for (int i = 0; i < positives.length; i++) {
-          positives[i] = target.positive(rows.get(i));
-        }
-        metrics = ModelEvaluation.classification(scores, positives, oracle, null);
+      double[] scores = scoring.predict(rows);
+      List<String> ids = new java.util.ArrayList<>();
+      List<String> requests = new java.util.ArrayList<>();
+      double[] gains = new double[rows.size()];
+      boolean[] positives = new boolean[rows.size()];
+      for (int i = 0; i < rows.size(); i++) {
+        ids.add(rows.eventId(i));
+        requests.add(rows.requestKey(i));
+        gains[i] = target.label(rows.clicked(i), rows.purchased(i));
+        positives[i] = target.positive(rows.clicked(i), rows.purchased(i));
       }
+      double[] oracle = truth == null ? null : ModelTraining.oracleScores(truth, ids, target);
+      Map<String, Double> metrics = target.ranking()
+          ? ModelEvaluation.ranking(requests, scores, gains, oracle)
+          : ModelEvaluation.classification(scores, positives, oracle, null);
       PrintWriter out = spec.commandLine().getOut();
       if (output.json()) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -88,12 +88,6 @@ public final class FlywheelSensors {
         return List.of(); // no data newer than what the champion learnt from
       }
       LocalDate newest = dates.get(dates.size() - 1);
-      List<TrainingExample> reference = store.trainingSet(from, to);
-      List<TrainingExample> current = store.trainingSet(newest, newest);
-      if (reference.isEmpty() || current.isEmpty()) {
-        return List.of();
-      }
-      List<String> drifting = new ArrayList<>();
       for (String feature : features) {
         String[] parts = feature.split("__", 2);
         boolean known;
@@ -107,10 +101,18 @@ public final class FlywheelSensors {
           throw new IllegalArgumentException("features: '" + feature + "' is not a number "
               + "column of the training examples (VIEW__FEATURE, like user_activity__ctr_7d)");
         }
-        double psi = DistributionDrift.psi(values(reference, feature), values(current, feature),
-            10).value();
+      }
+      // Only the watched columns are kept, as the examples stream past.
+      double[][] reference = columns(store, from, to, features);
+      double[][] current = columns(store, newest, newest, features);
+      if (reference[0].length == 0 || current[0].length == 0) {
+        return List.of();
+      }
+      List<String> drifting = new ArrayList<>();
+      for (int f = 0; f < features.size(); f++) {
+        double psi = DistributionDrift.psi(reference[f], current[f], 10).value();
         if (psi > threshold) {
-          drifting.add(String.format(Locale.ROOT, "%s PSI %.3f", feature, psi));
+          drifting.add(String.format(Locale.ROOT, "%s PSI %.3f", features.get(f), psi));
         }
       }
       if (drifting.isEmpty()) {
@@ -122,11 +124,23 @@ public final class FlywheelSensors {
     }
   }
 
-  private static double[] values(List<TrainingExample> examples, String column) {
-    double[] out = new double[examples.size()];
-    for (int i = 0; i < out.length; i++) {
-      Object v = examples.get(i).features().get(column);
-      out[i] = v instanceof Number n ? n.doubleValue() : Double.NaN;
+  /** The listed columns of the examples in [from, to], one array per column (NaN: missing). */
+  private static double[][] columns(FeatureStore store, LocalDate from, LocalDate to,
+      List<String> names) {
+    List<double[]> rows = new ArrayList<>();
+    store.offline().forEachTrainingExample(from, to, x -> {
+      double[] row = new double[names.size()];
+      for (int f = 0; f < row.length; f++) {
+        Object v = x.features().get(names.get(f));
+        row[f] = v instanceof Number n ? n.doubleValue() : Double.NaN;
+      }
+      rows.add(row);
+    });
+    double[][] out = new double[names.size()][rows.size()];
+    for (int r = 0; r < rows.size(); r++) {
+      for (int f = 0; f < names.size(); f++) {
+        out[f][r] = rows.get(r)[f];
+      }
     }
     return out;
   }
