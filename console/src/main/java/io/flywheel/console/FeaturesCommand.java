@@ -373,11 +373,7 @@ final class FeaturesCommand implements Runnable {
       if (!(rate > 0)) {
         throw new ParameterException(spec.commandLine(), "--rate must be positive, got " + rate);
       }
-      Path scratch = home.resolve("bench").resolve("freshness");
-      Writable.requireDirectory(spec.commandLine(), scratch, "--home");
-      FeatureJobOptions options = FeatureJobOptions.defaults(eventsFile.toString(),
-              eventsFile.toAbsolutePath().getParent().resolve("products.jsonl").toString(),
-              scratch.toString())
+      FeatureJobOptions options = benchOptions(home, eventsFile, "freshness", spec)
           .withRedisUrl(System.getenv("REDIS_URL")).withFlinkRestUrl(null)
           .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness",
               spec.commandLine()), Duration.ofHours(1));
@@ -419,11 +415,7 @@ final class FeaturesCommand implements Runnable {
     public Integer call() throws Exception {
       Path home = parent.root.home();
       Path eventsFile = events.resolve(home, spec.commandLine());
-      Path scratch = home.resolve("bench").resolve("ceiling");
-      Writable.requireDirectory(spec.commandLine(), scratch, "--home");
-      FeatureJobOptions options = FeatureJobOptions.defaults(eventsFile.toString(),
-              eventsFile.toAbsolutePath().getParent().resolve("products.jsonl").toString(),
-              scratch.toString())
+      FeatureJobOptions options = benchOptions(home, eventsFile, "ceiling", spec)
           .forBenchmark(stateBackend, true).withParallelism(parallelism).withFlinkRestUrl(null);
       long lines;
       try (var all = java.nio.file.Files.lines(eventsFile)) {
@@ -437,6 +429,19 @@ final class FeaturesCommand implements Runnable {
       }
       return 0;
     }
+  }
+
+  /**
+   * Job options for a benchmark over {@code eventsFile} (its products beside it) with its stores
+   * under {@code HOME/bench/NAME}, which must be writable.
+   */
+  static FeatureJobOptions benchOptions(Path home, Path eventsFile, String name,
+      CommandSpec spec) {
+    Path scratch = home.resolve("bench").resolve(name);
+    Writable.requireDirectory(spec.commandLine(), scratch, "--home");
+    return FeatureJobOptions.defaults(eventsFile.toString(),
+        eventsFile.toAbsolutePath().getParent().resolve("products.jsonl").toString(),
+        scratch.toString());
   }
 
   /** Parses an option's duration, naming the option when it cannot. */

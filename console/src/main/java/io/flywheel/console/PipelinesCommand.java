@@ -316,12 +316,7 @@ final class PipelinesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      requireRemote(parent.spec.commandLine());
-      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
-        orchestration.pipelines().approve(runId, task);
-        parent.spec.commandLine().getOut().println("approved " + task + " of " + runId);
-      }
-      return 0;
+      return signal(parent, p -> p.approve(runId, task), "approved " + task + " of " + runId);
     }
   }
 
@@ -370,12 +365,7 @@ final class PipelinesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      requireRemote(parent.spec.commandLine());
-      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
-        orchestration.pipelines().pause(runId);
-        parent.spec.commandLine().getOut().println("paused " + runId);
-      }
-      return 0;
+      return signal(parent, p -> p.pause(runId), "paused " + runId);
     }
   }
 
@@ -390,12 +380,7 @@ final class PipelinesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      requireRemote(parent.spec.commandLine());
-      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
-        orchestration.pipelines().resume(runId);
-        parent.spec.commandLine().getOut().println("resumed " + runId);
-      }
-      return 0;
+      return signal(parent, p -> p.resume(runId), "resumed " + runId);
     }
   }
 
@@ -410,12 +395,7 @@ final class PipelinesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      requireRemote(parent.spec.commandLine());
-      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
-        orchestration.pipelines().cancel(runId);
-        parent.spec.commandLine().getOut().println("cancelling " + runId);
-      }
-      return 0;
+      return signal(parent, p -> p.cancel(runId), "cancelling " + runId);
     }
   }
 
@@ -428,6 +408,17 @@ final class PipelinesCommand implements Runnable {
           + "`flywheel pipelines list`)");
     }
     return pipeline;
+  }
+
+  /** Signals a run of the cluster (approve, pause, resume, cancel) and says what it did. */
+  private static int signal(PipelinesCommand parent, java.util.function.Consumer<Pipelines> send,
+      String done) throws java.io.IOException {
+    requireRemote(parent.spec.commandLine());
+    try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+      send.accept(orchestration.pipelines());
+      parent.spec.commandLine().getOut().println(done);
+    }
+    return 0;
   }
 
   static void requireRemote(CommandLine cli) {

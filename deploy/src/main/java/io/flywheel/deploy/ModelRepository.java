@@ -2,11 +2,11 @@ package io.flywheel.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flywheel.core.AtomicFiles;
 import io.flywheel.deploy.triton.ModelConfigProto.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -110,24 +110,10 @@ public final class ModelRepository {
   }
 
   private static void atomicCopy(Path source, Path target) throws IOException {
-    Path partial = Files.createTempFile(target.getParent(), ".partial-", ".tmp");
-    try {
-      Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(partial);
-    }
+    AtomicFiles.copy(source, target);
   }
 
   private static void atomicWrite(Path target, String text) throws IOException {
-    Path partial = Files.createTempFile(target.getParent(), ".partial-", ".tmp");
-    try {
-      Files.writeString(partial, text);
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(partial);
-    }
+    AtomicFiles.writeString(target, text);
   }
 }

@@ -1,10 +1,10 @@
 package io.flywheel.deploy;
 
+import io.flywheel.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -220,14 +220,7 @@ public final class ModelRollout {
   private void save(RolloutState state) throws IOException {
     Path file = stateFile(state.model());
     Files.createDirectories(file.getParent());
-    Path partial = Files.createTempFile(file.getParent(), ".rollout-", ".tmp");
-    try {
-      Files.writeString(partial, ModelRepository.JSON.writeValueAsString(state));
-      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(partial);
-    }
+    AtomicFiles.writeString(file, ModelRepository.JSON.writeValueAsString(state));
     states.put(state.model(), state);
   }
 

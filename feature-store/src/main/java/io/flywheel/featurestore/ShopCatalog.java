@@ -1,12 +1,12 @@
 package io.flywheel.featurestore;
 
+import io.flywheel.core.AtomicFiles;
 import io.flywheel.core.Codecs;
 import io.flywheel.core.JsonLinesReader;
 import io.flywheel.core.Product;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,14 +46,7 @@ public final class ShopCatalog {
       return;
     }
     Files.createDirectories(target.getParent());
-    Path partial = Files.createTempFile(target.getParent(), ".products-", ".part");
-    try {
-      Files.copy(productsFile, partial, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(partial);
-    }
+    AtomicFiles.copy(productsFile, target);
   }
 
   /** The catalogue published into {@code home} by the feature job. */

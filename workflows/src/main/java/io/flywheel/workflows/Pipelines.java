@@ -2,6 +2,7 @@ package io.flywheel.workflows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flywheel.core.AtomicFiles;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -12,7 +13,6 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -175,7 +175,7 @@ public final class Pipelines implements AutoCloseable {
   }
 
   synchronized void saveTriggerHistory(TriggerHistory history) throws IOException {
-    writeAtomically(triggers, triggers.resolve(safe(history.pipeline()) + "--"
+    AtomicFiles.writeString(triggers.resolve(safe(history.pipeline()) + "--"
         + safe(history.trigger()) + ".json"), JSON.writeValueAsString(history));
   }
 
@@ -308,20 +308,11 @@ public final class Pipelines implements AutoCloseable {
   }
 
   private void record(RunRecord record) throws IOException {
-    writeAtomically(index, index.resolve(safe(record.runId()) + ".json"),
+    AtomicFiles.writeString(index.resolve(safe(record.runId()) + ".json"),
         JSON.writeValueAsString(record));
   }
 
-  private static void writeAtomically(Path dir, Path file, String text) throws IOException {
-    Path partial = Files.createTempFile(dir, ".write-", ".tmp");
-    try {
-      Files.writeString(partial, text);
-      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(partial);
-    }
-  }
+
 
   private static String safe(String runId) {
     if (!runId.matches("[A-Za-z0-9_.-]+")) {
