@@ -34,9 +34,7 @@ import picocli.CommandLine.Spec;
         + "waiting task, pause, resume or cancel a run.",
     subcommands = {PipelinesCommand.ListPipelines.class, PipelinesCommand.Run.class,
         PipelinesCommand.Status.class, PipelinesCommand.Backfill.class,
-        PipelinesCommand.Serve.class, PipelinesCommand.Triggers.class,
-        PipelinesCommand.Approve.class, PipelinesCommand.Pause.class,
-        PipelinesCommand.Resume.class, PipelinesCommand.Cancel.class})
+        PipelinesCommand.Serve.class, PipelinesCommand.Triggers.class})
 final class PipelinesCommand implements Runnable {
   @ParentCommand
   FlywheelCli root;
@@ -302,24 +300,6 @@ final class PipelinesCommand implements Runnable {
     }
   }
 
-  @Command(name = "approve", mixinStandardHelpOptions = true,
-      description = "Approve a waiting approval task of a run (TEMPORAL_ADDRESS).")
-  static final class Approve implements Callable<Integer> {
-    @ParentCommand
-    private PipelinesCommand parent;
-
-    @Parameters(index = "0", paramLabel = "RUN")
-    private String runId;
-
-    @Parameters(index = "1", paramLabel = "TASK")
-    private String task;
-
-    @Override
-    public Integer call() throws Exception {
-      return signal(parent, p -> p.approve(runId, task), "approved " + task + " of " + runId);
-    }
-  }
-
   @Command(name = "triggers", mixinStandardHelpOptions = true,
       description = "What each armed trigger has seen and started (HOME/workflows/triggers).")
   static final class Triggers implements Callable<Integer> {
@@ -354,51 +334,6 @@ final class PipelinesCommand implements Runnable {
     }
   }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true,
-      description = "Pause a run: running tasks finish, no new task starts (TEMPORAL_ADDRESS).")
-  static final class Pause implements Callable<Integer> {
-    @ParentCommand
-    private PipelinesCommand parent;
-
-    @Parameters(paramLabel = "RUN")
-    private String runId;
-
-    @Override
-    public Integer call() throws Exception {
-      return signal(parent, p -> p.pause(runId), "paused " + runId);
-    }
-  }
-
-  @Command(name = "resume", mixinStandardHelpOptions = true,
-      description = "Resume a paused run (TEMPORAL_ADDRESS).")
-  static final class Resume implements Callable<Integer> {
-    @ParentCommand
-    private PipelinesCommand parent;
-
-    @Parameters(paramLabel = "RUN")
-    private String runId;
-
-    @Override
-    public Integer call() throws Exception {
-      return signal(parent, p -> p.resume(runId), "resumed " + runId);
-    }
-  }
-
-  @Command(name = "cancel", mixinStandardHelpOptions = true,
-      description = "Cancel a run (TEMPORAL_ADDRESS).")
-  static final class Cancel implements Callable<Integer> {
-    @ParentCommand
-    private PipelinesCommand parent;
-
-    @Parameters(paramLabel = "RUN")
-    private String runId;
-
-    @Override
-    public Integer call() throws Exception {
-      return signal(parent, p -> p.cancel(runId), "cancelling " + runId);
-    }
-  }
-
   /** The named pipeline; an unknown name is a usage error. */
   static PipelineSpec pipeline(java.nio.file.Path home, String name, CommandLine cli)
       throws java.io.IOException {
@@ -408,6 +343,31 @@ final class PipelinesCommand implements Runnable {
           + "`flywheel pipelines list`)");
     }
     return pipeline;
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true,
+      description = "Approve a waiting approval task of a run (TEMPORAL_ADDRESS).")
+  int approve(@Parameters(index = "0", paramLabel = "RUN") String runId,
+      @Parameters(index = "1", paramLabel = "TASK") String task) throws java.io.IOException {
+    return signal(this, p -> p.approve(runId, task), "approved " + task + " of " + runId);
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+      description = "Pause a run: running tasks finish, no new task starts (TEMPORAL_ADDRESS).")
+  int pause(@Parameters(paramLabel = "RUN") String runId) throws java.io.IOException {
+    return signal(this, p -> p.pause(runId), "paused " + runId);
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true,
+      description = "Resume a paused run (TEMPORAL_ADDRESS).")
+  int resume(@Parameters(paramLabel = "RUN") String runId) throws java.io.IOException {
+    return signal(this, p -> p.resume(runId), "resumed " + runId);
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true,
+      description = "Cancel a run (TEMPORAL_ADDRESS).")
+  int cancel(@Parameters(paramLabel = "RUN") String runId) throws java.io.IOException {
+    return signal(this, p -> p.cancel(runId), "cancelling " + runId);
   }
 
   /** Signals a run of the cluster (approve, pause, resume, cancel) and says what it did. */

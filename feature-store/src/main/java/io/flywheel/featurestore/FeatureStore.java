@@ -39,6 +39,16 @@ public final class FeatureStore implements AutoCloseable {
         new OfflineStore(dir.resolve("offline"), registry));
   }
 
+  /**
+   * Only the offline store under {@code home}: for readers of training data and partitions
+   * (training, triggers, backfills), which must not take the online store's lock from the
+   * feature job or a feature server using the same home.
+   */
+  public static OfflineStore offline(Path home) {
+    return new OfflineStore(home.resolve("features").resolve("offline"),
+        FeatureRegistry.builtIn());
+  }
+
   public FeatureRegistry registry() {
     return registry;
   }

@@ -255,22 +255,6 @@ public final class ModelTrainer {
    * The rows a model trained with {@code validationShare} is judged on: the latest share of the
    * target's population, split where training splits it.
    */
-  public static List<TrainingExample> heldOut(List<TrainingExample> examples,
-      PredictionTarget target, double validationShare) {
-    List<TrainingExample> population = examples.stream().filter(target::includes).toList();
-    TrainingTable table = TrainingTable.of(population, ShopCatalog.of(List.of()));
-    int[] byTime = byRequestTime(table, target);
-    Map<String, TrainingExample> byId = new HashMap<>();
-    population.forEach(x -> byId.putIfAbsent(x.eventId(), x));
-    List<TrainingExample> out = new ArrayList<>();
-    for (int k = splitPoint(table, byTime, validationShare, target.ranking()); k < byTime.length;
-        k++) {
-      out.add(byId.get(table.eventId(byTime[k])));
-    }
-    return List.copyOf(out);
-  }
-
-  /** As above on a table. */
   public static TrainingTable heldOut(TrainingTable table, PredictionTarget target,
       double validationShare) {
     int[] byTime = byRequestTime(table, target);

@@ -116,7 +116,7 @@ public final class ScoringModel {
    * order, row-major (NaN where missing), as Triton's {@code input__0} expects them.
    */
   public float[] featureRows(List<TrainingExample> examples, ShopCatalog catalog) {
-    return TrainingTable.of(examples, catalog).values(featureNames).clone();
+    return TrainingTable.of(examples, catalog).values(featureNames);
   }
 
   /** XGBoost's importance of each feature by total gain, largest first. */

@@ -205,7 +205,10 @@ public final class TrainingTable {
     return new TrainingTable(columns, v, ids, requests, times, pos, c, p, rows.length);
   }
 
-  /** All rows' values of {@code names} (a subset of the columns), row-major. */
+  /**
+   * All rows' values of {@code names} (a subset of the columns), row-major. For all the columns
+   * in order this is the table's own array: read it, do not change it.
+   */
   public float[] values(List<String> names) {
     if (names.equals(columns)) {
       return values;

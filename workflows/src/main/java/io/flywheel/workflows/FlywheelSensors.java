@@ -1,7 +1,10 @@
 package io.flywheel.workflows;
 
 import io.flywheel.evaluation.DistributionDrift;
+import io.flywheel.featurestore.FeatureRegistry;
 import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.FeatureType;
+import io.flywheel.featurestore.OfflineStore;
 import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
@@ -41,14 +44,12 @@ public final class FlywheelSensors {
     Duration settle = Durations.parse("settle", params.getOrDefault("settle", "1m"));
     Instant settledBefore = Instant.now().minus(settle);
     List<SensorType.Firing> out = new ArrayList<>();
-    try (FeatureStore store = FeatureStore.open(home)) {
-      store.offline().partitionTimes(dataset).forEach((date, written) -> {
-        if (!written.isAfter(settledBefore)) {
-          out.add(new SensorType.Firing("date=" + date, date, Map.of(), "new partition date="
-              + date + " of " + dataset));
-        }
-      });
-    }
+    FeatureStore.offline(home).partitionTimes(dataset).forEach((date, written) -> {
+      if (!written.isAfter(settledBefore)) {
+        out.add(new SensorType.Firing("date=" + date, date, Map.of(), "new partition date="
+            + date + " of " + dataset));
+      }
+    });
     return out;
   }
 
@@ -58,10 +59,30 @@ public final class FlywheelSensors {
    * condition (keyed by that date) when any feature's PSI exceeds {@code threshold} (default
    * 0.2).
    */
-  public static List<SensorType.Firing> drift(Path home, Map<String, String> params) throws Exception {
+  public static List<SensorType.Firing> drift(Path home, Map<String, String> params)
+      throws Exception {
     String model = params.get("model");
     List<String> features = Arrays.stream(params.get("features").split(","))
         .map(String::trim).filter(f -> !f.isEmpty()).toList();
+    if (features.isEmpty()) {
+      throw new IllegalArgumentException("features: name at least one column to watch");
+    }
+    FeatureRegistry views = FeatureRegistry.builtIn();
+    for (String feature : features) {
+      String[] parts = feature.split("__", 2);
+      boolean known;
+      try {
+        known = parts.length == 2 && TrainingExample.FEATURE_VIEWS.contains(parts[0])
+            && views.view(parts[0]).featureNames().contains(parts[1])
+            && views.view(parts[0]).feature(parts[1]).type() == FeatureType.NUMBER;
+      } catch (IllegalArgumentException e) {
+        known = false;
+      }
+      if (!known) {
+        throw new IllegalArgumentException("features: '" + feature + "' is not a number "
+            + "column of the training examples (VIEW__FEATURE, like user_activity__ctr_7d)");
+      }
+    }
     double threshold;
     try {
       threshold = Double.parseDouble(params.getOrDefault("threshold", "0.2"));
@@ -82,53 +103,38 @@ public final class FlywheelSensors {
     }
     LocalDate from = LocalDate.parse(window.split("/")[0]);
     LocalDate to = LocalDate.parse(window.split("/")[1]);
-    try (FeatureStore store = FeatureStore.open(home)) {
-      List<LocalDate> dates = store.offline().trainingDates();
-      if (dates.isEmpty() || !dates.get(dates.size() - 1).isAfter(to)) {
-        return List.of(); // no data newer than what the champion learnt from
-      }
-      LocalDate newest = dates.get(dates.size() - 1);
-      for (String feature : features) {
-        String[] parts = feature.split("__", 2);
-        boolean known;
-        try {
-          known = parts.length == 2 && TrainingExample.FEATURE_VIEWS.contains(parts[0])
-              && store.registry().view(parts[0]).featureNames().contains(parts[1]);
-        } catch (IllegalArgumentException e) {
-          known = false;
-        }
-        if (!known) {
-          throw new IllegalArgumentException("features: '" + feature + "' is not a number "
-              + "column of the training examples (VIEW__FEATURE, like user_activity__ctr_7d)");
-        }
-      }
-      // Only the watched columns are kept, as the examples stream past.
-      double[][] reference = columns(store, from, to, features);
-      double[][] current = columns(store, newest, newest, features);
-      if (reference[0].length == 0 || current[0].length == 0) {
-        return List.of();
-      }
-      List<String> drifting = new ArrayList<>();
-      for (int f = 0; f < features.size(); f++) {
-        double psi = DistributionDrift.psi(reference[f], current[f], 10).value();
-        if (psi > threshold) {
-          drifting.add(String.format(Locale.ROOT, "%s PSI %.3f", features.get(f), psi));
-        }
-      }
-      if (drifting.isEmpty()) {
-        return List.of();
-      }
-      return List.of(new SensorType.Firing("drift-" + newest, newest, Map.of(),
-          String.join(", ", drifting) + String.format(Locale.ROOT, " > %.3f (reference %s, "
-              + "current %s)", threshold, window, newest)));
+    OfflineStore store = FeatureStore.offline(home);
+    List<LocalDate> dates = store.trainingDates();
+    if (dates.isEmpty() || !dates.get(dates.size() - 1).isAfter(to)) {
+      return List.of(); // no data newer than what the champion learnt from
     }
+    LocalDate newest = dates.get(dates.size() - 1);
+    // Only the watched columns are kept, as the examples stream past.
+    double[][] reference = columns(store, from, to, features);
+    double[][] current = columns(store, newest, newest, features);
+    if (reference[0].length == 0 || current[0].length == 0) {
+      return List.of();
+    }
+    List<String> drifting = new ArrayList<>();
+    for (int f = 0; f < features.size(); f++) {
+      double psi = DistributionDrift.psi(reference[f], current[f], 10).value();
+      if (psi > threshold) {
+        drifting.add(String.format(Locale.ROOT, "%s PSI %.3f", features.get(f), psi));
+      }
+    }
+    if (drifting.isEmpty()) {
+      return List.of();
+    }
+    return List.of(new SensorType.Firing("drift-" + newest, newest, Map.of(),
+        String.join(", ", drifting) + String.format(Locale.ROOT, " > %.3f (reference %s, "
+            + "current %s)", threshold, window, newest)));
   }
 
   /** The listed columns of the examples in [from, to], one array per column (NaN: missing). */
-  private static double[][] columns(FeatureStore store, LocalDate from, LocalDate to,
+  private static double[][] columns(OfflineStore store, LocalDate from, LocalDate to,
       List<String> names) {
     List<double[]> rows = new ArrayList<>();
-    store.offline().forEachTrainingExample(from, to, x -> {
+    store.forEachTrainingExample(from, to, x -> {
       double[] row = new double[names.size()];
       for (int f = 0; f < row.length; f++) {
         Object v = x.features().get(names.get(f));

@@ -231,15 +231,13 @@ public final class FlywheelTasks {
   /** Sends the latest day's examples through the rollout until it decides; returns the count. */
   private static int replay(Path home, ModelRegistry registry, ModelDeployment deployment,
       ModelVersionInfo version, int limit, TaskContext ctx) throws Exception {
-    List<TrainingExample> latest;
-    try (FeatureStore store =
-        FeatureStore.open(home)) {
-      List<LocalDate> dates = store.offline().trainingDates();
-      if (dates.isEmpty()) {
-        return 0;
-      }
-      latest = store.trainingSet(dates.get(dates.size() - 1), dates.get(dates.size() - 1));
+    OfflineStore store = FeatureStore.offline(home);
+    List<LocalDate> dates = store.trainingDates();
+    if (dates.isEmpty()) {
+      return 0;
     }
+    LocalDate newest = dates.get(dates.size() - 1);
+    List<TrainingExample> latest = store.readTrainingSet(newest, newest);
     if (latest.isEmpty()) {
       return 0;
     }
@@ -348,10 +346,7 @@ public final class FlywheelTasks {
       }
       // A re-run over the same dates replaces their offline partitions instead of adding a
       // second copy of every example (online upserts are idempotent already).
-      OfflineStore.SetAside replaced;
-      try (FeatureStore store = FeatureStore.open(home)) {
-        replaced = store.offline().setAside(from, to);
-      }
+      OfflineStore.SetAside replaced = FeatureStore.offline(home).setAside(from, to);
       FeatureJobResult r;
       try {
         r = FeatureJob.run(FeatureJobOptions.defaults(slice.toString(), products.toString(),

@@ -63,12 +63,10 @@ public final class LatentCeiling {
     TrainingTable.Builder plain = TrainingTable.builder(catalog);
     TrainingTable.Builder latent = TrainingTable.builder(catalog).extraColumns(LATENTS,
         x -> latents(x, users, quality, appeal, catalog));
-    try (FeatureStore store = FeatureStore.open(home)) {
-      store.offline().forEachTrainingExample(LocalDate.MIN, LocalDate.MAX, x -> {
-        plain.accept(x);
-        latent.accept(x);
-      });
-    }
+    FeatureStore.offline(home).forEachTrainingExample(LocalDate.MIN, LocalDate.MAX, x -> {
+      plain.accept(x);
+      latent.accept(x);
+    });
     ScoringModel storeOnly = ModelTrainer.train(plain.build(), PredictionTarget.CTR, options,
         ModelTrainer.Engine.local());
     ScoringModel informed = ModelTrainer.train(latent.build(), PredictionTarget.CTR, options,

@@ -131,11 +131,9 @@ public final class ModelTraining {
    * {@link TrainingTable} as they stream from the Parquet files (a million fit in a small heap).
    */
   public static TrainingTable table(Path home, LocalDate from, LocalDate to,
-      ShopCatalog catalog) throws IOException {
+      ShopCatalog catalog) {
     TrainingTable.Builder builder = TrainingTable.builder(catalog);
-    try (FeatureStore store = FeatureStore.open(home)) {
-      store.offline().forEachTrainingExample(from, to, builder);
-    }
+    FeatureStore.offline(home).forEachTrainingExample(from, to, builder);
     return builder.build();
   }
 

@@ -51,7 +51,11 @@ class FlywheelSensorsTest {
     assertThat(FlywheelSensors.arrivals(home, Map.of("settle", "0s"))).isEmpty();
     write(day(LocalDate.of(2026, 1, 5), 0.05, 1));
     write(day(LocalDate.of(2026, 1, 6), 0.05, 2));
-    List<SensorType.Firing> settled = FlywheelSensors.arrivals(home, Map.of("settle", "0s"));
+    List<SensorType.Firing> settled;
+    // A feature server or job holding the online store (RocksDB's lock) does not stop a check.
+    try (FeatureStore held = FeatureStore.open(home, null)) {
+      settled = FlywheelSensors.arrivals(home, Map.of("settle", "0s"));
+    }
     assertThat(settled).extracting(SensorType.Firing::key)
         .containsExactly("date=2026-01-05", "date=2026-01-06");
     assertThat(settled.get(1).logicalDate()).isEqualTo(LocalDate.of(2026, 1, 6));
@@ -89,7 +93,10 @@ class FlywheelSensorsTest {
     assertThat(FlywheelSensors.drift(home, params)).isEmpty();
     // A day where shoppers click three times as often: the CTR feature drifts, clicks do not.
     write(day(LocalDate.of(2026, 1, 8), 0.15, 4));
-    List<SensorType.Firing> drift = FlywheelSensors.drift(home, params);
+    List<SensorType.Firing> drift;
+    try (FeatureStore held = FeatureStore.open(home, null)) {
+      drift = FlywheelSensors.drift(home, params);
+    }
     assertThat(drift).hasSize(1);
     assertThat(drift.get(0).key()).isEqualTo("drift-2026-01-08");
     assertThat(drift.get(0).logicalDate()).isEqualTo(LocalDate.of(2026, 1, 8));
@@ -98,5 +105,10 @@ class FlywheelSensorsTest {
     assertThatThrownBy(() -> FlywheelSensors.drift(home, Map.of("model", "flywheel-ctr",
         "features", "user_activity__mood")))
         .hasMessageContaining("'user_activity__mood' is not a number column");
+    assertThatThrownBy(() -> FlywheelSensors.drift(home, Map.of("model", "flywheel-ctr",
+        "features", TrainingExample.column("user_category_affinity", "category_1"))))
+        .hasMessageContaining("is not a number column");
+    assertThatThrownBy(() -> FlywheelSensors.drift(home, Map.of("model", "flywheel-ctr",
+        "features", " , "))).hasMessageContaining("at least one column");
   }
 }
