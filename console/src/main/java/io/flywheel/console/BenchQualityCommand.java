@@ -1,6 +1,6 @@
 package io.flywheel.console;
 
-import io.flywheel.flink.ModelTrainer;
+import io.flywheel.training.ModelTrainer;
 import io.flywheel.workflows.LatentCeiling;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.flywheel.console;
 
-import io.flywheel.flink.ModelTrainer;
+import io.flywheel.training.ModelTrainer;
 import io.flywheel.flink.TrainingBenchmark;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.TrackedRun;

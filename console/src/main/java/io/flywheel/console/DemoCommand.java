@@ -1,6 +1,11 @@
 package io.flywheel.console;
 
-import io.flywheel.workflows.ModelTraining;
+import io.flywheel.training.ModelRegistration;
+import io.flywheel.training.ModelTrainer;
+import io.flywheel.training.PredictionTarget;
+import io.flywheel.training.RecommenderTraining;
+import io.flywheel.training.ScoringModel;
+import io.flywheel.training.TrainingRun;
 import io.flywheel.workflows.ModelDeployment;
 import io.flywheel.core.Codecs;
 import io.flywheel.core.DeadLetterFile;
@@ -21,9 +26,6 @@ import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.flink.FeatureJob;
 import io.flywheel.flink.FeatureJobOptions;
 import io.flywheel.flink.FeatureJobResult;
-import io.flywheel.flink.ModelTrainer;
-import io.flywheel.flink.PredictionTarget;
-import io.flywheel.flink.ScoringModel;
 import io.flywheel.registry.ModelRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -259,14 +261,15 @@ final class DemoCommand implements Callable<Integer> {
           ? "embedded MLflow-compatible server at " + registry.trackingUri() + " (data in "
               + demoHome.resolve("mlflow").toAbsolutePath().normalize() + ")"
           : registry.trackingUri()));
-      ModelTraining.Outcome ctr = null;
+      TrainingRun.Outcome ctr = null;
       for (PredictionTarget target : List.of(PredictionTarget.CTR, PredictionTarget.CVR,
           PredictionTarget.RANK)) {
         out.println("  " + target.modelName() + " (" + target.meaning() + "):");
-        ModelTraining.Outcome outcome;
+        TrainingRun.Outcome outcome;
         try {
-          outcome = ModelTraining.run(demoHome, registry, target,
-              ModelTrainer.Options.defaults(), truthFile, Map.of("flywheel.source", "demo"));
+          outcome = TrainingRun.trainAndRegister(demoHome, registry, target,
+              ModelTrainer.Options.defaults(), TrainingRun.EngineChoice.local(), truthFile,
+              Map.of("flywheel.source", "demo"));
         } catch (IllegalArgumentException e) {
           // A small shop may not have enough purchases to learn from; the run is marked FAILED.
           out.println("  not trained: " + e.getMessage());
@@ -279,7 +282,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       ScoringModel baseline = ModelTrainer.train(examples, ShopCatalog.ofHome(demoHome),
           PredictionTarget.CTR, ModelTrainer.Options.logisticBaseline());
-      ScoringModel champion = ModelTraining.load(registry, ctr.version());
+      ScoringModel champion = ModelRegistration.load(registry, ctr.version());
       ModelTrainer.Validation v = baseline.validation();
       Map<String, TrainingExample> byId = new HashMap<>();
       examples.forEach(x -> byId.put(x.eventId(), x));
@@ -293,7 +296,7 @@ final class DemoCommand implements Callable<Integer> {
           !lift.excludesZero() ? "no clear difference" : lift.estimate() > 0 ? "a clear win"
               : "a clear loss");
       out.println("  recommenders (fitted before the last 20% of the week, judged on it):");
-      TrainCommand.print(ModelTraining.runRecommenders(demoHome, registry, demoHome
+      TrainCommand.print(RecommenderTraining.run(demoHome, registry, demoHome
           .resolve("world").resolve(MarketplaceSimulator.EVENTS_FILE), truthFile), out);
       out.print("  registry:");
       registry.models().forEach(m -> out.printf(Locale.ROOT, " %s v%d %s;", m.name(),
@@ -318,7 +321,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       out.printf(Locale.ROOT, "  %s v%d live on the %s (repository %s)%n", champion.model(),
           champion.version(), deployment.server(), deployment.repository().root());
-      ScoringModel local = ModelTraining.load(registry, champion);
+      ScoringModel local = ModelRegistration.load(registry, champion);
       ShopCatalog catalog = ShopCatalog.ofHome(demoHome);
       List<TrainingExample> latest = examples.subList(Math.max(0, examples.size() - 512),
           examples.size());

@@ -1,12 +1,13 @@
 package io.flywheel.console;
 
-import io.flywheel.workflows.ModelTraining;
+import io.flywheel.training.ModelRegistration;
+import io.flywheel.training.ModelTrainer;
+import io.flywheel.training.OracleScores;
+import io.flywheel.training.PredictionTarget;
+import io.flywheel.training.ScoringModel;
+import io.flywheel.training.TrainingTable;
 import io.flywheel.evaluation.ModelEvaluation;
 import io.flywheel.featurestore.ShopCatalog;
-import io.flywheel.flink.ModelTrainer;
-import io.flywheel.flink.PredictionTarget;
-import io.flywheel.flink.ScoringModel;
-import io.flywheel.flink.TrainingTable;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
 import java.io.PrintWriter;
@@ -56,9 +57,9 @@ final class EvaluateCommand implements Callable<Integer> {
     try (ModelRegistry registry = ModelRegistry.open(root.home())) {
       ModelVersionInfo version = ModelRefs.resolve(registry, model, spec.commandLine(),
           "--model");
-      ScoringModel scoring = ModelTraining.load(registry, version);
+      ScoringModel scoring = ModelRegistration.load(registry, version);
       PredictionTarget target = scoring.target();
-      TrainingTable examples = ModelTraining.table(root.home(), LocalDate.MIN, LocalDate.MAX,
+      TrainingTable examples = TrainingTable.fromStore(root.home(), LocalDate.MIN, LocalDate.MAX,
           ShopCatalog.ofHome(root.home()));
       TrainingTable rows = ModelTrainer.heldOut(examples, target,
           ModelTrainer.Options.defaults().validationShare());
@@ -77,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
         gains[i] = target.label(rows.clicked(i), rows.purchased(i));
         positives[i] = target.positive(rows.clicked(i), rows.purchased(i));
       }
-      double[] oracle = truth == null ? null : ModelTraining.oracleScores(truth, ids, target);
+      double[] oracle = truth == null ? null : OracleScores.of(truth, ids, target);
       Map<String, Double> metrics = target.ranking()
           ? ModelEvaluation.ranking(requests, scores, gains, oracle)
           : ModelEvaluation.classification(scores, positives, oracle, null);

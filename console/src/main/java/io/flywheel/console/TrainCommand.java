@@ -1,10 +1,12 @@
 package io.flywheel.console;
 
-import io.flywheel.workflows.ModelTraining;
+import io.flywheel.training.ModelRegistration;
+import io.flywheel.training.ModelTrainer;
+import io.flywheel.training.PredictionTarget;
+import io.flywheel.training.RecommenderTraining;
+import io.flywheel.training.TrainingRun;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.flywheel.flink.ModelTrainer;
-import io.flywheel.flink.PredictionTarget;
 import io.flywheel.registry.ModelRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -100,11 +102,12 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (ModelRegistry registry = ModelRegistry.open(root.home())) {
       if (output.showProgress() && !output.json()) {
-        spec.commandLine().getErr().println("training " + ModelTraining.registeredName(target)
+        spec.commandLine().getErr().println("training " + ModelRegistration.registeredName(target)
             + " (" + target.meaning() + "), tracking at " + registry.trackingUri());
       }
-      ModelTraining.Outcome outcome = ModelTraining.run(root.home(), registry, target, options,
-          engine, parallelism, truth, Map.of());
+      TrainingRun.Outcome outcome = TrainingRun.trainAndRegister(root.home(), registry, target, options,
+          new TrainingRun.EngineChoice(engine, parallelism, System.getenv("FLINK_REST_URL")),
+          truth, Map.of());
       if (output.json()) {
         out.println(JSON.writeValueAsString(json(outcome, registry)));
       } else {
@@ -121,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     try (ModelRegistry registry = ModelRegistry.open(root.home())) {
-      ModelTraining.RecommenderOutcome o = ModelTraining.runRecommenders(root.home(), registry,
+      RecommenderTraining.Outcome o = RecommenderTraining.run(root.home(), registry,
           eventsFile, truth);
       if (output.json()) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -147,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  static void print(ModelTraining.RecommenderOutcome o, PrintWriter out) {
+  static void print(RecommenderTraining.Outcome o, PrintWriter out) {
     out.printf(Locale.ROOT, "  %,d shoppers judged on what they did after the cut-off (%,d "
         + "never seen before it)%n", o.result().shoppers(), o.result().coldShoppers());
     o.result().figures().forEach((name, f) -> out.printf(Locale.ROOT, "  %-20s NDCG@10 %.3f  "
@@ -159,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
         o.version().model(), o.version().version(), o.alias());
   }
 
-  static Map<String, Object> json(ModelTraining.Outcome o, ModelRegistry registry) {
+  static Map<String, Object> json(TrainingRun.Outcome o, ModelRegistry registry) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("model", o.version().model());
     body.put("version", o.version().version());
@@ -174,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
     return body;
   }
 
-  static void print(ModelTraining.Outcome o, PrintWriter out) {
+  static void print(TrainingRun.Outcome o, PrintWriter out) {
     Map<String, Double> m = o.metrics();
     out.printf(Locale.ROOT, "  %s version %d (%s), run %s%n", o.version().model(),
         o.version().version(), o.alias(), o.runId());

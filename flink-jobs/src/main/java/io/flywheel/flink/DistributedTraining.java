@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.flywheel.training.DistributedEngine;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.flink.XGBoostModel;
@@ -32,8 +33,9 @@ import org.apache.flink.ml.linalg.Vectors;
  * joins and the job would hang. xgboost4j-flink takes no evaluation sets, so it trains exactly the rounds asked
  * for (no early stopping).
  */
-final class DistributedTraining {
-  private DistributedTraining() {}
+public final class DistributedTraining implements DistributedEngine {
+  /** For {@link java.util.ServiceLoader}. */
+  public DistributedTraining() {}
 
   /**
    * Trains on {@code rows} (row-major {@code values}, one label each). The rows are written to
@@ -41,7 +43,8 @@ final class DistributedTraining {
    * small and every worker reads its share from the file; for a remote cluster,
    * {@code scratch} must be on storage the TaskManagers share.
    */
-  static Booster train(float[] values, float[] labels, int columns, Map<String, Object> params,
+  @Override
+  public Booster train(float[] values, float[] labels, int columns, Map<String, Object> params,
       int rounds, int parallelism, String flinkRestUrl, Path scratch) throws Exception {
     int rows = labels.length;
     if (parallelism < 1) {

@@ -1,5 +1,7 @@
 package io.flywheel.flink;
 
+import io.flywheel.training.ModelTrainer;
+import io.flywheel.training.PredictionTarget;
 import java.util.Map;
 import java.util.SplittableRandom;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -62,7 +64,7 @@ public final class TrainingBenchmark {
         java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory(engine.scratch(),
             "flywheel-bench-");
         try {
-          booster = DistributedTraining.train(values, labels, features, params, rounds,
+          booster = new DistributedTraining().train(values, labels, features, params, rounds,
               engine.parallelism(), engine.flinkRestUrl(), scratch);
         } finally {
           java.nio.file.Files.deleteIfExists(scratch);

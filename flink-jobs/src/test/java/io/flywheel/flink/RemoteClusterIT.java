@@ -1,5 +1,9 @@
 package io.flywheel.flink;
 
+import io.flywheel.training.ModelTrainer;
+import io.flywheel.training.PredictionTarget;
+import io.flywheel.training.ScoringModel;
+import io.flywheel.training.TrainingTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flywheel.core.MarketplaceSimulator;

@@ -1,5 +1,13 @@
 package io.flywheel.workflows;
 
+import io.flywheel.training.ChampionComparison;
+import io.flywheel.training.Lineage;
+import io.flywheel.training.ModelRegistration;
+import io.flywheel.training.ModelTrainer;
+import io.flywheel.training.PredictionTarget;
+import io.flywheel.training.ScoringModel;
+import io.flywheel.training.TrainingRun;
+import io.flywheel.training.TrainingTable;
 import io.flywheel.core.Codecs;
 import io.flywheel.core.Event;
 import io.flywheel.deploy.InferenceClient;
@@ -11,10 +19,6 @@ import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.flink.FeatureJob;
 import io.flywheel.flink.FeatureJobOptions;
 import io.flywheel.flink.FeatureJobResult;
-import io.flywheel.flink.ModelTrainer;
-import io.flywheel.flink.PredictionTarget;
-import io.flywheel.flink.ScoringModel;
-import io.flywheel.flink.TrainingTable;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
 import io.flywheel.registry.TrackedRun;
@@ -84,14 +88,14 @@ public final class FlywheelTasks {
 
   /** Which examples a training run will read: their dates, count, labels and data hash. */
   public static Map<String, String> trainingSet(Path home, TaskContext ctx) throws Exception {
-    TrainingTable examples = ModelTraining.table(home, date(ctx, "from", LocalDate.MIN),
+    TrainingTable examples = TrainingTable.fromStore(home, date(ctx, "from", LocalDate.MIN),
         date(ctx, "to", LocalDate.MAX), ShopCatalog.ofHome(home));
     if (examples.size() == 0) {
       throw new IllegalStateException("training set: the feature store has no examples between "
           + ctx.params().getOrDefault("from", "") + " and " + ctx.params().getOrDefault("to", "")
           + " (run the feature jobs first)");
     }
-    Map<String, String> lineage = ModelTraining.lineage(examples, PredictionTarget.CTR);
+    Map<String, String> lineage = Lineage.of(examples, PredictionTarget.CTR);
     String[] window = lineage.get("flywheel.training_window").split("/");
     long clicks = 0;
     long purchases = 0;
@@ -114,7 +118,7 @@ public final class FlywheelTasks {
     PredictionTarget target = PredictionTarget.of(ctx.param("model"));
     String truth = ctx.params().getOrDefault("truth", "");
     try (ModelRegistry registry = ModelRegistry.open(home)) {
-      String experiment = ModelTraining.registeredName(target);
+      String experiment = ModelRegistration.registeredName(target);
       Map<String, String> key = Map.of(RUN_TAG, ctx.runId(), TASK_TAG, ctx.taskId());
       Optional<TrackedRun> earlier = registry.findFinishedRun(experiment, key);
       Map<String, String> out = new LinkedHashMap<>();
@@ -125,8 +129,9 @@ public final class FlywheelTasks {
         earlier.get().metrics().forEach((k, v) -> out.put(k, Double.toString(v)));
         return out;
       }
-      ModelTraining.Trained t = ModelTraining.train(home, registry, target,
-          ModelTrainer.Options.defaults(), "auto", 2, date(ctx, "from", LocalDate.MIN),
+      TrainingRun.Trained t = TrainingRun.train(home, registry, target,
+          ModelTrainer.Options.defaults(), new TrainingRun.EngineChoice("auto", 2,
+              System.getenv("FLINK_REST_URL")), date(ctx, "from", LocalDate.MIN),
           date(ctx, "to", LocalDate.MAX), truth.isBlank() ? null : Path.of(truth), key, false);
       out.put("run_id", t.runId());
       out.put("trained", "new");
@@ -138,14 +143,14 @@ public final class FlywheelTasks {
   /** The run's model against the champion on the same held-out rows, logged on the run. */
   public static Map<String, String> evaluate(Path home, TaskContext ctx) throws Exception {
     try (ModelRegistry registry = ModelRegistry.open(home)) {
-      return ModelTraining.compareWithChampion(home, registry, ctx.param("run_id"));
+      return ChampionComparison.compare(home, registry, ctx.param("run_id"));
     }
   }
 
   /** Registers the run as a version (once: a re-run finds the version made from the run). */
   public static Map<String, String> register(Path home, TaskContext ctx) throws Exception {
     try (ModelRegistry registry = ModelRegistry.open(home)) {
-      ModelTraining.Registered r = ModelTraining.register(registry, ctx.param("run_id"));
+      ModelRegistration.Registered r = ModelRegistration.register(registry, ctx.param("run_id"));
       Map<String, String> out = new LinkedHashMap<>();
       out.put("model", r.version().model());
       out.put("version", Integer.toString(r.version().version()));
@@ -242,7 +247,7 @@ public final class FlywheelTasks {
       return 0;
     }
     ShopCatalog catalog = ShopCatalog.ofHome(home);
-    ScoringModel scoring = ModelTraining.load(registry, version);
+    ScoringModel scoring = ModelRegistration.load(registry, version);
     int columns = scoring.featureNames().size();
     float[] rows = scoring.featureRows(latest, catalog);
     int sent = 0;

@@ -1,5 +1,10 @@
 package io.flywheel.workflows;
 
+import io.flywheel.training.ModelTrainer;
+import io.flywheel.training.OracleScores;
+import io.flywheel.training.PredictionTarget;
+import io.flywheel.training.ScoringModel;
+import io.flywheel.training.TrainingTable;
 import io.flywheel.core.Codecs;
 import io.flywheel.core.GroundTruth;
 import io.flywheel.core.JsonLinesReader;
@@ -8,10 +13,6 @@ import io.flywheel.evaluation.ClassificationMetrics;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
-import io.flywheel.flink.ModelTrainer;
-import io.flywheel.flink.PredictionTarget;
-import io.flywheel.flink.ScoringModel;
-import io.flywheel.flink.TrainingTable;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -77,7 +78,7 @@ public final class LatentCeiling {
       throw new IllegalStateException("latent ceiling: the two models were judged on different "
           + "rows");
     }
-    double[] oracle = ModelTraining.oracleScores(truthFile, a.eventIds(), PredictionTarget.CTR);
+    double[] oracle = OracleScores.of(truthFile, a.eventIds(), PredictionTarget.CTR);
     boolean[] known = new boolean[oracle.length];
     int n = 0;
     for (int i = 0; i < oracle.length; i++) {

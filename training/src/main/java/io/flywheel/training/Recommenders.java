@@ -1,4 +1,4 @@
-package io.flywheel.flink;
+package io.flywheel.training;
 
 import io.flywheel.core.Event;
 import io.flywheel.core.EventType;

@@ -1,5 +1,9 @@
 package io.flywheel.flink;
 
+import io.flywheel.training.ModelTrainer;
+import io.flywheel.training.PredictionTarget;
+import io.flywheel.training.ScoringModel;
+import io.flywheel.training.TrainingTable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,8 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The response models learn from the feature job's real training examples. */
-class ModelTrainerTest {
+/** The response models learn from the feature job's real training examples, on both engines. */
+class TrainingOnFeatureJobExamplesTest {
   @TempDir
   static Path dir;
   static List<TrainingExample> examples;

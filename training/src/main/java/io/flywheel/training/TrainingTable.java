@@ -1,8 +1,11 @@
-package io.flywheel.flink;
+package io.flywheel.training;
 
+import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.ImpressionContext;
 import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
+import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +52,17 @@ public final class TrainingTable {
     Builder b = builder(catalog);
     examples.forEach(b);
     return b.build();
+  }
+
+  /**
+   * The feature store's examples whose impression date is in [from, to] under {@code home},
+   * read as they stream from the offline Parquet files (a million fit in a small heap).
+   */
+  public static TrainingTable fromStore(Path home, LocalDate from, LocalDate to,
+      ShopCatalog catalog) {
+    Builder builder = builder(catalog);
+    FeatureStore.offline(home).forEachTrainingExample(from, to, builder);
+    return builder.build();
   }
 
   public static Builder builder(ShopCatalog catalog) {

@@ -1,4 +1,4 @@
-package io.flywheel.flink;
+package io.flywheel.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

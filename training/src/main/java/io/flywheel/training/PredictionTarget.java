@@ -1,4 +1,4 @@
-package io.flywheel.flink;
+package io.flywheel.training;
 
 import io.flywheel.featurestore.TrainingExample;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.flywheel.flink;
+package io.flywheel.training;
 
 import io.flywheel.featurestore.FeatureRegistry;
 import io.flywheel.featurestore.FeatureSpec;
@@ -221,7 +221,7 @@ public final class ModelTrainer {
         Rows rows = rows(table.select(sampled), names, target);
         Path scratch = Files.createTempDirectory(engine.scratch(), "flywheel-xgboost-");
         try {
-          booster = DistributedTraining.train(rows.values(), rows.labels(), names.size(),
+          booster = DistributedEngine.find().train(rows.values(), rows.labels(), names.size(),
               params, options.maxRounds(), engine.parallelism(), engine.flinkRestUrl(), scratch);
         } finally {
           Files.deleteIfExists(scratch);
@@ -263,7 +263,7 @@ public final class ModelTrainer {
   }
 
   /** The XGBoost parameters of a target and options (threads are the engine's to set). */
-  static Map<String, Object> xgboostParams(PredictionTarget target, Options options) {
+  public static Map<String, Object> xgboostParams(PredictionTarget target, Options options) {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("objective", target.ranking() ? "rank:ndcg" : "binary:logistic");
     params.put("booster", options.booster());
