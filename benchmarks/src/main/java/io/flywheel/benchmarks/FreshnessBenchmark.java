@@ -1,5 +1,8 @@
-package io.flywheel.flink;
+package io.flywheel.benchmarks;
 
+import io.flywheel.flink.FeatureJob;
+import io.flywheel.flink.FeatureJobOptions;
+import io.flywheel.flink.SharedOnlineStores;
 import io.flywheel.core.Event;
 import io.flywheel.featurestore.FeatureRegistry;
 import io.flywheel.featurestore.FeatureVector;

@@ -1,4 +1,4 @@
-package io.flywheel.workflows;
+package io.flywheel.benchmarks;
 
 import io.flywheel.training.ModelTrainer;
 import io.flywheel.training.OracleScores;

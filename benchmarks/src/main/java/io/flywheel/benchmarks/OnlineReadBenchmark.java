@@ -1,5 +1,12 @@
-package io.flywheel.featurestore;
+package io.flywheel.benchmarks;
 
+import io.flywheel.featurestore.FeatureRegistry;
+import io.flywheel.featurestore.FeatureServer;
+import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.FeatureVector;
+import io.flywheel.featurestore.FeatureView;
+import io.flywheel.featurestore.OfflineStore;
+import io.flywheel.featurestore.OnlineStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -1,5 +1,8 @@
-package io.flywheel.flink;
+package io.flywheel.benchmarks;
 
+import io.flywheel.flink.EventParser;
+import io.flywheel.flink.FeatureJob;
+import io.flywheel.flink.FeatureJobOptions;
 import io.flywheel.core.Event;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.flywheel.flink;
+package io.flywheel.benchmarks;
 
+import io.flywheel.flink.DistributedTraining;
 import io.flywheel.training.ModelTrainer;
 import io.flywheel.training.PredictionTarget;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.workflows.Orchestration;
 import io.flywheel.workflows.PipelineSpec;
 import io.flywheel.workflows.Pipelines;
 import io.flywheel.workflows.RunState;
@@ -55,7 +56,8 @@ final class BenchPipelinesCommand implements Callable<Integer> {
     PipelineSpec chain = b.build();
     PrintWriter out = spec.commandLine().getOut();
     LocalDate day = LocalDate.of(2026, 1, 1);
-    try (Orchestration orchestration = Orchestration.open(root.home().resolve("bench-pipelines"))) {
+    try (Orchestration orchestration = Orchestration.open(root.home().resolve("bench-pipelines"),
+        root.config())) {
       Pipelines pipelines = orchestration.pipelines();
       pipelines.await(pipelines.submit(chain, Map.of(), day), Duration.ofMinutes(2)); // warm-up
       double[] perTask = new double[sequential];

@@ -1,7 +1,7 @@
 package io.flywheel.console;
 
 import io.flywheel.training.ModelTrainer;
-import io.flywheel.workflows.LatentCeiling;
+import io.flywheel.benchmarks.LatentCeiling;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

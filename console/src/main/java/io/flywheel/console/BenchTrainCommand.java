@@ -1,7 +1,7 @@
 package io.flywheel.console;
 
 import io.flywheel.training.ModelTrainer;
-import io.flywheel.flink.TrainingBenchmark;
+import io.flywheel.benchmarks.TrainingBenchmark;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.TrackedRun;
 import java.io.PrintWriter;
@@ -67,11 +67,11 @@ final class BenchTrainCommand implements Callable<Integer> {
     Map<String, List<Long>> trainMillis = new LinkedHashMap<>();
     List<Long> logMillis = new ArrayList<>();
     Path home = Files.createDirectories(root.home().resolve("bench-train"));
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+    try (ModelRegistry registry = root.registry(home)) {
       for (int run = 1; run <= runs; run++) {
         for (String engine : engines) {
           ModelTrainer.Engine e = ModelTrainer.Engine.of(engine, parallelism,
-              System.getenv("FLINK_REST_URL"), 0).withScratch(home);
+              root.config().flinkRestUrl(), 0).withScratch(home);
           TrainingBenchmark.Result r = TrainingBenchmark.run(rows, features, rounds, run, e);
           trainMillis.computeIfAbsent(engine, k -> new ArrayList<>()).add(r.trainMillis());
           if (!output.json()) {

@@ -46,8 +46,8 @@ final class DeployCommand implements Callable<Integer> {
           + "got " + canary);
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (ModelRegistry registry = ModelRegistry.open(root.home());
-        ModelDeployment deployment = ModelDeployment.open(root.home())) {
+    try (ModelRegistry registry = root.registry(root.home());
+        ModelDeployment deployment = ModelDeployment.open(root.home(), root.config())) {
       ModelVersionInfo version = ModelRefs.resolve(registry, model, spec.commandLine());
       RolloutState state = deployment.deploy(registry, version, canary);
       if (output.json()) {

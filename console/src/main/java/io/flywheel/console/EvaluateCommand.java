@@ -54,7 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (truth != null && !Files.isRegularFile(truth)) {
       throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
     }
-    try (ModelRegistry registry = ModelRegistry.open(root.home())) {
+    try (ModelRegistry registry = root.registry(root.home())) {
       ModelVersionInfo version = ModelRefs.resolve(registry, model, spec.commandLine(),
           "--model");
       ScoringModel scoring = ModelRegistration.load(registry, version);

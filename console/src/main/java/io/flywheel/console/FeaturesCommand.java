@@ -89,8 +89,7 @@ final class FeaturesCommand implements Runnable {
     String kafkaTopic;
 
     @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT[,...]",
-        defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
-        description = "Kafka brokers (default: $KAFKA_BOOTSTRAP_SERVERS).")
+        description = "Kafka brokers (default: the configured KAFKA_BOOTSTRAP_SERVERS).")
     String kafkaBootstrap;
 
     @Option(names = "--kafka-group", defaultValue = "flywheel-features",
@@ -120,6 +119,7 @@ final class FeaturesCommand implements Runnable {
       Writable.requireDirectory(spec.commandLine(), home.resolve("features"), "--home");
       FeatureJobOptions options = FeatureJobOptions.defaults(eventsFile.toString(),
               productsFile.toString(), home.toString())
+          .on(parent.root.config())
           .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness", spec.commandLine()),
               Durations.parse(allowedLateness, "--allowed-lateness", spec.commandLine()))
           .withParallelism(parallelism)
@@ -149,6 +149,9 @@ final class FeaturesCommand implements Runnable {
     /** Runs on the topic until interrupted, with a status line every few seconds. */
     private int streamFromKafka() throws Exception {
       if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
+        kafkaBootstrap = parent.root.config().kafkaBootstrapServers();
+      }
+      if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
         throw new ParameterException(spec.commandLine(), "--kafka-bootstrap: required with "
             + "--kafka-topic (or set KAFKA_BOOTSTRAP_SERVERS)");
       }
@@ -161,6 +164,7 @@ final class FeaturesCommand implements Runnable {
       FeatureJobOptions options = FeatureJobOptions.streaming(
               new FeatureJobOptions.KafkaTopic(kafkaBootstrap, kafkaTopic, kafkaGroup),
               products.toString(), home.toString())
+          .on(parent.root.config())
           .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness", spec.commandLine()),
               Durations.parse(allowedLateness, "--allowed-lateness", spec.commandLine()))
           .withParallelism(parallelism)
@@ -231,7 +235,7 @@ final class FeaturesCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      try (FeatureStore store = FeatureStore.open(parent.root.home())) {
+      try (FeatureStore store = parent.root.featureStore(parent.root.home())) {
         try {
           store.registry().view(view);
         } catch (IllegalArgumentException e) {
@@ -282,7 +286,7 @@ final class FeaturesCommand implements Runnable {
       if (port < 0 || port > 65535) {
         throw new ParameterException(spec.commandLine(), "--port must be 0-65535, got " + port);
       }
-      FeatureStore store = FeatureStore.open(parent.root.home());
+      FeatureStore store = parent.root.featureStore(parent.root.home());
       FeatureServer server = FeatureServer.start(store, host, port);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -332,7 +336,7 @@ final class FeaturesCommand implements Runnable {
             "--entities, --features, --reads and --rounds must be at least 1");
       }
       Path scratch = parent.root.home().resolve("bench").resolve("online-read");
-      io.flywheel.featurestore.OnlineReadBenchmark.run(scratch, System.getenv("REDIS_URL"),
+      io.flywheel.benchmarks.OnlineReadBenchmark.run(scratch, parent.root.config().redisUrl(),
           entities, features, reads, rounds, spec.commandLine().getOut());
       return 0;
     }
@@ -374,10 +378,10 @@ final class FeaturesCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "--rate must be positive, got " + rate);
       }
       FeatureJobOptions options = benchOptions(home, eventsFile, "freshness", spec)
-          .withRedisUrl(System.getenv("REDIS_URL")).withFlinkRestUrl(null)
+          .withRedisUrl(parent.root.config().redisUrl()).withFlinkRestUrl(null)
           .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness",
               spec.commandLine()), Duration.ofHours(1));
-      var r = io.flywheel.flink.FreshnessBenchmark.run(options, rate,
+      var r = io.flywheel.benchmarks.FreshnessBenchmark.run(options, rate,
           Durations.parse(warmUp, "--warm-up", spec.commandLine()).toMillis(),
           spec.commandLine().getErr());
       PrintWriter out = spec.commandLine().getOut();
@@ -422,7 +426,7 @@ final class FeaturesCommand implements Runnable {
         lines = all.count();
       }
       PrintWriter out = spec.commandLine().getOut();
-      for (var r : io.flywheel.flink.PipelineCeiling.measure(options, lines)) {
+      for (var r : io.flywheel.benchmarks.PipelineCeiling.measure(options, lines)) {
         out.printf(Locale.ROOT, "%-58s %,12.0f events/s  (%,d events in %.2f s)%n",
             r.pipeline(), r.eventsPerSecond(), r.events(), r.millis() / 1000.0);
         out.flush();

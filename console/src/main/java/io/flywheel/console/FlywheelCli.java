@@ -1,7 +1,12 @@
 package io.flywheel.console;
 
+import io.flywheel.core.FlywheelConfig;
+import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.registry.ModelRegistry;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +42,30 @@ public final class FlywheelCli implements Runnable {
     return Path.of(fromEnv == null || fromEnv.isBlank() ? ".flywheel" : fromEnv);
   }
 
+  private FlywheelConfig config;
+
+  /**
+   * Where the engines run: the environment over {@code HOME/flywheel.yaml}, read once and
+   * checked (a bad value stops the command naming the variable or key).
+   */
+  FlywheelConfig config() {
+    if (config == null) {
+      config = FlywheelConfig.load(home());
+    }
+    return config;
+  }
+
+  /** The configured MLflow server, or the embedded one under {@code dataHome}. */
+  ModelRegistry registry(Path dataHome) {
+    return ModelRegistry.open(dataHome, config().mlflowTrackingUri(),
+        config().mlflowTrackingToken());
+  }
+
+  /** The feature store under {@code dataHome}, online on the configured Redis if any. */
+  FeatureStore featureStore(Path dataHome) throws IOException {
+    return FeatureStore.open(dataHome, config().redisUrl());
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -48,8 +77,20 @@ public final class FlywheelCli implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      LoggerFactory.getLogger(FlywheelCli.class).info("command failed", e);
       commandLine.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
       return 1;
+    });
+    cli.setExecutionStrategy(parseResult -> {
+      CommandLine.ParseResult command = parseResult;
+      while (command.hasSubcommand()) {
+        command = command.subcommand();
+      }
+      if (command != parseResult) {
+        ServiceLogs.to(((FlywheelCli) parseResult.commandSpec().userObject()).home(),
+            command.commandSpec().qualifiedName("-").replaceFirst("^flywheel-", ""));
+      }
+      return new CommandLine.RunLast().execute(parseResult);
     });
     return cli.execute(args);
   }

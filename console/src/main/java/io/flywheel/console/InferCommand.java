@@ -46,7 +46,7 @@ final class InferCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--input: no such file " + input);
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (ModelDeployment deployment = ModelDeployment.open(root.home())) {
+    try (ModelDeployment deployment = ModelDeployment.open(root.home(), root.config())) {
       RolloutState state = deployment.rollout().state(model);
       if (state.live() == null) {
         throw new ParameterException(spec.commandLine(), "MODEL: '" + model + "' has no live "

@@ -46,7 +46,7 @@ final class ModelsCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = parent.spec.commandLine().getOut();
-      try (ModelRegistry registry = ModelRegistry.open(parent.root.home())) {
+      try (ModelRegistry registry = parent.root.registry(parent.root.home())) {
         List<RegisteredModelInfo> models = registry.models();
         if (output.json()) {
           out.println(TrainCommand.JSON.writeValueAsString(Map.of("models", models)));
@@ -79,7 +79,7 @@ final class ModelsCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = parent.spec.commandLine().getOut();
-      try (ModelRegistry registry = ModelRegistry.open(parent.root.home())) {
+      try (ModelRegistry registry = parent.root.registry(parent.root.home())) {
         if (registry.findModel(model).isEmpty()) {
           throw new CommandLine.ParameterException(parent.spec.commandLine(), "MODEL: no "
               + "registered model named '" + model + "' (see `flywheel models list`)");
@@ -133,7 +133,7 @@ final class ModelsCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      try (ModelRegistry registry = ModelRegistry.open(parent.root.home())) {
+      try (ModelRegistry registry = parent.root.registry(parent.root.home())) {
         registry.setAlias(model, alias, version);
         parent.spec.commandLine().getOut().printf(Locale.ROOT, "%s@%s -> version %d%n", model,
             alias, version);

@@ -1,5 +1,8 @@
 package io.flywheel.console;
 
+import io.flywheel.core.FlywheelConfig;
+import io.flywheel.workflows.Orchestration;
+import io.flywheel.workflows.PipelineApi;
 import io.flywheel.workflows.PipelineException;
 import io.flywheel.workflows.PipelineSpec;
 import io.flywheel.workflows.Pipelines;
@@ -120,7 +123,7 @@ final class PipelinesCommand implements Runnable {
         throw new ParameterException(cli, "--date: expected YYYY-MM-DD, got '" + date + "'");
       }
       PrintWriter out = cli.getOut();
-      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+      try (Orchestration orchestration = Orchestration.open(parent.root.home(), parent.root.config())) {
         Pipelines pipelines = orchestration.pipelines();
         String runId;
         try {
@@ -191,7 +194,7 @@ final class PipelinesCommand implements Runnable {
         throw new ParameterException(cli, "--from/--to: expected YYYY-MM-DD");
       }
       PrintWriter out = cli.getOut();
-      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+      try (Orchestration orchestration = Orchestration.open(parent.root.home(), parent.root.config())) {
         String id;
         try {
           id = orchestration.pipelines().backfill(pipeline, params, first, last, parallelism);
@@ -239,9 +242,9 @@ final class PipelinesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      try (Orchestration orchestration = Orchestration.open(parent.root.home());
+      try (Orchestration orchestration = Orchestration.open(parent.root.home(), parent.root.config());
           PipelineApi api = PipelineApi.start(orchestration, parent.root.home(),
-              System.getenv("FLYWHEEL_API_TOKEN"), host, port)) {
+              parent.root.config().apiToken(), host, port)) {
         PrintWriter out = spec.commandLine().getOut();
         if (!noTriggers) {
           for (PipelineSpec p : Orchestration.pipelineSpecs(parent.root.home()).values()) {
@@ -278,7 +281,7 @@ final class PipelinesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+      try (Orchestration orchestration = Orchestration.open(parent.root.home(), parent.root.config())) {
         Optional<RunState> state;
         try {
           state = orchestration.pipelines().status(runId);
@@ -373,16 +376,16 @@ final class PipelinesCommand implements Runnable {
   /** Signals a run of the cluster (approve, pause, resume, cancel) and says what it did. */
   private static int signal(PipelinesCommand parent, java.util.function.Consumer<Pipelines> send,
       String done) throws java.io.IOException {
-    requireRemote(parent.spec.commandLine());
-    try (Orchestration orchestration = Orchestration.open(parent.root.home())) {
+    requireRemote(parent.spec.commandLine(), parent.root.config());
+    try (Orchestration orchestration = Orchestration.open(parent.root.home(), parent.root.config())) {
       send.accept(orchestration.pipelines());
       parent.spec.commandLine().getOut().println(done);
     }
     return 0;
   }
 
-  static void requireRemote(CommandLine cli) {
-    if (!Orchestration.remote()) {
+  static void requireRemote(CommandLine cli, FlywheelConfig config) {
+    if (config.temporalAddress() == null) {
       throw new ParameterException(cli, "local runs live only while `flywheel pipelines run` "
           + "waits for them or `flywheel pipelines serve` runs (use its HTTP API); set "
           + "TEMPORAL_ADDRESS to approve, pause, resume or cancel runs of a cluster");

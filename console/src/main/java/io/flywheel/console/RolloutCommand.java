@@ -39,7 +39,7 @@ final class RolloutCommand implements Callable<Integer> {
           + "promote or rollback; got '" + action + "'");
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (ModelDeployment deployment = ModelDeployment.open(root.home())) {
+    try (ModelDeployment deployment = ModelDeployment.open(root.home(), root.config())) {
       RolloutState state = deployment.rollout().state(model);
       if (state.live() == null && state.history().isEmpty()) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "MODEL: '" + model

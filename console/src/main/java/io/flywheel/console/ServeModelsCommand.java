@@ -39,7 +39,7 @@ final class ServeModelsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelRepository repository = new ModelRepository(ModelDeployment.repositoryRoot(
-        root.home()));
+        root.home(), root.config()));
     Files.createDirectories(repository.root());
     PrintWriter out = spec.commandLine().getOut();
     try (EmbeddedInferenceServer server = EmbeddedInferenceServer.start(repository.root(), host,

@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.evaluation.Verdict;
 import io.flywheel.training.ModelRegistration;
 import io.flywheel.training.ModelTrainer;
 import io.flywheel.training.PredictionTarget;
@@ -100,13 +101,13 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (ModelRegistry registry = ModelRegistry.open(root.home())) {
+    try (ModelRegistry registry = root.registry(root.home())) {
       if (output.showProgress() && !output.json()) {
         spec.commandLine().getErr().println("training " + ModelRegistration.registeredName(target)
             + " (" + target.meaning() + "), tracking at " + registry.trackingUri());
       }
       TrainingRun.Outcome outcome = TrainingRun.trainAndRegister(root.home(), registry, target, options,
-          new TrainingRun.EngineChoice(engine, parallelism, System.getenv("FLINK_REST_URL")),
+          new TrainingRun.EngineChoice(engine, parallelism, root.config().flinkRestUrl()),
           truth, Map.of());
       if (output.json()) {
         out.println(JSON.writeValueAsString(json(outcome, registry)));
@@ -123,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (ModelRegistry registry = ModelRegistry.open(root.home())) {
+    try (ModelRegistry registry = root.registry(root.home())) {
       RecommenderTraining.Outcome o = RecommenderTraining.run(root.home(), registry,
           eventsFile, truth);
       if (output.json()) {
@@ -197,11 +198,10 @@ final class TrainCommand implements Callable<Integer> {
             + "of it%n", m.get("oracle_auc"), 100 * m.get("oracle_ratio"));
       }
       if (m.containsKey("auc_vs_champion")) {
-        boolean clear = m.get("auc_vs_champion_lower") > 0 || m.get("auc_vs_champion_upper") < 0;
         out.printf(Locale.ROOT, "  vs the champion on the same rows: AUC %+.3f (95%% CI %.3f to "
             + "%.3f): %s%n", m.get("auc_vs_champion"), m.get("auc_vs_champion_lower"),
-            m.get("auc_vs_champion_upper"), clear ? (m.get("auc_vs_champion") > 0
-                ? "a clear win" : "a clear loss") : "no clear difference");
+            m.get("auc_vs_champion_upper"), Verdict.of(m.get("auc_vs_champion_lower"),
+                m.get("auc_vs_champion_upper")).text());
       }
     }
     out.println("  report: " + o.report().toAbsolutePath());

@@ -1,5 +1,7 @@
 package io.flywheel.console;
 
+import io.flywheel.core.FlywheelConfig;
+import io.flywheel.workflows.Orchestration;
 import io.flywheel.workflows.FlywheelWorker;
 import io.flywheel.workflows.Pipelines;
 import java.util.concurrent.Callable;
@@ -23,18 +25,18 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Orchestration.remote()) {
+    if (root.config().temporalAddress() == null) {
       throw new ParameterException(spec.commandLine(), "TEMPORAL_ADDRESS is not set: in local "
           + "mode `flywheel pipelines run` starts its own worker");
     }
-    String namespace = System.getenv().getOrDefault("TEMPORAL_NAMESPACE", "default");
-    try (Pipelines pipelines = Pipelines.connect(System.getenv("TEMPORAL_ADDRESS").trim(),
-        namespace, Orchestration.catalog(root.home()), root.home())) {
+    FlywheelConfig config = root.config();
+    try (Pipelines pipelines = Pipelines.connect(config.temporalAddress(),
+        config.temporalNamespace(), Orchestration.catalog(root.home(), config), root.home())) {
       FlywheelWorker worker = FlywheelWorker.start(pipelines, false);
       Runtime.getRuntime().addShutdownHook(new Thread(worker::close));
-      spec.commandLine().getOut().println("worker polling " + Orchestration.catalog(root.home()).queues()
-          + " and flywheel-pipelines on " + System.getenv("TEMPORAL_ADDRESS") + " ("
-          + namespace + "); Ctrl-C stops");
+      spec.commandLine().getOut().println("worker polling " + Orchestration.catalog(root.home(), config).queues()
+          + " and flywheel-pipelines on " + config.temporalAddress() + " ("
+          + config.temporalNamespace() + "); Ctrl-C stops");
       spec.commandLine().getOut().flush();
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

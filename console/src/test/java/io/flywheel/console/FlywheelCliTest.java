@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.core.FlywheelConfig;
 import io.flywheel.workflows.FlywheelTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -298,7 +299,7 @@ class FlywheelCliTest {
         "--json");
     assertThat(JSON.readTree(rollout.out()).get("live").asText()).isEqualTo(newVersion);
     try (io.flywheel.registry.ModelRegistry registry =
-        io.flywheel.registry.ModelRegistry.open(home)) {
+        io.flywheel.registry.ModelRegistry.open(home, null, null)) {
       var tracked = registry.run(runOfModel);
       assertThat(tracked.tags()).containsEntry(FlywheelTasks.OUTCOME_TAG, "live");
       assertThat(tracked.metrics()).containsKeys("champion_auc", "auc_vs_champion");
@@ -331,15 +332,15 @@ class FlywheelCliTest {
 
     // A retried task finds its earlier result instead of doing the work again.
     TaskContextStub ctx = new TaskContextStub("retry-run", "train", Map.of("model", "ctr"));
-    Map<String, String> first = FlywheelTasks.train(home, ctx);
-    Map<String, String> again = FlywheelTasks.train(home, ctx);
+    Map<String, String> first = FlywheelTasks.train(home, FlywheelConfig.local(), ctx);
+    Map<String, String> again = FlywheelTasks.train(home, FlywheelConfig.local(), ctx);
     assertThat(first.get("trained")).isEqualTo("new");
     assertThat(again.get("trained")).isEqualTo("reused");
     assertThat(again.get("run_id")).isEqualTo(first.get("run_id"));
     TaskContextStub reg = new TaskContextStub("retry-run", "register", Map.of("run_id",
         first.get("run_id")));
-    Map<String, String> registered = FlywheelTasks.register(home, reg);
-    Map<String, String> reRegistered = FlywheelTasks.register(home, reg);
+    Map<String, String> registered = FlywheelTasks.register(home, FlywheelConfig.local(), reg);
+    Map<String, String> reRegistered = FlywheelTasks.register(home, FlywheelConfig.local(), reg);
     assertThat(registered.get("registered")).isEqualTo("new");
     assertThat(reRegistered.get("registered")).isEqualTo("reused");
     assertThat(reRegistered.get("version")).isEqualTo(registered.get("version"));
@@ -359,7 +360,7 @@ class FlywheelCliTest {
     long dayExamples = fb.at("/tasks/features/outputs/examples").asLong();
     assertThat(fb.at("/tasks/features/outputs/replaced_partitions").asInt()).isPositive();
     try (io.flywheel.featurestore.FeatureStore store =
-        io.flywheel.featurestore.FeatureStore.open(home)) {
+        io.flywheel.featurestore.FeatureStore.open(home, null)) {
       assertThat(store.trainingSet(jan6, jan6)).hasSize((int) dayExamples);
     }
     Result rerun = run("--home", home.toString(), "pipelines", "run", "feature-backfill",
@@ -367,7 +368,7 @@ class FlywheelCliTest {
         "2026-01-06");
     assertThat(rerun.code()).as(rerun.out() + rerun.err()).isZero();
     try (io.flywheel.featurestore.FeatureStore store =
-        io.flywheel.featurestore.FeatureStore.open(home)) {
+        io.flywheel.featurestore.FeatureStore.open(home, null)) {
       assertThat(store.trainingSet(jan6, jan6)).hasSize((int) dayExamples);
     }
 

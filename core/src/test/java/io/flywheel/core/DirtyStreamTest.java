@@ -72,4 +72,18 @@ class DirtyStreamTest {
       assertThat(e.receivedAt()).isGreaterThanOrEqualTo(original.receivedAt());
     }
   }
+
+  @Test
+  void theStreamAuditCountsWhatTheSimulatorReportsItMixedIn() throws IOException {
+    SimulationSummary dirty = MarketplaceSimulator.run(new SimulationConfig(300, 50, 3, 9, 0.05,
+        WorldConfig.defaults()), dir.resolve("audit"), SimulationProgress.NONE);
+    StreamAudit audit = StreamAudit.of(dir.resolve("audit").resolve(
+        MarketplaceSimulator.EVENTS_FILE), dir.resolve("audit-dead.jsonl"));
+    assertThat(audit.accepted()).isEqualTo(dirty.eventLines());
+    assertThat(audit.rejected()).isEqualTo(dirty.malformedLines()).isPositive();
+    assertThat(audit.duplicates()).isEqualTo(dirty.duplicateEvents()).isPositive();
+    assertThat(java.nio.file.Files.readAllLines(dir.resolve("audit-dead.jsonl")))
+        .hasSize((int) dirty.malformedLines());
+    assertThat(audit.busiestUser()).startsWith("u");
+  }
 }

@@ -1,5 +1,7 @@
 package io.flywheel.deploy;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.javalin.Javalin;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  * plus HTTP {@code /health} and Prometheus {@code /metrics} on a second port.
  */
 public final class EmbeddedInferenceServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInferenceServer.class);
   private static final int MAX_MESSAGE_BYTES = 64 << 20;
 
   private final ModelStore store;
@@ -51,6 +54,8 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
     http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
         .result(server.scrape()));
     http.start(host, httpPort);
+    LOG.info("inference server on {}:{} (gRPC), health and metrics on port {}, repository {}",
+        host, grpc.getPort(), http.port(), repository);
     return server;
   }
 

@@ -25,6 +25,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -61,8 +62,12 @@ public final class InferenceClient implements AutoCloseable {
     this.address = address;
     this.settings = settings;
     for (int i = 0; i < settings.channels(); i++) {
-      channels.add(NettyChannelBuilder.forTarget(address).usePlaintext()
-          .maxInboundMessageSize(MAX_MESSAGE_BYTES).build());
+      NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address).usePlaintext()
+          .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+      if (settings.attempts() > 1) {
+        builder.defaultServiceConfig(retryingServiceConfig(settings)).enableRetry();
+      }
+      channels.add(builder.build());
     }
   }
 
@@ -76,12 +81,6 @@ public final class InferenceClient implements AutoCloseable {
       throw new IllegalArgumentException("address: expected host:port, got '" + address + "'");
     }
     return new InferenceClient(address, settings);
-  }
-
-  /** {@code TRITON_GRPC_ADDRESS} when set, else {@code fallback} (the embedded server). */
-  public static String addressFromEnvironment(String fallback) {
-    String env = System.getenv("TRITON_GRPC_ADDRESS");
-    return env == null || env.isBlank() ? fallback : env.trim();
   }
 
   public String address() {
@@ -169,29 +168,34 @@ public final class InferenceClient implements AutoCloseable {
         .build()).getModelStatsList());
   }
 
+  /**
+   * gRPC's own retry policy (a service config): calls that fail UNAVAILABLE (server restarting,
+   * connection refused) are retried with exponential backoff inside the channel, within the
+   * call's deadline; every other status is the answer.
+   */
+  static Map<String, Object> retryingServiceConfig(Settings settings) {
+    Map<String, Object> retryPolicy = Map.of(
+        "maxAttempts", (double) settings.attempts(),
+        "initialBackoff", settings.backoff().toMillis() / 1000.0 + "s",
+        "maxBackoff", Math.max(1.0, settings.backoff().toMillis() / 1000.0 * 16) + "s",
+        "backoffMultiplier", 2.0,
+        "retryableStatusCodes", List.of(Status.Code.UNAVAILABLE.name()));
+    Map<String, Object> methods = Map.of(
+        "name", List.of(Map.of("service", GRPCInferenceServiceGrpc.SERVICE_NAME)),
+        "retryPolicy", retryPolicy);
+    return Map.of("methodConfig", List.of(methods));
+  }
+
   private <T> T call(Function<GRPCInferenceServiceBlockingStub, T> rpc) {
-    StatusRuntimeException last = null;
-    for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
-      ManagedChannel channel = channels.get(Math.floorMod(next.getAndIncrement(),
-          channels.size()));
-      GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(settings.deadline().toMillis(), TimeUnit.MILLISECONDS);
-      try {
-        return rpc.apply(stub);
-      } catch (StatusRuntimeException e) {
-        last = e;
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt == settings.attempts()) {
-          break;
-        }
-        try {
-          Thread.sleep(settings.backoff().toMillis() << (attempt - 1));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
+    ManagedChannel channel = channels.get(Math.floorMod(next.getAndIncrement(),
+        channels.size()));
+    GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(settings.deadline().toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      return rpc.apply(stub);
+    } catch (StatusRuntimeException e) {
+      throw new InferenceException(address, e);
     }
-    throw new InferenceException(address, last);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.flywheel.deploy;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.flywheel.deploy.triton.GRPCInferenceServiceGrpc;
@@ -41,6 +43,7 @@ import java.util.concurrent.TimeUnit;
  * naming the tensor, a failed load INVALID_ARGUMENT with the reason.
  */
 final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
   static final String SERVER_NAME = "flywheel-embedded-triton";
   private static final long INFER_TIMEOUT_SECONDS = 30;
 
@@ -151,6 +154,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     try {
       scores = model.submit(rows, count).get(INFER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
+      LOG.error("inference failed for {} version {}", model.name, model.version, e);
       out.onError(Status.INTERNAL.withDescription("inference failed for '" + model.name
           + "' version " + model.version + ": " + e.getMessage()).asRuntimeException());
       return;
@@ -239,6 +243,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
         }
       }
     } catch (IOException e) {
+      LOG.error("cannot read the model repository", e);
       out.onError(Status.INTERNAL.withDescription("cannot read the repository: "
           + e.getMessage()).asRuntimeException());
       return;

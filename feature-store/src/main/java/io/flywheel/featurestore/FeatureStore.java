@@ -26,11 +26,6 @@ public final class FeatureStore implements AutoCloseable {
     this.offline = offline;
   }
 
-  /** The store under {@code home}, with Redis as online store when {@code REDIS_URL} is set. */
-  public static FeatureStore open(Path home) throws IOException {
-    return open(home, System.getenv("REDIS_URL"));
-  }
-
   /** The store under {@code home}, online on Redis at {@code redisUrl} (RocksDB when null). */
   public static FeatureStore open(Path home, String redisUrl) throws IOException {
     FeatureRegistry registry = FeatureRegistry.builtIn();

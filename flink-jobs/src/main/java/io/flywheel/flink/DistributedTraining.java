@@ -164,6 +164,6 @@ public final class DistributedTraining implements DistributedEngine {
           + flinkRestUrl);
     }
     return ExecutionEnvironment.createRemoteEnvironment(uri.getHost(), uri.getPort(),
-        JobJar.locate().toString());
+        JobJar.locate(null).toString());
   }
 }

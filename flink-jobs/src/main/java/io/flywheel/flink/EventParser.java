@@ -14,7 +14,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /** Decodes JSON lines into events; a bad line goes to the dead-letter output with its reason. */
-final class EventParser extends ProcessFunction<String, Event> {
+public final class EventParser extends ProcessFunction<String, Event> {
   static final OutputTag<String> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,7 +25,7 @@ final class EventParser extends ProcessFunction<String, Event> {
   private transient LongCounter bytesRead;
   private transient LongCounter linesRead;
 
-  EventParser(String source) {
+  public EventParser(String source) {
     this.source = source;
   }
 

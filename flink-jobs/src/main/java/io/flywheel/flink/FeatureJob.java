@@ -151,7 +151,8 @@ public final class FeatureJob {
    * A local (or, with {@code flinkRestUrl}, remote) environment with the chosen state backend
    * and checkpoints under the data folder.
    */
-  static StreamExecutionEnvironment environment(FeatureJobOptions options, String job) {
+  public static StreamExecutionEnvironment environment(FeatureJobOptions options,
+      String job) {
     Configuration config = new Configuration();
     config.set(StateBackendOptions.STATE_BACKEND, options.stateBackend());
     // With Flink-managed memory a local MiniCluster hands each RocksDB instance a sliver of
@@ -172,7 +173,7 @@ public final class FeatureJob {
         .toString());
     StreamExecutionEnvironment env = options.flinkRestUrl() == null
         ? StreamExecutionEnvironment.getExecutionEnvironment(config)
-        : remote(options.flinkRestUrl(), config);
+        : remote(options.flinkRestUrl(), options.jobJar(), config);
     // Flywheel's data are records; Flink's Kryo needs a serializer that knows records.
     env.getConfig().enableForceKryo();
     // Flywheel's records are immutable: chained operators may pass them on without a deep copy.
@@ -245,14 +246,15 @@ public final class FeatureJob {
   }
 
   /** An environment that submits to the session cluster at {@code restUrl}. */
-  private static StreamExecutionEnvironment remote(String restUrl, Configuration config) {
+  private static StreamExecutionEnvironment remote(String restUrl, String jobJar,
+      Configuration config) {
     java.net.URI uri = java.net.URI.create(restUrl);
     if (uri.getHost() == null || uri.getPort() < 0) {
       throw new IllegalArgumentException("FLINK_REST_URL: expected http://host:port, got "
           + restUrl);
     }
     return StreamExecutionEnvironment.createRemoteEnvironment(uri.getHost(), uri.getPort(),
-        config, JobJar.locate().toString());
+        config, JobJar.locate(jobJar).toString());
   }
 
   /** Wires the feature job into {@code env} and returns its name. */
@@ -260,7 +262,8 @@ public final class FeatureJob {
     return buildFeatures(env, options, UnaryOperator.identity());
   }
 
-  static String buildFeatures(StreamExecutionEnvironment env, FeatureJobOptions options,
+  /** As above, with {@code tap} applied to the accepted events (benchmarks pace them). */
+  public static String buildFeatures(StreamExecutionEnvironment env, FeatureJobOptions options,
       UnaryOperator<DataStream<Event>> tap) {
     DataStream<Event> events = acceptedEvents(env, options, "features", tap);
     BroadcastStream<Long> streamEnd = events.keyBy(e -> 0).process(new StreamClock())

@@ -1,6 +1,7 @@
 package io.flywheel.flink;
 
 import java.io.Serializable;
+import io.flywheel.core.FlywheelConfig;
 import java.time.Duration;
 
 /**
@@ -44,7 +45,8 @@ public record FeatureJobOptions(
     int parallelism,
     Duration checkpointInterval,
     String stateBackend,
-    boolean discardOutputs) implements Serializable {
+    boolean discardOutputs,
+    String jobJar) implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -93,21 +95,33 @@ public record FeatureJobOptions(
 
   /**
    * Defaults: 5 s out of order, 1 h allowed lateness, 30 min clicks, 24 h purchases; the
-   * online store on {@code REDIS_URL} and the cluster at {@code FLINK_REST_URL} when set.
+   * online store in RocksDB under the home and a local MiniCluster (see {@link #on}).
    */
   public static FeatureJobOptions defaults(String events, String products, String home) {
-    return new FeatureJobOptions(events, products, home, System.getenv("REDIS_URL"), null,
-        System.getenv("FLINK_REST_URL"), Duration.ofSeconds(5), Duration.ofHours(1),
+    return new FeatureJobOptions(events, products, home, null, null,
+        null, Duration.ofSeconds(5), Duration.ofHours(1),
         Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofMinutes(30), 2,
-        Duration.ofSeconds(10), "rocksdb", false);
+        Duration.ofSeconds(10), "rocksdb", false, null);
   }
 
   /** The same defaults, reading events from a Kafka topic (unbounded) instead of a file. */
   public static FeatureJobOptions streaming(KafkaTopic topic, String products, String home) {
-    return new FeatureJobOptions(null, products, home, System.getenv("REDIS_URL"), topic,
-        System.getenv("FLINK_REST_URL"), Duration.ofSeconds(5), Duration.ofHours(1),
+    return new FeatureJobOptions(null, products, home, null, topic,
+        null, Duration.ofSeconds(5), Duration.ofHours(1),
         Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofMinutes(30), 2,
-        Duration.ofSeconds(10), "rocksdb", false);
+        Duration.ofSeconds(10), "rocksdb", false, null);
+  }
+
+  /**
+   * The engines of {@code config}: the online store on its Redis and the jobs on its Flink
+   * cluster (with its job jar) where it names them, embedded otherwise.
+   */
+  public FeatureJobOptions on(FlywheelConfig config) {
+    FeatureJobOptions o = withRedisUrl(config.redisUrl()).withFlinkRestUrl(config.flinkRestUrl());
+    return new FeatureJobOptions(o.events, o.products, o.home, o.redisUrl, o.kafka,
+        o.flinkRestUrl, o.outOfOrderness, o.allowedLateness, o.clickWindow, o.purchaseWindow,
+        o.sessionGap, o.parallelism, o.checkpointInterval, o.stateBackend, o.discardOutputs,
+        config.jobJar());
   }
 
   /** Whether the source ends (a file replay) or runs until cancelled (Kafka). */
@@ -118,47 +132,47 @@ public record FeatureJobOptions(
   public FeatureJobOptions withParallelism(int newParallelism) {
     return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap,
-        newParallelism, checkpointInterval, stateBackend, discardOutputs);
+        newParallelism, checkpointInterval, stateBackend, discardOutputs, jobJar);
   }
 
   /** The online store on Redis at {@code url}, or embedded RocksDB when null. */
   public FeatureJobOptions withRedisUrl(String url) {
     return new FeatureJobOptions(events, products, home, url, kafka, flinkRestUrl,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval, stateBackend, discardOutputs);
+        checkpointInterval, stateBackend, discardOutputs, jobJar);
   }
 
   /** Events from {@code topic} (unbounded) instead of the file; null for the file. */
   public FeatureJobOptions withKafka(KafkaTopic topic) {
     return new FeatureJobOptions(events, products, home, redisUrl, topic, flinkRestUrl,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval, stateBackend, discardOutputs);
+        checkpointInterval, stateBackend, discardOutputs, jobJar);
   }
 
   /** Submit to the session cluster at {@code url}; null for a local MiniCluster. */
   public FeatureJobOptions withFlinkRestUrl(String url) {
     return new FeatureJobOptions(events, products, home, redisUrl, kafka, url,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval, stateBackend, discardOutputs);
+        checkpointInterval, stateBackend, discardOutputs, jobJar);
   }
 
   public FeatureJobOptions withLateness(Duration newOutOfOrderness,
       Duration newAllowedLateness) {
     return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
         newOutOfOrderness, newAllowedLateness, clickWindow, purchaseWindow, sessionGap,
-        parallelism, checkpointInterval, stateBackend, discardOutputs);
+        parallelism, checkpointInterval, stateBackend, discardOutputs, jobJar);
   }
 
   public FeatureJobOptions withCheckpointInterval(Duration interval) {
     return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        interval, stateBackend, discardOutputs);
+        interval, stateBackend, discardOutputs, jobJar);
   }
 
   /** For benchmarks: state on {@code backend} and, when {@code discard}, no stores written. */
   public FeatureJobOptions forBenchmark(String backend, boolean discard) {
     return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
         outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval, backend, discard);
+        checkpointInterval, backend, discard, jobJar);
   }
 }

@@ -9,20 +9,18 @@ import java.util.stream.Stream;
 
 /**
  * The self-contained job jar (Flywheel's classes and their libraries, without Flink) that a
- * remote cluster needs: {@code FLYWHEEL_JOB_JAR}, or the {@code *-job.jar} the build leaves
+ * remote cluster needs: the one configured ({@code FLYWHEEL_JOB_JAR}), or the {@code *-job.jar} the build leaves
  * beside the classes of this module (flink-jobs/target, or console/target for the CLI).
  */
 final class JobJar {
-  static final String ENV = "FLYWHEEL_JOB_JAR";
-
   private JobJar() {}
 
-  static Path locate() {
-    String named = System.getenv(ENV);
+  /** {@code named} when given (FLYWHEEL_JOB_JAR), else the jar the build left here. */
+  static Path locate(String named) {
     if (named != null && !named.isBlank()) {
       Path jar = Path.of(named);
       if (!Files.isRegularFile(jar)) {
-        throw new IllegalArgumentException(ENV + ": no such file " + jar);
+        throw new IllegalArgumentException("FLYWHEEL_JOB_JAR: no such file " + jar);
       }
       return jar;
     }
@@ -45,6 +43,6 @@ final class JobJar {
       }
     }
     throw new IllegalStateException("no flywheel-flink-jobs-*-job.jar near " + here
-        + ": build with `mvn package`, or set " + ENV);
+        + ": build with `mvn package`, or set FLYWHEEL_JOB_JAR");
   }
 }

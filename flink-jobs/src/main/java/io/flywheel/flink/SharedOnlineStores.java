@@ -11,14 +11,14 @@ import java.util.Map;
  * One online store per location per JVM, shared by the sink's parallel writers: an embedded
  * RocksDB database can be opened only once per process.
  */
-final class SharedOnlineStores {
+public final class SharedOnlineStores {
   private record Entry(OnlineStore store, int users) {}
 
   private static final Map<String, Entry> OPEN = new HashMap<>();
 
   private SharedOnlineStores() {}
 
-  static synchronized OnlineStore acquire(String home, String redisUrl) throws IOException {
+  public static synchronized OnlineStore acquire(String home, String redisUrl) throws IOException {
     String id = redisUrl != null && !redisUrl.isBlank() ? redisUrl : home;
     Entry entry = OPEN.get(id);
     if (entry == null) {
@@ -29,7 +29,7 @@ final class SharedOnlineStores {
     return entry.store();
   }
 
-  static synchronized void release(String home, String redisUrl) {
+  public static synchronized void release(String home, String redisUrl) {
     String id = redisUrl != null && !redisUrl.isBlank() ? redisUrl : home;
     Entry entry = OPEN.get(id);
     if (entry == null) {

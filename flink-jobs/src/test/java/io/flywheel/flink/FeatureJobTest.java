@@ -53,7 +53,7 @@ class FeatureJobTest {
     result = FeatureJob.run(options);
     reference = new ReplayReference(world.resolve("events.jsonl"),
         options.outOfOrderness().toMillis(), options.allowedLateness().toMillis());
-    store = FeatureStore.open(dir.resolve("home"));
+    store = FeatureStore.open(dir.resolve("home"), null);
   }
 
   private static final String PLANTED_USER = "u-planted";

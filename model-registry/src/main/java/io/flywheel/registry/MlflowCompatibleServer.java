@@ -1,5 +1,7 @@
 package io.flywheel.registry;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -81,6 +83,7 @@ import org.mlflow_project.google.protobuf.Message;
  * is set.
  */
 public final class MlflowCompatibleServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MlflowCompatibleServer.class);
   static final String API = "/api/2.0/mlflow/";
   static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
   private static final int MAX_BATCH_METRICS = 1000;
@@ -115,8 +118,10 @@ public final class MlflowCompatibleServer implements AutoCloseable {
         .result(metrics.scrape()));
     routes();
     app.exception(MlflowError.class, (e, ctx) -> error(ctx, e));
-    app.exception(Exception.class, (e, ctx) -> error(ctx,
-        new MlflowError(MlflowError.Code.INTERNAL_ERROR, String.valueOf(e.getMessage()))));
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+      error(ctx, new MlflowError(MlflowError.Code.INTERNAL_ERROR, String.valueOf(e.getMessage())));
+    });
   }
 
   /**
@@ -149,16 +154,16 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     post("experiments/create", CreateExperiment.getDefaultInstance(), (r, ctx) -> {
       Map<String, String> tags = new LinkedHashMap<>();
       r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-      String id = store.createExperiment(r.getName(), r.getArtifactLocation(), tags);
+      String id = store.experiments.create(r.getName(), r.getArtifactLocation(), tags);
       return CreateExperiment.Response.newBuilder().setExperimentId(id).build();
     });
     get("experiments/get", ctx -> GetExperiment.Response.newBuilder()
-        .setExperiment(store.experiment(required(ctx, "experiment_id"))).build());
+        .setExperiment(store.experiments.get(required(ctx, "experiment_id"))).build());
     get("experiments/get-by-name", ctx -> GetExperimentByName.Response.newBuilder()
-        .setExperiment(store.experimentByName(required(ctx, "experiment_name"))).build());
+        .setExperiment(store.experiments.byName(required(ctx, "experiment_name"))).build());
     Route<SearchExperiments> searchExperiments = (r, ctx) -> {
       boolean all = r.getViewType() == ViewType.ALL || r.getViewType() == ViewType.DELETED_ONLY;
-      List<Experiment> found = store.searchExperiments(SearchFilter.parse(r.getFilter()), all);
+      List<Experiment> found = store.experiments.search(SearchFilter.parse(r.getFilter()), all);
       if (r.getViewType() == ViewType.DELETED_ONLY) {
         found = found.stream().filter(e -> "deleted".equals(e.getLifecycleStage())).toList();
       }
@@ -172,15 +177,15 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     get("experiments/search", ctx -> searchExperiments.handle(query(ctx,
         SearchExperiments.newBuilder()).build(), ctx));
     post("experiments/set-experiment-tag", SetExperimentTag.getDefaultInstance(), (r, ctx) -> {
-      store.setExperimentTag(r.getExperimentId(), r.getKey(), r.getValue());
+      store.experiments.setTag(r.getExperimentId(), r.getKey(), r.getValue());
       return SetExperimentTag.Response.getDefaultInstance();
     });
     post("experiments/delete", DeleteExperiment.getDefaultInstance(), (r, ctx) -> {
-      store.setExperimentLifecycle(r.getExperimentId(), "deleted");
+      store.experiments.setLifecycle(r.getExperimentId(), "deleted");
       return DeleteExperiment.Response.getDefaultInstance();
     });
     post("experiments/restore", RestoreExperiment.getDefaultInstance(), (r, ctx) -> {
-      store.setExperimentLifecycle(r.getExperimentId(), "active");
+      store.experiments.setLifecycle(r.getExperimentId(), "active");
       return RestoreExperiment.Response.getDefaultInstance();
     });
 
@@ -188,15 +193,15 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     post("runs/create", CreateRun.getDefaultInstance(), (r, ctx) -> {
       Map<String, String> tags = new LinkedHashMap<>();
       r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-      Run run = store.createRun(r.getExperimentId(), r.getRunName(), r.getUserId(),
+      Run run = store.runs.create(r.getExperimentId(), r.getRunName(), r.getUserId(),
           r.hasStartTime() ? r.getStartTime() : System.currentTimeMillis(), tags);
       return CreateRun.Response.newBuilder().setRun(run).build();
     });
     post("runs/update", UpdateRun.getDefaultInstance(), (r, ctx) -> UpdateRun.Response.newBuilder()
-        .setRunInfo(store.updateRun(runId(r.getRunId(), r.getRunUuid()),
+        .setRunInfo(store.runs.update(runId(r.getRunId(), r.getRunUuid()),
             r.hasStatus() ? r.getStatus() : null, r.hasEndTime() ? r.getEndTime() : null,
             r.getRunName())).build());
-    get("runs/get", ctx -> GetRun.Response.newBuilder().setRun(store.run(runId(
+    get("runs/get", ctx -> GetRun.Response.newBuilder().setRun(store.runs.get(runId(
         ctx.queryParam("run_id"), ctx.queryParam("run_uuid")))).build());
     post("runs/log-metric", LogMetric.getDefaultInstance(), (r, ctx) -> {
       Metric.Builder m = Metric.newBuilder().setKey(r.getKey()).setStep(r.getStep())
@@ -204,22 +209,22 @@ public final class MlflowCompatibleServer implements AutoCloseable {
       if (r.hasValue()) {
         m.setValue(r.getValue());
       }
-      store.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(m.build()), List.of(),
+      store.runs.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(m.build()), List.of(),
           List.of());
       return LogMetric.Response.getDefaultInstance();
     });
     post("runs/log-parameter", LogParam.getDefaultInstance(), (r, ctx) -> {
-      store.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(), List.of(Param.newBuilder()
+      store.runs.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(), List.of(Param.newBuilder()
           .setKey(r.getKey()).setValue(r.getValue()).build()), List.of());
       return LogParam.Response.getDefaultInstance();
     });
     post("runs/set-tag", SetTag.getDefaultInstance(), (r, ctx) -> {
-      store.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(), List.of(),
+      store.runs.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(), List.of(),
           List.of(RunTag.newBuilder().setKey(r.getKey()).setValue(r.getValue()).build()));
       return SetTag.Response.getDefaultInstance();
     });
     post("runs/delete-tag", DeleteTag.getDefaultInstance(), (r, ctx) -> {
-      store.deleteTag(r.getRunId(), r.getKey());
+      store.runs.deleteTag(r.getRunId(), r.getKey());
       return DeleteTag.Response.getDefaultInstance();
     });
     post("runs/log-batch", LogBatch.getDefaultInstance(), (r, ctx) -> {
@@ -228,7 +233,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
         throw MlflowError.invalid("log-batch", "at most " + MAX_BATCH_METRICS + " metrics, "
             + MAX_BATCH_PARAMS + " params and " + MAX_BATCH_TAGS + " tags per batch");
       }
-      store.logBatch(r.getRunId(), r.getMetricsList(), r.getParamsList(), r.getTagsList());
+      store.runs.logBatch(r.getRunId(), r.getMetricsList(), r.getParamsList(), r.getTagsList());
       return LogBatch.Response.getDefaultInstance();
     });
     post("runs/search", SearchRuns.getDefaultInstance(), (r, ctx) -> {
@@ -237,7 +242,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
         case DELETED_ONLY -> "deleted";
         default -> "active";
       };
-      List<Run> runs = store.searchRuns(r.getExperimentIdsList(), SearchFilter.parse(
+      List<Run> runs = store.runs.search(r.getExperimentIdsList(), SearchFilter.parse(
           r.getFilter()), lifecycle);
       Page<Run> page = Page.of(runs, r.getMaxResults(), r.getPageToken());
       SearchRuns.Response.Builder b = SearchRuns.Response.newBuilder().addAllRuns(page.items);
@@ -245,16 +250,16 @@ public final class MlflowCompatibleServer implements AutoCloseable {
       return b.build();
     });
     post("runs/delete", DeleteRun.getDefaultInstance(), (r, ctx) -> {
-      store.setRunLifecycle(r.getRunId(), "deleted");
+      store.runs.setLifecycle(r.getRunId(), "deleted");
       return DeleteRun.Response.getDefaultInstance();
     });
     post("runs/restore", RestoreRun.getDefaultInstance(), (r, ctx) -> {
-      store.setRunLifecycle(r.getRunId(), "active");
+      store.runs.setLifecycle(r.getRunId(), "active");
       return RestoreRun.Response.getDefaultInstance();
     });
     // The Java client pages metric history and fails on a second page: answer in one.
     get("metrics/get-history", ctx -> GetMetricHistory.Response.newBuilder().addAllMetrics(
-        store.metricHistory(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")),
+        store.runs.metricHistory(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")),
             required(ctx, "metric_key"))).build());
 
     // registered models
@@ -262,12 +267,12 @@ public final class MlflowCompatibleServer implements AutoCloseable {
       Map<String, String> tags = new LinkedHashMap<>();
       r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
       return CreateRegisteredModel.Response.newBuilder().setRegisteredModel(
-          store.createRegisteredModel(r.getName(), r.getDescription(), tags)).build();
+          store.models.createRegisteredModel(r.getName(), r.getDescription(), tags)).build();
     });
     get("registered-models/get", ctx -> GetRegisteredModel.Response.newBuilder()
-        .setRegisteredModel(store.registeredModel(required(ctx, "name"))).build());
+        .setRegisteredModel(store.models.registeredModel(required(ctx, "name"))).build());
     get("registered-models/search", ctx -> {
-      List<RegisteredModel> found = store.searchRegisteredModels(SearchFilter.parse(
+      List<RegisteredModel> found = store.models.searchRegisteredModels(SearchFilter.parse(
           ctx.queryParam("filter")));
       Page<RegisteredModel> page = Page.of(found, intParam(ctx, "max_results"),
           ctx.queryParam("page_token"));
@@ -277,11 +282,11 @@ public final class MlflowCompatibleServer implements AutoCloseable {
       return b.build();
     });
     post("registered-models/set-tag", SetRegisteredModelTag.getDefaultInstance(), (r, ctx) -> {
-      store.setRegisteredModelTag(r.getName(), r.getKey(), r.getValue());
+      store.models.setRegisteredModelTag(r.getName(), r.getKey(), r.getValue());
       return SetRegisteredModelTag.Response.getDefaultInstance();
     });
     Route<GetLatestVersions> latest = (r, ctx) -> {
-      RegisteredModel model = store.registeredModel(r.getName());
+      RegisteredModel model = store.models.registeredModel(r.getName());
       return GetLatestVersions.Response.newBuilder()
           .addAllModelVersions(model.getLatestVersionsList()).build();
     };
@@ -289,7 +294,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
         GetLatestVersions.newBuilder().setName(required(ctx, "name")).build(), ctx));
     post("registered-models/get-latest-versions", GetLatestVersions.getDefaultInstance(), latest);
     post("registered-models/alias", SetRegisteredModelAlias.getDefaultInstance(), (r, ctx) -> {
-      store.setAlias(r.getName(), r.getAlias(), r.getVersion());
+      store.models.setAlias(r.getName(), r.getAlias(), r.getVersion());
       return SetRegisteredModelAlias.Response.getDefaultInstance();
     });
     handle(HandlerType.DELETE, "registered-models/alias", ctx -> {
@@ -299,11 +304,11 @@ public final class MlflowCompatibleServer implements AutoCloseable {
       } else {
         ProtoJson.parse(ctx.body(), r);
       }
-      store.deleteAlias(r.getName(), r.getAlias());
+      store.models.deleteAlias(r.getName(), r.getAlias());
       return DeleteRegisteredModelAlias.Response.getDefaultInstance();
     });
     get("registered-models/alias", ctx -> GetModelVersionByAlias.Response.newBuilder()
-        .setModelVersion(store.versionByAlias(required(ctx, "name"), required(ctx, "alias")))
+        .setModelVersion(store.models.versionByAlias(required(ctx, "name"), required(ctx, "alias")))
         .build());
 
     // model versions
@@ -312,13 +317,14 @@ public final class MlflowCompatibleServer implements AutoCloseable {
       for (ModelVersionTag t : r.getTagsList()) {
         tags.put(t.getKey(), t.getValue());
       }
-      return CreateModelVersion.Response.newBuilder().setModelVersion(store.createModelVersion(
-          r.getName(), r.getSource(), r.getRunId(), r.getDescription(), tags)).build();
+      return CreateModelVersion.Response.newBuilder().setModelVersion(store.models
+          .createModelVersion(r.getName(), r.getSource(), r.getRunId(), r.getDescription(),
+              tags)).build();
     });
     get("model-versions/get", ctx -> GetModelVersion.Response.newBuilder().setModelVersion(
-        store.modelVersion(required(ctx, "name"), required(ctx, "version"))).build());
+        store.models.modelVersion(required(ctx, "name"), required(ctx, "version"))).build());
     get("model-versions/search", ctx -> {
-      List<ModelVersion> found = store.searchModelVersions(SearchFilter.parse(
+      List<ModelVersion> found = store.models.searchModelVersions(SearchFilter.parse(
           ctx.queryParam("filter")));
       Page<ModelVersion> page = Page.of(found, intParam(ctx, "max_results"),
           ctx.queryParam("page_token"));
@@ -330,15 +336,15 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     handle(HandlerType.PATCH, "model-versions/update", ctx -> {
       UpdateModelVersion r = ProtoJson.parse(ctx.body(), UpdateModelVersion.newBuilder())
           .build();
-      return UpdateModelVersion.Response.newBuilder().setModelVersion(store.updateModelVersion(
-          r.getName(), r.getVersion(), r.getDescription())).build();
+      return UpdateModelVersion.Response.newBuilder().setModelVersion(store.models
+          .updateModelVersion(r.getName(), r.getVersion(), r.getDescription())).build();
     });
     post("model-versions/set-tag", SetModelVersionTag.getDefaultInstance(), (r, ctx) -> {
-      store.setModelVersionTag(r.getName(), r.getVersion(), r.getKey(), r.getValue());
+      store.models.setModelVersionTag(r.getName(), r.getVersion(), r.getKey(), r.getValue());
       return SetModelVersionTag.Response.getDefaultInstance();
     });
     get("model-versions/get-download-uri", ctx -> GetModelVersionDownloadUri.Response
-        .newBuilder().setArtifactUri(store.modelVersion(required(ctx, "name"),
+        .newBuilder().setArtifactUri(store.models.modelVersion(required(ctx, "name"),
             required(ctx, "version")).getSource()).build());
 
     // artifact proxy

@@ -49,11 +49,13 @@ public final class ModelRegistry implements AutoCloseable {
     this.artifacts = new ArtifactClient(trackingUri, token);
   }
 
-  /** {@code MLFLOW_TRACKING_URI} if set, else the embedded server under {@code home}. */
-  public static ModelRegistry open(Path home) {
-    String uri = System.getenv("MLFLOW_TRACKING_URI");
-    if (uri != null && !uri.isBlank()) {
-      return connect(uri, System.getenv("MLFLOW_TRACKING_TOKEN"));
+  /**
+   * The tracking server at {@code trackingUri} (MLFLOW_TRACKING_URI, with its bearer token) if
+   * one is given, else the embedded server under {@code home}.
+   */
+  public static ModelRegistry open(Path home, String trackingUri, String token) {
+    if (trackingUri != null && !trackingUri.isBlank()) {
+      return connect(trackingUri, token);
     }
     return embedded(home.resolve("mlflow"));
   }

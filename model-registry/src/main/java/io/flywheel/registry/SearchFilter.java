@@ -3,6 +3,7 @@ package io.flywheel.registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,6 +66,19 @@ record SearchFilter(List<Clause> clauses) {
       int flags = ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
       return Pattern.compile(regex.toString(), flags | Pattern.DOTALL).matcher(actual).matches();
     }
+  }
+
+  /**
+   * Whether every clause holds, {@code actual} giving the value each clause compares (null when
+   * the entity has no such key). Every clause is evaluated, so one naming something the caller
+   * cannot resolve (it throws) is refused even when an earlier clause already failed.
+   */
+  boolean matches(Function<Clause, String> actual) {
+    boolean ok = true;
+    for (Clause c : clauses) {
+      ok &= c.matches(actual.apply(c));
+    }
+    return ok;
   }
 
   private static final Pattern CLAUSE = Pattern.compile(

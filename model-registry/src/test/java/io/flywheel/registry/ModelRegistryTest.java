@@ -23,7 +23,7 @@ class ModelRegistryTest {
 
   @Test
   void runsKeepParamsMetricsHistoryAndTags() {
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+    try (ModelRegistry registry = ModelRegistry.open(home, null, null)) {
       assertThat(registry.isEmbedded()).isTrue();
       TrackedRun run = registry.startRun("ctr", "first", Map.of("flywheel.workflow", "wf-1"));
       run.logParams(Map.of("max_depth", 4, "eta", 0.03));
@@ -64,7 +64,7 @@ class ModelRegistryTest {
     Files.writeString(model.resolve("model.json"), "{\"learner\":{}}");
     Files.writeString(model.resolve("features.txt"), "position\nuser_ctr\n");
     String runId;
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+    try (ModelRegistry registry = ModelRegistry.open(home, null, null)) {
       TrackedRun run = registry.startRun("ctr", "train", Map.of());
       run.logArtifact(model, "model");
       assertThat(run.listArtifacts("model")).containsExactly("features.txt", "model.json");
@@ -92,7 +92,7 @@ class ModelRegistryTest {
       runId = run.runId();
     }
 
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+    try (ModelRegistry registry = ModelRegistry.open(home, null, null)) {
       RegisteredModelInfo info = registry.findModel("flywheel-ctr").orElseThrow();
       assertThat(info.latestVersion()).isEqualTo(2);
       assertThat(info.aliases()).containsEntry("champion", 1).containsEntry("challenger", 2);
@@ -113,7 +113,7 @@ class ModelRegistryTest {
 
   @Test
   void aFailedRunIsMarkedAndCannotBeRegistered() throws Exception {
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+    try (ModelRegistry registry = ModelRegistry.open(home, null, null)) {
       TrackedRun run = registry.startRun("ctr", "broken", Map.of());
       Path file = Files.writeString(home.resolve("m.json"), "{}");
       run.logArtifact(file, "model/m.json");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SearchFilterTest {
   @Test
@@ -27,5 +29,80 @@ class SearchFilterTest {
   void rejectsWhatItCannotParse() {
     assertThatThrownBy(() -> SearchFilter.parse("tags.k = 'a' OR tags.k = 'b'"))
         .isInstanceOf(MlflowError.class).hasMessageContaining("filter");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "tags.k = 'a' OR tags.k = 'b'",
+      "(tags.k = 'a')",
+      "tags.k IN ('a', 'b')",
+      "tags.k = abc",
+      "tags.k =",
+      "= 'a'",
+      "tags.k 'a'",
+      "tags.k ~ 'a'",
+      "tags.k = 'unterminated",
+      "tags.k = 'a' AND",
+      "NOT tags.k = 'a'",
+      "tags.k IS NULL"})
+  void refusesUnsupportedClausesNamingTheOffendingText(String filter) {
+    assertThatThrownBy(() -> SearchFilter.parse(filter))
+        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
+            .isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE))
+        .hasMessageStartingWith("Invalid value for 'filter': cannot parse '")
+        .hasMessageContaining("joined by AND");
+  }
+
+  @Test
+  void theRefusalQuotesTheClauseItCouldNotRead() {
+    assertThatThrownBy(() -> SearchFilter.parse("tags.a = '1' AND tags.b IN ('x') AND c = 2"))
+        .hasMessageContaining("cannot parse 'tags.b IN ('x')'");
+  }
+
+  @Test
+  void blankFiltersHaveNoClausesAndMatchEverything() {
+    assertThat(SearchFilter.parse(null).clauses()).isEmpty();
+    assertThat(SearchFilter.parse("   ").clauses()).isEmpty();
+    assertThat(SearchFilter.parse("").matches(c -> {
+      throw new AssertionError("no clause to resolve");
+    })).isTrue();
+  }
+
+  @Test
+  void readsEntityAliasesQuotedKeysAndOperators() {
+    assertThat(SearchFilter.parse("tag.a = 'x' AND param.b != 'y' AND metric.c < 1 AND "
+        + "attr.d ILIKE 'Z%' AND run.e <= -2.5 AND \"f g\" > 3 AND params.`h i` = \"q\"")
+        .clauses()).containsExactly(
+            new SearchFilter.Clause("tags", "a", "=", "x"),
+            new SearchFilter.Clause("params", "b", "!=", "y"),
+            new SearchFilter.Clause("metrics", "c", "<", "1"),
+            new SearchFilter.Clause("attributes", "d", "ILIKE", "Z%"),
+            new SearchFilter.Clause("attributes", "e", "<=", "-2.5"),
+            new SearchFilter.Clause("attributes", "f g", ">", "3"),
+            new SearchFilter.Clause("params", "h i", "=", "q"));
+  }
+
+  @Test
+  void clausesCompareNumbersAsNumbersAndMissingValuesNeverMatch() {
+    SearchFilter.Clause gt = new SearchFilter.Clause("metrics", "auc", ">", "9");
+    assertThat(gt.matches("10")).isTrue(); // numerically, although "10" < "9" as text
+    assertThat(gt.matches(null)).isFalse();
+    assertThat(new SearchFilter.Clause("tags", "k", "!=", "a").matches(null)).isFalse();
+    assertThat(new SearchFilter.Clause("tags", "k", ">", "b").matches("c")).isTrue();
+    assertThat(new SearchFilter.Clause("tags", "k", "LIKE", "a_c").matches("abc")).isTrue();
+    assertThat(new SearchFilter.Clause("tags", "k", "LIKE", "a_c").matches("ABC")).isFalse();
+    assertThat(new SearchFilter.Clause("tags", "k", "ILIKE", "a_c").matches("ABC")).isTrue();
+    assertThat(new SearchFilter.Clause("tags", "k", "LIKE", "a.c").matches("abc")).isFalse();
+  }
+
+  @Test
+  void everyClauseIsResolvedSoAnUnknownKeyIsRefusedEvenAfterAMiss() {
+    SearchFilter f = SearchFilter.parse("tags.k = 'a' AND attributes.bogus = 'b'");
+    assertThatThrownBy(() -> f.matches(c -> {
+      if (c.key().equals("bogus")) {
+        throw MlflowError.invalid("filter", "unknown attribute 'bogus'");
+      }
+      return "not a";
+    })).isInstanceOf(MlflowError.class).hasMessageContaining("bogus");
   }
 }

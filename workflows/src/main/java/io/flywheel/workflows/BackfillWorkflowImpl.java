@@ -36,7 +36,7 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
         progress.put(date, "RUNNING");
         running++;
         Promise<RunState> result = Async.function(child::run, new DagRun(runId,
-            backfill.pipeline(), backfill.params(), date));
+            backfill.pipeline(), backfill.params(), date, backfill.routing()));
         result.handle((state, failure) -> {
           progress.put(date, failure == null ? state.status() : "FAILED");
           running--;

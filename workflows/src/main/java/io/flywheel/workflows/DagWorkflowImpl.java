@@ -26,8 +26,6 @@ import java.util.Set;
 public final class DagWorkflowImpl implements DagWorkflow {
   /** The task queue of the workflows themselves. */
   public static final String QUEUE = "flywheel-pipelines";
-  /** A heartbeating task silent this long is failed and retried elsewhere. */
-  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
 
   private final Map<String, RunState.TaskRun> tasks = new LinkedHashMap<>();
   private final Map<String, CancellationScope> scopes = new LinkedHashMap<>();
@@ -37,19 +35,6 @@ public final class DagWorkflowImpl implements DagWorkflow {
   private boolean paused;
   private boolean cancelled;
   private int changes;
-
-  /** Queues per task type, captured when the worker registered this workflow. */
-  private static volatile Map<String, TypeInfo> types = Map.of();
-
-  /** What the workflow needs of a task type (the handler stays in the activity worker). */
-  record TypeInfo(String queue, boolean heartbeats) {}
-
-  static void register(TaskCatalog catalog) {
-    Map<String, TypeInfo> t = new LinkedHashMap<>();
-    catalog.all().forEach((name, type) -> t.put(name, new TypeInfo(type.queue(),
-        type.heartbeats())));
-    types = Map.copyOf(t);
-  }
 
   @Override
   public RunState run(DagRun input) {
@@ -155,7 +140,7 @@ public final class DagWorkflowImpl implements DagWorkflow {
       });
       return;
     }
-    TypeInfo type = types.get(t.type());
+    TaskRouting type = run.routing().get(t.type());
     if (type == null) {
       set(t.id(), TaskState.FAILED, 0, Map.of(), "no worker offers task type " + t.type());
       return;
@@ -166,8 +151,8 @@ public final class DagWorkflowImpl implements DagWorkflow {
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(t.maxAttempts())
             .setInitialInterval(t.retryInterval()).setBackoffCoefficient(2.0)
             .setDoNotRetry("InvalidTaskParameters").build());
-    if (type.heartbeats()) {
-      options.setHeartbeatTimeout(HEARTBEAT_TIMEOUT);
+    if (type.heartbeatTimeout() != null) {
+      options.setHeartbeatTimeout(type.heartbeatTimeout());
     }
     TaskActivities activities = Workflow.newActivityStub(TaskActivities.class, options.build());
     TaskCall call = new TaskCall(run.runId(), t.id(), t.type(), params);

@@ -1,5 +1,6 @@
 package io.flywheel.workflows;
 
+import io.flywheel.core.FlywheelConfig;
 import io.flywheel.evaluation.DistributionDrift;
 import io.flywheel.featurestore.FeatureRegistry;
 import io.flywheel.featurestore.FeatureStore;
@@ -26,11 +27,11 @@ import java.util.Map;
 public final class FlywheelSensors {
   private FlywheelSensors() {}
 
-  public static List<SensorType> all(Path home) {
+  public static List<SensorType> all(Path home, FlywheelConfig config) {
     return List.of(
         new SensorType("data-arrival", List.of(), true, params -> arrivals(home, params)),
         new SensorType("drift", List.of("model", "features"), false,
-            params -> drift(home, params)));
+            params -> drift(home, config, params)));
   }
 
   /**
@@ -59,7 +60,8 @@ public final class FlywheelSensors {
    * condition (keyed by that date) when any feature's PSI exceeds {@code threshold} (default
    * 0.2).
    */
-  public static List<SensorType.Firing> drift(Path home, Map<String, String> params)
+  public static List<SensorType.Firing> drift(Path home, FlywheelConfig config,
+      Map<String, String> params)
       throws Exception {
     String model = params.get("model");
     List<String> features = Arrays.stream(params.get("features").split(","))
@@ -90,7 +92,7 @@ public final class FlywheelSensors {
       throw new IllegalArgumentException("threshold: not a number: " + params.get("threshold"));
     }
     String window;
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+    try (ModelRegistry registry = FlywheelTasks.registry(home, config)) {
       ModelVersionInfo champion = registry.aliased(model, ModelRegistry.CHAMPION)
           .orElse(null);
       if (champion == null) {

@@ -9,6 +9,7 @@ import io.flywheel.training.ScoringModel;
 import io.flywheel.training.TrainingRun;
 import io.flywheel.training.TrainingTable;
 import io.flywheel.core.Codecs;
+import io.flywheel.core.FlywheelConfig;
 import io.flywheel.core.Event;
 import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.RolloutState;
@@ -52,28 +53,35 @@ public final class FlywheelTasks {
 
   private FlywheelTasks() {}
 
-  public static TaskCatalog catalog(Path home) {
+  public static TaskCatalog catalog(Path home, FlywheelConfig config) {
     TaskCatalog catalog = TaskCatalog.withGenericTasks()
         .add(new TaskType("features", TaskType.FLINK_QUEUE, List.of("events", "from", "to"),
-            false, ctx -> features(home, ctx)))
+            TaskType.LONG_TASK_HEARTBEAT_TIMEOUT, ctx -> features(home, config, ctx)))
         .add(new TaskType("training-set", TaskType.DEFAULT_QUEUE, List.of(), false,
-            ctx -> trainingSet(home, ctx)))
-        .add(new TaskType("train", TaskType.TRAINING_QUEUE, List.of("model"), false,
-            ctx -> train(home, ctx)))
-        .add(new TaskType("evaluate", TaskType.TRAINING_QUEUE, List.of("run_id"), false,
-            ctx -> evaluate(home, ctx)))
+            ctx -> trainingSet(home, config, ctx)))
+        .add(new TaskType("train", TaskType.TRAINING_QUEUE, List.of("model"),
+            TaskType.LONG_TASK_HEARTBEAT_TIMEOUT,
+            ctx -> train(home, config, ctx)))
+        .add(new TaskType("evaluate", TaskType.TRAINING_QUEUE, List.of("run_id"),
+            TaskType.LONG_TASK_HEARTBEAT_TIMEOUT,
+            ctx -> evaluate(home, config, ctx)))
         .add(new TaskType("register", TaskType.DEFAULT_QUEUE, List.of("run_id"), false,
-            ctx -> register(home, ctx)))
+            ctx -> register(home, config, ctx)))
         .add(new TaskType("gate", TaskType.DEFAULT_QUEUE, List.of("run_id", "rules"), false,
-            ctx -> gate(home, ctx)))
+            ctx -> gate(home, config, ctx)))
         .add(new TaskType("threshold", TaskType.DEFAULT_QUEUE, List.of("name", "value", "min"),
             false, FlywheelTasks::threshold))
         .add(new TaskType("deploy", TaskType.SERVING_QUEUE, List.of("model", "version",
-            "canary"), false, ctx -> deploy(home, ctx)))
+            "canary"), TaskType.LONG_TASK_HEARTBEAT_TIMEOUT, ctx -> deploy(home, config, ctx)))
         .add(new TaskType("record", TaskType.DEFAULT_QUEUE, List.of("run_id"), false,
-            ctx -> record(home, ctx)));
-    FlywheelSensors.all(home).forEach(catalog::addSensor);
+            ctx -> record(home, config, ctx)));
+    FlywheelSensors.all(home, config).forEach(catalog::addSensor);
     return catalog;
+  }
+
+  /** The configured MLflow server, or the embedded one under {@code home}. */
+  static ModelRegistry registry(Path home, FlywheelConfig config) {
+    return ModelRegistry.open(home, config.mlflowTrackingUri(), config.mlflowTrackingToken());
   }
 
   /** {@code from}/{@code to} as dates; blank means unbounded. */
@@ -87,7 +95,7 @@ public final class FlywheelTasks {
   }
 
   /** Which examples a training run will read: their dates, count, labels and data hash. */
-  public static Map<String, String> trainingSet(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> trainingSet(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
     TrainingTable examples = TrainingTable.fromStore(home, date(ctx, "from", LocalDate.MIN),
         date(ctx, "to", LocalDate.MAX), ShopCatalog.ofHome(home));
     if (examples.size() == 0) {
@@ -114,10 +122,10 @@ public final class FlywheelTasks {
   }
 
   /** Trains and tracks a model (not registered), or finds the run an earlier attempt made. */
-  public static Map<String, String> train(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> train(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
     PredictionTarget target = PredictionTarget.of(ctx.param("model"));
     String truth = ctx.params().getOrDefault("truth", "");
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+    try (ModelRegistry registry = registry(home, config)) {
       String experiment = ModelRegistration.registeredName(target);
       Map<String, String> key = Map.of(RUN_TAG, ctx.runId(), TASK_TAG, ctx.taskId());
       Optional<TrackedRun> earlier = registry.findFinishedRun(experiment, key);
@@ -131,7 +139,7 @@ public final class FlywheelTasks {
       }
       TrainingRun.Trained t = TrainingRun.train(home, registry, target,
           ModelTrainer.Options.defaults(), new TrainingRun.EngineChoice("auto", 2,
-              System.getenv("FLINK_REST_URL")), date(ctx, "from", LocalDate.MIN),
+              config.flinkRestUrl()), date(ctx, "from", LocalDate.MIN),
           date(ctx, "to", LocalDate.MAX), truth.isBlank() ? null : Path.of(truth), key, false);
       out.put("run_id", t.runId());
       out.put("trained", "new");
@@ -141,15 +149,15 @@ public final class FlywheelTasks {
   }
 
   /** The run's model against the champion on the same held-out rows, logged on the run. */
-  public static Map<String, String> evaluate(Path home, TaskContext ctx) throws Exception {
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+  public static Map<String, String> evaluate(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
+    try (ModelRegistry registry = registry(home, config)) {
       return ChampionComparison.compare(home, registry, ctx.param("run_id"));
     }
   }
 
   /** Registers the run as a version (once: a re-run finds the version made from the run). */
-  public static Map<String, String> register(Path home, TaskContext ctx) throws Exception {
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+  public static Map<String, String> register(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
+    try (ModelRegistry registry = registry(home, config)) {
       ModelRegistration.Registered r = ModelRegistration.register(registry, ctx.param("run_id"));
       Map<String, String> out = new LinkedHashMap<>();
       out.put("model", r.version().model());
@@ -161,9 +169,9 @@ public final class FlywheelTasks {
   }
 
   /** Rules over the run's logged metrics (see {@link MetricGate}). */
-  public static Map<String, String> gate(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> gate(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
     MetricGate gate = MetricGate.parse(ctx.param("rules"));
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+    try (ModelRegistry registry = registry(home, config)) {
       Map<String, String> out = new LinkedHashMap<>(gate.check(registry.run(ctx.param("run_id"))
           .metrics()));
       out.put("passed", "true");
@@ -194,13 +202,13 @@ public final class FlywheelTasks {
    * on traffic and promotes it or rolls it back. Without a decision the canary stays for a
    * person ({@code flywheel rollout promote|rollback}).
    */
-  public static Map<String, String> deploy(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> deploy(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
     String model = ctx.param("model");
     int version = integer(ctx, "version");
     int canary = integer(ctx, "canary");
     int replay = ctx.params().getOrDefault("replay", "").isBlank() ? 0 : integer(ctx, "replay");
-    try (ModelRegistry registry = ModelRegistry.open(home);
-        ModelDeployment deployment = ModelDeployment.open(home)) {
+    try (ModelRegistry registry = registry(home, config);
+        ModelDeployment deployment = ModelDeployment.open(home, config)) {
       RolloutState state = deployment.rollout().state(model);
       boolean onTrial = Integer.valueOf(version).equals(state.canary());
       if (!(Integer.valueOf(version).equals(state.live()) || onTrial)) {
@@ -281,7 +289,7 @@ public final class FlywheelTasks {
    * {@code not_deployed}, with the pipeline run that decided it. A version that went live
    * becomes the registry's {@code champion}.
    */
-  public static Map<String, String> record(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> record(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
     Map<String, String> p = ctx.params();
     if (ctx.param("run_id").isBlank()) {
       return Map.of("outcome", "no_run", "detail", "training did not finish: nothing to record "
@@ -302,7 +310,7 @@ public final class FlywheelTasks {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(OUTCOME_TAG, outcome);
     tags.put(OUTCOME_TAG + "_pipeline_run", ctx.runId());
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+    try (ModelRegistry registry = registry(home, config)) {
       registry.run(ctx.param("run_id")).setTags(tags);
       String model = p.getOrDefault("model", "");
       String version = p.getOrDefault("version", "");
@@ -318,7 +326,7 @@ public final class FlywheelTasks {
   }
 
   /** The Flink feature jobs over the events whose time falls in [from, to] (UTC days). */
-  public static Map<String, String> features(Path home, TaskContext ctx) throws Exception {
+  public static Map<String, String> features(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
     LocalDate from = LocalDate.parse(ctx.param("from"));
     LocalDate to = LocalDate.parse(ctx.param("to"));
     String eventsParam = ctx.param("events");
@@ -355,7 +363,7 @@ public final class FlywheelTasks {
       FeatureJobResult r;
       try {
         r = FeatureJob.run(FeatureJobOptions.defaults(slice.toString(), products.toString(),
-            home.toString()));
+            home.toString()).on(config));
       } catch (Exception | Error e) {
         replaced.restore();
         throw e;

@@ -25,7 +25,6 @@ public final class FlywheelWorker implements AutoCloseable {
   public static FlywheelWorker start(Pipelines pipelines, boolean localService) {
     WorkflowClient client = pipelines.client();
     TaskCatalog catalog = pipelines.catalog();
-    DagWorkflowImpl.register(catalog);
     WorkerFactoryOptions.Builder factoryOptions = WorkerFactoryOptions.newBuilder();
     if (localService) {
       // No sticky execution against the embedded service: a run whose worker is gone stalls

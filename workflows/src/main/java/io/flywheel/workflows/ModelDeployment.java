@@ -1,5 +1,6 @@
 package io.flywheel.workflows;
 
+import io.flywheel.core.FlywheelConfig;
 import io.flywheel.deploy.EmbeddedInferenceServer;
 import io.flywheel.deploy.FilModelConfig;
 import io.flywheel.deploy.InferenceClient;
@@ -7,7 +8,11 @@ import io.flywheel.deploy.ModelRepository;
 import io.flywheel.deploy.ModelRollout;
 import io.flywheel.deploy.RolloutState;
 import io.flywheel.deploy.ServingMetadata;
+import io.flywheel.featurestore.ShopCatalog;
+import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.registry.ModelRegistry;
+import io.flywheel.training.ModelRegistration;
+import io.flywheel.training.ScoringModel;
 import io.flywheel.registry.ModelVersionInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +22,7 @@ import java.util.List;
 /**
  * From the registry to serving: a registered version's files become a Triton repository version
  * (XGBoost JSON + Flywheel's metadata) and go through {@link ModelRollout}. The inference server
- * is {@code TRITON_GRPC_ADDRESS} when set (its repository must be the one under
+ * is the configured Triton ({@code TRITON_GRPC_ADDRESS}; its repository must be the one under
  * {@code HOME/deploy/repository}, or {@code FLYWHEEL_MODEL_REPOSITORY}), else an embedded one
  * started for the command.
  */
@@ -39,19 +44,19 @@ public final class ModelDeployment implements AutoCloseable {
             : FilModelConfig.Serving.onCpu());
   }
 
-  public static Path repositoryRoot(Path home) {
-    String env = System.getenv("FLYWHEEL_MODEL_REPOSITORY");
-    return env == null || env.isBlank() ? home.resolve("deploy").resolve("repository")
-        : Path.of(env);
+  /** The configured model repository, else {@code HOME/deploy/repository}. */
+  public static Path repositoryRoot(Path home, FlywheelConfig config) {
+    return config.get(FlywheelConfig.FLYWHEEL_MODEL_REPOSITORY).map(Path::of)
+        .orElse(home.resolve("deploy").resolve("repository"));
   }
 
-  /** Connects to Triton, or starts the embedded server on the home's repository. */
-  public static ModelDeployment open(Path home) throws IOException {
-    ModelRepository repository = new ModelRepository(repositoryRoot(home));
+  /** Connects to the configured Triton, or starts the embedded server on the repository. */
+  public static ModelDeployment open(Path home, FlywheelConfig config) throws IOException {
+    ModelRepository repository = new ModelRepository(repositoryRoot(home, config));
     Files.createDirectories(repository.root());
-    String triton = System.getenv("TRITON_GRPC_ADDRESS");
-    if (triton != null && !triton.isBlank()) {
-      return new ModelDeployment(home, repository, null, InferenceClient.connect(triton.trim()));
+    String triton = config.tritonGrpcAddress();
+    if (triton != null) {
+      return new ModelDeployment(home, repository, null, InferenceClient.connect(triton));
     }
     EmbeddedInferenceServer server = EmbeddedInferenceServer.start(repository.root(),
         "127.0.0.1", 0, 0);
@@ -88,6 +93,43 @@ public final class ModelDeployment implements AutoCloseable {
     ServingMetadata metadata = metadata(version, files);
     return rollout.deploy(version.model(), version.version(), files.resolve("model.json"),
         metadata, canaryPercent);
+  }
+
+  /**
+   * Makes {@code version} the live one if it is not already (a first deploy starts with a 10 %
+   * canary; replacing what an earlier run left live goes straight to 100 %).
+   */
+  public RolloutState ensureLive(ModelRegistry registry, ModelVersionInfo version)
+      throws IOException {
+    RolloutState state = rollout.state(version.model());
+    if (state.live() != null && state.live() == version.version()) {
+      return state;
+    }
+    return deploy(registry, version, state.live() == null ? 10 : 100);
+  }
+
+  /** How far served scores stray from the same model's in-process scores on the same rows. */
+  public record Parity(int rows, int features, double largestDifference) {}
+
+  /**
+   * Scores {@code examples} through the inference server (KServe v2 gRPC) with the live version
+   * of {@code version}'s model and with the same files in process, and compares.
+   */
+  public Parity parity(ModelRegistry registry, ModelVersionInfo version,
+      List<TrainingExample> examples, ShopCatalog catalog) throws Exception {
+    RolloutState state = rollout.state(version.model());
+    ScoringModel local = ModelRegistration.load(registry, version);
+    float[] rows = local.featureRows(examples, catalog);
+    int features = local.featureNames().size();
+    var served = client.infer(version.model(), Integer.toString(state.live()), rows,
+        examples.size(), features);
+    double[] inProcess = local.predict(examples, catalog);
+    ServingMetadata metadata = repository.readMetadata(version.model(), state.live());
+    double worst = 0;
+    for (int i = 0; i < inProcess.length; i++) {
+      worst = Math.max(worst, Math.abs(metadata.correct(served.values()[i]) - inProcess[i]));
+    }
+    return new Parity(examples.size(), features, worst);
   }
 
   /** Reads the trainer's features.txt: target, sampling rate, then the ordered names. */

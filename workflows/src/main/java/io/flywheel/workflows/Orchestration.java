@@ -1,70 +1,66 @@
-package io.flywheel.console;
+package io.flywheel.workflows;
 
-import io.flywheel.workflows.FlywheelTasks;
-import io.flywheel.workflows.FlywheelWorker;
-import io.flywheel.workflows.LocalTemporal;
-import io.flywheel.workflows.PipelineFiles;
-import io.flywheel.workflows.PipelineSpec;
-import io.flywheel.workflows.Pipelines;
-import io.flywheel.workflows.TaskCatalog;
+import io.flywheel.core.FlywheelConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where pipelines run: {@code TEMPORAL_ADDRESS} (+ {@code TEMPORAL_NAMESPACE}, default
- * {@code default}) when set, with workers started by {@code flywheel worker}; otherwise
+ * Where pipelines run: the configured Temporal cluster ({@code TEMPORAL_ADDRESS}, namespace
+ * {@code TEMPORAL_NAMESPACE}), with workers started by {@code flywheel worker}; otherwise
  * Temporal's own Java service and a worker inside this process, which live only as long as the
- * command (runs are kept in Flywheel's run index, not in the service).
+ * process (runs are kept in Flywheel's run index, not in the service).
  */
-final class Orchestration implements AutoCloseable {
+public final class Orchestration implements AutoCloseable {
   private final LocalTemporal local;
   private final Pipelines pipelines;
   private final FlywheelWorker worker;
+  private final String where;
 
-  private Orchestration(LocalTemporal local, Pipelines pipelines, FlywheelWorker worker) {
+  private Orchestration(LocalTemporal local, Pipelines pipelines, FlywheelWorker worker,
+      String where) {
     this.local = local;
     this.pipelines = pipelines;
     this.worker = worker;
+    this.where = where;
   }
 
-  static TaskCatalog catalog(Path home) {
-    return FlywheelTasks.catalog(home);
+  /** Flywheel's task and trigger types, working on {@code home} with {@code config}'s engines. */
+  public static TaskCatalog catalog(Path home, FlywheelConfig config) {
+    return FlywheelTasks.catalog(home, config);
   }
 
-  static Map<String, PipelineSpec> pipelineSpecs(Path home) throws IOException {
+  /** The shipped pipelines and the home's own ({@code HOME/pipelines}). */
+  public static Map<String, PipelineSpec> pipelineSpecs(Path home) throws IOException {
     return PipelineFiles.load(home.resolve("pipelines"));
   }
 
-  static boolean remote() {
-    String address = System.getenv("TEMPORAL_ADDRESS");
-    return address != null && !address.isBlank();
-  }
-
-  /** Connects (remote) or starts the local service with a worker in this process. */
-  static Orchestration open(Path home) throws IOException {
-    TaskCatalog catalog = catalog(home);
-    if (remote()) {
-      String namespace = System.getenv().getOrDefault("TEMPORAL_NAMESPACE", "default");
-      return new Orchestration(null, Pipelines.connect(System.getenv("TEMPORAL_ADDRESS").trim(),
-          namespace, catalog, home), null);
+  /** Connects to the configured cluster, or starts the local service with a worker here. */
+  public static Orchestration open(Path home, FlywheelConfig config) throws IOException {
+    TaskCatalog catalog = catalog(home, config);
+    String address = config.temporalAddress();
+    if (address != null) {
+      return new Orchestration(null, Pipelines.connect(address, config.temporalNamespace(),
+          catalog, home), null, "Temporal at " + address);
     }
     LocalTemporal local = LocalTemporal.start(0);
     Pipelines pipelines = Pipelines.connect(local.address(), "default", catalog, home);
-    return new Orchestration(local, pipelines, FlywheelWorker.start(pipelines, true));
+    return new Orchestration(local, pipelines, FlywheelWorker.start(pipelines, true),
+        "Temporal's embedded service at " + local.address() + " (in this process)");
   }
 
-  Pipelines pipelines() {
+  public Pipelines pipelines() {
     return pipelines;
   }
 
-  boolean local() {
+  /** Whether the service runs in this process (and ends with it). */
+  public boolean local() {
     return local != null;
   }
 
-  String where() {
-    return local != null ? "Temporal's embedded service at " + local.address()
-        + " (in this process)" : "Temporal at " + System.getenv("TEMPORAL_ADDRESS");
+  /** Where runs go, for people. */
+  public String where() {
+    return where;
   }
 
   @Override

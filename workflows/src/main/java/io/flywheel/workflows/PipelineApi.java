@@ -1,8 +1,7 @@
-package io.flywheel.console;
+package io.flywheel.workflows;
 
-import io.flywheel.workflows.PipelineException;
-import io.flywheel.workflows.PipelineSpec;
-import io.flywheel.workflows.RunState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -28,7 +27,10 @@ import java.util.Optional;
  * Prometheus {@code /metrics}. Every POST needs {@code Authorization: Bearer $FLYWHEEL_API_TOKEN};
  * without a configured token they are refused.
  */
-final class PipelineApi implements AutoCloseable {
+public final class PipelineApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineApi.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private final Orchestration orchestration;
   private final Path home;
   private final byte[] token;
@@ -64,14 +66,16 @@ final class PipelineApi implements AutoCloseable {
         e.problems));
   }
 
-  static PipelineApi start(Orchestration orchestration, Path home, String token, String host,
+  public static PipelineApi start(Orchestration orchestration, Path home, String token, String host,
       int port) {
     PipelineApi api = new PipelineApi(orchestration, home, token);
     api.app.start(host, port);
+    LOG.info("pipeline API on {}:{} ({})", host, api.app.port(),
+        token == null ? "read-only: no token configured" : "writes need the bearer token");
     return api;
   }
 
-  int port() {
+  public int port() {
     return app.port();
   }
 
@@ -97,7 +101,7 @@ final class PipelineApi implements AutoCloseable {
     }
     Map<String, Object> body;
     try {
-      body = ctx.body().isBlank() ? Map.of() : TrainCommand.JSON.readValue(ctx.body(), Map.class);
+      body = ctx.body().isBlank() ? Map.of() : JSON.readValue(ctx.body(), Map.class);
     } catch (Exception e) {
       throw new ApiError(HttpStatus.BAD_REQUEST, "body", "not a JSON object");
     }

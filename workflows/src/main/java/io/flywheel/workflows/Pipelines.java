@@ -59,6 +59,17 @@ public final class Pipelines implements AutoCloseable {
     return new Pipelines(service, client, catalog, index, triggers);
   }
 
+  /**
+   * Over an existing client (Temporal's time-skipping test environment, say); closing leaves
+   * the client's service to its owner.
+   */
+  static Pipelines using(WorkflowClient client, TaskCatalog catalog, Path home)
+      throws IOException {
+    Path index = Files.createDirectories(home.resolve("workflows").resolve("runs"));
+    Path triggers = Files.createDirectories(home.resolve("workflows").resolve("triggers"));
+    return new Pipelines(null, client, catalog, index, triggers);
+  }
+
   public WorkflowClient client() {
     return client;
   }
@@ -96,7 +107,8 @@ public final class Pipelines implements AutoCloseable {
         .setWorkflowIdReusePolicy(
             WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .build());
-    DagRun run = new DagRun(runId, spec, Map.copyOf(params), logicalDate.toString());
+    DagRun run = new DagRun(runId, spec, Map.copyOf(params), logicalDate.toString(),
+        TaskRouting.of(spec, catalog));
     try {
       WorkflowClient.start(stub::run, run);
     } catch (io.temporal.client.WorkflowExecutionAlreadyStarted e) {
@@ -159,6 +171,21 @@ public final class Pipelines implements AutoCloseable {
         TriggerHistory.class)) : Optional.empty();
   }
 
+  /**
+   * Waits up to {@code timeout} for an armed trigger's first check to be recorded; empty if
+   * none came. (Its history is a file the trigger's activity writes, so this watches the file.)
+   */
+  public Optional<TriggerHistory> awaitTriggerCheck(String pipeline, String trigger,
+      Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Optional<TriggerHistory> history = triggerHistory(pipeline, trigger);
+    while (history.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      history = triggerHistory(pipeline, trigger);
+    }
+    return history;
+  }
+
   /** Every trigger's history under {@code home}. */
   public static List<TriggerHistory> triggerHistories(Path home) throws IOException {
     Path triggers = home.resolve("workflows").resolve("triggers");
@@ -204,7 +231,7 @@ public final class Pipelines implements AutoCloseable {
     BackfillWorkflow stub = client.newWorkflowStub(BackfillWorkflow.class, WorkflowOptions
         .newBuilder().setWorkflowId(backfillId).setTaskQueue(DagWorkflowImpl.QUEUE).build());
     WorkflowClient.start(stub::run, new BackfillRun(backfillId, spec, Map.copyOf(params), dates,
-        parallelism));
+        parallelism, TaskRouting.of(spec, catalog)));
     for (String d : dates) {
       record(new RunRecord(backfillId + "-" + d, spec.name(), d, Map.copyOf(params),
           System.currentTimeMillis(), null));
@@ -323,7 +350,9 @@ public final class Pipelines implements AutoCloseable {
 
   @Override
   public void close() {
-    service.shutdown();
-    service.awaitTermination(5, TimeUnit.SECONDS);
+    if (service != null) {
+      service.shutdown();
+      service.awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.flywheel.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flywheel.core.FlywheelConfig;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.registry.ModelRegistry;
@@ -41,7 +42,7 @@ class FlywheelSensorsTest {
   }
 
   private void write(List<TrainingExample> examples) throws Exception {
-    try (FeatureStore store = FeatureStore.open(home)) {
+    try (FeatureStore store = FeatureStore.open(home, null)) {
       store.offline().writeTrainingExamples(examples);
     }
   }
@@ -74,8 +75,8 @@ class FlywheelSensorsTest {
     write(day(LocalDate.of(2026, 1, 5), 0.05, 1));
     write(day(LocalDate.of(2026, 1, 6), 0.05, 2));
     // No champion yet: nothing to drift from.
-    assertThat(FlywheelSensors.drift(home, params)).isEmpty();
-    try (ModelRegistry registry = ModelRegistry.open(home)) {
+    assertThat(FlywheelSensors.drift(home, FlywheelConfig.local(), params)).isEmpty();
+    try (ModelRegistry registry = ModelRegistry.open(home, null, null)) {
       Path model = Files.createDirectories(home.resolve("m"));
       Files.writeString(model.resolve("model.json"), "{}");
       TrackedRun run = registry.startRun("flywheel-ctr", "reference", Map.of(
@@ -87,28 +88,28 @@ class FlywheelSensorsTest {
       registry.setAlias("flywheel-ctr", ModelRegistry.CHAMPION, version.version());
     }
     // Nothing newer than the training window yet.
-    assertThat(FlywheelSensors.drift(home, params)).isEmpty();
+    assertThat(FlywheelSensors.drift(home, FlywheelConfig.local(), params)).isEmpty();
     // A day like the training days: stable.
     write(day(LocalDate.of(2026, 1, 7), 0.05, 3));
-    assertThat(FlywheelSensors.drift(home, params)).isEmpty();
+    assertThat(FlywheelSensors.drift(home, FlywheelConfig.local(), params)).isEmpty();
     // A day where shoppers click three times as often: the CTR feature drifts, clicks do not.
     write(day(LocalDate.of(2026, 1, 8), 0.15, 4));
     List<SensorType.Firing> drift;
     try (FeatureStore held = FeatureStore.open(home, null)) {
-      drift = FlywheelSensors.drift(home, params);
+      drift = FlywheelSensors.drift(home, FlywheelConfig.local(), params);
     }
     assertThat(drift).hasSize(1);
     assertThat(drift.get(0).key()).isEqualTo("drift-2026-01-08");
     assertThat(drift.get(0).logicalDate()).isEqualTo(LocalDate.of(2026, 1, 8));
     assertThat(drift.get(0).reason()).contains(CTR + " PSI", "reference 2026-01-05/2026-01-06")
         .doesNotContain(CLICKS);
-    assertThatThrownBy(() -> FlywheelSensors.drift(home, Map.of("model", "flywheel-ctr",
+    assertThatThrownBy(() -> FlywheelSensors.drift(home, FlywheelConfig.local(), Map.of("model", "flywheel-ctr",
         "features", "user_activity__mood")))
         .hasMessageContaining("'user_activity__mood' is not a number column");
-    assertThatThrownBy(() -> FlywheelSensors.drift(home, Map.of("model", "flywheel-ctr",
+    assertThatThrownBy(() -> FlywheelSensors.drift(home, FlywheelConfig.local(), Map.of("model", "flywheel-ctr",
         "features", TrainingExample.column("user_category_affinity", "category_1"))))
         .hasMessageContaining("is not a number column");
-    assertThatThrownBy(() -> FlywheelSensors.drift(home, Map.of("model", "flywheel-ctr",
+    assertThatThrownBy(() -> FlywheelSensors.drift(home, FlywheelConfig.local(), Map.of("model", "flywheel-ctr",
         "features", " , "))).hasMessageContaining("at least one column");
   }
 }

@@ -1,7 +1,8 @@
-package io.flywheel.console;
+package io.flywheel.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flywheel.core.FlywheelConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -20,7 +21,7 @@ class PipelineApiTest {
 
   @Test
   void startsRunsWithABearerTokenAndReportsTheirState() throws Exception {
-    try (Orchestration orchestration = Orchestration.open(home);
+    try (Orchestration orchestration = Orchestration.open(home, FlywheelConfig.local());
         PipelineApi api = PipelineApi.start(orchestration, home, "s3cret", "127.0.0.1", 0)) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + api.port();
@@ -61,7 +62,7 @@ class PipelineApiTest {
 
   @Test
   void aRunPausedOverHttpStartsNoTaskUntilResumed() throws Exception {
-    try (Orchestration orchestration = Orchestration.open(home);
+    try (Orchestration orchestration = Orchestration.open(home, FlywheelConfig.local());
         PipelineApi api = PipelineApi.start(orchestration, home, "s3cret", "127.0.0.1", 0)) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + api.port();
@@ -86,7 +87,7 @@ class PipelineApiTest {
 
   @Test
   void withoutAConfiguredTokenNothingCanBeChanged() throws Exception {
-    try (Orchestration orchestration = Orchestration.open(home);
+    try (Orchestration orchestration = Orchestration.open(home, FlywheelConfig.local());
         PipelineApi api = PipelineApi.start(orchestration, home, null, "127.0.0.1", 0)) {
       HttpResponse<String> refused = post(HttpClient.newHttpClient(), "http://127.0.0.1:"
           + api.port() + "/v1/pipelines/smoke-test/runs", "{}", "anything");

@@ -3,6 +3,7 @@ package io.flywheel.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flywheel.core.FlywheelConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ class PipelineFilesTest {
     assertThat(b.timeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(b.triggerRule()).isEqualTo(TriggerRule.ALL_DONE);
     assertThat(b.upstream()).containsExactly("a");
-    TaskCatalog catalog = FlywheelTasks.catalog(dir);
+    TaskCatalog catalog = FlywheelTasks.catalog(dir, FlywheelConfig.local());
     all.values().forEach(spec -> PipelineValidator.validate(spec, catalog));
   }
 
@@ -70,7 +71,7 @@ class PipelineFilesTest {
   @Test
   void everyShippedPipelineIsValidAgainstFlywheelsTaskAndTriggerTypes(@TempDir Path home)
       throws Exception {
-    TaskCatalog catalog = FlywheelTasks.catalog(home);
+    TaskCatalog catalog = FlywheelTasks.catalog(home, FlywheelConfig.local());
     for (PipelineSpec spec : PipelineFiles.load(home.resolve("none")).values()) {
       PipelineValidator.validate(spec, catalog);
     }
