@@ -66,18 +66,20 @@ final class FeaturesCommand implements Runnable {
     int parallelism;
 
     @Option(names = "--out-of-orderness", defaultValue = "5s",
+        converter = OptionTypes.ShortDuration.class,
         description = "Watermark lag behind the newest event (default: ${DEFAULT-VALUE}).")
-    String outOfOrderness;
+    Duration outOfOrderness;
 
     @Option(names = "--allowed-lateness", defaultValue = "1h",
+        converter = OptionTypes.ShortDuration.class,
         description = "Events further behind the watermark go to the late output "
             + "(default: ${DEFAULT-VALUE}).")
-    String allowedLateness;
+    Duration allowedLateness;
 
     @Option(names = "--state-backend", defaultValue = "rocksdb",
         description = "Where keyed state lives: rocksdb or hashmap (heap) "
             + "(default: ${DEFAULT-VALUE}).")
-    String stateBackend;
+    OptionTypes.StateBackend stateBackend;
 
     @Option(names = "--discard-outputs",
         description = "Benchmarks only: compute everything but store nothing.")
@@ -120,8 +122,8 @@ final class FeaturesCommand implements Runnable {
       FeatureJobOptions options = FeatureJobOptions.defaults(eventsFile.toString(),
               productsFile.toString(), home.toString())
           .on(parent.root.config())
-          .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness", spec.commandLine()),
-              Durations.parse(allowedLateness, "--allowed-lateness", spec.commandLine()))
+          .withLateness(outOfOrderness,
+              allowedLateness)
           .withParallelism(parallelism)
           .forBenchmark(stateBackend(), discardOutputs);
       FeatureJobResult result;
@@ -139,11 +141,7 @@ final class FeaturesCommand implements Runnable {
     }
 
     private String stateBackend() {
-      if (!stateBackend.equals("rocksdb") && !stateBackend.equals("hashmap")) {
-        throw new ParameterException(spec.commandLine(),
-            "--state-backend: rocksdb or hashmap, got " + stateBackend);
-      }
-      return stateBackend;
+      return stateBackend.name();
     }
 
     /** Runs on the topic until interrupted, with a status line every few seconds. */
@@ -165,8 +163,8 @@ final class FeaturesCommand implements Runnable {
               new FeatureJobOptions.KafkaTopic(kafkaBootstrap, kafkaTopic, kafkaGroup),
               products.toString(), home.toString())
           .on(parent.root.config())
-          .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness", spec.commandLine()),
-              Durations.parse(allowedLateness, "--allowed-lateness", spec.commandLine()))
+          .withLateness(outOfOrderness,
+              allowedLateness)
           .withParallelism(parallelism)
           .forBenchmark(stateBackend(), discardOutputs);
       PrintWriter err = spec.commandLine().getErr();
@@ -361,14 +359,16 @@ final class FeaturesCommand implements Runnable {
     double rate;
 
     @Option(names = "--out-of-orderness", defaultValue = "100ms",
+        converter = OptionTypes.ShortDuration.class,
         description = "Watermark lag: a live stream in order needs little "
             + "(default: ${DEFAULT-VALUE}).")
-    String outOfOrderness;
+    Duration outOfOrderness;
 
     @Option(names = "--warm-up", defaultValue = "10s",
+        converter = OptionTypes.ShortDuration.class,
         description = "Samples in the first part of the run are not counted "
             + "(default: ${DEFAULT-VALUE}).")
-    String warmUp;
+    Duration warmUp;
 
     @Override
     public Integer call() throws Exception {
@@ -379,10 +379,9 @@ final class FeaturesCommand implements Runnable {
       }
       FeatureJobOptions options = benchOptions(home, eventsFile, "freshness", spec)
           .withRedisUrl(parent.root.config().redisUrl()).withFlinkRestUrl(null)
-          .withLateness(Durations.parse(outOfOrderness, "--out-of-orderness",
-              spec.commandLine()), Duration.ofHours(1));
+          .withLateness(outOfOrderness, Duration.ofHours(1));
       var r = io.flywheel.benchmarks.FreshnessBenchmark.run(options, rate,
-          Durations.parse(warmUp, "--warm-up", spec.commandLine()).toMillis(),
+          warmUp.toMillis(),
           spec.commandLine().getErr());
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "freshness at %,.0f events/s (achieved %,.0f): p50 %.0f ms, "
@@ -409,7 +408,7 @@ final class FeaturesCommand implements Runnable {
 
     @Option(names = "--state-backend", defaultValue = "rocksdb",
         description = "rocksdb or hashmap (default: ${DEFAULT-VALUE}).")
-    String stateBackend;
+    OptionTypes.StateBackend stateBackend;
 
     @Option(names = "--parallelism", defaultValue = "2",
         description = "Parallelism of the keyed stages (default: ${DEFAULT-VALUE}).")
@@ -420,7 +419,7 @@ final class FeaturesCommand implements Runnable {
       Path home = parent.root.home();
       Path eventsFile = events.resolve(home, spec.commandLine());
       FeatureJobOptions options = benchOptions(home, eventsFile, "ceiling", spec)
-          .forBenchmark(stateBackend, true).withParallelism(parallelism).withFlinkRestUrl(null);
+          .forBenchmark(stateBackend.name(), true).withParallelism(parallelism).withFlinkRestUrl(null);
       long lines;
       try (var all = java.nio.file.Files.lines(eventsFile)) {
         lines = all.count();
@@ -448,16 +447,4 @@ final class FeaturesCommand implements Runnable {
         scratch.toString());
   }
 
-  /** Parses an option's duration, naming the option when it cannot. */
-  static final class Durations {
-    private Durations() {}
-
-    static Duration parse(String text, String option, picocli.CommandLine commandLine) {
-      try {
-        return DurationText.parse(text);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(commandLine, option + " " + e.getMessage());
-      }
-    }
-  }
 }

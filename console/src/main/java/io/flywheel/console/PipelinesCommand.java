@@ -10,7 +10,6 @@ import io.flywheel.workflows.RunState;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,9 +101,9 @@ final class PipelinesCommand implements Runnable {
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "A run parameter.")
     private Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+    @Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = OptionTypes.Day.class,
         description = "Logical date ({{ ds }}; default: today).")
-    private String date;
+    private LocalDate date;
 
     @Option(names = "--wait", description = "Wait for the end (always, in local mode).")
     private boolean waitForEnd;
@@ -116,12 +115,7 @@ final class PipelinesCommand implements Runnable {
     public Integer call() throws Exception {
       CommandLine cli = spec.commandLine();
       PipelineSpec pipeline = pipeline(parent.root.home(), name, cli);
-      LocalDate day;
-      try {
-        day = date == null ? LocalDate.now() : LocalDate.parse(date);
-      } catch (DateTimeParseException e) {
-        throw new ParameterException(cli, "--date: expected YYYY-MM-DD, got '" + date + "'");
-      }
+      LocalDate day = date == null ? LocalDate.now(java.time.ZoneOffset.UTC) : date;
       PrintWriter out = cli.getOut();
       try (Orchestration orchestration = Orchestration.open(parent.root.home(), parent.root.config())) {
         Pipelines pipelines = orchestration.pipelines();
@@ -165,11 +159,13 @@ final class PipelinesCommand implements Runnable {
     @Parameters(paramLabel = "NAME")
     private String name;
 
-    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD")
-    private String from;
+    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD",
+        converter = OptionTypes.Day.class)
+    private LocalDate from;
 
-    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD")
-    private String to;
+    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD",
+        converter = OptionTypes.Day.class)
+    private LocalDate to;
 
     @Option(names = "--parallelism", defaultValue = "2",
         description = "Dates run at once (default: ${DEFAULT-VALUE}).")
@@ -185,14 +181,8 @@ final class PipelinesCommand implements Runnable {
     public Integer call() throws Exception {
       CommandLine cli = spec.commandLine();
       PipelineSpec pipeline = pipeline(parent.root.home(), name, cli);
-      LocalDate first;
-      LocalDate last;
-      try {
-        first = LocalDate.parse(from);
-        last = LocalDate.parse(to);
-      } catch (DateTimeParseException e) {
-        throw new ParameterException(cli, "--from/--to: expected YYYY-MM-DD");
-      }
+      LocalDate first = from;
+      LocalDate last = to;
       PrintWriter out = cli.getOut();
       try (Orchestration orchestration = Orchestration.open(parent.root.home(), parent.root.config())) {
         String id;

@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "local (single-process XGBoost, early stopping), flink (XGBoost on Flink: "
           + "the MiniCluster, or $FLINK_REST_URL; exactly --max-rounds) or auto (flink once the "
           + "training set passes 400M cells; default).")
-  private String engine;
+  private OptionTypes.Engine engine;
 
   @Option(names = "--parallelism", defaultValue = "2", paramLabel = "N",
       description = "XGBoost workers on the flink engine (default: ${DEFAULT-VALUE}).")
@@ -82,10 +82,6 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--model: " + e.getMessage()
           .replaceFirst("^model: ", ""));
     }
-    if (!List.of("local", "flink", "auto").contains(engine)) {
-      throw new ParameterException(spec.commandLine(), "--engine: local, flink or auto; got '"
-          + engine + "'");
-    }
     if (parallelism < 1) {
       throw new ParameterException(spec.commandLine(), "--parallelism: at least 1, got "
           + parallelism);
@@ -107,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
             + " (" + target.meaning() + "), tracking at " + registry.trackingUri());
       }
       TrainingRun.Outcome outcome = TrainingRun.trainAndRegister(root.home(), registry, target, options,
-          new TrainingRun.EngineChoice(engine, parallelism, root.config().flinkRestUrl()),
+          new TrainingRun.EngineChoice(engine.name(), parallelism, root.config().flinkRestUrl()),
           truth, Map.of());
       if (output.json()) {
         out.println(JSON.writeValueAsString(json(outcome, registry)));
