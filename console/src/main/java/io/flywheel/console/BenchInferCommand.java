@@ -13,7 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code flywheel bench-infer}: runs the inference load harness ({@link InferenceLoadTest}). */
@@ -21,9 +20,6 @@ import picocli.CommandLine.Spec;
     description = "Benchmark inference over gRPC against in-process xgboost4j (throughput and "
         + "p50/p95/p99 per request at each concurrency).")
 final class BenchInferCommand implements Callable<Integer> {
-  @ParentCommand
-  private FlywheelCli root;
-
   @Spec
   private CommandSpec spec;
 

@@ -96,7 +96,10 @@ public final class FlywheelCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    int code = execute(new PrintWriter(new java.io.OutputStreamWriter(System.out,
+        java.nio.charset.StandardCharsets.UTF_8), true), new PrintWriter(
+        new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8),
+        true), args);
     System.exit(code);
   }
 

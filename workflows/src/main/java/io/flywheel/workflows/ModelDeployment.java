@@ -27,7 +27,6 @@ import java.util.List;
  * started for the command.
  */
 public final class ModelDeployment implements AutoCloseable {
-  private final Path home;
   private final ModelRepository repository;
   private final EmbeddedInferenceServer embedded;
   private final InferenceClient client;
@@ -35,7 +34,6 @@ public final class ModelDeployment implements AutoCloseable {
 
   private ModelDeployment(Path home, ModelRepository repository, EmbeddedInferenceServer embedded,
       InferenceClient client) {
-    this.home = home;
     this.repository = repository;
     this.embedded = embedded;
     this.client = client;

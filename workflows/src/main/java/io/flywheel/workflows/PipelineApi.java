@@ -115,7 +115,7 @@ public final class PipelineApi implements AutoCloseable {
     }
     LocalDate date;
     try {
-      date = body.get("date") == null ? LocalDate.now() : LocalDate.parse(
+      date = body.get("date") == null ? LocalDate.now(java.time.ZoneOffset.UTC) : LocalDate.parse(
           String.valueOf(body.get("date")));
     } catch (DateTimeParseException e) {
       throw new ApiError(HttpStatus.BAD_REQUEST, "date", "expected YYYY-MM-DD, got '"

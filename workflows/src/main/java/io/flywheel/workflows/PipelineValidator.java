@@ -61,8 +61,7 @@ public final class PipelineValidator {
               problems.add("task " + t.id() + ": '{{ " + ref + " }}' reads task " + parts[1]
                   + ", which is not upstream of it");
             }
-          } else if (!ref.startsWith("params.") && !ref.startsWith("tasks.")
-              && !Templates.BUILT_INS.contains(ref)) {
+          } else if (!ref.startsWith("params.") && !Templates.BUILT_INS.contains(ref)) {
             problems.add("task " + t.id() + ": unknown template variable '{{ " + ref + " }}'");
           }
         }

@@ -88,7 +88,7 @@ final class TaskActivitiesImpl implements TaskActivities {
       return t;
     });
     long started = System.nanoTime();
-    beat.scheduleAtFixedRate(() -> {
+    var unused = beat.scheduleAtFixedRate(() -> {
       try {
         activity.heartbeat("working for " + (System.nanoTime() - started) / 1_000_000_000
             + " s");
