@@ -49,6 +49,17 @@ final class DeployCommand implements Callable<Integer> {
     try (ModelRegistry registry = root.registry(root.home());
         ModelDeployment deployment = ModelDeployment.open(root.home(), root.config())) {
       ModelVersionInfo version = ModelRefs.resolve(registry, model, spec.commandLine());
+      RolloutState current = deployment.rollout().state(version.model());
+      if (current.live() != null && current.live() == version.version()) {
+        // Deploying what is already live is a no-op, not a failure: scripts may re-run.
+        if (output.json()) {
+          out.println(TrainCommand.JSON.writeValueAsString(current));
+        } else {
+          out.printf(Locale.ROOT, "%s version %d is already live on the %s; nothing to do%n",
+              version.model(), version.version(), deployment.server());
+        }
+        return 0;
+      }
       RolloutState state = deployment.deploy(registry, version, canary);
       if (output.json()) {
         out.println(TrainCommand.JSON.writeValueAsString(state));

@@ -51,8 +51,18 @@ final class ValidateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "KIND: " + e.getMessage());
     }
+    if (Files.isDirectory(file)) {
+      throw new ParameterException(spec.commandLine(), "FILE " + file + ": is a directory, not "
+          + "a file");
+    }
     if (!Files.isRegularFile(file)) {
       throw new ParameterException(spec.commandLine(), "FILE " + file + ": no such file");
+    }
+    if (deadLetter != null && Files.exists(deadLetter)
+        && Files.isSameFile(file.toRealPath(), deadLetter.toRealPath())) {
+      // Opening the dead-letter file would truncate the very lines being checked.
+      throw new ParameterException(spec.commandLine(), "--dead-letter " + deadLetter + ": is "
+          + "the input file itself (it would be emptied); name another file");
     }
     if (deadLetter == null) {
       return failFast(codec);

@@ -175,7 +175,7 @@ class FlywheelCliTest {
     Result badDuration = run("--home", home.toString(), "features", "run",
         "--allowed-lateness", "soon");
     assertThat(badDuration.code()).isEqualTo(2);
-    assertThat(badDuration.err()).contains("--allowed-lateness 'soon'");
+    assertThat(badDuration.err()).contains("--allowed-lateness", "'soon' is not a duration");
   }
 
   @Test

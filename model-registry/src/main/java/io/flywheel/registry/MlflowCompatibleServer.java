@@ -3,6 +3,7 @@ package io.flywheel.registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flywheel.core.BearerToken;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -18,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -97,7 +97,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
 
   private final TrackingStore store;
   private final ArtifactStore artifacts;
-  private final byte[] token;
+  private final BearerToken token;
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Javalin app;
@@ -106,7 +106,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     Files.createDirectories(folder);
     this.store = new TrackingStore(folder);
     this.artifacts = new ArtifactStore(folder.resolve("artifacts"));
-    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.token = token == null || token.isBlank() ? null : BearerToken.of(token);
     new JvmMemoryMetrics().bindTo(metrics);
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
@@ -476,10 +476,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     if (token == null || !MUTATING.contains(ctx.method())) {
       return;
     }
-    String header = ctx.header("Authorization");
-    byte[] given = header != null && header.startsWith("Bearer ")
-        ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-    if (!MessageDigest.isEqual(given, token)) {
+    if (!token.acceptsHeader(ctx.header("Authorization"))) {
       throw new MlflowError(MlflowError.Code.UNAUTHENTICATED,
           "a bearer token is required for " + ctx.method() + " requests");
     }

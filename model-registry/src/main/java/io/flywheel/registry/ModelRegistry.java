@@ -1,5 +1,6 @@
 package io.flywheel.registry;
 
+import io.flywheel.core.RedactedUri;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -64,7 +65,7 @@ public final class ModelRegistry implements AutoCloseable {
   public static ModelRegistry connect(String trackingUri, String token) {
     if (!trackingUri.startsWith("http://") && !trackingUri.startsWith("https://")) {
       throw new RegistryException("MLFLOW_TRACKING_URI: must be an http(s) URL of a tracking "
-          + "server, got '" + trackingUri + "'");
+          + "server, got '" + RedactedUri.of(trackingUri) + "'");
     }
     ModelRegistry registry = new ModelRegistry(trackingUri, token, null);
     registry.probe();
@@ -90,7 +91,7 @@ public final class ModelRegistry implements AutoCloseable {
       client.searchExperiments("", org.mlflow.api.proto.Service.ViewType.ACTIVE_ONLY, 1,
           List.of());
     } catch (MlflowClientException e) {
-      throw new RegistryException("MLflow tracking server at " + trackingUri
+      throw new RegistryException("MLflow tracking server at " + RedactedUri.of(trackingUri)
           + " is unreachable or refused the request: " + e.getMessage(), e);
     }
   }
@@ -257,7 +258,8 @@ public final class ModelRegistry implements AutoCloseable {
     try {
       return call.get();
     } catch (MlflowClientException e) {
-      throw new RegistryException(what + " at " + trackingUri + ": " + e.getMessage(), e);
+      throw new RegistryException(what + " at " + RedactedUri.of(trackingUri) + ": "
+          + e.getMessage(), e);
     }
   }
 

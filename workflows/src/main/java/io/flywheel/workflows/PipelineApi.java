@@ -2,15 +2,14 @@ package io.flywheel.workflows;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.flywheel.core.BearerToken;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ public final class PipelineApi implements AutoCloseable {
       new com.fasterxml.jackson.databind.ObjectMapper();
   private final Orchestration orchestration;
   private final Path home;
-  private final byte[] token;
+  private final BearerToken token;
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Javalin app;
@@ -41,8 +40,7 @@ public final class PipelineApi implements AutoCloseable {
   private PipelineApi(Orchestration orchestration, Path home, String token) {
     this.orchestration = orchestration;
     this.home = home;
-    this.token = token == null || token.isBlank() ? null
-        : token.getBytes(StandardCharsets.UTF_8);
+    this.token = token == null || token.isBlank() ? null : BearerToken.of(token);
     this.app = Javalin.create(config -> config.showJavalinBanner = false)
         .get("/health", ctx -> ctx.json(Map.of("status", "up", "temporal",
             orchestration.where())))
@@ -165,10 +163,7 @@ public final class PipelineApi implements AutoCloseable {
       throw new ApiError(HttpStatus.FORBIDDEN, "Authorization", "set FLYWHEEL_API_TOKEN to "
           + "allow changes over HTTP");
     }
-    String header = ctx.header("Authorization");
-    byte[] given = header != null && header.startsWith("Bearer ")
-        ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-    if (!MessageDigest.isEqual(given, token)) {
+    if (!token.acceptsHeader(ctx.header("Authorization"))) {
       throw new ApiError(HttpStatus.UNAUTHORIZED, "Authorization", "a valid bearer token is "
           + "required");
     }

@@ -77,7 +77,11 @@ class PipelineApiTest {
       JsonNode held = JSON.readTree(get(http, base + "/v1/runs/" + runId).body());
       assertThat(held.get("status").asText()).isEqualTo("PAUSED");
       assertThat(held.at("/tasks/cleanup/state").asText()).isEqualTo("QUEUED");
-      assertThat(post(http, base + "/v1/runs/" + runId + "/resume", "", "s3cret").statusCode())
+      // The scheme is case-insensitive (RFC 6750), so a lower-case "bearer" works too.
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/runs/" + runId
+          + "/resume")).header("Authorization", "bearer s3cret")
+          .POST(HttpRequest.BodyPublishers.ofString("")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode())
           .isEqualTo(202);
       assertThat(orchestration.pipelines().await(runId, Duration.ofSeconds(60)).status())
           .isEqualTo("SUCCEEDED");

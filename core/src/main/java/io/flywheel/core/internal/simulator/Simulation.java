@@ -8,6 +8,7 @@ import io.flywheel.core.ContentItem;
 import io.flywheel.core.Event;
 import io.flywheel.core.EventType;
 import io.flywheel.core.GroundTruth;
+import io.flywheel.core.InvalidRecordException;
 import io.flywheel.core.JsonLinesWriter;
 import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.Product;
@@ -103,6 +104,37 @@ public final class Simulation {
     return RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {seed, id});
   }
 
+  /** Heap a world of this size needs while it runs, measured on 2 cores (peak, with margin). */
+  static long heapNeeded(long users, long products) {
+    return BASE_HEAP + users * BYTES_PER_USER + products * BYTES_PER_PRODUCT;
+  }
+
+  // Measured with `simulate --json` (peakHeapBytes) at 20k-200k shoppers and 2k-40k products.
+  private static final long BASE_HEAP = 64L << 20;
+  private static final long BYTES_PER_USER = 1_500;
+  private static final long BYTES_PER_PRODUCT = 2_500;
+
+  /**
+   * Refuses, before anything is allocated, a world that cannot fit the heap, naming the size
+   * that does (an OutOfMemoryError halfway through a run helps nobody).
+   */
+  static void requireHeap(SimulationConfig config, long maxHeap) {
+    long needed = heapNeeded(config.users(), config.products());
+    if (needed <= maxHeap) {
+      return;
+    }
+    long room = maxHeap - BASE_HEAP;
+    long maxUsers = Math.max(0, (room - config.products() * BYTES_PER_PRODUCT) / BYTES_PER_USER);
+    long maxProducts = Math.max(0, (room - config.users() * BYTES_PER_USER) / BYTES_PER_PRODUCT);
+    boolean usersTooMany = config.users() * BYTES_PER_USER >= config.products() * BYTES_PER_PRODUCT;
+    throw new InvalidRecordException(usersTooMany ? "users" : "products", String.format(
+        java.util.Locale.ROOT, "%,d shoppers and %,d products need about %,d MB of heap; this "
+            + "JVM has %,d MB: at most %,d %s fit (raise the heap with FLYWHEEL_JAVA_OPTS=-Xmx...)",
+        config.users(), config.products(), needed >> 20, maxHeap >> 20,
+        usersTooMany ? maxUsers : maxProducts, usersTooMany ? "shoppers with these products"
+            : "products with these shoppers"));
+  }
+
   public static SimulationSummary run(SimulationConfig config, Path outDir,
       SimulationProgress progress) throws IOException {
     long began = System.nanoTime();
@@ -110,6 +142,7 @@ public final class Simulation {
         .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
     heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
 
+    requireHeap(config, Runtime.getRuntime().maxMemory());
     Files.createDirectories(outDir);
     Path staging = Files.createTempDirectory(outDir, ".simulate-");
     try {

@@ -1,0 +1,68 @@
+package io.flywheel.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input stops a command with one clear line and leaves what is stored untouched. */
+class BadInputTest {
+  @TempDir
+  Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = FlywheelCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void theDeadLetterFileMayNotBeTheInputNotEvenThroughASymlink() throws Exception {
+    Path events = dir.resolve("events.jsonl");
+    String content = "{\"eventId\":\"e1\"}\nnot json\n";
+    Files.writeString(events, content);
+    Result same = run("validate", "events", events.toString(), "--dead-letter",
+        events.toString());
+    assertThat(same.code()).isEqualTo(2);
+    assertThat(same.err()).contains("--dead-letter", "is the input file itself");
+    Path link = Files.createSymbolicLink(dir.resolve("link.jsonl"), events);
+    Result viaLink = run("validate", "events", events.toString(), "--dead-letter",
+        link.toString());
+    assertThat(viaLink.code()).isEqualTo(2);
+    assertThat(Files.readString(events)).isEqualTo(content);
+  }
+
+  @Test
+  void aDirectoryGivenAsTheFileIsCalledADirectory() {
+    Result r = run("validate", "events", dir.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("is a directory");
+  }
+
+  @Test
+  void aWorldTooBigForTheHeapIsRefusedInOneLineBeforeAnythingIsWritten() {
+    Path home = dir.resolve("home");
+    Result r = run("--home", home.toString(), "simulate", "--users", "2000000000", "--days",
+        "1", "--quiet");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("users", "at most", "FLYWHEEL_JAVA_OPTS")
+        .doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+    assertThat(r.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void aBadConfigurationValueStopsTheCommandNamingItsKey() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("configured"));
+    Files.writeString(home.resolve("flywheel.yaml"), "mlflow:\n  tracking_uri: mlflow:5000\n");
+    Result r = run("--home", home.toString(), "models", "list");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("flywheel.yaml", "'mlflow.tracking_uri'", "http(s) URL");
+  }
+}
