@@ -52,6 +52,9 @@ final class PipelinesCommand implements Runnable {
   static void print(RunState state, PrintWriter out) {
     out.printf(Locale.ROOT, "%s (%s, %s): %s%n", state.runId(), state.pipeline(),
         state.logicalDate(), state.status());
+    if (state.message() != null) {
+      out.println("  " + state.message());
+    }
     state.tasks().forEach((id, t) -> out.printf(Locale.ROOT, "  %-16s %-15s attempts %d%s%s%n",
         id, t.state(), t.attempts(), t.endedAt() > 0 && t.startedAt() > 0
             ? String.format(Locale.ROOT, "  %.2f s", (t.endedAt() - t.startedAt()) / 1000.0) : "",

@@ -237,7 +237,7 @@ public final class DagWorkflowImpl implements DagWorkflow {
     String shown = "RUNNING".equals(status) && paused ? "PAUSED" : status;
     return new RunState(run == null ? "" : run.runId(), run == null ? ""
         : run.pipeline().name(), run == null ? "" : run.logicalDate(), shown,
-        new LinkedHashMap<>(tasks));
+        new LinkedHashMap<>(tasks), null);
   }
 
   @Override

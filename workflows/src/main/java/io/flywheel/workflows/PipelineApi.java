@@ -151,9 +151,10 @@ public final class PipelineApi implements AutoCloseable {
         case "resume" -> orchestration.pipelines().resume(id);
         default -> orchestration.pipelines().cancel(id);
       }
-    } catch (RuntimeException e) {
-      throw new ApiError(HttpStatus.NOT_FOUND, "id", "cannot " + what + " run '" + id + "': "
-          + e.getMessage());
+    } catch (UnknownRunException e) {
+      throw new ApiError(HttpStatus.NOT_FOUND, "id", e.getMessage());
+    } catch (EndedRunException e) {
+      throw new ApiError(HttpStatus.CONFLICT, "id", e.getMessage());
     }
     ctx.status(HttpStatus.ACCEPTED).json(Map.of("runId", id, "signal", what));
   }

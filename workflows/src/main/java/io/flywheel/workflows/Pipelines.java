@@ -6,6 +6,7 @@ import io.flywheel.core.AtomicFiles;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -250,15 +251,52 @@ public final class Pipelines implements AutoCloseable {
     return result;
   }
 
-  /** The run's state: asked of the service, else the last one Flywheel recorded. */
+  /**
+   * The run's state: asked of the service; else, when the service answers that it does not know
+   * the run (a local service that died with its process), the run index's record marked
+   * {@code LOST} unless it had ended; when the service cannot be reached, the last state
+   * Flywheel recorded. Empty only when neither knows the run.
+   */
   public Optional<RunState> status(String runId) throws IOException {
     try {
       RunState state = client.newWorkflowStub(DagWorkflow.class, runId).state();
       update(runId, state);
       return Optional.of(state);
-    } catch (RuntimeException e) {
+    } catch (WorkflowNotFoundException gone) {
+      Optional<RunRecord> record = read(runId);
+      if (record.isEmpty()) {
+        return Optional.empty();
+      }
+      RunState last = record.get().lastState();
+      if (last != null && last.ended()) {
+        return Optional.of(last);
+      }
+      RunState lost = new RunState(runId, record.get().pipeline(), record.get().logicalDate(),
+          RunState.LOST, last == null ? Map.of() : last.tasks(), "the Temporal service that ran "
+              + "it no longer knows it (a local service lives only as long as its process); "
+              + "the last known task states are kept; run the pipeline again for this date");
+      update(runId, lost);
+      return Optional.of(lost);
+    } catch (RuntimeException unreachable) {
       return read(runId).map(RunRecord::lastState);
     }
+  }
+
+  /** The run a signal may go to: known to the service and not ended. */
+  private DagWorkflow active(String runId, String what) {
+    Optional<RunState> state;
+    try {
+      state = status(runId);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (state.isEmpty()) {
+      throw new UnknownRunException(runId);
+    }
+    if (state.get().ended()) {
+      throw new EndedRunException(runId, state.get().status(), what);
+    }
+    return client.newWorkflowStub(DagWorkflow.class, runId);
   }
 
   /** Waits up to {@code timeout} for the run to end and returns its final state. */
@@ -287,20 +325,21 @@ public final class Pipelines implements AutoCloseable {
     }
   }
 
+  /** Approves a task of a running run; an unknown or ended run is refused in plain words. */
   public void approve(String runId, String taskId) {
-    client.newWorkflowStub(DagWorkflow.class, runId).approve(taskId);
+    active(runId, "approve").approve(taskId);
   }
 
   public void pause(String runId) {
-    client.newWorkflowStub(DagWorkflow.class, runId).pause();
+    active(runId, "pause").pause();
   }
 
   public void resume(String runId) {
-    client.newWorkflowStub(DagWorkflow.class, runId).resume();
+    active(runId, "resume").resume();
   }
 
   public void cancel(String runId) {
-    client.newWorkflowStub(DagWorkflow.class, runId).cancel();
+    active(runId, "cancel").cancel();
   }
 
   /** Runs Flywheel knows of, newest first. */

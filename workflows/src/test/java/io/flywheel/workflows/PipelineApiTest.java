@@ -53,6 +53,15 @@ class PipelineApiTest {
       assertThat(post(http, base + "/v1/pipelines/nightly/runs", "{}", "s3cret").statusCode())
           .isEqualTo(404);
       assertThat(get(http, base + "/v1/runs/nope-1").statusCode()).isEqualTo(404);
+      // Signals: an ended run is a conflict, an unknown one is not found, both in plain words.
+      HttpResponse<String> cancelEnded = post(http, base + "/v1/runs/" + runId + "/cancel", "",
+          "s3cret");
+      assertThat(cancelEnded.statusCode()).isEqualTo(409);
+      assertThat(cancelEnded.body()).contains("is SUCCEEDED: there is nothing to cancel");
+      HttpResponse<String> cancelUnknown = post(http, base + "/v1/runs/nope-1/cancel", "",
+          "s3cret");
+      assertThat(cancelUnknown.statusCode()).isEqualTo(404);
+      assertThat(cancelUnknown.body()).contains("no run 'nope-1' is known");
       assertThat(get(http, base + "/v1/pipelines").body()).contains("train-evaluate-deploy");
       assertThat(get(http, base + "/health").body()).contains("\"status\":\"up\"");
       assertThat(get(http, base + "/metrics").body())
