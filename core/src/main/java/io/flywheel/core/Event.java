@@ -3,6 +3,8 @@ package io.flywheel.core;
 import static io.flywheel.core.InvalidRecordException.require;
 import static io.flywheel.core.InvalidRecordException.requireText;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +22,9 @@ import java.util.Map;
  *     off-policy evaluation
  * @param timestamp event time, epoch milliseconds
  * @param receivedAt when the platform received it, epoch milliseconds
+ * @param extra fields this version does not know, in the line's order: written back after the
+ *     known ones ({@link JsonAnyGetter}); gathered by the codec, never bound from a field that
+ *     happens to be named "extra" ({@link JsonIgnore})
  */
 public record Event(
     String eventId,
@@ -39,7 +44,7 @@ public record Event(
     Integer quantity,
     long timestamp,
     long receivedAt,
-    Map<String, Object> extra) {
+    @JsonAnyGetter @JsonIgnore Map<String, Object> extra) {
 
   public Event {
     requireText(eventId, "eventId");
@@ -74,6 +79,7 @@ public record Event(
   }
 
   /** True for clicks, carts and purchases that a tracking link ties to a delivered item. */
+  @JsonIgnore
   public boolean isAttributed() {
     return type != EventType.IMPRESSION && requestId != null;
   }

@@ -1,5 +1,9 @@
 package io.flywheel.core;
 
+import static io.flywheel.core.InvalidRecordException.require;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.Map;
 
 /**
@@ -8,9 +12,15 @@ import java.util.Map;
  * {@code truth.jsonl}, one record per line, told apart by {@code kind}. It is what lets every
  * model be judged against the best possible one.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = GroundTruth.ImpressionTruth.class, name = "impression"),
+    @JsonSubTypes.Type(value = GroundTruth.UserTruth.class, name = "user"),
+    @JsonSubTypes.Type(value = GroundTruth.ProductTruth.class, name = "product"),
+    @JsonSubTypes.Type(value = GroundTruth.ContentTruth.class, name = "content")})
 public sealed interface GroundTruth {
 
-  /** The {@code kind} written on each line. */
+  /** The {@code kind} written on each line (the name {@link JsonSubTypes} gives the record). */
   String kind();
 
   /**
@@ -22,6 +32,16 @@ public sealed interface GroundTruth {
    */
   record ImpressionTruth(String eventId, String requestId, String contentId, double pClick,
       double pPurchase) implements GroundTruth {
+    public ImpressionTruth {
+      require(eventId != null, "eventId", "is required");
+      require(requestId != null, "requestId", "is required");
+      require(contentId != null, "contentId", "is required");
+      require(pClick >= 0 && pClick <= 1, "pClick",
+          "must be a probability in [0, 1], got ", pClick);
+      require(pPurchase >= 0 && pPurchase <= 1, "pPurchase",
+          "must be a probability in [0, 1], got ", pPurchase);
+    }
+
     public String kind() {
       return "impression";
     }
@@ -38,6 +58,12 @@ public sealed interface GroundTruth {
    */
   record UserTruth(String userId, Map<String, Double> categoryAffinity, double priceSensitivity,
       String favouriteBrand, double brandLoyalty, double activity) implements GroundTruth {
+    public UserTruth {
+      require(userId != null, "userId", "is required");
+      categoryAffinity = categoryAffinity == null ? Map.of() : categoryAffinity;
+      require(favouriteBrand != null, "favouriteBrand", "is required");
+    }
+
     public String kind() {
       return "user";
     }
@@ -45,6 +71,10 @@ public sealed interface GroundTruth {
 
   /** A product's latent quality (standard-normal scale). */
   record ProductTruth(String productId, double quality) implements GroundTruth {
+    public ProductTruth {
+      require(productId != null, "productId", "is required");
+    }
+
     public String kind() {
       return "product";
     }
@@ -52,6 +82,10 @@ public sealed interface GroundTruth {
 
   /** A copy variant's latent appeal (added to the click log-odds). */
   record ContentTruth(String contentId, double appeal) implements GroundTruth {
+    public ContentTruth {
+      require(contentId != null, "contentId", "is required");
+    }
+
     public String kind() {
       return "content";
     }

@@ -1,5 +1,8 @@
 package io.flywheel.core;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** Outcome of the safety and quality checks a content item passed (or not) before delivery. */
 public enum SafetyVerdict implements WireNames.Named {
   PENDING("pending"),
@@ -13,11 +16,18 @@ public enum SafetyVerdict implements WireNames.Named {
   }
 
   @Override
+  @JsonValue
   public String wireName() {
     return wireName;
   }
 
   public static SafetyVerdict fromWire(String value, String field) {
     return WireNames.parse(SafetyVerdict.class, value, field, "safety verdict");
+  }
+
+  /** How JSON names it; the codec puts the field's name on an unknown one. */
+  @JsonCreator
+  static SafetyVerdict fromJson(String value) {
+    return fromWire(value, WireNames.UNNAMED_FIELD);
   }
 }

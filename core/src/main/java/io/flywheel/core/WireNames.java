@@ -9,6 +9,9 @@ final class WireNames {
     String wireName();
   }
 
+  /** The field an enum names while it parses alone; the codec replaces it with the real one. */
+  static final String UNNAMED_FIELD = "?";
+
   private WireNames() {}
 
   static <E extends Enum<E> & Named> E parse(Class<E> type, String value, String field,
