@@ -85,6 +85,12 @@ final class FeaturesCommand implements Runnable {
         description = "Benchmarks only: compute everything but store nothing.")
     boolean discardOutputs;
 
+    @Option(names = "--wait-lock", defaultValue = "0s", paramLabel = "DURATION",
+        converter = OptionTypes.ShortDuration.class,
+        description = "When another process is writing this home's feature store, wait up to "
+            + "this long for it (default: fail at once, naming the writer).")
+    Duration waitLock;
+
     @Option(names = "--kafka-topic", paramLabel = "TOPIC",
         description = "Read events from this Kafka topic instead of a file, and keep running "
             + "(Ctrl-C stops) on the brokers of --kafka-bootstrap.")
@@ -129,7 +135,7 @@ final class FeaturesCommand implements Runnable {
       FeatureJobResult result;
       try (JobProgressBar progress = new JobProgressBar(output.showProgress(),
           spec.commandLine().getErr())) {
-        result = FeatureJob.run(options, progress);
+        result = FeatureJob.run(options, progress, waitLock);
       }
       PrintWriter out = spec.commandLine().getOut();
       if (output.json()) {

@@ -27,16 +27,22 @@ final class RocksDbOnlineStore implements OnlineStore {
   private final Options options;
   private final RocksDB db;
   private final WriteOptions writeOptions = new WriteOptions();
+  private final StoreLock holder;
 
   RocksDbOnlineStore(Path dir, Clock clock) throws IOException {
     this.dir = dir;
     this.clock = clock;
     Files.createDirectories(dir);
+    // An embedded database opens in one process at a time: say who has it open, instead of
+    // RocksDB's "lock hold by ..." (Redis is the online store processes can share).
+    this.holder = StoreLock.acquire(dir.getParent(), "online", "the embedded online store",
+        java.time.Duration.ZERO);
     this.options = new Options().setCreateIfMissing(true);
     try {
       this.db = RocksDB.open(options, dir.toString());
     } catch (RocksDBException e) {
       options.close();
+      holder.close();
       throw new IOException("cannot open the online store at " + dir + ": " + e.getMessage(), e);
     }
   }
@@ -113,5 +119,6 @@ final class RocksDbOnlineStore implements OnlineStore {
     writeOptions.close();
     db.close();
     options.close();
+    holder.close();
   }
 }

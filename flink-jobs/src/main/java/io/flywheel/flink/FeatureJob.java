@@ -2,6 +2,7 @@ package io.flywheel.flink;
 
 import io.flywheel.core.Event;
 import io.flywheel.core.EventType;
+import io.flywheel.featurestore.StoreLock;
 import io.flywheel.featurestore.FeatureVector;
 import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
@@ -65,7 +66,20 @@ public final class FeatureJob {
 
   public static FeatureJobResult run(FeatureJobOptions options, JobProgress progress)
       throws Exception {
-    return run(options, progress, UnaryOperator.identity());
+    return run(options, progress, Duration.ZERO);
+  }
+
+  /**
+   * As above, holding the home's writer lock for the whole run: a second writer of the same
+   * store is refused, naming the process that writes it, unless it waits up to
+   * {@code lockWait} for its turn.
+   */
+  public static FeatureJobResult run(FeatureJobOptions options, JobProgress progress,
+      Duration lockWait) throws Exception {
+    try (StoreLock writer = StoreLock.acquire(Path.of(options.home()).resolve("features"),
+        "writer", "the feature store's writer", lockWait)) {
+      return run(options, progress, UnaryOperator.identity());
+    }
   }
 
   /** As above, with {@code tap} applied to the parsed events (tests inject failures there). */
