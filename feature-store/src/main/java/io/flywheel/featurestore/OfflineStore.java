@@ -186,6 +186,37 @@ public final class OfflineStore {
     return new SetAside(moved);
   }
 
+  /**
+   * Puts back what a replacing run killed midway set aside (its partial output goes), so the
+   * store is as the last finished run left it. Only safe under the store's writer lock, when no
+   * other run can be replacing partitions; returns how many partitions were restored.
+   */
+  public int restoreInterruptedReplacements() {
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(trainingDir());
+    registry.views().forEach(v -> dirs.add(snapshotDir(v)));
+    int restored = 0;
+    for (Path dir : dirs) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      List<Path> leftovers;
+      try (Stream<Path> children = Files.list(dir)) {
+        leftovers = children.filter(p -> p.getFileName().toString().startsWith(".replaced-"))
+            .sorted().toList();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      for (Path aside : leftovers) {
+        String name = aside.getFileName().toString();
+        String original = name.substring(".replaced-".length(), name.lastIndexOf('-'));
+        new SetAside(Map.of(dir.resolve(original), aside)).restore();
+        restored++;
+      }
+    }
+    return restored;
+  }
+
   /** Partitions set aside by {@link #setAside}: original place → hidden place. */
   public record SetAside(Map<Path, Path> moved) {
     /** How many partitions were set aside. */

@@ -6,7 +6,11 @@ import io.flywheel.featurestore.StoreLock;
 import io.flywheel.featurestore.FeatureVector;
 import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
+import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.OfflineStore;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.time.LocalDate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +82,25 @@ public final class FeatureJob {
       Duration lockWait) throws Exception {
     try (StoreLock writer = StoreLock.acquire(Path.of(options.home()).resolve("features"),
         "writer", "the feature store's writer", lockWait)) {
-      return run(options, progress, UnaryOperator.identity());
+      if (options.discardOutputs() || !options.bounded()) {
+        return run(options, progress, UnaryOperator.identity());
+      }
+      // A replay replaces the offline partitions of the days its events cover, so running the
+      // same events twice gives the store once; what a killed run left is undone first.
+      OfflineStore offline = FeatureStore.offline(Path.of(options.home()));
+      offline.restoreInterruptedReplacements();
+      Optional<LocalDate[]> days = EventDays.of(Path.of(options.events()));
+      OfflineStore.SetAside replaced = days.isEmpty() ? new OfflineStore.SetAside(Map.of())
+          : offline.setAside(days.get()[0], days.get()[1]);
+      FeatureJobResult result;
+      try {
+        result = run(options, progress, UnaryOperator.identity());
+      } catch (Exception | Error e) {
+        replaced.restore();
+        throw e;
+      }
+      replaced.discard();
+      return result.replacing(replaced.partitions());
     }
   }
 
@@ -104,7 +126,7 @@ public final class FeatureJob {
         counter(features, JobCounters.DUPLICATES), counter(features, JobCounters.LATE),
         counter(features, JobCounters.EXAMPLES), counter(features, JobCounters.OPEN_WINDOWS),
         counter(features, JobCounters.EXAMPLES_BEHIND_WATERMARK),
-        counter(covisit, JobCounters.SESSIONS), (System.nanoTime() - began) / 1_000_000);
+        counter(covisit, JobCounters.SESSIONS), (System.nanoTime() - began) / 1_000_000, 0);
   }
 
   /**

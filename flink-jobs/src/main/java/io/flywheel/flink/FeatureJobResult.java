@@ -10,4 +10,11 @@ package io.flywheel.flink;
  */
 public record FeatureJobResult(long accepted, long malformed, long duplicates, long late,
     long trainingExamples, long openAttributionWindows, long examplesBehindWatermark,
-    long sessions, long elapsedMillis) {}
+    long sessions, long elapsedMillis, int replacedPartitions) {
+
+  /** The same result, saying how many earlier offline partitions the run replaced. */
+  FeatureJobResult replacing(int partitions) {
+    return new FeatureJobResult(accepted, malformed, duplicates, late, trainingExamples,
+        openAttributionWindows, examplesBehindWatermark, sessions, elapsedMillis, partitions);
+  }
+}

@@ -20,6 +20,7 @@ import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.flink.FeatureJob;
 import io.flywheel.flink.FeatureJobOptions;
 import io.flywheel.flink.FeatureJobResult;
+import io.flywheel.flink.JobProgress;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
 import io.flywheel.registry.TrackedRun;
@@ -357,22 +358,14 @@ public final class FlywheelTasks {
           }
         }
       }
-      // A re-run over the same dates replaces their offline partitions instead of adding a
-      // second copy of every example (online upserts are idempotent already).
-      OfflineStore.SetAside replaced = FeatureStore.offline(home).setAside(from, to);
-      FeatureJobResult r;
-      try {
-        r = FeatureJob.run(FeatureJobOptions.defaults(slice.toString(), products.toString(),
-            home.toString()).on(config));
-      } catch (Exception | Error e) {
-        replaced.restore();
-        throw e;
-      }
-      replaced.discard();
+      // The job replaces the offline partitions of the days it replays (a re-run adds no
+      // second copy; online upserts are idempotent already).
+      FeatureJobResult r = FeatureJob.run(FeatureJobOptions.defaults(slice.toString(),
+          products.toString(), home.toString()).on(config), JobProgress.NONE);
       ShopCatalog.publish(products, home);
       return Map.of("events", Long.toString(kept), "accepted", Long.toString(r.accepted()),
           "examples", Long.toString(r.trainingExamples()), "replaced_partitions",
-          Integer.toString(replaced.partitions()));
+          Integer.toString(r.replacedPartitions()));
     } finally {
       Files.deleteIfExists(slice);
     }
