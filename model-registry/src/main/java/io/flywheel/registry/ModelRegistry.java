@@ -42,6 +42,8 @@ public final class ModelRegistry implements AutoCloseable {
   private final ArtifactClient artifacts;
   private final String trackingUri;
   private final MlflowCompatibleServer embedded;
+  private boolean homeServer;
+  private Path homeFolder;
 
   private ModelRegistry(String trackingUri, String token, MlflowCompatibleServer embedded) {
     this.trackingUri = trackingUri;
@@ -74,12 +76,31 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Starts the embedded server with its database and artifacts under {@code folder}. */
   public static ModelRegistry embedded(Path folder) {
+    // Another process on this home already serves its database: use that server, never open
+    // the same database file twice.
+    Optional<HomeServerFile.Entry> running = HomeServerFile.runningElsewhere(folder);
+    if (running.isPresent()) {
+      ModelRegistry shared = new ModelRegistry(running.get().trackingUri(),
+          running.get().token(), null);
+      shared.homeServer = true;
+      try {
+        shared.probe();
+        return shared;
+      } catch (RegistryException stopping) {
+        shared.close(); // it is going away: start our own below
+      }
+    }
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String token = HexFormat.of().formatHex(secret);
     try {
       MlflowCompatibleServer server = MlflowCompatibleServer.start(folder, "127.0.0.1", 0, token);
-      return new ModelRegistry(server.trackingUri(), token, server);
+      HomeServerFile.write(folder, new HomeServerFile.Entry(ProcessHandle.current().pid(),
+          server.trackingUri(), token));
+      ModelRegistry registry = new ModelRegistry(server.trackingUri(), token, server);
+      registry.homeFolder = folder;
+      registry.homeServer = true;
+      return registry;
     } catch (IOException e) {
       throw new RegistryException("cannot start the embedded MLflow server under " + folder
           + ": " + e.getMessage(), e);
@@ -100,8 +121,12 @@ public final class ModelRegistry implements AutoCloseable {
     return trackingUri;
   }
 
+  /**
+   * Whether this is the home's embedded MLflow-compatible server (run by this process, or by
+   * another process on the same home), rather than a tracking server of its own.
+   */
   public boolean isEmbedded() {
-    return embedded != null;
+    return homeServer;
   }
 
   /** The experiment's id, creating it on first use. */
@@ -267,6 +292,9 @@ public final class ModelRegistry implements AutoCloseable {
   public void close() {
     client.close();
     if (embedded != null) {
+      if (homeFolder != null) {
+        HomeServerFile.remove(homeFolder);
+      }
       embedded.close();
     }
   }
