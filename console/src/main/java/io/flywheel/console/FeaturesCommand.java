@@ -239,6 +239,11 @@ final class FeaturesCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      if (!Files.isDirectory(parent.root.home().resolve("features"))) {
+        // Reading must not create a home: a mistyped --home would leave an empty store behind.
+        throw new ParameterException(spec.commandLine(), "--home " + parent.root.home()
+            + ": no feature store here (run `flywheel features run` first)");
+      }
       try (FeatureStore store = parent.root.featureStore(parent.root.home())) {
         try {
           store.registry().view(view);

@@ -15,7 +15,10 @@ final class ServiceLogs {
   private ServiceLogs() {}
 
   static void to(Path home, String command) {
-    Path dir = home.resolve("logs");
+    // A home that does not exist yet is the command's to create (or to refuse, for readers);
+    // until then its log goes to the temp folder.
+    Path dir = Files.isDirectory(home) ? home.resolve("logs")
+        : Path.of(System.getProperty("java.io.tmpdir"), "flywheel-logs");
     try {
       Files.createDirectories(dir);
     } catch (java.io.IOException | SecurityException e) {

@@ -79,8 +79,8 @@ final class TrainCommand implements Callable<Integer> {
     try {
       target = PredictionTarget.of(model);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--model: " + e.getMessage()
-          .replaceFirst("^model: ", ""));
+      throw new ParameterException(spec.commandLine(), "--model: one of ctr, cvr, "
+          + "cvr-post-click, rank or recs (the recommenders); got '" + model + "'");
     }
     if (parallelism < 1) {
       throw new ParameterException(spec.commandLine(), "--parallelism: at least 1, got "

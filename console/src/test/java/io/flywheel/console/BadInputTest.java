@@ -65,4 +65,21 @@ class BadInputTest {
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).contains("flywheel.yaml", "'mlflow.tracking_uri'", "http(s) URL");
   }
+
+  @Test
+  void readingFeaturesOfAMissingHomeCreatesNothing() {
+    Path home = dir.resolve("typo");
+    Result r = run("--home", home.toString(), "features", "get", "--view", "user_activity",
+        "--key", "u1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("no feature store here");
+    assertThat(home).doesNotExist();
+  }
+
+  @Test
+  void anUnknownModelListsEveryModelTrainAccepts() {
+    Result r = run("--home", dir.toString(), "train", "--model", "ltv");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("ctr", "cvr", "cvr-post-click", "rank", "recs", "'ltv'");
+  }
 }
