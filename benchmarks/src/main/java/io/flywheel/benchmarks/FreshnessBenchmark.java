@@ -1,13 +1,13 @@
 package io.flywheel.benchmarks;
 
-import io.flywheel.flink.FeatureJob;
-import io.flywheel.flink.FeatureJobOptions;
-import io.flywheel.flink.SharedOnlineStores;
 import io.flywheel.core.Event;
 import io.flywheel.featurestore.FeatureRegistry;
 import io.flywheel.featurestore.FeatureVector;
 import io.flywheel.featurestore.FeatureView;
 import io.flywheel.featurestore.OnlineStore;
+import io.flywheel.flink.FeatureJob;
+import io.flywheel.flink.FeatureJobOptions;
+import io.flywheel.flink.SharedOnlineStores;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,11 +24,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Freshness: how long after an event happens its effect can be read from the online store.
- * The events file is replayed at a fixed rate as if live (each event stamped with the moment
- * it enters the job); every Nth event is watched until its user's {@code user_activity} vector
- * is as of that event or later. Local MiniCluster only (the watcher reads the job's own
- * embedded store).
+ * Freshness: how long after an event happens its effect can be read from the online store. The
+ * events file is replayed at a fixed rate as if live (each event stamped with the moment it enters
+ * the job); every Nth event is watched until its user's {@code user_activity} vector is as of that
+ * event or later. Local MiniCluster only (the watcher reads the job's own embedded store).
  */
 public final class FreshnessBenchmark {
   /** Events handed to the job and waiting to be seen online (the job runs in this JVM). */
@@ -42,8 +41,14 @@ public final class FreshnessBenchmark {
    * @param samples watched events seen online (after the warm-up)
    * @param unseen watched events still not visible when the run ended
    */
-  public record Result(double targetRate, double achievedRate, long samples, long unseen,
-      double p50Millis, double p99Millis, double maxMillis) {}
+  public record Result(
+      double targetRate,
+      double achievedRate,
+      long samples,
+      long unseen,
+      double p50Millis,
+      double p99Millis,
+      double maxMillis) {}
 
   private FreshnessBenchmark() {}
 
@@ -72,10 +77,26 @@ public final class FreshnessBenchmark {
       }
       count++;
       long now = System.currentTimeMillis();
-      Event stamped = new Event(e.eventId(), e.type(), e.userId(), e.productId(), e.contentId(),
-          e.requestId(), e.sessionId(), e.position(), e.propensity(), e.campaignId(),
-          e.experimentId(), e.arm(), e.variantId(), e.price(), e.quantity(), now, now,
-          e.extra());
+      Event stamped =
+          new Event(
+              e.eventId(),
+              e.type(),
+              e.userId(),
+              e.productId(),
+              e.contentId(),
+              e.requestId(),
+              e.sessionId(),
+              e.position(),
+              e.propensity(),
+              e.campaignId(),
+              e.experimentId(),
+              e.arm(),
+              e.variantId(),
+              e.price(),
+              e.quantity(),
+              now,
+              now,
+              e.extra());
       if (count % watchEvery == 0) {
         STAMPED.add(new Watched(e.userId(), now));
       }
@@ -87,8 +108,8 @@ public final class FreshnessBenchmark {
    * Replays {@code options.events()} at {@code rate} events/s through the feature job (the
    * watermark lag is {@code options.outOfOrderness()}) and reports freshness after a warm-up.
    */
-  public static Result run(FeatureJobOptions options, double rate, long warmupMillis,
-      PrintWriter log) throws Exception {
+  public static Result run(
+      FeatureJobOptions options, double rate, long warmupMillis, PrintWriter log) throws Exception {
     if (options.flinkRestUrl() != null || options.kafka() != null) {
       throw new IllegalArgumentException("freshness: runs on the local MiniCluster over a file");
     }
@@ -96,9 +117,16 @@ public final class FreshnessBenchmark {
     int watchEvery = Math.max(1, (int) (rate / 100)); // about 100 watched events per second
     long began = System.currentTimeMillis();
     StreamExecutionEnvironment env = FeatureJob.environment(options, "freshness");
-    JobClient job = env.executeAsync(FeatureJob.buildFeatures(env, options,
-        events -> events.map(new PaceAndStamp(rate, watchEvery)).setParallelism(1)
-            .name("pace and stamp")));
+    JobClient job =
+        env.executeAsync(
+            FeatureJob.buildFeatures(
+                env,
+                options,
+                events ->
+                    events
+                        .map(new PaceAndStamp(rate, watchEvery))
+                        .setParallelism(1)
+                        .name("pace and stamp")));
     Future<?> done = job.getJobExecutionResult();
     FeatureView view = FeatureRegistry.builtIn().view("user_activity");
     OnlineStore store = SharedOnlineStores.acquire(options.home(), options.redisUrl());
@@ -127,8 +155,8 @@ public final class FreshnessBenchmark {
         }
         if (log != null && System.currentTimeMillis() - lastLog >= 5_000) {
           lastLog = System.currentTimeMillis();
-          log.printf(Locale.ROOT, "freshness: %d samples, %d waiting%n", latencies.size(),
-              pending.size());
+          log.printf(
+              Locale.ROOT, "freshness: %d samples, %d waiting%n", latencies.size(), pending.size());
           log.flush();
         }
         Thread.sleep(5);
@@ -143,8 +171,13 @@ public final class FreshnessBenchmark {
       events = lines.count();
     }
     latencies.sort(null);
-    return new Result(rate, events / seconds, latencies.size(), pending.size(),
-        percentile(latencies, 0.50), percentile(latencies, 0.99),
+    return new Result(
+        rate,
+        events / seconds,
+        latencies.size(),
+        pending.size(),
+        percentile(latencies, 0.50),
+        percentile(latencies, 0.99),
         latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1));
   }
 

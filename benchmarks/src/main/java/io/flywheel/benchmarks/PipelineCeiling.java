@@ -1,9 +1,9 @@
 package io.flywheel.benchmarks;
 
+import io.flywheel.core.Event;
 import io.flywheel.flink.EventParser;
 import io.flywheel.flink.FeatureJob;
 import io.flywheel.flink.FeatureJobOptions;
-import io.flywheel.core.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -24,10 +24,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * How fast Flink itself goes on this machine with the feature job's skeleton and none of its
- * feature logic: read and parse the events, then (step by step) key them by one entity and by
- * all four entities the feature job keys by, each keyed stage only counting events in its
- * state, outputs discarded. The feature job can never beat these rates on the same machine,
- * state backend and parallelism; they say how much of a throughput target is Flywheel's to win.
+ * feature logic: read and parse the events, then (step by step) key them by one entity and by all
+ * four entities the feature job keys by, each keyed stage only counting events in its state,
+ * outputs discarded. The feature job can never beat these rates on the same machine, state backend
+ * and parallelism; they say how much of a throughput target is Flywheel's to win.
  */
 public final class PipelineCeiling {
   private PipelineCeiling() {}
@@ -44,34 +44,59 @@ public final class PipelineCeiling {
     List<Rate> rates = new ArrayList<>();
     run(options, "warm-up", events, parsed -> parsed); // JIT: the first job runs cold
     rates.add(run(options, "read + parse", events, parsed -> parsed));
-    rates.add(run(options, "+ key by user, count in state", events,
-        parsed -> counted(parsed, Event::userId)));
-    rates.add(run(options, "+ key by user, product, content, variant side by side", events,
-        parsed -> counted(parsed, Event::userId).union(counted(parsed, Event::productId),
-            counted(parsed, Event::contentId), counted(parsed, Event::variantId))));
+    rates.add(
+        run(
+            options,
+            "+ key by user, count in state",
+            events,
+            parsed -> counted(parsed, Event::userId)));
+    rates.add(
+        run(
+            options,
+            "+ key by user, product, content, variant side by side",
+            events,
+            parsed ->
+                counted(parsed, Event::userId)
+                    .union(
+                        counted(parsed, Event::productId),
+                        counted(parsed, Event::contentId),
+                        counted(parsed, Event::variantId))));
     return rates;
   }
 
-  private static Rate run(FeatureJobOptions options, String name, long events,
-      Function<DataStream<Event>, DataStream<?>> shape) throws Exception {
+  private static Rate run(
+      FeatureJobOptions options,
+      String name,
+      long events,
+      Function<DataStream<Event>, DataStream<?>> shape)
+      throws Exception {
     StreamExecutionEnvironment env = FeatureJob.environment(options, "ceiling");
-    FileSource<String> file = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
-        new org.apache.flink.core.fs.Path(java.nio.file.Path.of(options.events())
-            .toAbsolutePath().toUri())).build();
-    DataStream<Event> parsed = env.fromSource(file, WatermarkStrategy.noWatermarks(),
-            "events").setParallelism(1)
-        .process(new EventParser(options.events())).name("parse").setParallelism(1);
+    FileSource<String> file =
+        FileSource.forRecordStreamFormat(
+                new TextLineInputFormat(),
+                new org.apache.flink.core.fs.Path(
+                    java.nio.file.Path.of(options.events()).toAbsolutePath().toUri()))
+            .build();
+    DataStream<Event> parsed =
+        env.fromSource(file, WatermarkStrategy.noWatermarks(), "events")
+            .setParallelism(1)
+            .process(new EventParser(options.events()))
+            .name("parse")
+            .setParallelism(1);
     shape.apply(parsed).sinkTo(new DiscardingSink<>());
     JobExecutionResult result = env.execute("flywheel-ceiling");
     return new Rate(name, events, result.getNetRuntime());
   }
 
-  private static DataStream<Long> counted(DataStream<Event> events,
-      KeySelector<Event, String> key) {
-    return events.keyBy(e -> {
-      String k = key.getKey(e);
-      return k == null ? "" : k;
-    }).process(new Count());
+  private static DataStream<Long> counted(
+      DataStream<Event> events, KeySelector<Event, String> key) {
+    return events
+        .keyBy(
+            e -> {
+              String k = key.getKey(e);
+              return k == null ? "" : k;
+            })
+        .process(new Count());
   }
 
   /** Counts an entity's events in keyed state: one state read and write per event. */

@@ -11,15 +11,15 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 
 /**
  * Measures the single-process engine at a given size: a synthetic click-like problem (rows ×
- * features, a few informative columns, ~5% positives), trained with the trainer's tree
- * parameters for a fixed number of rounds (no early stopping, so every run does the same work),
- * on either engine; the distributed engine's time includes writing and reading its rows file
- * and starting its job, as a real run pays them.
+ * features, a few informative columns, ~5% positives), trained with the trainer's tree parameters
+ * for a fixed number of rounds (no early stopping, so every run does the same work), on either
+ * engine; the distributed engine's time includes writing and reading its rows file and starting its
+ * job, as a real run pays them.
  */
 public final class TrainingBenchmark {
   /** What one run measured. */
-  public record Result(int rows, int features, int rounds, long buildMillis, long trainMillis,
-      double trainLogLoss) {
+  public record Result(
+      int rows, int features, int rounds, long buildMillis, long trainMillis, double trainLogLoss) {
     public double rowsPerSecond() {
       return rows * (double) rounds / Math.max(1, trainMillis) * 1000;
     }
@@ -32,8 +32,8 @@ public final class TrainingBenchmark {
   }
 
   /** As above on {@code engine} (the distributed one with its parallelism, same parameters). */
-  public static Result run(int rows, int features, int rounds, long seed,
-      ModelTrainer.Engine engine) throws Exception {
+  public static Result run(
+      int rows, int features, int rounds, long seed, ModelTrainer.Engine engine) throws Exception {
     if (rows < 100 || features < 2 || rounds < 1) {
       throw new IllegalArgumentException("rows >= 100, features >= 2 and rounds >= 1 required");
     }
@@ -55,18 +55,27 @@ public final class TrainingBenchmark {
     DMatrix matrix = new DMatrix(values, rows, features, Float.NaN);
     matrix.setLabel(labels);
     try {
-      Map<String, Object> params = ModelTrainer.xgboostParams(PredictionTarget.CTR,
-          ModelTrainer.Options.defaults());
+      Map<String, Object> params =
+          ModelTrainer.xgboostParams(PredictionTarget.CTR, ModelTrainer.Options.defaults());
       int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
       long built = System.nanoTime();
       Booster booster;
       if (engine.distributed()) {
         params.put("nthread", Math.max(1, cores / engine.parallelism()));
-        java.nio.file.Path scratch = java.nio.file.Files.createTempDirectory(engine.scratch(),
-            "flywheel-bench-");
+        java.nio.file.Path scratch =
+            java.nio.file.Files.createTempDirectory(engine.scratch(), "flywheel-bench-");
         try {
-          booster = new DistributedTraining().train(values, labels, features, params, rounds,
-              engine.parallelism(), engine.flinkRestUrl(), scratch);
+          booster =
+              new DistributedTraining()
+                  .train(
+                      values,
+                      labels,
+                      features,
+                      params,
+                      rounds,
+                      engine.parallelism(),
+                      engine.flinkRestUrl(),
+                      scratch);
         } finally {
           java.nio.file.Files.deleteIfExists(scratch);
         }
@@ -78,8 +87,13 @@ public final class TrainingBenchmark {
       String eval = booster.evalSet(new DMatrix[] {matrix}, new String[] {"train"}, rounds - 1);
       double logLoss = Double.parseDouble(eval.substring(eval.lastIndexOf(':') + 1).trim());
       booster.dispose();
-      return new Result(rows, features, rounds, (built - began) / 1_000_000,
-          (trained - built) / 1_000_000, logLoss);
+      return new Result(
+          rows,
+          features,
+          rounds,
+          (built - began) / 1_000_000,
+          (trained - built) / 1_000_000,
+          logLoss);
     } finally {
       matrix.dispose();
     }

@@ -16,58 +16,91 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code flywheel bench-infer}: runs the inference load harness ({@link InferenceLoadTest}). */
-@Command(name = "bench-infer", mixinStandardHelpOptions = true,
-    description = "Benchmark inference over gRPC against in-process xgboost4j (throughput and "
-        + "p50/p95/p99 per request at each concurrency).")
+@Command(
+    name = "bench-infer",
+    mixinStandardHelpOptions = true,
+    description =
+        "Benchmark inference over gRPC against in-process xgboost4j (throughput and "
+            + "p50/p95/p99 per request at each concurrency).")
 final class BenchInferCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Option(names = "--concurrency", defaultValue = "1,2,4,8", split = ",",
+  @Option(
+      names = "--concurrency",
+      defaultValue = "1,2,4,8",
+      split = ",",
       description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
   private List<Integer> concurrency;
 
-  @Option(names = "--batch", defaultValue = "512", description = "Rows per request (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "512",
+      description = "Rows per request (default: ${DEFAULT-VALUE}).")
   private int batch;
 
-  @Option(names = "--requests", defaultValue = "400",
+  @Option(
+      names = "--requests",
+      defaultValue = "400",
       description = "Requests per concurrency level, after 50 warm-up (default: ${DEFAULT-VALUE}).")
   private int requests;
 
-  @Option(names = "--trees", defaultValue = "300", description = "Trees (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--trees",
+      defaultValue = "300",
+      description = "Trees (default: ${DEFAULT-VALUE}).")
   private int trees;
 
-  @Option(names = "--depth", defaultValue = "6", description = "Tree depth (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--depth",
+      defaultValue = "6",
+      description = "Tree depth (default: ${DEFAULT-VALUE}).")
   private int depth;
 
-  @Option(names = "--features", defaultValue = "40", description = "Features (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--features",
+      defaultValue = "40",
+      description = "Features (default: ${DEFAULT-VALUE}).")
   private int features;
 
-  @Mixin
-  private OutputOptions output;
+  @Mixin private OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     InferenceLoadTest.Settings settings;
     try {
-      settings = new InferenceLoadTest.Settings(trees, depth, features, batch, requests,
-          concurrency);
+      settings =
+          new InferenceLoadTest.Settings(trees, depth, features, batch, requests, concurrency);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    List<InferenceLoadTest.Level> levels = new InferenceLoadTest(settings).run(l -> {
-      if (!output.json()) {
-        out.printf(Locale.ROOT, "concurrency %d: %,.0f rows/s over gRPC vs %,.0f in-process "
-            + "(ratio %.2f); per %d-row request p50 %.2f ms, p95 %.2f ms, p99 %.2f ms "
-            + "(in-process p50 %.2f ms, p99 %.2f ms); server queue %.2f ms, compute %.2f ms "
-            + "per batch of %.0f rows%n", l.concurrency(), l.rowsPerSecond(),
-            l.inProcessRowsPerSecond(), l.ratio(), batch, l.p50Millis(), l.p95Millis(),
-            l.p99Millis(), l.inProcessP50Millis(), l.inProcessP99Millis(),
-            l.serverQueueMillis(), l.serverComputeMillisPerBatch(), l.meanBatchRows());
-        out.flush();
-      }
-    });
+    List<InferenceLoadTest.Level> levels =
+        new InferenceLoadTest(settings)
+            .run(
+                l -> {
+                  if (!output.json()) {
+                    out.printf(
+                        Locale.ROOT,
+                        "concurrency %d: %,.0f rows/s over gRPC vs %,.0f in-process "
+                            + "(ratio %.2f); per %d-row request p50 %.2f ms, p95 %.2f ms, p99 %.2f ms "
+                            + "(in-process p50 %.2f ms, p99 %.2f ms); server queue %.2f ms, compute %.2f ms "
+                            + "per batch of %.0f rows%n",
+                        l.concurrency(),
+                        l.rowsPerSecond(),
+                        l.inProcessRowsPerSecond(),
+                        l.ratio(),
+                        batch,
+                        l.p50Millis(),
+                        l.p95Millis(),
+                        l.p99Millis(),
+                        l.inProcessP50Millis(),
+                        l.inProcessP99Millis(),
+                        l.serverQueueMillis(),
+                        l.serverComputeMillisPerBatch(),
+                        l.meanBatchRows());
+                    out.flush();
+                  }
+                });
     if (output.json()) {
       List<Map<String, Object>> results = new ArrayList<>();
       for (InferenceLoadTest.Level l : levels) {
@@ -86,8 +119,21 @@ final class BenchInferCommand implements Callable<Integer> {
         r.put("meanBatchRows", l.meanBatchRows());
         results.add(r);
       }
-      out.println(TrainCommand.JSON.writeValueAsString(Map.of("trees", trees, "depth", depth,
-          "features", features, "batch", batch, "requests", requests, "results", results)));
+      out.println(
+          TrainCommand.JSON.writeValueAsString(
+              Map.of(
+                  "trees",
+                  trees,
+                  "depth",
+                  depth,
+                  "features",
+                  features,
+                  "batch",
+                  batch,
+                  "requests",
+                  requests,
+                  "results",
+                  results)));
     }
     return 0;
   }

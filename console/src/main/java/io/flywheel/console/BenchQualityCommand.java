@@ -1,7 +1,7 @@
 package io.flywheel.console;
 
-import io.flywheel.training.ModelTrainer;
 import io.flywheel.benchmarks.LatentCeiling;
+import io.flywheel.training.ModelTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,31 +21,34 @@ import picocli.CommandLine.Spec;
  * {@code flywheel bench-quality}: how far a CTR model can get towards the oracle on a simulated
  * world, with the store's features and with the simulator's hidden truth added.
  */
-@Command(name = "bench-quality", mixinStandardHelpOptions = true,
-    description = "CTR quality ceiling on a simulated world: held-out AUC of XGBoost with the "
-        + "store's features, of the same model also given the simulator's latent truth, and of "
-        + "the oracle; nothing is tracked or registered.")
+@Command(
+    name = "bench-quality",
+    mixinStandardHelpOptions = true,
+    description =
+        "CTR quality ceiling on a simulated world: held-out AUC of XGBoost with the "
+            + "store's features, of the same model also given the simulator's latent truth, and of "
+            + "the oracle; nothing is tracked or registered.")
 final class BenchQualityCommand implements Callable<Integer> {
-  @ParentCommand
-  private FlywheelCli root;
+  @ParentCommand private FlywheelCli root;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Option(names = "--truth", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--truth",
+      required = true,
+      paramLabel = "FILE",
       description = "The simulator's truth.jsonl for the events in the store.")
   private Path truth;
 
-  @Mixin
-  private OutputOptions output;
+  @Mixin private OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(truth)) {
       throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
     }
-    LatentCeiling.Result r = LatentCeiling.measure(root.home(), truth,
-        ModelTrainer.Options.defaults());
+    LatentCeiling.Result r =
+        LatentCeiling.measure(root.home(), truth, ModelTrainer.Options.defaults());
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -57,10 +60,17 @@ final class BenchQualityCommand implements Callable<Integer> {
       m.put("withLatentsRatio", r.withLatentsRatio());
       out.println(TrainCommand.JSON.writeValueAsString(m));
     } else {
-      out.printf(Locale.ROOT, "held-out rows %,d: AUC with the store's features %.3f (%.3f of "
-          + "the oracle), also given the simulator's latent truth %.3f (%.3f of the oracle), "
-          + "oracle %.3f%n", r.heldOutRows(), r.storeFeaturesAuc(), r.storeFeaturesRatio(),
-          r.withLatentsAuc(), r.withLatentsRatio(), r.oracleAuc());
+      out.printf(
+          Locale.ROOT,
+          "held-out rows %,d: AUC with the store's features %.3f (%.3f of "
+              + "the oracle), also given the simulator's latent truth %.3f (%.3f of the oracle), "
+              + "oracle %.3f%n",
+          r.heldOutRows(),
+          r.storeFeaturesAuc(),
+          r.storeFeaturesRatio(),
+          r.withLatentsAuc(),
+          r.withLatentsRatio(),
+          r.oracleAuc());
     }
     return 0;
   }

@@ -51,20 +51,26 @@ import picocli.CommandLine.Spec;
  * {@code flywheel demo}: the whole product as far as it exists, on embedded defaults: one short
  * method per step, each a call into the module that owns it.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
     description = "Run Flywheel end to end on a small simulated shop (nothing to install).")
 final class DemoCommand implements Callable<Integer> {
 
-  @ParentCommand
-  private FlywheelCli root;
+  @ParentCommand private FlywheelCli root;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Option(names = "--users", defaultValue = "1000", description = "Shoppers (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--users",
+      defaultValue = "1000",
+      description = "Shoppers (default: ${DEFAULT-VALUE}).")
   private int users;
 
-  @Option(names = "--products", defaultValue = "200", description = "Products (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--products",
+      defaultValue = "200",
+      description = "Products (default: ${DEFAULT-VALUE}).")
   private int products;
 
   @Option(names = "--days", defaultValue = "7", description = "Days (default: ${DEFAULT-VALUE}).")
@@ -73,13 +79,16 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Seed (default: ${DEFAULT-VALUE}).")
   private long seed;
 
-  @Option(names = "--min-auc", defaultValue = "0.55", description = "The retraining "
-      + "pipeline's gate: the challenger's AUC floor (default: ${DEFAULT-VALUE}; tiny shops "
-      + "need a lower one).")
+  @Option(
+      names = "--min-auc",
+      defaultValue = "0.55",
+      description =
+          "The retraining "
+              + "pipeline's gate: the challenger's AUC floor (default: ${DEFAULT-VALUE}; tiny shops "
+              + "need a lower one).")
   private double minAuc;
 
-  @Mixin
-  private OutputOptions output;
+  @Mixin private OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
@@ -96,21 +105,26 @@ final class DemoCommand implements Callable<Integer> {
     step(out, "3. Streaming features and point-in-time training examples on Flink");
     features(demoHome, worldDir, out);
     step(out, "4. Serve features online (HTTP) and read a training set");
-    List<TrainingExample> examples = serveAndReadTrainingSet(demoHome, audit.busiestUser(),
-        truthFile, out);
-    step(out, "5. Train CTR, conversion and ranking models (XGBoost), judge them against "
-        + "the oracle, track and register them in MLflow");
+    List<TrainingExample> examples =
+        serveAndReadTrainingSet(demoHome, audit.busiestUser(), truthFile, out);
+    step(
+        out,
+        "5. Train CTR, conversion and ranking models (XGBoost), judge them against "
+            + "the oracle, track and register them in MLflow");
     trainTrackAndRegister(demoHome, examples, truthFile, out);
-    step(out, "6. Deploy the CTR champion (Triton model repository, KServe v2 gRPC) and "
-        + "score through its rollout");
+    step(
+        out,
+        "6. Deploy the CTR champion (Triton model repository, KServe v2 gRPC) and "
+            + "score through its rollout");
     deployAndScore(demoHome, examples, out);
     step(out, "7. Orchestrate: a DAG pipeline on Temporal (embedded service, real worker)");
     orchestrate(demoHome, truthFile, out);
 
     out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
-    out.println("Next steps of the loop (content generation, delivery, conversion experiments) "
-        + "join this demo as they land.");
+    out.println(
+        "Next steps of the loop (content generation, delivery, conversion experiments) "
+            + "join this demo as they land.");
     return 0;
   }
 
@@ -121,11 +135,11 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void simulate(Path worldDir, PrintWriter out) throws IOException {
-    SimulationConfig config = new SimulationConfig(users, products, days, seed, 0.01,
-        WorldConfig.defaults());
+    SimulationConfig config =
+        new SimulationConfig(users, products, days, seed, 0.01, WorldConfig.defaults());
     SimulationSummary summary;
-    try (SimulationProgressBar progress = SimulationProgressBar.open(output.showProgress(),
-        spec.commandLine().getErr())) {
+    try (SimulationProgressBar progress =
+        SimulationProgressBar.open(output.showProgress(), spec.commandLine().getErr())) {
       summary = MarketplaceSimulator.run(config, worldDir, progress);
     }
     SummaryReport.print(summary, worldDir, out);
@@ -134,73 +148,105 @@ final class DemoCommand implements Callable<Integer> {
   private static StreamAudit audit(Path demoHome, Path worldDir, PrintWriter out)
       throws IOException {
     Path deadLetters = demoHome.resolve("dead-letter").resolve("events.jsonl");
-    StreamAudit audit = StreamAudit.of(worldDir.resolve(MarketplaceSimulator.EVENTS_FILE),
+    StreamAudit audit =
+        StreamAudit.of(worldDir.resolve(MarketplaceSimulator.EVENTS_FILE), deadLetters);
+    out.printf(
+        Locale.ROOT,
+        "  %,d events accepted, %,d duplicates recognised by eventId, "
+            + "%,d malformed lines dead-lettered to %s%n",
+        audit.accepted(),
+        audit.duplicates(),
+        audit.rejected(),
         deadLetters);
-    out.printf(Locale.ROOT, "  %,d events accepted, %,d duplicates recognised by eventId, "
-        + "%,d malformed lines dead-lettered to %s%n", audit.accepted(), audit.duplicates(),
-        audit.rejected(), deadLetters);
     return audit;
   }
 
   private void features(Path demoHome, Path worldDir, PrintWriter out) throws Exception {
-    FeatureJobOptions options = FeatureJobOptions.defaults(
-        worldDir.resolve(MarketplaceSimulator.EVENTS_FILE).toString(),
-        worldDir.resolve(MarketplaceSimulator.PRODUCTS_FILE).toString(), demoHome.toString())
-        .on(root.config());
+    FeatureJobOptions options =
+        FeatureJobOptions.defaults(
+                worldDir.resolve(MarketplaceSimulator.EVENTS_FILE).toString(),
+                worldDir.resolve(MarketplaceSimulator.PRODUCTS_FILE).toString(),
+                demoHome.toString())
+            .on(root.config());
     FeatureJobResult features;
-    try (JobProgressBar progress = new JobProgressBar(output.showProgress(),
-        spec.commandLine().getErr())) {
+    try (JobProgressBar progress =
+        new JobProgressBar(output.showProgress(), spec.commandLine().getErr())) {
       features = FeatureJob.run(options, progress);
     }
     FeaturesCommand.Run.print(features, demoHome, out);
   }
 
   /** Shows the busiest shopper's live vector over HTTP; returns every training example. */
-  private List<TrainingExample> serveAndReadTrainingSet(Path demoHome, String user,
-      Path truthFile, PrintWriter out) throws Exception {
+  private List<TrainingExample> serveAndReadTrainingSet(
+      Path demoHome, String user, Path truthFile, PrintWriter out) throws Exception {
     try (FeatureStore store = root.featureStore(demoHome);
         FeatureServer server = FeatureServer.start(store, "127.0.0.1", 0)) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + server.port();
       String vector = get(http, base + "/v1/features/user_activity/" + user);
       out.println("  GET /health -> " + get(http, base + "/health"));
-      out.println("  GET /v1/features/user_activity/" + user + " -> "
-          + (vector.length() > 160 ? vector.substring(0, 157) + "..." : vector));
+      out.println(
+          "  GET /v1/features/user_activity/"
+              + user
+              + " -> "
+              + (vector.length() > 160 ? vector.substring(0, 157) + "..." : vector));
       List<TrainingExample> examples = store.trainingSet(LocalDate.MIN, LocalDate.MAX);
-      out.printf(Locale.ROOT, "  training set: %,d examples, %,d clicked, %,d purchased, %d "
-          + "feature columns each%n", examples.size(),
+      out.printf(
+          Locale.ROOT,
+          "  training set: %,d examples, %,d clicked, %,d purchased, %d "
+              + "feature columns each%n",
+          examples.size(),
           examples.stream().filter(TrainingExample::clicked).count(),
           examples.stream().filter(TrainingExample::purchased).count(),
           examples.isEmpty() ? 0 : examples.get(0).features().size());
       Optional<OracleCeiling> oracle = OracleCeiling.of(examples, truthFile);
-      oracle.ifPresent(o -> out.printf(Locale.ROOT, "  oracle (the simulator's true click "
-          + "probability) on these examples: ROC AUC %.3f (95%% CI %.3f-%.3f), log loss %.4f, "
-          + "calibration error %.4f: the ceiling for any CTR model%n", o.auc().estimate(),
-          o.auc().lower(), o.auc().upper(), o.report().logLoss(),
-          o.report().expectedCalibrationError()));
+      oracle.ifPresent(
+          o ->
+              out.printf(
+                  Locale.ROOT,
+                  "  oracle (the simulator's true click "
+                      + "probability) on these examples: ROC AUC %.3f (95%% CI %.3f-%.3f), log loss %.4f, "
+                      + "calibration error %.4f: the ceiling for any CTR model%n",
+                  o.auc().estimate(),
+                  o.auc().lower(),
+                  o.auc().upper(),
+                  o.report().logLoss(),
+                  o.report().expectedCalibrationError()));
       return examples;
     }
   }
 
   /**
-   * Trains the CTR, conversion and ranking models through the same path as {@code flywheel
-   * train}, compares the CTR trees with a logistic baseline, and judges the recommenders.
+   * Trains the CTR, conversion and ranking models through the same path as {@code flywheel train},
+   * compares the CTR trees with a logistic baseline, and judges the recommenders.
    */
-  private void trainTrackAndRegister(Path demoHome, List<TrainingExample> examples,
-      Path truthFile, PrintWriter out) throws Exception {
+  private void trainTrackAndRegister(
+      Path demoHome, List<TrainingExample> examples, Path truthFile, PrintWriter out)
+      throws Exception {
     try (ModelRegistry registry = root.registry(demoHome)) {
-      out.println("  tracking server: " + (registry.isEmbedded()
-          ? "embedded MLflow-compatible server at " + registry.trackingUri() + " (data in "
-              + demoHome.resolve("mlflow").toAbsolutePath().normalize() + ")"
-          : registry.trackingUri()));
+      out.println(
+          "  tracking server: "
+              + (registry.isEmbedded()
+                  ? "embedded MLflow-compatible server at "
+                      + registry.trackingUri()
+                      + " (data in "
+                      + demoHome.resolve("mlflow").toAbsolutePath().normalize()
+                      + ")"
+                  : registry.trackingUri()));
       TrainingRun.Outcome ctr = null;
-      for (PredictionTarget target : List.of(PredictionTarget.CTR, PredictionTarget.CVR,
-          PredictionTarget.RANK)) {
+      for (PredictionTarget target :
+          List.of(PredictionTarget.CTR, PredictionTarget.CVR, PredictionTarget.RANK)) {
         out.println("  " + target.modelName() + " (" + target.meaning() + "):");
         try {
-          TrainingRun.Outcome outcome = TrainingRun.trainAndRegister(demoHome, registry, target,
-              ModelTrainer.Options.defaults(), TrainingRun.EngineChoice.local(), truthFile,
-              Map.of("flywheel.source", "demo"));
+          TrainingRun.Outcome outcome =
+              TrainingRun.trainAndRegister(
+                  demoHome,
+                  registry,
+                  target,
+                  ModelTrainer.Options.defaults(),
+                  TrainingRun.EngineChoice.local(),
+                  truthFile,
+                  Map.of("flywheel.source", "demo"));
           TrainCommand.print(outcome, out);
           ctr = target == PredictionTarget.CTR ? outcome : ctr;
         } catch (IllegalArgumentException e) {
@@ -210,19 +256,40 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       if (ctr != null) {
-        BaselineComparison baseline = BaselineComparison.of(ModelRegistration.load(registry,
-            ctr.version()), examples, ShopCatalog.ofHome(demoHome));
-        out.printf(Locale.ROOT, "  logistic baseline (gblinear) on the same rows: ROC AUC "
-            + "%.3f; trees %+.3f (95%% CI %.3f to %.3f): %s%n", baseline.baselineAuc(),
-            baseline.lift().estimate(), baseline.lift().lower(), baseline.lift().upper(),
+        BaselineComparison baseline =
+            BaselineComparison.of(
+                ModelRegistration.load(registry, ctr.version()),
+                examples,
+                ShopCatalog.ofHome(demoHome));
+        out.printf(
+            Locale.ROOT,
+            "  logistic baseline (gblinear) on the same rows: ROC AUC "
+                + "%.3f; trees %+.3f (95%% CI %.3f to %.3f): %s%n",
+            baseline.baselineAuc(),
+            baseline.lift().estimate(),
+            baseline.lift().lower(),
+            baseline.lift().upper(),
             baseline.verdict().text());
       }
       out.println("  recommenders (fitted before the last 20% of the week, judged on it):");
-      TrainCommand.print(RecommenderTraining.run(demoHome, registry, demoHome.resolve("world")
-          .resolve(MarketplaceSimulator.EVENTS_FILE), truthFile), out);
+      TrainCommand.print(
+          RecommenderTraining.run(
+              demoHome,
+              registry,
+              demoHome.resolve("world").resolve(MarketplaceSimulator.EVENTS_FILE),
+              truthFile),
+          out);
       out.print("  registry:");
-      registry.models().forEach(m -> out.printf(Locale.ROOT, " %s v%d %s;", m.name(),
-          m.latestVersion(), m.aliases().keySet()));
+      registry
+          .models()
+          .forEach(
+              m ->
+                  out.printf(
+                      Locale.ROOT,
+                      " %s v%d %s;",
+                      m.name(),
+                      m.latestVersion(),
+                      m.aliases().keySet()));
       out.println();
     }
   }
@@ -235,30 +302,44 @@ final class DemoCommand implements Callable<Integer> {
       throws Exception {
     try (ModelRegistry registry = root.registry(demoHome);
         ModelDeployment deployment = ModelDeployment.open(demoHome, root.config())) {
-      Optional<ModelVersionInfo> champion = registry.aliased("flywheel-ctr",
-          ModelRegistry.CHAMPION);
+      Optional<ModelVersionInfo> champion =
+          registry.aliased("flywheel-ctr", ModelRegistry.CHAMPION);
       if (champion.isEmpty()) {
         out.println("  no CTR champion to deploy (the CTR model was not trained)");
         return;
       }
       deployment.ensureLive(registry, champion.get());
-      out.printf(Locale.ROOT, "  %s v%d live on the %s (repository %s)%n", champion.get().model(),
-          champion.get().version(), deployment.server(), deployment.repository().root());
-      ModelDeployment.Parity parity = deployment.parity(registry, champion.get(),
-          examples.subList(Math.max(0, examples.size() - 512), examples.size()),
-          ShopCatalog.ofHome(demoHome));
-      out.printf(Locale.ROOT, "  scored %d examples over gRPC: largest difference from "
-          + "in-process xgboost4j %.2e%n", parity.rows(), parity.largestDifference());
-      out.println("  config.pbtxt: backend fil, input__0 FP32 [" + parity.features()
-          + "], output__0 FP32 [1], KIND_CPU here (KIND_GPU when TRITON_GRPC_ADDRESS is set), "
-          + "dynamic batching");
+      out.printf(
+          Locale.ROOT,
+          "  %s v%d live on the %s (repository %s)%n",
+          champion.get().model(),
+          champion.get().version(),
+          deployment.server(),
+          deployment.repository().root());
+      ModelDeployment.Parity parity =
+          deployment.parity(
+              registry,
+              champion.get(),
+              examples.subList(Math.max(0, examples.size() - 512), examples.size()),
+              ShopCatalog.ofHome(demoHome));
+      out.printf(
+          Locale.ROOT,
+          "  scored %d examples over gRPC: largest difference from "
+              + "in-process xgboost4j %.2e%n",
+          parity.rows(),
+          parity.largestDifference());
+      out.println(
+          "  config.pbtxt: backend fil, input__0 FP32 ["
+              + parity.features()
+              + "], output__0 FP32 [1], KIND_CPU here (KIND_GPU when TRITON_GRPC_ADDRESS is set), "
+              + "dynamic batching");
     }
   }
 
   /**
    * A smoke-test DAG, then the retraining loop as a pipeline (a challenger judged against the
-   * champion, gated, deployed as a canary on replayed traffic, its outcome written onto its
-   * MLflow run), then its drift trigger armed until its first check.
+   * champion, gated, deployed as a canary on replayed traffic, its outcome written onto its MLflow
+   * run), then its drift trigger armed until its first check.
    */
   private void orchestrate(Path demoHome, Path truthFile, PrintWriter out) throws Exception {
     LocalDate day = LocalDate.of(2026, 1, 12);
@@ -268,30 +349,51 @@ final class DemoCommand implements Callable<Integer> {
       out.println("  on " + orchestration.where());
       PipelinesCommand.print(orchestration.pipelines().await(smoke, Duration.ofMinutes(2)), out);
       PipelineSpec ml = specs.get("train-evaluate-deploy");
-      String mlRun = orchestration.pipelines().submit(ml, Map.of("model", "ctr", "truth",
-          truthFile.toString(), "min_metric", Double.toString(minAuc)), day);
+      String mlRun =
+          orchestration
+              .pipelines()
+              .submit(
+                  ml,
+                  Map.of(
+                      "model",
+                      "ctr",
+                      "truth",
+                      truthFile.toString(),
+                      "min_metric",
+                      Double.toString(minAuc)),
+                  day);
       RunState mlState = orchestration.pipelines().await(mlRun, Duration.ofMinutes(10));
       out.println();
       PipelinesCommand.print(mlState, out);
       RunState.TaskRun record = mlState.tasks().get("record");
       if (record != null && record.outputs().containsKey("outcome")) {
-        out.println("  outcome on MLflow run " + record.outputs().get("run_id") + ": "
-            + record.outputs().get("outcome"));
+        out.println(
+            "  outcome on MLflow run "
+                + record.outputs().get("run_id")
+                + ": "
+                + record.outputs().get("outcome"));
       }
       orchestration.pipelines().arm(ml);
-      Optional<TriggerHistory> history = orchestration.pipelines().awaitTriggerCheck(ml.name(),
-          "drift", Duration.ofSeconds(60));
+      Optional<TriggerHistory> history =
+          orchestration.pipelines().awaitTriggerCheck(ml.name(), "drift", Duration.ofSeconds(60));
       orchestration.pipelines().disarm(ml);
-      history.ifPresent(h -> out.println("  drift trigger armed and checked: " + h.fired().size()
-          + " retraining runs started" + (h.lastError() == null ? " (the newest data is "
-          + "inside the champion's training window, so nothing has drifted yet)"
-          : ", error: " + h.lastError())));
+      history.ifPresent(
+          h ->
+              out.println(
+                  "  drift trigger armed and checked: "
+                      + h.fired().size()
+                      + " retraining runs started"
+                      + (h.lastError() == null
+                          ? " (the newest data is "
+                              + "inside the champion's training window, so nothing has drifted yet)"
+                          : ", error: " + h.lastError())));
     }
   }
 
-  private static String get(HttpClient http, String url) throws IOException,
-      InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+  private static String get(HttpClient http, String url) throws IOException, InterruptedException {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 }

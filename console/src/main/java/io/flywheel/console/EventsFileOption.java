@@ -8,7 +8,9 @@ import picocli.CommandLine.ParameterException;
 
 /** {@code --events FILE}: the events.jsonl a command replays, HOME/world's by default. */
 final class EventsFileOption {
-  @Option(names = "--events", paramLabel = "FILE",
+  @Option(
+      names = "--events",
+      paramLabel = "FILE",
       description = "events.jsonl to replay (default: HOME/world/events.jsonl).")
   Path events;
 
@@ -16,8 +18,9 @@ final class EventsFileOption {
   Path resolve(Path home, CommandLine commandLine) {
     Path file = events != null ? events : home.resolve("world").resolve("events.jsonl");
     if (!Files.isRegularFile(file)) {
-      throw new ParameterException(commandLine, "--events " + file
-          + ": no such file (run `flywheel simulate` first, or name one)");
+      throw new ParameterException(
+          commandLine,
+          "--events " + file + ": no such file (run `flywheel simulate` first, or name one)");
     }
     return file;
   }

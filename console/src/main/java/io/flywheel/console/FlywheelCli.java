@@ -13,25 +13,41 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code flywheel} command: one entry point for every Flywheel capability. */
-@Command(name = "flywheel",
+@Command(
+    name = "flywheel",
     mixinStandardHelpOptions = true,
     versionProvider = FlywheelCli.Version.class,
     description = "Flywheel: an open ML platform for e-commerce content marketing.",
-    subcommands = {DemoCommand.class, SimulateCommand.class, ValidateCommand.class,
-        FeaturesCommand.class, TrainCommand.class, EvaluateCommand.class, ModelsCommand.class,
-        BenchTrainCommand.class, BenchQualityCommand.class, DeployCommand.class,
-        RolloutCommand.class,
-        ServeModelsCommand.class, InferCommand.class, BenchInferCommand.class,
-        PipelinesCommand.class, WorkerCommand.class, BenchPipelinesCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      SimulateCommand.class,
+      ValidateCommand.class,
+      FeaturesCommand.class,
+      TrainCommand.class,
+      EvaluateCommand.class,
+      ModelsCommand.class,
+      BenchTrainCommand.class,
+      BenchQualityCommand.class,
+      DeployCommand.class,
+      RolloutCommand.class,
+      ServeModelsCommand.class,
+      InferCommand.class,
+      BenchInferCommand.class,
+      PipelinesCommand.class,
+      WorkerCommand.class,
+      BenchPipelinesCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class FlywheelCli implements Runnable {
 
-  @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
+  @Option(
+      names = "--home",
+      scope = ScopeType.INHERIT,
+      paramLabel = "DIR",
       description = "Where all local state lives (default: $FLYWHEEL_HOME, else ./.flywheel).")
   private Path home;
 
-  @CommandLine.Spec
-  private CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   /** The data folder: --home, else $FLYWHEEL_HOME, else ./.flywheel. */
   Path home() {
@@ -45,8 +61,8 @@ public final class FlywheelCli implements Runnable {
   private FlywheelConfig config;
 
   /**
-   * Where the engines run: the environment over {@code HOME/flywheel.yaml}, read once and
-   * checked (a bad value stops the command naming the variable or key).
+   * Where the engines run: the environment over {@code HOME/flywheel.yaml}, read once and checked
+   * (a bad value stops the command naming the variable or key).
    */
   FlywheelConfig config() {
     if (config == null) {
@@ -57,8 +73,8 @@ public final class FlywheelCli implements Runnable {
 
   /** The configured MLflow server, or the embedded one under {@code dataHome}. */
   ModelRegistry registry(Path dataHome) {
-    return ModelRegistry.open(dataHome, config().mlflowTrackingUri(),
-        config().mlflowTrackingToken());
+    return ModelRegistry.open(
+        dataHome, config().mlflowTrackingUri(), config().mlflowTrackingToken());
   }
 
   /** The feature store under {@code dataHome}, online on the configured Redis if any. */
@@ -76,30 +92,38 @@ public final class FlywheelCli implements Runnable {
     CommandLine cli = new CommandLine(new FlywheelCli());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      LoggerFactory.getLogger(FlywheelCli.class).info("command failed", e);
-      commandLine.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
-      return 1;
-    });
-    cli.setExecutionStrategy(parseResult -> {
-      CommandLine.ParseResult command = parseResult;
-      while (command.hasSubcommand()) {
-        command = command.subcommand();
-      }
-      if (command != parseResult) {
-        ServiceLogs.to(((FlywheelCli) parseResult.commandSpec().userObject()).home(),
-            command.commandSpec().qualifiedName("-").replaceFirst("^flywheel-", ""));
-      }
-      return new CommandLine.RunLast().execute(parseResult);
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          LoggerFactory.getLogger(FlywheelCli.class).info("command failed", e);
+          commandLine.getErr().println("error: " + (e.getMessage() == null ? e : e.getMessage()));
+          return 1;
+        });
+    cli.setExecutionStrategy(
+        parseResult -> {
+          CommandLine.ParseResult command = parseResult;
+          while (command.hasSubcommand()) {
+            command = command.subcommand();
+          }
+          if (command != parseResult) {
+            ServiceLogs.to(
+                ((FlywheelCli) parseResult.commandSpec().userObject()).home(),
+                command.commandSpec().qualifiedName("-").replaceFirst("^flywheel-", ""));
+          }
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     return cli.execute(args);
   }
 
   public static void main(String[] args) {
-    int code = execute(new PrintWriter(new java.io.OutputStreamWriter(System.out,
-        java.nio.charset.StandardCharsets.UTF_8), true), new PrintWriter(
-        new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8),
-        true), args);
+    int code =
+        execute(
+            new PrintWriter(
+                new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8),
+                true),
+            new PrintWriter(
+                new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8),
+                true),
+            args);
     System.exit(code);
   }
 

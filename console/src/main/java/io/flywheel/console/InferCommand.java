@@ -1,10 +1,10 @@
 package io.flywheel.console;
 
-import io.flywheel.workflows.ModelDeployment;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.RolloutState;
 import io.flywheel.deploy.ServingMetadata;
+import io.flywheel.workflows.ModelDeployment;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,22 +22,27 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code flywheel infer MODEL --input FILE}: score rows through the model's rollout. */
-@Command(name = "infer", mixinStandardHelpOptions = true,
-    description = "Score rows with a deployed model (through its rollout, so a canary gets its "
-        + "share) and print one JSON line per row.")
+@Command(
+    name = "infer",
+    mixinStandardHelpOptions = true,
+    description =
+        "Score rows with a deployed model (through its rollout, so a canary gets its "
+            + "share) and print one JSON line per row.")
 final class InferCommand implements Callable<Integer> {
-  @ParentCommand
-  private FlywheelCli root;
+  @ParentCommand private FlywheelCli root;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   @Parameters(paramLabel = "MODEL", description = "Deployed model, e.g. flywheel-ctr.")
   private String model;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "JSON lines: each an object of feature name -> number (missing = unknown) "
-          + "or an array in the model's feature order; an optional \"key\" routes the row.")
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "JSON lines: each an object of feature name -> number (missing = unknown) "
+              + "or an array in the model's feature order; an optional \"key\" routes the row.")
   private Path input;
 
   @Override
@@ -49,8 +54,9 @@ final class InferCommand implements Callable<Integer> {
     try (ModelDeployment deployment = ModelDeployment.open(root.home(), root.config())) {
       RolloutState state = deployment.rollout().state(model);
       if (state.live() == null) {
-        throw new ParameterException(spec.commandLine(), "MODEL: '" + model + "' has no live "
-            + "version (see `flywheel deploy`)");
+        throw new ParameterException(
+            spec.commandLine(),
+            "MODEL: '" + model + "' has no live " + "version (see `flywheel deploy`)");
       }
       ServingMetadata metadata = deployment.repository().readMetadata(model, state.live());
       List<String> names = metadata.featureNames();
@@ -65,14 +71,14 @@ final class InferCommand implements Callable<Integer> {
         try {
           row = TrainCommand.JSON.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new ParameterException(spec.commandLine(), "--input line " + line
-              + ": not JSON: " + e.getOriginalMessage());
+          throw new ParameterException(
+              spec.commandLine(), "--input line " + line + ": not JSON: " + e.getOriginalMessage());
         }
         float[] values = features(row, names, line);
-        String key = row.isObject() && row.hasNonNull("key") ? row.get("key").asText()
-            : "row-" + line;
-        InferenceClient.Scores scores = deployment.rollout().score(model, key, values, 1,
-            names.size());
+        String key =
+            row.isObject() && row.hasNonNull("key") ? row.get("key").asText() : "row-" + line;
+        InferenceClient.Scores scores =
+            deployment.rollout().score(model, key, values, 1, names.size());
         int version = Integer.parseInt(scores.version());
         ServingMetadata used = byVersion.get(version);
         if (used == null) {
@@ -84,9 +90,11 @@ final class InferCommand implements Callable<Integer> {
         result.put("key", key);
         result.put("version", version);
         result.put("score", used.correct(scores.values()[0]));
-        out.println(TrainCommand.JSON.writer().without(
-            com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(result));
+        out.println(
+            TrainCommand.JSON
+                .writer()
+                .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(result));
       }
     }
     return 0;
@@ -96,8 +104,14 @@ final class InferCommand implements Callable<Integer> {
     float[] values = new float[names.size()];
     if (row.isArray()) {
       if (row.size() != names.size()) {
-        throw new ParameterException(spec.commandLine(), "--input line " + line + ": "
-            + row.size() + " values, the model takes " + names.size());
+        throw new ParameterException(
+            spec.commandLine(),
+            "--input line "
+                + line
+                + ": "
+                + row.size()
+                + " values, the model takes "
+                + names.size());
       }
       for (int i = 0; i < values.length; i++) {
         values[i] = row.get(i).isNumber() ? (float) row.get(i).asDouble() : Float.NaN;
@@ -105,18 +119,20 @@ final class InferCommand implements Callable<Integer> {
       return values;
     }
     if (!row.isObject()) {
-      throw new ParameterException(spec.commandLine(), "--input line " + line
-          + ": expected an object or an array");
+      throw new ParameterException(
+          spec.commandLine(), "--input line " + line + ": expected an object or an array");
     }
     List<String> unknown = new ArrayList<>();
-    row.fieldNames().forEachRemaining(f -> {
-      if (!f.equals("key") && !names.contains(f)) {
-        unknown.add(f);
-      }
-    });
+    row.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!f.equals("key") && !names.contains(f)) {
+                unknown.add(f);
+              }
+            });
     if (!unknown.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--input line " + line
-          + ": unknown features " + unknown);
+      throw new ParameterException(
+          spec.commandLine(), "--input line " + line + ": unknown features " + unknown);
     }
     for (int i = 0; i < values.length; i++) {
       JsonNode v = row.get(names.get(i));

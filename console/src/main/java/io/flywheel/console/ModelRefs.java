@@ -14,8 +14,8 @@ final class ModelRefs {
   }
 
   /** As above, naming the option or parameter {@code label} in errors. */
-  static ModelVersionInfo resolve(ModelRegistry registry, String ref, CommandLine cli,
-      String label) {
+  static ModelVersionInfo resolve(
+      ModelRegistry registry, String ref, CommandLine cli, String label) {
     String name = ref;
     String alias = ModelRegistry.CHAMPION;
     Integer version = null;
@@ -27,20 +27,24 @@ final class ModelRefs {
       try {
         version = Integer.parseInt(ref.substring(ref.indexOf(':') + 1));
       } catch (NumberFormatException e) {
-        throw new ParameterException(cli, label + ": version must be a number in NAME:VERSION, "
-            + "got '" + ref + "'");
+        throw new ParameterException(
+            cli, label + ": version must be a number in NAME:VERSION, " + "got '" + ref + "'");
       }
     }
     if (registry.findModel(name).isEmpty()) {
-      throw new ParameterException(cli, label + ": no registered model named '" + name
-          + "' (see `flywheel models list`)");
+      throw new ParameterException(
+          cli, label + ": no registered model named '" + name + "' (see `flywheel models list`)");
     }
     if (version != null) {
       return registry.version(name, version);
     }
     String n = name;
     String a = alias;
-    return registry.aliased(name, alias).orElseThrow(() -> new ParameterException(cli,
-        label + ": " + n + " has no version aliased '" + a + "'"));
+    return registry
+        .aliased(name, alias)
+        .orElseThrow(
+            () ->
+                new ParameterException(
+                    cli, label + ": " + n + " has no version aliased '" + a + "'"));
   }
 }

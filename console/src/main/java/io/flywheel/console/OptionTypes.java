@@ -8,8 +8,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Option types picocli converts before a command runs, so a bad value is a usage error naming
- * the option (exit 2) and commands only ever see parsed values.
+ * Option types picocli converts before a command runs, so a bad value is a usage error naming the
+ * option (exit 2) and commands only ever see parsed values.
  */
 final class OptionTypes {
   private OptionTypes() {}
@@ -40,11 +40,14 @@ final class OptionTypes {
 
   /** Where the feature jobs keep keyed state. */
   enum StateBackend {
-    rocksdb, hashmap
+    rocksdb,
+    hashmap
   }
 
   /** Where a model trains: {@code auto} picks the distributed engine for large sets. */
   enum Engine {
-    local, flink, auto
+    local,
+    flink,
+    auto
   }
 }

@@ -7,7 +7,9 @@ final class OutputOptions {
   @Option(names = "--json", description = "Print the result as JSON.")
   private boolean json;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress display.")
   private boolean quiet;
 
   boolean json() {

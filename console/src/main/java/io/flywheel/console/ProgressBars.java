@@ -15,8 +15,8 @@ final class ProgressBars {
   /** Shows how many events so far and their rate since {@code startedNanos}. */
   static void showRate(ProgressBar bar, long events, long startedNanos) {
     double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
-    bar.setExtraMessage(String.format(Locale.ROOT, "%,d events, %,.0f ev/s", events,
-        events / seconds));
+    bar.setExtraMessage(
+        String.format(Locale.ROOT, "%,d events, %,.0f ev/s", events, events / seconds));
   }
 
   static ProgressBar create(String task, String unit, long unitSize, long max, PrintWriter err) {
@@ -27,12 +27,14 @@ final class ProgressBars {
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(terminal ? 250 : 5_000)
         .setInitialMax(Math.max(1, max))
-        .setConsumer(terminal
-            ? new ConsoleProgressBarConsumer(System.err)
-            : new DelegatingProgressBarConsumer(line -> {
-              err.println(line.strip());
-              err.flush();
-            }))
+        .setConsumer(
+            terminal
+                ? new ConsoleProgressBarConsumer(System.err)
+                : new DelegatingProgressBarConsumer(
+                    line -> {
+                      err.println(line.strip());
+                      err.flush();
+                    }))
         .build();
   }
 }

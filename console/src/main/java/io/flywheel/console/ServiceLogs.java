@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import org.apache.logging.log4j.core.LoggerContext;
 
 /**
- * Sends the process's log to {@code HOME/logs/<command>.log} (levels INFO and up; the
- * terminal hears only errors, a line each). Set once the command line is parsed, because only
- * then are the home and the command known.
+ * Sends the process's log to {@code HOME/logs/<command>.log} (levels INFO and up; the terminal
+ * hears only errors, a line each). Set once the command line is parsed, because only then are the
+ * home and the command known.
  */
 final class ServiceLogs {
   static final String PROPERTY = "flywheel.log.file";
@@ -17,8 +17,10 @@ final class ServiceLogs {
   static void to(Path home, String command) {
     // A home that does not exist yet is the command's to create (or to refuse, for readers);
     // until then its log goes to the temp folder.
-    Path dir = Files.isDirectory(home) ? home.resolve("logs")
-        : Path.of(System.getProperty("java.io.tmpdir"), "flywheel-logs");
+    Path dir =
+        Files.isDirectory(home)
+            ? home.resolve("logs")
+            : Path.of(System.getProperty("java.io.tmpdir"), "flywheel-logs");
     try {
       Files.createDirectories(dir);
     } catch (java.io.IOException | SecurityException e) {

@@ -10,55 +10,72 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code flywheel simulate}: writes a simulated shop, with its ground truth, as JSON lines. */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
-    description = "Simulate a marketplace from latent truth and write products, users, content, "
-        + "campaigns, events and truth as JSON lines (the same seed gives the same bytes).")
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Simulate a marketplace from latent truth and write products, users, content, "
+            + "campaigns, events and truth as JSON lines (the same seed gives the same bytes).")
 final class SimulateCommand implements Callable<Integer> {
 
-  @ParentCommand
-  private FlywheelCli root;
+  @ParentCommand private FlywheelCli root;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Option(names = "--users", paramLabel = "N", defaultValue = "1000",
+  @Option(
+      names = "--users",
+      paramLabel = "N",
+      defaultValue = "1000",
       description = "Shoppers in the world (default: ${DEFAULT-VALUE}).")
   private int users;
 
-  @Option(names = "--products", paramLabel = "M", defaultValue = "200",
+  @Option(
+      names = "--products",
+      paramLabel = "M",
+      defaultValue = "200",
       description = "Products in the catalogue (default: ${DEFAULT-VALUE}).")
   private int products;
 
-  @Option(names = "--days", paramLabel = "D", defaultValue = "7",
+  @Option(
+      names = "--days",
+      paramLabel = "D",
+      defaultValue = "7",
       description = "Days of behaviour to simulate (default: ${DEFAULT-VALUE}).")
   private int days;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "42",
       description = "Random seed (default: ${DEFAULT-VALUE}).")
   private long seed;
 
-  @Option(names = "--out", paramLabel = "DIR",
-      description = "Output folder (default: HOME/world).")
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: HOME/world).")
   private Path out;
 
-  @Option(names = "--dirty", paramLabel = "RATE", defaultValue = "0",
-      description = "Per event, the chance of each kind of dirt: a malformed line, a duplicate "
-          + "delivery, a late delivery; 0 to 0.25 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dirty",
+      paramLabel = "RATE",
+      defaultValue = "0",
+      description =
+          "Per event, the chance of each kind of dirt: a malformed line, a duplicate "
+              + "delivery, a late delivery; 0 to 0.25 (default: ${DEFAULT-VALUE}).")
   private double dirty;
 
-  @Option(names = "--world", paramLabel = "FILE",
+  @Option(
+      names = "--world",
+      paramLabel = "FILE",
       description = "YAML file overriding world settings (see core/README.md).")
   private Path worldFile;
 
-  @Mixin
-  private OutputOptions output;
+  @Mixin private OutputOptions output;
 
   @Override
   public Integer call() throws IOException {
@@ -66,16 +83,16 @@ final class SimulateCommand implements Callable<Integer> {
     requireAtLeast(products, 1, "--products");
     requireAtLeast(days, 1, "--days");
     if (!(dirty >= 0 && dirty <= 0.25)) {
-      throw new ParameterException(spec.commandLine(),
-          "--dirty must be between 0 and 0.25, got " + dirty);
+      throw new ParameterException(
+          spec.commandLine(), "--dirty must be between 0 and 0.25, got " + dirty);
     }
     Path outDir = out != null ? out : root.home().resolve("world");
     Writable.requireDirectory(spec.commandLine(), outDir, "--out");
     WorldConfig world = loadWorld();
     SimulationConfig config = new SimulationConfig(users, products, days, seed, dirty, world);
     SimulationSummary summary;
-    try (SimulationProgressBar progress = SimulationProgressBar.open(output.showProgress(),
-        spec.commandLine().getErr())) {
+    try (SimulationProgressBar progress =
+        SimulationProgressBar.open(output.showProgress(), spec.commandLine().getErr())) {
       summary = MarketplaceSimulator.run(config, outDir, progress);
     }
     if (output.json()) {
@@ -91,8 +108,7 @@ final class SimulateCommand implements Callable<Integer> {
       return WorldConfig.defaults();
     }
     if (!Files.isRegularFile(worldFile)) {
-      throw new ParameterException(spec.commandLine(),
-          "--world " + worldFile + ": no such file");
+      throw new ParameterException(spec.commandLine(), "--world " + worldFile + ": no such file");
     }
     try {
       return WorldConfig.fromYaml(worldFile);
@@ -103,8 +119,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   private void requireAtLeast(long value, long min, String option) {
     if (value < min) {
-      throw new ParameterException(spec.commandLine(),
-          option + " must be at least " + min + ", got " + value);
+      throw new ParameterException(
+          spec.commandLine(), option + " must be at least " + min + ", got " + value);
     }
   }
 }

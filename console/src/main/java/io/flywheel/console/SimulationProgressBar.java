@@ -4,9 +4,7 @@ import io.flywheel.core.SimulationProgress;
 import java.io.PrintWriter;
 import me.tongfei.progressbar.ProgressBar;
 
-/**
- * Shows simulated hours done with ETA, plus events written and their rate.
- */
+/** Shows simulated hours done with ETA, plus events written and their rate. */
 final class SimulationProgressBar implements SimulationProgress, AutoCloseable {
   private final boolean show;
   private final PrintWriter err;

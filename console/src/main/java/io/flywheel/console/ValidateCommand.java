@@ -14,34 +14,39 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code flywheel validate}: checks a JSON-lines file against Flywheel's data contracts. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
-    description = "Check a JSON-lines file against a data contract. Stops at the first bad line, "
-        + "or with --dead-letter writes every bad line (number, field, reason) there and goes on.")
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Check a JSON-lines file against a data contract. Stops at the first bad line, "
+            + "or with --dead-letter writes every bad line (number, field, reason) there and goes on.")
 final class ValidateCommand implements Callable<Integer> {
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "KIND",
+  @Parameters(
+      index = "0",
+      paramLabel = "KIND",
       description = "Record kind: events, products, users, content, campaigns or truth.")
   private String kind;
 
   @Parameters(index = "1", paramLabel = "FILE", description = "The JSON-lines file to check.")
   private Path file;
 
-  @Option(names = "--dead-letter", paramLabel = "FILE",
+  @Option(
+      names = "--dead-letter",
+      paramLabel = "FILE",
       description = "Write bad lines here instead of stopping at the first.")
   private Path deadLetter;
 
-  @Mixin
-  private OutputOptions output;
+  @Mixin private OutputOptions output;
 
   @Override
   public Integer call() throws IOException {
@@ -52,34 +57,39 @@ final class ValidateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "KIND: " + e.getMessage());
     }
     if (Files.isDirectory(file)) {
-      throw new ParameterException(spec.commandLine(), "FILE " + file + ": is a directory, not "
-          + "a file");
+      throw new ParameterException(
+          spec.commandLine(), "FILE " + file + ": is a directory, not " + "a file");
     }
     if (!Files.isRegularFile(file)) {
       throw new ParameterException(spec.commandLine(), "FILE " + file + ": no such file");
     }
-    if (deadLetter != null && Files.exists(deadLetter)
+    if (deadLetter != null
+        && Files.exists(deadLetter)
         && Files.isSameFile(file.toRealPath(), deadLetter.toRealPath())) {
       // Opening the dead-letter file would truncate the very lines being checked.
-      throw new ParameterException(spec.commandLine(), "--dead-letter " + deadLetter + ": is "
-          + "the input file itself (it would be emptied); name another file");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--dead-letter "
+              + deadLetter
+              + ": is "
+              + "the input file itself (it would be emptied); name another file");
     }
     if (deadLetter == null) {
       return failFast(codec);
     }
     try (DeadLetterFile dead = new DeadLetterFile(deadLetter);
         JsonLinesReader<?> reader = JsonLinesReader.open(file, codec, dead)) {
-      reader.forEachRemaining(record -> { });
+      reader.forEachRemaining(record -> {});
       report(reader.accepted(), reader.rejected());
       return 0;
     }
   }
 
   private int failFast(RecordCodec<?> codec) throws IOException {
-    try (JsonLinesReader<?> reader = JsonLinesReader.open(file, codec,
-        BadRecordHandler.failFast())) {
+    try (JsonLinesReader<?> reader =
+        JsonLinesReader.open(file, codec, BadRecordHandler.failFast())) {
       try {
-        reader.forEachRemaining(record -> { });
+        reader.forEachRemaining(record -> {});
       } catch (BadRecordException e) {
         spec.commandLine().getErr().println("error: " + e.getMessage());
         return 1;
@@ -101,8 +111,15 @@ final class ValidateCommand implements Callable<Integer> {
       }
       spec.commandLine().getOut().println(SummaryReport.json(result));
     } else {
-      spec.commandLine().getOut().printf("%s: %,d %s accepted, %,d rejected%s%n", file, accepted,
-          kind, rejected, rejected > 0 && deadLetter != null ? " (see " + deadLetter + ")" : "");
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "%s: %,d %s accepted, %,d rejected%s%n",
+              file,
+              accepted,
+              kind,
+              rejected,
+              rejected > 0 && deadLetter != null ? " (see " + deadLetter + ")" : "");
     }
   }
 }

@@ -16,8 +16,8 @@ final class Writable {
       Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
       Files.delete(probe);
     } catch (IOException | SecurityException e) {
-      throw new ParameterException(commandLine,
-          option + " " + dir + ": folder cannot be written (" + describe(e) + ")");
+      throw new ParameterException(
+          commandLine, option + " " + dir + ": folder cannot be written (" + describe(e) + ")");
     }
   }
 

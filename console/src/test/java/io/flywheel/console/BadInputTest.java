@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input stops a command with one clear line and leaves what is stored untouched. */
 class BadInputTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   record Result(int code, String out, String err) {}
 
@@ -28,13 +27,11 @@ class BadInputTest {
     Path events = dir.resolve("events.jsonl");
     String content = "{\"eventId\":\"e1\"}\nnot json\n";
     Files.writeString(events, content);
-    Result same = run("validate", "events", events.toString(), "--dead-letter",
-        events.toString());
+    Result same = run("validate", "events", events.toString(), "--dead-letter", events.toString());
     assertThat(same.code()).isEqualTo(2);
     assertThat(same.err()).contains("--dead-letter", "is the input file itself");
     Path link = Files.createSymbolicLink(dir.resolve("link.jsonl"), events);
-    Result viaLink = run("validate", "events", events.toString(), "--dead-letter",
-        link.toString());
+    Result viaLink = run("validate", "events", events.toString(), "--dead-letter", link.toString());
     assertThat(viaLink.code()).isEqualTo(2);
     assertThat(Files.readString(events)).isEqualTo(content);
   }
@@ -49,11 +46,21 @@ class BadInputTest {
   @Test
   void aWorldTooBigForTheHeapIsRefusedInOneLineBeforeAnythingIsWritten() {
     Path home = dir.resolve("home");
-    Result r = run("--home", home.toString(), "simulate", "--users", "2000000000", "--days",
-        "1", "--quiet");
+    Result r =
+        run(
+            "--home",
+            home.toString(),
+            "simulate",
+            "--users",
+            "2000000000",
+            "--days",
+            "1",
+            "--quiet");
     assertThat(r.code()).isNotZero();
-    assertThat(r.err()).contains("users", "at most", "FLYWHEEL_JAVA_OPTS")
-        .doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+    assertThat(r.err())
+        .contains("users", "at most", "FLYWHEEL_JAVA_OPTS")
+        .doesNotContain("OutOfMemoryError")
+        .doesNotContain("\tat ");
     assertThat(r.err().strip().lines()).hasSize(1);
   }
 
@@ -69,8 +76,8 @@ class BadInputTest {
   @Test
   void readingFeaturesOfAMissingHomeCreatesNothing() {
     Path home = dir.resolve("typo");
-    Result r = run("--home", home.toString(), "features", "get", "--view", "user_activity",
-        "--key", "u1");
+    Result r =
+        run("--home", home.toString(), "features", "get", "--view", "user_activity", "--key", "u1");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("no feature store here");
     assertThat(home).doesNotExist();

@@ -21,18 +21,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Replaying the same events is idempotent: twice gives the store once, and a rerun after a run
- * that died midway (its replaced partitions set aside, a partial partition written) gives the
- * same store as one uninterrupted run.
+ * Replaying the same events is idempotent: twice gives the store once, and a rerun after a run that
+ * died midway (its replaced partitions set aside, a partial partition written) gives the same store
+ * as one uninterrupted run.
  */
 class FeaturesRerunTest {
-  @TempDir
-  static Path home;
+  @TempDir static Path home;
 
   private static int run(String... args) {
     StringWriter err = new StringWriter();
-    int code = FlywheelCli.execute(new PrintWriter(new StringWriter(), true),
-        new PrintWriter(err, true), args);
+    int code =
+        FlywheelCli.execute(
+            new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
     assertThat(code).as(err.toString()).isZero();
     return code;
   }
@@ -43,8 +43,9 @@ class FeaturesRerunTest {
     Map<String, Integer> rows = new TreeMap<>();
     List<TrainingExample> examples = store.readTrainingSet(LocalDate.MIN, LocalDate.MAX);
     rows.put("training-examples", examples.size());
-    rows.put("distinct-examples", (int) examples.stream().map(TrainingExample::eventId)
-        .distinct().count());
+    rows.put(
+        "distinct-examples",
+        (int) examples.stream().map(TrainingExample::eventId).distinct().count());
     for (FeatureView view : FeatureRegistry.builtIn().views()) {
       rows.put(view.name(), store.readSnapshots(view, LocalDate.MIN, LocalDate.MAX).size());
     }
@@ -53,16 +54,24 @@ class FeaturesRerunTest {
 
   @BeforeAll
   static void world() {
-    run("--home", home.toString(), "simulate", "--users", "200", "--products", "40", "--days",
-        "2", "--quiet");
+    run(
+        "--home",
+        home.toString(),
+        "simulate",
+        "--users",
+        "200",
+        "--products",
+        "40",
+        "--days",
+        "2",
+        "--quiet");
   }
 
   @Test
   void twiceIsOnceAndARerunAfterADeadRunRestoresTheSameStore() throws Exception {
     run("--home", home.toString(), "features", "run", "--quiet");
     Map<String, Integer> once = rows();
-    assertThat(once.get("training-examples")).isPositive()
-        .isEqualTo(once.get("distinct-examples"));
+    assertThat(once.get("training-examples")).isPositive().isEqualTo(once.get("distinct-examples"));
 
     run("--home", home.toString(), "features", "run", "--quiet");
     assertThat(rows()).isEqualTo(once);
@@ -70,8 +79,8 @@ class FeaturesRerunTest {
     // A run that died midway: it had set its days aside and written part of one partition.
     OfflineStore store = FeatureStore.offline(home);
     store.setAside(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 12, 31));
-    Path examplesDir = home.resolve("features").resolve("offline").resolve("training_examples")
-        .resolve("v1");
+    Path examplesDir =
+        home.resolve("features").resolve("offline").resolve("training_examples").resolve("v1");
     try (Stream<Path> left = Files.list(examplesDir)) {
       assertThat(left.map(p -> p.getFileName().toString()))
           .allMatch(n -> n.startsWith(".replaced-"));

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Whole-file replacement that readers never see half done: write a hidden temporary file beside
- * the target, then rename it over the target in one step.
+ * Whole-file replacement that readers never see half done: write a hidden temporary file beside the
+ * target, then rename it over the target in one step.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -27,12 +27,11 @@ public final class AtomicFiles {
   }
 
   private static void replace(Path target, Fill fill) throws IOException {
-    Path partial = Files.createTempFile(target.toAbsolutePath().getParent(), ".partial-",
-        ".tmp");
+    Path partial = Files.createTempFile(target.toAbsolutePath().getParent(), ".partial-", ".tmp");
     try {
       fill.into(partial);
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(partial);
     }

@@ -5,9 +5,9 @@ import java.security.MessageDigest;
 import java.util.Locale;
 
 /**
- * The token Flywheel's HTTP APIs require for changes, checked as RFC 6750 says: the scheme
- * {@code Bearer} in any letter case, the credentials compared in constant time. Surrounding
- * whitespace is trimmed on both sides, so a token pasted with a newline still works.
+ * The token Flywheel's HTTP APIs require for changes, checked as RFC 6750 says: the scheme {@code
+ * Bearer} in any letter case, the credentials compared in constant time. Surrounding whitespace is
+ * trimmed on both sides, so a token pasted with a newline still works.
  */
 public final class BearerToken {
   private final byte[] expected;

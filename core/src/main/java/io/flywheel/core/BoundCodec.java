@@ -32,34 +32,37 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A {@link RecordCodec} on Jackson data binding: a record's wire fields are its components
- * (renamed only by {@link JsonProperty}), and its compact constructor validates it.
+ * A {@link RecordCodec} on Jackson data binding: a record's wire fields are its components (renamed
+ * only by {@link JsonProperty}), and its compact constructor validates it.
  *
  * <p>A line is bound whole, straight from its text, by one {@link ObjectReader} per record type
  * (fields a record does not name are gathered on the way, for {@code Event.extra}). Only a line
- * that does not bind is read again, as a tree, and bound field by field in component order, as
- * the contract has always been checked: the first field with the wrong JSON type, or missing
- * when it is required, is the one the {@link InvalidRecordException} names; if there is none, it
- * is what the record's compact constructor rejected.
+ * that does not bind is read again, as a tree, and bound field by field in component order, as the
+ * contract has always been checked: the first field with the wrong JSON type, or missing when it is
+ * required, is the one the {@link InvalidRecordException} names; if there is none, it is what the
+ * record's compact constructor rejected.
  */
 final class BoundCodec<T> implements RecordCodec<T> {
   /** A record's canonical constructor and its fields in component order. */
   private record Shape(Constructor<?> constructor, List<Field> fields, Set<String> names) {}
 
   /**
-   * One component: its wire name, its type and a reader for its value alone, or the
-   * {@link JsonAnyGetter} map that keeps the fields the record does not name.
+   * One component: its wire name, its type and a reader for its value alone, or the {@link
+   * JsonAnyGetter} map that keeps the fields the record does not name.
    */
-  private record Field(String name, JavaType type, ObjectReader reader, Method accessor,
-      boolean keepsUnknown) {}
+  private record Field(
+      String name, JavaType type, ObjectReader reader, Method accessor, boolean keepsUnknown) {}
 
   private final String name;
   private final ObjectReader reader;
   private final ObjectWriter writer;
+
   /** For a {@link JsonTypeInfo} interface, the property that names the record; else null. */
   private final String kindProperty;
+
   /** The shape of each record by the name the kind property gives it ("" for a plain record). */
   private final Map<String, Shape> shapes = new LinkedHashMap<>();
+
   /** Gathers unknown fields while a line is bound, for a record that keeps them; else null. */
   private final UnknownFields unknownFields;
 
@@ -75,31 +78,48 @@ final class BoundCodec<T> implements RecordCodec<T> {
         shapes.put(subtype.name(), shapeOf(subtype.value()));
       }
     }
-    this.unknownFields = typeInfo == null
-        && shapes.get("").fields().stream().anyMatch(Field::keepsUnknown)
-        ? new UnknownFields() : null;
+    this.unknownFields =
+        typeInfo == null && shapes.get("").fields().stream().anyMatch(Field::keepsUnknown)
+            ? new UnknownFields()
+            : null;
     // A line with a duplicate key is read as a tree, where the last value wins, as it always
     // was; so is one with a field named like an ignored property (Event's "extra").
-    ObjectReader whole = Codecs.MAPPER.readerFor(type)
-        .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    this.reader = unknownFields == null ? whole
-        : whole.withHandler(unknownFields).with(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES);
+    ObjectReader whole =
+        Codecs.MAPPER.readerFor(type).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    this.reader =
+        unknownFields == null
+            ? whole
+            : whole
+                .withHandler(unknownFields)
+                .with(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES);
   }
 
   private static Shape shapeOf(Class<?> record) {
     RecordComponent[] components = record.getRecordComponents();
-    List<Field> fields = Arrays.stream(components).map(component -> {
-      JavaType type = Codecs.MAPPER.constructType(component.getGenericType());
-      JsonProperty renamed = component.getAccessor().getAnnotation(JsonProperty.class);
-      return new Field(
-          renamed == null || renamed.value().isEmpty() ? component.getName() : renamed.value(),
-          type, Codecs.MAPPER.readerFor(type), component.getAccessor(),
-          component.getAccessor().isAnnotationPresent(JsonAnyGetter.class));
-    }).toList();
+    List<Field> fields =
+        Arrays.stream(components)
+            .map(
+                component -> {
+                  JavaType type = Codecs.MAPPER.constructType(component.getGenericType());
+                  JsonProperty renamed = component.getAccessor().getAnnotation(JsonProperty.class);
+                  return new Field(
+                      renamed == null || renamed.value().isEmpty()
+                          ? component.getName()
+                          : renamed.value(),
+                      type,
+                      Codecs.MAPPER.readerFor(type),
+                      component.getAccessor(),
+                      component.getAccessor().isAnnotationPresent(JsonAnyGetter.class));
+                })
+            .toList();
     try {
-      return new Shape(record.getDeclaredConstructor(Arrays.stream(components)
-              .map(RecordComponent::getType).toArray(Class<?>[]::new)), fields,
-          fields.stream().filter(f -> !f.keepsUnknown()).map(Field::name)
+      return new Shape(
+          record.getDeclaredConstructor(
+              Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new)),
+          fields,
+          fields.stream()
+              .filter(f -> !f.keepsUnknown())
+              .map(Field::name)
               .collect(Collectors.toUnmodifiableSet()));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException("a record has a canonical constructor", e);
@@ -128,8 +148,8 @@ final class BoundCodec<T> implements RecordCodec<T> {
   @Override
   public T decode(JsonNode node) {
     if (node == null || !node.isObject()) {
-      throw new InvalidRecordException("line",
-          "expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
+      throw new InvalidRecordException(
+          "line", "expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
     }
     Shape shape = shapeFor(node);
     Object[] args = new Object[shape.fields().size()];
@@ -166,9 +186,19 @@ final class BoundCodec<T> implements RecordCodec<T> {
     if (shape == null) {
       List<String> kinds = List.copyOf(shapes.keySet());
       String last = kinds.get(kinds.size() - 1);
-      throw new InvalidRecordException(kindProperty, "unknown " + name + " " + kindProperty
-          + " \"" + kind.textValue() + "\" (expected " + (kinds.size() == 1 ? last
-          : String.join(", ", kinds.subList(0, kinds.size() - 1)) + " or " + last) + ")");
+      throw new InvalidRecordException(
+          kindProperty,
+          "unknown "
+              + name
+              + " "
+              + kindProperty
+              + " \""
+              + kind.textValue()
+              + "\" (expected "
+              + (kinds.size() == 1
+                  ? last
+                  : String.join(", ", kinds.subList(0, kinds.size() - 1)) + " or " + last)
+              + ")");
     }
     return shape;
   }
@@ -196,8 +226,8 @@ final class BoundCodec<T> implements RecordCodec<T> {
     for (int i = 0; i < args.length; i++) {
       Field field = shape.fields().get(i);
       try {
-        args[i] = field.keepsUnknown()
-            ? new LinkedHashMap<>(unknown) : field.accessor().invoke(value);
+        args[i] =
+            field.keepsUnknown() ? new LinkedHashMap<>(unknown) : field.accessor().invoke(value);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException(e);
       }
@@ -210,11 +240,15 @@ final class BoundCodec<T> implements RecordCodec<T> {
   /** The fields a record does not name, in the line's order, as {@code Event.extra} keeps them. */
   private static Map<String, Object> unknownFields(JsonNode record, Shape shape) {
     Map<String, Object> unknown = new LinkedHashMap<>();
-    record.properties().forEach(entry -> {
-      if (!shape.names().contains(entry.getKey())) {
-        unknown.put(entry.getKey(), Codecs.MAPPER.convertValue(entry.getValue(), Object.class));
-      }
-    });
+    record
+        .properties()
+        .forEach(
+            entry -> {
+              if (!shape.names().contains(entry.getKey())) {
+                unknown.put(
+                    entry.getKey(), Codecs.MAPPER.convertValue(entry.getValue(), Object.class));
+              }
+            });
     return unknown;
   }
 
@@ -223,8 +257,8 @@ final class BoundCodec<T> implements RecordCodec<T> {
    * broken field, and which fields are required only the record's constructor knows. So it is
    * asked, with the fields read so far and zero or null for the rest.
    */
-  private static Optional<InvalidRecordException> missingBefore(Shape shape, Object[] args,
-      int at) {
+  private static Optional<InvalidRecordException> missingBefore(
+      Shape shape, Object[] args, int at) {
     Object[] probe = args.clone();
     for (int i = at; i < probe.length; i++) {
       Class<?> type = shape.fields().get(i).type().getRawClass();
@@ -234,7 +268,8 @@ final class BoundCodec<T> implements RecordCodec<T> {
       construct(shape, probe);
     } catch (InvalidRecordException e) {
       for (int i = 0; i < at; i++) {
-        if (args[i] == null && shape.fields().get(i).name().equals(e.field())
+        if (args[i] == null
+            && shape.fields().get(i).name().equals(e.field())
             && e.reason().equals("is required")) {
           return Optional.of(e);
         }
@@ -269,15 +304,23 @@ final class BoundCodec<T> implements RecordCodec<T> {
         e instanceof JsonMappingException mapping ? mapping.getPath() : List.of();
     if (!path.isEmpty() && field.type().isMapLikeType() && path.get(0).getFieldName() != null) {
       String key = path.get(0).getFieldName();
-      return new InvalidRecordException(field.name() + "." + key, "expected "
-          + expected(field.type().getContentType()) + ", got " + describe(value.get(key)));
+      return new InvalidRecordException(
+          field.name() + "." + key,
+          "expected "
+              + expected(field.type().getContentType())
+              + ", got "
+              + describe(value.get(key)));
     }
     if (!path.isEmpty() && field.type().isCollectionLikeType() && path.get(0).getIndex() >= 0) {
-      return new InvalidRecordException(field.name(), "expected " + expected(field.type())
-          + ", found " + describe(value.get(path.get(0).getIndex())));
+      return new InvalidRecordException(
+          field.name(),
+          "expected "
+              + expected(field.type())
+              + ", found "
+              + describe(value.get(path.get(0).getIndex())));
     }
-    return new InvalidRecordException(field.name(),
-        "expected " + expected(field.type()) + ", got " + describe(value));
+    return new InvalidRecordException(
+        field.name(), "expected " + expected(field.type()) + ", got " + describe(value));
   }
 
   /** "a string", "an integer", "an array of strings", ... as the contract's errors say it. */
@@ -330,8 +373,12 @@ final class BoundCodec<T> implements RecordCodec<T> {
     }
 
     @Override
-    public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
-        JsonDeserializer<?> deserializer, Object beanOrClass, String propertyName)
+    public boolean handleUnknownProperty(
+        DeserializationContext ctxt,
+        JsonParser p,
+        JsonDeserializer<?> deserializer,
+        Object beanOrClass,
+        String propertyName)
         throws IOException {
       fields.get().put(propertyName, ctxt.readValue(p, Object.class));
       return true;

@@ -6,8 +6,8 @@ import static io.flywheel.core.InvalidRecordException.requireText;
 import java.util.List;
 
 /**
- * A marketing push: the content written for it is delivered between {@code startsAt} and
- * {@code endsAt} (epoch ms) and, when {@code experimentId} is set, split across {@code arms}.
+ * A marketing push: the content written for it is delivered between {@code startsAt} and {@code
+ * endsAt} (epoch ms) and, when {@code experimentId} is set, split across {@code arms}.
  */
 public record Campaign(
     String id,
@@ -29,7 +29,7 @@ public record Campaign(
     require(startsAt > 0, "startsAt", "must be a positive epoch-millisecond time, got ", startsAt);
     require(endsAt > startsAt, "endsAt", "must be after startsAt");
     arms = arms == null ? List.of() : List.copyOf(arms);
-    require(experimentId == null || arms.size() >= 2, "arms",
-        "an experiment needs at least two arms");
+    require(
+        experimentId == null || arms.size() >= 2, "arms", "an experiment needs at least two arms");
   }
 }

@@ -33,36 +33,45 @@ import java.util.List;
  * binds each record through its canonical constructor, whose compact form validates it.
  */
 public final class Codecs {
-  static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-          // The fast double writer is deterministic too, and doubles are most of what the
-          // simulator writes.
-          .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-          .build())
-      // Reading: a field takes only the JSON type its contract names; nothing is coerced.
-      .withCoercionConfig(LogicalType.Textual, config -> config
-          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-      .withCoercionConfig(LogicalType.Integer, config -> config
-          .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-      .addModule(new SimpleModule("json-numbers-only")
-          .addDeserializer(Double.class, new JsonNumbersOnly(Double.class))
-          .addDeserializer(double.class, new JsonNumbersOnly(double.class)))
-      // A list or map holds no nulls; a primitive (a time, a price) must be there.
-      .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .annotationIntrospector(new PrimitivesAreRequired())
-      // Fields no contract names are ignored, except by Event, which keeps them in extra.
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      // Writing: the record components, in order; an absent optional field is left out.
-      .defaultPropertyInclusion(
-          JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS))
-      .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
-      .build();
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  // The fast double writer is deterministic too, and doubles are most of what the
+                  // simulator writes.
+                  .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                  .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                  .build())
+          // Reading: a field takes only the JSON type its contract names; nothing is coerced.
+          .withCoercionConfig(
+              LogicalType.Textual,
+              config ->
+                  config
+                      .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+          .withCoercionConfig(
+              LogicalType.Integer,
+              config ->
+                  config
+                      .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+          .addModule(
+              new SimpleModule("json-numbers-only")
+                  .addDeserializer(Double.class, new JsonNumbersOnly(Double.class))
+                  .addDeserializer(double.class, new JsonNumbersOnly(double.class)))
+          // A list or map holds no nulls; a primitive (a time, a price) must be there.
+          .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .annotationIntrospector(new PrimitivesAreRequired())
+          // Fields no contract names are ignored, except by Event, which keeps them in extra.
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          // Writing: the record components, in order; an absent optional field is left out.
+          .defaultPropertyInclusion(
+              JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS))
+          .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+          .build();
 
   public static final RecordCodec<Event> EVENTS = new BoundCodec<>("events", Event.class);
   public static final RecordCodec<Product> PRODUCTS = new BoundCodec<>("products", Product.class);
@@ -71,8 +80,7 @@ public final class Codecs {
       new BoundCodec<>("content", ContentItem.class);
   public static final RecordCodec<Campaign> CAMPAIGNS =
       new BoundCodec<>("campaigns", Campaign.class);
-  public static final RecordCodec<GroundTruth> TRUTH =
-      new BoundCodec<>("truth", GroundTruth.class);
+  public static final RecordCodec<GroundTruth> TRUTH = new BoundCodec<>("truth", GroundTruth.class);
 
   private static final List<RecordCodec<?>> ALL =
       List.of(EVENTS, PRODUCTS, USERS, CONTENT, CAMPAIGNS, TRUTH);
@@ -86,8 +94,12 @@ public final class Codecs {
         return codec;
       }
     }
-    throw new IllegalArgumentException("unknown record kind '" + name + "' (expected one of "
-        + ALL.stream().map(RecordCodec::name).toList() + ")");
+    throw new IllegalArgumentException(
+        "unknown record kind '"
+            + name
+            + "' (expected one of "
+            + ALL.stream().map(RecordCodec::name).toList()
+            + ")");
   }
 
   public static List<String> names() {
@@ -132,7 +144,8 @@ public final class Codecs {
     @Override
     public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       return p.currentToken().isNumeric()
-          ? p.getDoubleValue() : (Double) ctxt.handleUnexpectedToken(handledType(), p);
+          ? p.getDoubleValue()
+          : (Double) ctxt.handleUnexpectedToken(handledType(), p);
     }
   }
 
@@ -143,8 +156,11 @@ public final class Codecs {
     @Override
     public Boolean hasRequiredMarker(AnnotatedMember member) {
       Boolean marked = super.hasRequiredMarker(member);
-      return marked == null && member instanceof AnnotatedParameter
-          && member.getRawType().isPrimitive() ? Boolean.TRUE : marked;
+      return marked == null
+              && member instanceof AnnotatedParameter
+              && member.getRawType().isPrimitive()
+          ? Boolean.TRUE
+          : marked;
     }
   }
 }

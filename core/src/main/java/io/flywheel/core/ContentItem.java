@@ -39,6 +39,7 @@ public record ContentItem(
     requireText(generator, "generator");
     requireText(generatorVersion, "generatorVersion");
     require(safetyVerdict != null, "safetyVerdict", "is required");
-    require(createdAt > 0, "createdAt", "must be a positive epoch-millisecond time, got ", createdAt);
+    require(
+        createdAt > 0, "createdAt", "must be a positive epoch-millisecond time, got ", createdAt);
   }
 }

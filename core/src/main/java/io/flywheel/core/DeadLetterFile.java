@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Routes bad lines to a JSON-lines file, one object per rejected line with its source, line
- * number, field, reason and raw text, and counts them. The read goes on.
+ * Routes bad lines to a JSON-lines file, one object per rejected line with its source, line number,
+ * field, reason and raw text, and counts them. The read goes on.
  */
 public final class DeadLetterFile implements BadRecordHandler, Closeable {
   private final Path path;
@@ -23,8 +23,10 @@ public final class DeadLetterFile implements BadRecordHandler, Closeable {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    this.out = Codecs.MAPPER.getFactory()
-        .createGenerator(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16));
+    this.out =
+        Codecs.MAPPER
+            .getFactory()
+            .createGenerator(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16));
     this.out.setRootValueSeparator(null);
   }
 

@@ -14,8 +14,8 @@ public final class DurationText {
   public static Duration parse(String text) {
     Matcher m = FORMAT.matcher(text == null ? "" : text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text
-          + "' is not a duration such as 500ms, 90s, 30m, 12h or 7d");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration such as 500ms, 90s, 30m, 12h or 7d");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -12,19 +12,19 @@ import java.util.Map;
 /**
  * One thing a shopper did, as the behaviour stream carries it.
  *
- * <p>Clicks, carts and purchases that follow an impression carry its {@code requestId} and
- * {@code contentId}, as a tracking link would; an organic purchase carries neither. Fields this
- * version of Flywheel does not know are kept in {@code extra} and written back unchanged.
+ * <p>Clicks, carts and purchases that follow an impression carry its {@code requestId} and {@code
+ * contentId}, as a tracking link would; an organic purchase carries neither. Fields this version of
+ * Flywheel does not know are kept in {@code extra} and written back unchanged.
  *
- * @param sessionId the shopper's visit, when the source knows it (not in the original contract;
- *     the co-visitation job groups by it)
+ * @param sessionId the shopper's visit, when the source knows it (not in the original contract; the
+ *     co-visitation job groups by it)
  * @param propensity probability the serving policy gave the shown item (impressions only), for
  *     off-policy evaluation
  * @param timestamp event time, epoch milliseconds
  * @param receivedAt when the platform received it, epoch milliseconds
- * @param extra fields this version does not know, in the line's order: written back after the
- *     known ones ({@link JsonAnyGetter}); gathered by the codec, never bound from a field that
- *     happens to be named "extra" ({@link JsonIgnore})
+ * @param extra fields this version does not know, in the line's order: written back after the known
+ *     ones ({@link JsonAnyGetter}); gathered by the codec, never bound from a field that happens to
+ *     be named "extra" ({@link JsonIgnore})
  */
 public record Event(
     String eventId,
@@ -50,22 +50,35 @@ public record Event(
     requireText(eventId, "eventId");
     require(type != null, "type", "is required");
     requireText(userId, "userId");
-    require(timestamp > 0, "timestamp", "must be a positive epoch-millisecond time, got ", timestamp);
-    require(receivedAt > 0, "receivedAt",
-        "must be a positive epoch-millisecond time, got ", receivedAt);
+    require(
+        timestamp > 0, "timestamp", "must be a positive epoch-millisecond time, got ", timestamp);
+    require(
+        receivedAt > 0,
+        "receivedAt",
+        "must be a positive epoch-millisecond time, got ",
+        receivedAt);
     require(position == null || position >= 0, "position", "must be >= 0, got ", position);
-    require(propensity == null || (propensity > 0 && propensity <= 1), "propensity",
-        "must be in (0, 1], got ", propensity);
-    require(price == null || (price >= 0 && Double.isFinite(price)), "price",
-        "must be a finite number >= 0, got ", price);
+    require(
+        propensity == null || (propensity > 0 && propensity <= 1),
+        "propensity",
+        "must be in (0, 1], got ",
+        propensity);
+    require(
+        price == null || (price >= 0 && Double.isFinite(price)),
+        "price",
+        "must be a finite number >= 0, got ",
+        price);
     require(quantity == null || quantity >= 1, "quantity", "must be >= 1, got ", quantity);
     switch (type) {
       case IMPRESSION -> {
         requireText(contentId, "contentId");
         requireText(requestId, "requestId");
       }
-      case CLICK -> require(productId != null || contentId != null, "productId",
-          "a click needs productId or contentId");
+      case CLICK ->
+          require(
+              productId != null || contentId != null,
+              "productId",
+              "a click needs productId or contentId");
       case ADD_TO_CART -> requireText(productId, "productId");
       case PURCHASE -> {
         requireText(productId, "productId");
@@ -73,9 +86,10 @@ public record Event(
       }
       default -> throw new IllegalStateException("unhandled type " + type);
     }
-    extra = extra == null || extra.isEmpty()
-        ? Map.of()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    extra =
+        extra == null || extra.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
   }
 
   /** True for clicks, carts and purchases that a tracking link ties to a delivered item. */
@@ -85,8 +99,24 @@ public record Event(
   }
 
   public Event withReceivedAt(long newReceivedAt) {
-    return new Event(eventId, type, userId, productId, contentId, requestId, sessionId, position,
-        propensity, campaignId, experimentId, arm, variantId, price, quantity, timestamp,
-        newReceivedAt, extra);
+    return new Event(
+        eventId,
+        type,
+        userId,
+        productId,
+        contentId,
+        requestId,
+        sessionId,
+        position,
+        propensity,
+        campaignId,
+        experimentId,
+        arm,
+        variantId,
+        price,
+        quantity,
+        timestamp,
+        newReceivedAt,
+        extra);
   }
 }

@@ -19,16 +19,21 @@ import java.util.function.Function;
 /**
  * Where every engine runs, read once at the edge (a command) and passed down: environment
  * variables, else the optional {@code HOME/flywheel.yaml}, else local defaults (empty: the engine
- * runs embedded). Secrets come only from the environment; a YAML file that holds one is
- * refused, so it can be shared and committed. Every value is checked when loaded, and a bad one
- * fails naming its variable or key and the reason.
+ * runs embedded). Secrets come only from the environment; a YAML file that holds one is refused, so
+ * it can be shared and committed. Every value is checked when loaded, and a bad one fails naming
+ * its variable or key and the reason.
  */
 public final class FlywheelConfig {
   /** The YAML file under a home. */
   public static final String FILE = "flywheel.yaml";
 
   /** One setting: its variable, its YAML key, whether it is a secret, and what it means. */
-  public record Key(String env, String yaml, boolean secret, String example, String meaning,
+  public record Key(
+      String env,
+      String yaml,
+      boolean secret,
+      String example,
+      String meaning,
       Function<String, String> check) {
     String validated(String value, String source) {
       String problem = check.apply(value);
@@ -39,52 +44,121 @@ public final class FlywheelConfig {
     }
   }
 
-  public static final Key FLINK_REST_URL = new Key("FLINK_REST_URL", "flink.rest_url", false,
-      "http://jobmanager:8081", "Flink 1.20 session cluster that runs the feature jobs and "
-          + "distributed training (default: a MiniCluster in the process)",
-      v -> httpUrl(v));
-  public static final Key FLYWHEEL_JOB_JAR = new Key("FLYWHEEL_JOB_JAR", "flink.job_jar", false,
-      "/opt/flywheel/flywheel-flink-jobs-job.jar", "the job jar shipped to that cluster "
-          + "(default: the one the build leaves beside the CLI)",
-      v -> Files.isRegularFile(Path.of(v)) ? null : "no such file");
-  public static final Key KAFKA_BOOTSTRAP_SERVERS = new Key("KAFKA_BOOTSTRAP_SERVERS",
-      "kafka.bootstrap_servers", false, "kafka-1:9092,kafka-2:9092", "brokers the feature jobs "
-          + "read events from with --kafka-topic",
-      v -> List.of(v.split(",")).stream().allMatch(FlywheelConfig::isHostPort) ? null
-          : "expected host:port[,host:port...]");
-  public static final Key REDIS_URL = new Key("REDIS_URL", "redis.url", false,
-      "redis://redis:6379", "Redis server of the online feature store (default: RocksDB under "
-          + "HOME/features/online)",
-      v -> v.startsWith("redis://") || v.startsWith("rediss://") ? null
-          : "expected a redis:// or rediss:// URL");
-  public static final Key MLFLOW_TRACKING_URI = new Key("MLFLOW_TRACKING_URI",
-      "mlflow.tracking_uri", false, "http://mlflow:5000", "MLflow tracking server and model "
-          + "registry (default: the embedded MLflow-compatible server under HOME/mlflow)",
-      v -> httpUrl(v));
-  public static final Key MLFLOW_TRACKING_TOKEN = new Key("MLFLOW_TRACKING_TOKEN", null, true,
-      "(secret)", "bearer token for that MLflow server", v -> null);
-  public static final Key TRITON_GRPC_ADDRESS = new Key("TRITON_GRPC_ADDRESS",
-      "triton.grpc_address", false, "triton:8001", "Triton's KServe v2 gRPC endpoint (default: "
-          + "the embedded CPU inference server)",
-      v -> isHostPort(v) ? null : "expected host:port");
-  public static final Key FLYWHEEL_MODEL_REPOSITORY = new Key("FLYWHEEL_MODEL_REPOSITORY",
-      "triton.model_repository", false, "/models", "the Triton model repository Flywheel writes "
-          + "(default: HOME/deploy/repository)", v -> v.isBlank() ? "must not be blank" : null);
-  public static final Key TEMPORAL_ADDRESS = new Key("TEMPORAL_ADDRESS", "temporal.address",
-      false, "temporal:7233", "Temporal frontend that runs pipelines (default: Temporal's own "
-          + "Java service in the process)", v -> isHostPort(v) ? null : "expected host:port");
-  public static final Key TEMPORAL_NAMESPACE = new Key("TEMPORAL_NAMESPACE",
-      "temporal.namespace", false, "default", "Temporal namespace (default: default)",
-      v -> v.matches("[A-Za-z0-9._-]+") ? null : "expected letters, digits, '.', '_' or '-'");
-  public static final Key FLYWHEEL_API_TOKEN = new Key("FLYWHEEL_API_TOKEN", null, true,
-      "(secret)", "bearer token that Flywheel's HTTP APIs require for every change "
-          + "(without it they refuse changes)", v -> null);
+  public static final Key FLINK_REST_URL =
+      new Key(
+          "FLINK_REST_URL",
+          "flink.rest_url",
+          false,
+          "http://jobmanager:8081",
+          "Flink 1.20 session cluster that runs the feature jobs and "
+              + "distributed training (default: a MiniCluster in the process)",
+          v -> httpUrl(v));
+  public static final Key FLYWHEEL_JOB_JAR =
+      new Key(
+          "FLYWHEEL_JOB_JAR",
+          "flink.job_jar",
+          false,
+          "/opt/flywheel/flywheel-flink-jobs-job.jar",
+          "the job jar shipped to that cluster "
+              + "(default: the one the build leaves beside the CLI)",
+          v -> Files.isRegularFile(Path.of(v)) ? null : "no such file");
+  public static final Key KAFKA_BOOTSTRAP_SERVERS =
+      new Key(
+          "KAFKA_BOOTSTRAP_SERVERS",
+          "kafka.bootstrap_servers",
+          false,
+          "kafka-1:9092,kafka-2:9092",
+          "brokers the feature jobs " + "read events from with --kafka-topic",
+          v ->
+              List.of(v.split(",")).stream().allMatch(FlywheelConfig::isHostPort)
+                  ? null
+                  : "expected host:port[,host:port...]");
+  public static final Key REDIS_URL =
+      new Key(
+          "REDIS_URL",
+          "redis.url",
+          false,
+          "redis://redis:6379",
+          "Redis server of the online feature store (default: RocksDB under "
+              + "HOME/features/online)",
+          v ->
+              v.startsWith("redis://") || v.startsWith("rediss://")
+                  ? null
+                  : "expected a redis:// or rediss:// URL");
+  public static final Key MLFLOW_TRACKING_URI =
+      new Key(
+          "MLFLOW_TRACKING_URI",
+          "mlflow.tracking_uri",
+          false,
+          "http://mlflow:5000",
+          "MLflow tracking server and model "
+              + "registry (default: the embedded MLflow-compatible server under HOME/mlflow)",
+          v -> httpUrl(v));
+  public static final Key MLFLOW_TRACKING_TOKEN =
+      new Key(
+          "MLFLOW_TRACKING_TOKEN",
+          null,
+          true,
+          "(secret)",
+          "bearer token for that MLflow server",
+          v -> null);
+  public static final Key TRITON_GRPC_ADDRESS =
+      new Key(
+          "TRITON_GRPC_ADDRESS",
+          "triton.grpc_address",
+          false,
+          "triton:8001",
+          "Triton's KServe v2 gRPC endpoint (default: " + "the embedded CPU inference server)",
+          v -> isHostPort(v) ? null : "expected host:port");
+  public static final Key FLYWHEEL_MODEL_REPOSITORY =
+      new Key(
+          "FLYWHEEL_MODEL_REPOSITORY",
+          "triton.model_repository",
+          false,
+          "/models",
+          "the Triton model repository Flywheel writes " + "(default: HOME/deploy/repository)",
+          v -> v.isBlank() ? "must not be blank" : null);
+  public static final Key TEMPORAL_ADDRESS =
+      new Key(
+          "TEMPORAL_ADDRESS",
+          "temporal.address",
+          false,
+          "temporal:7233",
+          "Temporal frontend that runs pipelines (default: Temporal's own "
+              + "Java service in the process)",
+          v -> isHostPort(v) ? null : "expected host:port");
+  public static final Key TEMPORAL_NAMESPACE =
+      new Key(
+          "TEMPORAL_NAMESPACE",
+          "temporal.namespace",
+          false,
+          "default",
+          "Temporal namespace (default: default)",
+          v -> v.matches("[A-Za-z0-9._-]+") ? null : "expected letters, digits, '.', '_' or '-'");
+  public static final Key FLYWHEEL_API_TOKEN =
+      new Key(
+          "FLYWHEEL_API_TOKEN",
+          null,
+          true,
+          "(secret)",
+          "bearer token that Flywheel's HTTP APIs require for every change "
+              + "(without it they refuse changes)",
+          v -> null);
 
   /** Every setting, in the order the README lists them. */
-  public static final List<Key> KEYS = List.of(FLINK_REST_URL, FLYWHEEL_JOB_JAR,
-      KAFKA_BOOTSTRAP_SERVERS, REDIS_URL, MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN,
-      TRITON_GRPC_ADDRESS, FLYWHEEL_MODEL_REPOSITORY, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
-      FLYWHEEL_API_TOKEN);
+  public static final List<Key> KEYS =
+      List.of(
+          FLINK_REST_URL,
+          FLYWHEEL_JOB_JAR,
+          KAFKA_BOOTSTRAP_SERVERS,
+          REDIS_URL,
+          MLFLOW_TRACKING_URI,
+          MLFLOW_TRACKING_TOKEN,
+          TRITON_GRPC_ADDRESS,
+          FLYWHEEL_MODEL_REPOSITORY,
+          TEMPORAL_ADDRESS,
+          TEMPORAL_NAMESPACE,
+          FLYWHEEL_API_TOKEN);
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -208,33 +282,36 @@ public final class FlywheelConfig {
       return values;
     }
     if (!root.isObject()) {
-      throw new IllegalArgumentException(file + ": expected sections such as 'flink:' and "
-          + "'mlflow:' at the top level");
+      throw new IllegalArgumentException(
+          file + ": expected sections such as 'flink:' and " + "'mlflow:' at the top level");
     }
     List<String> known = KEYS.stream().filter(k -> k.yaml() != null).map(Key::yaml).toList();
     for (Iterator<Map.Entry<String, JsonNode>> sections = root.fields(); sections.hasNext(); ) {
       Map.Entry<String, JsonNode> section = sections.next();
       if (!section.getValue().isObject()) {
-        throw new IllegalArgumentException(file + ": '" + section.getKey() + "' must hold keys "
-            + "(known: " + known + ")");
+        throw new IllegalArgumentException(
+            file + ": '" + section.getKey() + "' must hold keys " + "(known: " + known + ")");
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields();
-          it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = section.getValue().fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
         String name = section.getKey() + "." + entry.getKey();
         Key key = KEYS.stream().filter(k -> name.equals(k.yaml())).findFirst().orElse(null);
         if (key == null) {
-          boolean secret = name.contains("token") || name.contains("password")
-              || name.contains("key");
-          throw new IllegalArgumentException(file + ": '" + name + "' "
-              + (secret ? "looks like a secret; secrets come only from environment variables"
-                  : "is not a setting (known: " + String.join(", ", known) + ")"));
+          boolean secret =
+              name.contains("token") || name.contains("password") || name.contains("key");
+          throw new IllegalArgumentException(
+              file
+                  + ": '"
+                  + name
+                  + "' "
+                  + (secret
+                      ? "looks like a secret; secrets come only from environment variables"
+                      : "is not a setting (known: " + String.join(", ", known) + ")"));
         }
         if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
           throw new IllegalArgumentException(file + ": '" + name + "' must be a single value");
         }
-        values.put(key, key.validated(entry.getValue().asText().trim(), file + ": '" + name
-            + "'"));
+        values.put(key, key.validated(entry.getValue().asText().trim(), file + ": '" + name + "'"));
       }
     }
     return values;
@@ -243,8 +320,9 @@ public final class FlywheelConfig {
   private static String httpUrl(String value) {
     try {
       URI uri = new URI(value);
-      boolean ok = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          && uri.getHost() != null;
+      boolean ok =
+          ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+              && uri.getHost() != null;
       return ok ? null : "expected an http(s) URL with a host";
     } catch (URISyntaxException e) {
       return "not a URL (" + e.getReason() + ")";
@@ -258,7 +336,9 @@ public final class FlywheelConfig {
     }
     try {
       int port = Integer.parseInt(value.substring(colon + 1));
-      return port > 0 && port < 65536 && !value.substring(0, colon).isBlank()
+      return port > 0
+          && port < 65536
+          && !value.substring(0, colon).isBlank()
           && !value.contains("/");
     } catch (NumberFormatException e) {
       return false;
@@ -271,8 +351,16 @@ public final class FlywheelConfig {
     rows.add("| environment variable | `flywheel.yaml` key | example | what it sets |");
     rows.add("|---|---|---|---|");
     for (Key key : KEYS) {
-      rows.add("| `" + key.env() + "` | " + (key.yaml() == null ? "(environment only: a secret)"
-          : "`" + key.yaml() + "`") + " | `" + key.example() + "` | " + key.meaning() + " |");
+      rows.add(
+          "| `"
+              + key.env()
+              + "` | "
+              + (key.yaml() == null ? "(environment only: a secret)" : "`" + key.yaml() + "`")
+              + " | `"
+              + key.example()
+              + "` | "
+              + key.meaning()
+              + " |");
     }
     return String.join("\n", rows);
   }

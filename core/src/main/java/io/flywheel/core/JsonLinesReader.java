@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * Streams records from a JSON-lines file, one line at a time (memory does not grow with the
- * file). Lines that break the contract go to the {@link BadRecordHandler}: fail fast, or a
- * {@link DeadLetterFile} and carry on. Blank lines hold no record and are skipped.
+ * Streams records from a JSON-lines file, one line at a time (memory does not grow with the file).
+ * Lines that break the contract go to the {@link BadRecordHandler}: fail fast, or a {@link
+ * DeadLetterFile} and carry on. Blank lines hold no record and are skipped.
  */
 public final class JsonLinesReader<T> implements Closeable {
   private final String source;
@@ -31,8 +31,8 @@ public final class JsonLinesReader<T> implements Closeable {
     this.onBad = onBad;
   }
 
-  public static <T> JsonLinesReader<T> open(Path path, RecordCodec<T> codec,
-      BadRecordHandler onBad) throws IOException {
+  public static <T> JsonLinesReader<T> open(Path path, RecordCodec<T> codec, BadRecordHandler onBad)
+      throws IOException {
     return new JsonLinesReader<>(path, codec, onBad);
   }
 

@@ -18,14 +18,15 @@ public final class JsonLinesWriter<T> implements Closeable {
   private JsonLinesWriter(Path path, RecordCodec<T> codec) throws IOException {
     this.path = path;
     this.codec = codec;
-    this.out = Codecs.MAPPER.getFactory()
-        .createGenerator(new BufferedOutputStream(Files.newOutputStream(path), 1 << 20));
+    this.out =
+        Codecs.MAPPER
+            .getFactory()
+            .createGenerator(new BufferedOutputStream(Files.newOutputStream(path), 1 << 20));
     // Lines are separated by our own '\n', not Jackson's default space between root values.
     this.out.setRootValueSeparator(null);
   }
 
-  public static <T> JsonLinesWriter<T> create(Path path, RecordCodec<T> codec)
-      throws IOException {
+  public static <T> JsonLinesWriter<T> create(Path path, RecordCodec<T> codec) throws IOException {
     return new JsonLinesWriter<>(path, codec);
   }
 

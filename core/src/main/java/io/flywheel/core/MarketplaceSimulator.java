@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Simulates a shop from latent truth and writes it as JSON lines: {@code products.jsonl},
- * {@code users.jsonl}, {@code content.jsonl}, {@code campaigns.jsonl}, {@code events.jsonl},
- * {@code truth.jsonl}, and a {@code summary.json} report. The same seed gives byte-identical
- * data files; memory stays flat however many events are written.
+ * Simulates a shop from latent truth and writes it as JSON lines: {@code products.jsonl}, {@code
+ * users.jsonl}, {@code content.jsonl}, {@code campaigns.jsonl}, {@code events.jsonl}, {@code
+ * truth.jsonl}, and a {@code summary.json} report. The same seed gives byte-identical data files;
+ * memory stays flat however many events are written.
  */
 public final class MarketplaceSimulator {
   public static final String PRODUCTS_FILE = "products.jsonl";
@@ -21,8 +21,8 @@ public final class MarketplaceSimulator {
 
   private MarketplaceSimulator() {}
 
-  public static SimulationSummary run(SimulationConfig config, Path outDir,
-      SimulationProgress progress) throws IOException {
+  public static SimulationSummary run(
+      SimulationConfig config, Path outDir, SimulationProgress progress) throws IOException {
     return Simulation.run(config, outDir, progress);
   }
 }

@@ -27,16 +27,22 @@ public record Product(
   public Product {
     requireText(id, "id");
     requireText(title, "title");
-    require(categoryPath != null && !categoryPath.isEmpty(), "categoryPath",
+    require(
+        categoryPath != null && !categoryPath.isEmpty(),
+        "categoryPath",
         "must name at least one category");
     categoryPath = List.copyOf(categoryPath);
-    require(categoryPath.stream().noneMatch(String::isBlank), "categoryPath",
+    require(
+        categoryPath.stream().noneMatch(String::isBlank),
+        "categoryPath",
         "must not contain blank categories");
     requireText(brand, "brand");
-    require(price >= 0 && Double.isFinite(price), "price", "must be a finite number >= 0, got ", price);
-    attributes = attributes == null || attributes.isEmpty()
-        ? Map.of()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    require(
+        price >= 0 && Double.isFinite(price), "price", "must be a finite number >= 0, got ", price);
+    attributes =
+        attributes == null || attributes.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     description = description == null ? "" : description;
     require(listedAt > 0, "listedAt", "must be a positive epoch-millisecond time, got ", listedAt);
   }

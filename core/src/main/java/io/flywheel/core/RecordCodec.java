@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 
 /**
- * Reads and writes one kind of record as a JSON object. Decoding validates the data contract
- * and throws {@link InvalidRecordException} naming the field; encoding writes fields in a fixed
- * order and leaves absent optional fields out, so equal records give equal bytes.
+ * Reads and writes one kind of record as a JSON object. Decoding validates the data contract and
+ * throws {@link InvalidRecordException} naming the field; encoding writes fields in a fixed order
+ * and leaves absent optional fields out, so equal records give equal bytes.
  */
 public interface RecordCodec<T> {
 

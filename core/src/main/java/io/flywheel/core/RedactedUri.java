@@ -16,7 +16,9 @@ public final class RedactedUri {
     if (at < 0) {
       return uri;
     }
-    return uri.substring(0, start) + "***@" + authority.substring(at + 1)
+    return uri.substring(0, start)
+        + "***@"
+        + authority.substring(at + 1)
         + (end < 0 ? "" : uri.substring(end));
   }
 }

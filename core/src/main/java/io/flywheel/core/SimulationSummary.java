@@ -1,9 +1,9 @@
 package io.flywheel.core;
 
 /**
- * What a simulator run wrote and what its ground truth expected. Clean counts exclude the dirt
- * that {@code --dirty} mixed in; the dirt is counted separately, so stream jobs can prove they
- * cope with exactly that much.
+ * What a simulator run wrote and what its ground truth expected. Clean counts exclude the dirt that
+ * {@code --dirty} mixed in; the dirt is counted separately, so stream jobs can prove they cope with
+ * exactly that much.
  *
  * @param expectedClicks sum of the true click probabilities of all impressions
  * @param expectedAttributedPurchases sum of the true purchase probabilities of all impressions

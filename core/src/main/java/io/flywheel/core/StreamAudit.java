@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An event file read the way the platform's jobs read it: malformed lines dead-lettered with
- * their reasons, duplicates recognised by event id, and the busiest shopper found.
+ * An event file read the way the platform's jobs read it: malformed lines dead-lettered with their
+ * reasons, duplicates recognised by event id, and the busiest shopper found.
  *
  * @param busiestUser the shopper with the most events (null for an empty file)
  */
@@ -21,14 +21,18 @@ public record StreamAudit(long accepted, long duplicates, long rejected, String 
     long[] duplicates = {0};
     try (DeadLetterFile dead = new DeadLetterFile(deadLetters);
         JsonLinesReader<Event> reader = JsonLinesReader.open(eventsFile, Codecs.EVENTS, dead)) {
-      reader.forEachRemaining(event -> {
-        perUser.merge(event.userId(), 1, Integer::sum);
-        if (!seen.add(event.eventId())) {
-          duplicates[0]++;
-        }
-      });
-      String busiest = perUser.entrySet().stream().max(Map.Entry.comparingByValue())
-          .map(Map.Entry::getKey).orElse(null);
+      reader.forEachRemaining(
+          event -> {
+            perUser.merge(event.userId(), 1, Integer::sum);
+            if (!seen.add(event.eventId())) {
+              duplicates[0]++;
+            }
+          });
+      String busiest =
+          perUser.entrySet().stream()
+              .max(Map.Entry.comparingByValue())
+              .map(Map.Entry::getKey)
+              .orElse(null);
       return new StreamAudit(reader.accepted(), duplicates[0], reader.rejected(), busiest);
     }
   }

@@ -14,15 +14,22 @@ final class WireNames {
 
   private WireNames() {}
 
-  static <E extends Enum<E> & Named> E parse(Class<E> type, String value, String field,
-      String what) {
+  static <E extends Enum<E> & Named> E parse(
+      Class<E> type, String value, String field, String what) {
     E[] values = type.getEnumConstants();
     for (E candidate : values) {
       if (candidate.wireName().equals(value)) {
         return candidate;
       }
     }
-    throw new InvalidRecordException(field, "unknown " + what + " \"" + value + "\" (expected "
-        + Arrays.stream(values).map(Named::wireName).collect(Collectors.joining(", ")) + ")");
+    throw new InvalidRecordException(
+        field,
+        "unknown "
+            + what
+            + " \""
+            + value
+            + "\" (expected "
+            + Arrays.stream(values).map(Named::wireName).collect(Collectors.joining(", "))
+            + ")");
   }
 }

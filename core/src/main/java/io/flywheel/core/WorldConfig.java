@@ -44,45 +44,60 @@ public record WorldConfig(
     double positionBiasExponent,
     double delayedPurchaseShare) {
 
-  private static final ObjectMapper YAML = YAMLMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   public WorldConfig {
     InvalidRecordException.requireText(start, "start");
     try {
       Instant.parse(start);
     } catch (DateTimeParseException e) {
-      throw new InvalidRecordException("start",
+      throw new InvalidRecordException(
+          "start",
           "expected an ISO-8601 instant such as 2026-01-05T00:00:00Z, got \"" + start + "\"");
     }
     share(initialUserShare, "initialUserShare");
     share(initialProductShare, "initialProductShare");
-    InvalidRecordException.require(variantsPerProduct >= 1 && variantsPerProduct <= 20,
-        "variantsPerProduct", "must be between 1 and 20, got ", variantsPerProduct);
-    InvalidRecordException.require(slotSize >= 1 && slotSize <= 50, "slotSize",
-        "must be between 1 and 50, got ", slotSize);
-    InvalidRecordException.require(requestsPerSession >= 1 && requestsPerSession <= 100,
-        "requestsPerSession", "must be between 1 and 100, got ", requestsPerSession);
-    InvalidRecordException.require(meanSessionsPerUserDay > 0 && meanSessionsPerUserDay <= 50,
-        "meanSessionsPerUserDay", "must be in (0, 50], got ", meanSessionsPerUserDay);
+    InvalidRecordException.require(
+        variantsPerProduct >= 1 && variantsPerProduct <= 20,
+        "variantsPerProduct",
+        "must be between 1 and 20, got ",
+        variantsPerProduct);
+    InvalidRecordException.require(
+        slotSize >= 1 && slotSize <= 50, "slotSize", "must be between 1 and 50, got ", slotSize);
+    InvalidRecordException.require(
+        requestsPerSession >= 1 && requestsPerSession <= 100,
+        "requestsPerSession",
+        "must be between 1 and 100, got ",
+        requestsPerSession);
+    InvalidRecordException.require(
+        meanSessionsPerUserDay > 0 && meanSessionsPerUserDay <= 50,
+        "meanSessionsPerUserDay",
+        "must be in (0, 50], got ",
+        meanSessionsPerUserDay);
     share(exploration, "exploration");
     share(organicPurchaseRate, "organicPurchaseRate");
-    InvalidRecordException.require(baseClickLogit > -15 && baseClickLogit < 5, "baseClickLogit",
-        "must be in (-15, 5), got ", baseClickLogit);
-    InvalidRecordException.require(positionBiasExponent >= 0 && positionBiasExponent <= 5,
-        "positionBiasExponent", "must be in [0, 5], got ", positionBiasExponent);
+    InvalidRecordException.require(
+        baseClickLogit > -15 && baseClickLogit < 5,
+        "baseClickLogit",
+        "must be in (-15, 5), got ",
+        baseClickLogit);
+    InvalidRecordException.require(
+        positionBiasExponent >= 0 && positionBiasExponent <= 5,
+        "positionBiasExponent",
+        "must be in [0, 5], got ",
+        positionBiasExponent);
     share(delayedPurchaseShare, "delayedPurchaseShare");
   }
 
   private static void share(double value, String field) {
-    InvalidRecordException.require(value >= 0 && value <= 1, field,
-        "must be a share in [0, 1], got ", value);
+    InvalidRecordException.require(
+        value >= 0 && value <= 1, field, "must be a share in [0, 1], got ", value);
   }
 
   public static WorldConfig defaults() {
-    return new WorldConfig("2026-01-05T00:00:00Z", 0.7, 0.8, 3, 4, 2.5, 0.35, 0.1, 0.03, -2.6,
-        0.6, 0.25);
+    return new WorldConfig(
+        "2026-01-05T00:00:00Z", 0.7, 0.8, 3, 4, 2.5, 0.35, 0.1, 0.03, -2.6, 0.6, 0.25);
   }
 
   public Instant startInstant() {
@@ -90,8 +105,8 @@ public record WorldConfig(
   }
 
   /**
-   * Reads a YAML file whose keys override the defaults. An unknown key or a bad value is an
-   * {@link IllegalArgumentException} naming the file and the field.
+   * Reads a YAML file whose keys override the defaults. An unknown key or a bad value is an {@link
+   * IllegalArgumentException} naming the file and the field.
    */
   public static WorldConfig fromYaml(Path file) throws IOException {
     ObjectNode merged = YAML.valueToTree(defaults());
@@ -105,16 +120,21 @@ public record WorldConfig(
     try {
       return YAML.treeToValue(merged, WorldConfig.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new IllegalArgumentException(file + ": unknown field '" + e.getPropertyName()
-          + "' (known: " + e.getKnownPropertyIds() + ")");
+      throw new IllegalArgumentException(
+          file
+              + ": unknown field '"
+              + e.getPropertyName()
+              + "' (known: "
+              + e.getKnownPropertyIds()
+              + ")");
     } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
       Throwable cause = e.getCause();
       if (cause instanceof InvalidRecordException invalid) {
         throw new IllegalArgumentException(file + ": " + invalid.getMessage());
       }
       String field = e.getPath().isEmpty() ? "?" : e.getPath().get(0).getFieldName();
-      throw new IllegalArgumentException(file + ": field '" + field + "': "
-          + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          file + ": field '" + field + "': " + e.getOriginalMessage());
     }
   }
 }

@@ -16,15 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 class DirtyStreamTest {
   private static final long HOUR = 3_600_000L;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void dirtCountsMatchWhatWasWrittenAndCleanEventsAreUnchanged() throws IOException {
     SimulationConfig dirtyConfig =
         new SimulationConfig(1500, 200, 10, 5, 0.03, WorldConfig.defaults());
-    SimulationSummary dirty = MarketplaceSimulator.run(dirtyConfig, dir.resolve("dirty"),
-        SimulationProgress.NONE);
+    SimulationSummary dirty =
+        MarketplaceSimulator.run(dirtyConfig, dir.resolve("dirty"), SimulationProgress.NONE);
 
     long malformed;
     long duplicates = 0;
@@ -33,9 +32,11 @@ class DirtyStreamTest {
     long newest = 0;
     List<Event> firstDeliveries = new java.util.ArrayList<>();
     try (DeadLetterFile dead = new DeadLetterFile(dir.resolve("dead.jsonl"));
-        JsonLinesReader<Event> reader = JsonLinesReader.open(
-            dir.resolve("dirty").resolve(MarketplaceSimulator.EVENTS_FILE), Codecs.EVENTS,
-            dead)) {
+        JsonLinesReader<Event> reader =
+            JsonLinesReader.open(
+                dir.resolve("dirty").resolve(MarketplaceSimulator.EVENTS_FILE),
+                Codecs.EVENTS,
+                dead)) {
       Event e;
       while ((e = reader.next()) != null) {
         if (!seen.add(e.eventId())) {
@@ -61,11 +62,13 @@ class DirtyStreamTest {
     assertThat((late + dirty.delayedEvents()) / clean).isBetween(0.02, 0.04);
 
     // The same seed without dirt: the same events, only delivered differently.
-    SimulatedShop cleanShop = SimulatedShop.simulate(dir.resolve("clean"),
-        new SimulationConfig(1500, 200, 10, 5, 0, WorldConfig.defaults()));
+    SimulatedShop cleanShop =
+        SimulatedShop.simulate(
+            dir.resolve("clean"),
+            new SimulationConfig(1500, 200, 10, 5, 0, WorldConfig.defaults()));
     assertThat(firstDeliveries).hasSize(cleanShop.events().size());
-    Map<String, Event> byId = cleanShop.events().stream()
-        .collect(Collectors.toMap(Event::eventId, e -> e));
+    Map<String, Event> byId =
+        cleanShop.events().stream().collect(Collectors.toMap(Event::eventId, e -> e));
     for (Event e : firstDeliveries) {
       Event original = byId.get(e.eventId());
       assertThat(e.withReceivedAt(original.receivedAt())).isEqualTo(original);
@@ -75,10 +78,15 @@ class DirtyStreamTest {
 
   @Test
   void theStreamAuditCountsWhatTheSimulatorReportsItMixedIn() throws IOException {
-    SimulationSummary dirty = MarketplaceSimulator.run(new SimulationConfig(300, 50, 3, 9, 0.05,
-        WorldConfig.defaults()), dir.resolve("audit"), SimulationProgress.NONE);
-    StreamAudit audit = StreamAudit.of(dir.resolve("audit").resolve(
-        MarketplaceSimulator.EVENTS_FILE), dir.resolve("audit-dead.jsonl"));
+    SimulationSummary dirty =
+        MarketplaceSimulator.run(
+            new SimulationConfig(300, 50, 3, 9, 0.05, WorldConfig.defaults()),
+            dir.resolve("audit"),
+            SimulationProgress.NONE);
+    StreamAudit audit =
+        StreamAudit.of(
+            dir.resolve("audit").resolve(MarketplaceSimulator.EVENTS_FILE),
+            dir.resolve("audit-dead.jsonl"));
     assertThat(audit.accepted()).isEqualTo(dirty.eventLines());
     assertThat(audit.rejected()).isEqualTo(dirty.malformedLines()).isPositive();
     assertThat(audit.duplicates()).isEqualTo(dirty.duplicateEvents()).isPositive();

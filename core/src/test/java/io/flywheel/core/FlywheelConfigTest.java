@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FlywheelConfigTest {
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   @Test
   void withNothingSetEveryEngineRunsEmbedded() {
@@ -24,15 +23,18 @@ class FlywheelConfigTest {
 
   @Test
   void theEnvironmentOverridesTheYamlFileKeyByKey() throws Exception {
-    Files.writeString(home.resolve("flywheel.yaml"), """
+    Files.writeString(
+        home.resolve("flywheel.yaml"),
+        """
         flink:
           rest_url: http://jobmanager:8081
         temporal:
           address: temporal:7233
           namespace: shop
         """);
-    FlywheelConfig config = FlywheelConfig.load(home, Map.of("TEMPORAL_ADDRESS",
-        "other:7233", "MLFLOW_TRACKING_TOKEN", "t0ken"));
+    FlywheelConfig config =
+        FlywheelConfig.load(
+            home, Map.of("TEMPORAL_ADDRESS", "other:7233", "MLFLOW_TRACKING_TOKEN", "t0ken"));
     assertThat(config.flinkRestUrl()).isEqualTo("http://jobmanager:8081");
     assertThat(config.temporalAddress()).isEqualTo("other:7233");
     assertThat(config.temporalNamespace()).isEqualTo("shop");
@@ -47,7 +49,8 @@ class FlywheelConfigTest {
     assertThatThrownBy(() -> FlywheelConfig.load(home, Map.of("TEMPORAL_ADDRESS", "temporal")))
         .hasMessageStartingWith("TEMPORAL_ADDRESS: expected host:port");
     assertThatThrownBy(() -> FlywheelConfig.load(home, Map.of("REDIS_URL", "http://r:6379")))
-        .hasMessageContaining("REDIS_URL").hasMessageContaining("redis://");
+        .hasMessageContaining("REDIS_URL")
+        .hasMessageContaining("redis://");
 
     Files.writeString(home.resolve("flywheel.yaml"), "flink:\n  rest_ur1: http://x:1\n");
     assertThatThrownBy(() -> FlywheelConfig.load(home, Map.of()))

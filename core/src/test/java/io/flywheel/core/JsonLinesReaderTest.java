@@ -13,12 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JsonLinesReaderTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static String click(String id, long ts) {
-    return "{\"eventId\":\"" + id + "\",\"type\":\"click\",\"userId\":\"u1\",\"productId\":\"p1\","
-        + "\"timestamp\":" + ts + ",\"receivedAt\":" + ts + "}";
+    return "{\"eventId\":\""
+        + id
+        + "\",\"type\":\"click\",\"userId\":\"u1\",\"productId\":\"p1\","
+        + "\"timestamp\":"
+        + ts
+        + ",\"receivedAt\":"
+        + ts
+        + "}";
   }
 
   private Path file(String... lines) throws IOException {
@@ -31,20 +36,27 @@ class JsonLinesReaderTest {
   void failFastStopsAtTheFirstBadLineWithItsNumberAndField() throws IOException {
     Path path = file(click("e1", 10), "", click("e2", 11), click("e3", -4), click("e4", 12));
     List<String> seen = new ArrayList<>();
-    assertThatThrownBy(() -> JsonLinesReader.forEach(path, Codecs.EVENTS,
-        e -> seen.add(e.eventId())))
-        .isInstanceOfSatisfying(BadRecordException.class, e -> {
-          assertThat(e.badRecord().lineNumber()).isEqualTo(4);
-          assertThat(e.badRecord().field()).isEqualTo("timestamp");
-          assertThat(e.getMessage()).contains("events.jsonl:4: field 'timestamp'");
-        });
+    assertThatThrownBy(
+            () -> JsonLinesReader.forEach(path, Codecs.EVENTS, e -> seen.add(e.eventId())))
+        .isInstanceOfSatisfying(
+            BadRecordException.class,
+            e -> {
+              assertThat(e.badRecord().lineNumber()).isEqualTo(4);
+              assertThat(e.badRecord().field()).isEqualTo("timestamp");
+              assertThat(e.getMessage()).contains("events.jsonl:4: field 'timestamp'");
+            });
     assertThat(seen).containsExactly("e1", "e2");
   }
 
   @Test
   void deadLetterModeKeepsGoingAndRecordsEveryBadLine() throws IOException {
-    Path path = file(click("e1", 10), "not json", click("e2", 11),
-        click("e3", 12).replace("\"click\"", "\"hover\""), click("e4", 13));
+    Path path =
+        file(
+            click("e1", 10),
+            "not json",
+            click("e2", 11),
+            click("e3", 12).replace("\"click\"", "\"hover\""),
+            click("e4", 13));
     Path deadPath = dir.resolve("dead").resolve("events.jsonl");
     List<String> good = new ArrayList<>();
     try (DeadLetterFile dead = new DeadLetterFile(deadPath);
@@ -79,8 +91,8 @@ class JsonLinesReaderTest {
       assertThat(writer.lines()).isEqualTo(10_000);
     }
     long[] sum = {0};
-    try (JsonLinesReader<Event> reader = JsonLinesReader.open(path, Codecs.EVENTS,
-        BadRecordHandler.failFast())) {
+    try (JsonLinesReader<Event> reader =
+        JsonLinesReader.open(path, Codecs.EVENTS, BadRecordHandler.failFast())) {
       reader.forEachRemaining(e -> sum[0] += e.timestamp());
       assertThat(reader.accepted()).isEqualTo(10_000);
       assertThat(reader.lineNumber()).isEqualTo(10_000);

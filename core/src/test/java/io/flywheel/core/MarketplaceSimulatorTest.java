@@ -41,23 +41,36 @@ class MarketplaceSimulatorTest {
   void sameSeedGivesByteIdenticalFilesAndAnotherSeedDoesNot() throws IOException {
     Path again = dir.resolve("again");
     MarketplaceSimulator.run(CONFIG, again, SimulationProgress.NONE);
-    for (String file : List.of(MarketplaceSimulator.PRODUCTS_FILE, MarketplaceSimulator.USERS_FILE,
-        MarketplaceSimulator.CONTENT_FILE, MarketplaceSimulator.CAMPAIGNS_FILE,
-        MarketplaceSimulator.EVENTS_FILE, MarketplaceSimulator.TRUTH_FILE)) {
+    for (String file :
+        List.of(
+            MarketplaceSimulator.PRODUCTS_FILE,
+            MarketplaceSimulator.USERS_FILE,
+            MarketplaceSimulator.CONTENT_FILE,
+            MarketplaceSimulator.CAMPAIGNS_FILE,
+            MarketplaceSimulator.EVENTS_FILE,
+            MarketplaceSimulator.TRUTH_FILE)) {
       assertThat(Files.mismatch(shop.dir().resolve(file), again.resolve(file)))
-          .as(file).isEqualTo(-1L);
+          .as(file)
+          .isEqualTo(-1L);
     }
     Path other = dir.resolve("other");
-    MarketplaceSimulator.run(new SimulationConfig(3000, 400, 21, 12, 0, WorldConfig.defaults()),
-        other, SimulationProgress.NONE);
-    assertThat(Files.mismatch(shop.dir().resolve(MarketplaceSimulator.EVENTS_FILE),
-        other.resolve(MarketplaceSimulator.EVENTS_FILE))).isNotEqualTo(-1L);
+    MarketplaceSimulator.run(
+        new SimulationConfig(3000, 400, 21, 12, 0, WorldConfig.defaults()),
+        other,
+        SimulationProgress.NONE);
+    assertThat(
+            Files.mismatch(
+                shop.dir().resolve(MarketplaceSimulator.EVENTS_FILE),
+                other.resolve(MarketplaceSimulator.EVENTS_FILE)))
+        .isNotEqualTo(-1L);
   }
 
   @Test
   void clickProbabilitiesAreCalibratedOverallAndPerDecile() {
-    Set<String> clicked = shop.ofType(EventType.CLICK).stream()
-        .map(e -> e.requestId() + "/" + e.contentId()).collect(Collectors.toSet());
+    Set<String> clicked =
+        shop.ofType(EventType.CLICK).stream()
+            .map(e -> e.requestId() + "/" + e.contentId())
+            .collect(Collectors.toSet());
     List<Event> impressions = shop.ofType(EventType.IMPRESSION);
     assertThat(impressions.size()).isGreaterThan(50_000);
     double[] p = new double[impressions.size()];
@@ -78,7 +91,11 @@ class MarketplaceSimulatorTest {
       sortedY[i] = y[order[i]];
     }
     for (int decile = 0; decile < 10; decile++) {
-      assertCalibrated(sortedP, sortedY, decile * p.length / 10, (decile + 1) * p.length / 10,
+      assertCalibrated(
+          sortedP,
+          sortedY,
+          decile * p.length / 10,
+          (decile + 1) * p.length / 10,
           "decile " + decile);
     }
     // Deciles must really differ, or the per-decile check proves nothing.
@@ -95,14 +112,14 @@ class MarketplaceSimulatorTest {
       variance += p[i] * (1 - p[i]);
       observed += y[i] ? 1 : 0;
     }
-    assertThat((double) observed).as(what + ": clicks vs sum of pClick")
+    assertThat((double) observed)
+        .as(what + ": clicks vs sum of pClick")
         .isCloseTo(expected, within(4 * Math.sqrt(variance)));
   }
 
   @Test
   void attributedPurchasesFollowTheTruePurchaseProbabilities() {
-    long attributed = shop.ofType(EventType.PURCHASE).stream().filter(Event::isAttributed)
-        .count();
+    long attributed = shop.ofType(EventType.PURCHASE).stream().filter(Event::isAttributed).count();
     double expected = 0;
     double variance = 0;
     for (GroundTruth.ImpressionTruth t : shop.impressionTruth().values()) {
@@ -118,8 +135,8 @@ class MarketplaceSimulatorTest {
   void eventSharesFollowTheConfiguredWorld() {
     WorldConfig world = CONFIG.world();
     SimulationSummary s = shop.summary();
-    Map<EventType, Long> byType = shop.events().stream()
-        .collect(Collectors.groupingBy(Event::type, Collectors.counting()));
+    Map<EventType, Long> byType =
+        shop.events().stream().collect(Collectors.groupingBy(Event::type, Collectors.counting()));
     assertThat(byType.get(EventType.IMPRESSION)).isEqualTo(s.impressions());
     assertThat(byType.get(EventType.CLICK)).isEqualTo(s.clicks());
     assertThat(byType.get(EventType.ADD_TO_CART)).isEqualTo(s.addToCarts());
@@ -131,8 +148,8 @@ class MarketplaceSimulatorTest {
     assertThat((double) s.requests() / s.sessions())
         .isCloseTo(world.requestsPerSession(), within(0.1));
     // Organic purchases: a Bernoulli(organicPurchaseRate) per session.
-    double sd = Math.sqrt(s.sessions() * world.organicPurchaseRate()
-        * (1 - world.organicPurchaseRate()));
+    double sd =
+        Math.sqrt(s.sessions() * world.organicPurchaseRate() * (1 - world.organicPurchaseRate()));
     assertThat((double) s.organicPurchases())
         .isCloseTo(s.sessions() * world.organicPurchaseRate(), within(4 * sd));
     // Sessions: the activity of everyone signed up, summed over the days, within sampling
@@ -153,9 +170,11 @@ class MarketplaceSimulatorTest {
     long end = Instant.parse(shop.summary().end()).toEpochMilli();
     long arrivedUsers = shop.users().stream().filter(u -> u.joinedAt() >= start).count();
     long arrivedProducts = shop.products().stream().filter(p -> p.listedAt() >= start).count();
-    assertThat(arrivedUsers).isEqualTo(Math.round(CONFIG.users() * 0.3))
+    assertThat(arrivedUsers)
+        .isEqualTo(Math.round(CONFIG.users() * 0.3))
         .isEqualTo(shop.summary().arrivedUsers());
-    assertThat(arrivedProducts).isEqualTo(Math.round(CONFIG.products() * 0.2))
+    assertThat(arrivedProducts)
+        .isEqualTo(Math.round(CONFIG.products() * 0.2))
         .isEqualTo(shop.summary().arrivedProducts());
     // Arrivals spread over the whole run: each third of it gets a third, within 4 sd.
     long third = (end - start) / 3;
@@ -163,21 +182,23 @@ class MarketplaceSimulatorTest {
     for (int k = 0; k < 3; k++) {
       long from = start + k * third;
       long to = from + third;
-      long n = shop.users().stream().filter(u -> u.joinedAt() >= from && u.joinedAt() < to)
-          .count();
-      assertThat((double) n).as("arrivals in third " + k).isCloseTo(arrivedUsers / 3.0,
-          within(4 * sd));
+      long n = shop.users().stream().filter(u -> u.joinedAt() >= from && u.joinedAt() < to).count();
+      assertThat((double) n)
+          .as("arrivals in third " + k)
+          .isCloseTo(arrivedUsers / 3.0, within(4 * sd));
     }
-    Map<String, Long> joined = shop.users().stream()
-        .collect(Collectors.toMap(User::id, User::joinedAt));
-    Map<String, Long> listed = shop.products().stream()
-        .collect(Collectors.toMap(Product::id, Product::listedAt));
+    Map<String, Long> joined =
+        shop.users().stream().collect(Collectors.toMap(User::id, User::joinedAt));
+    Map<String, Long> listed =
+        shop.products().stream().collect(Collectors.toMap(Product::id, Product::listedAt));
     Set<String> activeNewcomers = new HashSet<>();
     for (Event e : shop.events()) {
-      assertThat(e.timestamp()).as("event %s before its user joined", e.eventId())
+      assertThat(e.timestamp())
+          .as("event %s before its user joined", e.eventId())
           .isGreaterThanOrEqualTo(joined.get(e.userId()));
       if (e.productId() != null) {
-        assertThat(e.timestamp()).as("event %s before its product was listed", e.eventId())
+        assertThat(e.timestamp())
+            .as("event %s before its product was listed", e.eventId())
             .isGreaterThanOrEqualTo(listed.get(e.productId()));
       }
       if (joined.get(e.userId()) >= start) {
@@ -194,7 +215,8 @@ class MarketplaceSimulatorTest {
     for (Event e : shop.ofType(EventType.IMPRESSION)) {
       assertThat(e.propensity()).isBetween(Double.MIN_VALUE, 1.0);
       assertThat(impressionBySlot.put(e.requestId() + "/" + e.contentId(), e))
-          .as("one impression per item per request").isNull();
+          .as("one impression per item per request")
+          .isNull();
     }
     long organic = 0;
     for (Event e : shop.events()) {
@@ -210,7 +232,8 @@ class MarketplaceSimulatorTest {
       assertThat(shown).as("impression behind %s", e.eventId()).isNotNull();
       assertThat(e.userId()).isEqualTo(shown.userId());
       assertThat(e.productId()).isEqualTo(shown.productId());
-      assertThat(e.timestamp()).isGreaterThan(shown.timestamp())
+      assertThat(e.timestamp())
+          .isGreaterThan(shown.timestamp())
           .isLessThan(shown.timestamp() + DAY);
     }
     assertThat(organic).isEqualTo(shop.summary().organicPurchases()).isPositive();
@@ -232,8 +255,9 @@ class MarketplaceSimulatorTest {
   void truthCoversEveryImpressionAndUser() {
     assertThat(shop.impressionTruth()).hasSize((int) shop.summary().impressions());
     assertThat(shop.userTruth()).hasSize(CONFIG.users());
-    Map<String, Event> impressions = shop.ofType(EventType.IMPRESSION).stream()
-        .collect(Collectors.toMap(Event::eventId, Function.identity()));
+    Map<String, Event> impressions =
+        shop.ofType(EventType.IMPRESSION).stream()
+            .collect(Collectors.toMap(Event::eventId, Function.identity()));
     for (GroundTruth.ImpressionTruth t : shop.impressionTruth().values()) {
       Event e = impressions.get(t.eventId());
       assertThat(e).isNotNull();
@@ -247,10 +271,12 @@ class MarketplaceSimulatorTest {
 
   @Test
   void configuredWorldChangesTheShop() {
-    WorldConfig custom = new WorldConfig("2026-03-02T00:00:00Z", 0.5, 0.8, 2, 2, 1.0, 0.35, 0.1,
-        0.0, -2.6, 0.6, 0.25);
-    SimulatedShop small = SimulatedShop.simulate(dir.resolve("custom"),
-        new SimulationConfig(400, 60, 5, 3, 0, custom));
+    WorldConfig custom =
+        new WorldConfig(
+            "2026-03-02T00:00:00Z", 0.5, 0.8, 2, 2, 1.0, 0.35, 0.1, 0.0, -2.6, 0.6, 0.25);
+    SimulatedShop small =
+        SimulatedShop.simulate(
+            dir.resolve("custom"), new SimulationConfig(400, 60, 5, 3, 0, custom));
     SimulationSummary s = small.summary();
     assertThat(s.arrivedUsers()).isEqualTo(200);
     assertThat(s.contentItems()).isEqualTo(120);

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorldConfigTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void yamlOverridesOnlyWhatItNames() throws IOException {
@@ -33,10 +32,10 @@ class WorldConfigTest {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "exploration: 1.5\n");
     assertThatThrownBy(() -> WorldConfig.fromYaml(bad))
-        .hasMessageContaining("field 'exploration'").hasMessageContaining("[0, 1]");
+        .hasMessageContaining("field 'exploration'")
+        .hasMessageContaining("[0, 1]");
     Path badStart = dir.resolve("start.yaml");
     Files.writeString(badStart, "start: yesterday\n");
-    assertThatThrownBy(() -> WorldConfig.fromYaml(badStart))
-        .hasMessageContaining("field 'start'");
+    assertThatThrownBy(() -> WorldConfig.fromYaml(badStart)).hasMessageContaining("field 'start'");
   }
 }

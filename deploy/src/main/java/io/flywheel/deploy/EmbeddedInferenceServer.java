@@ -1,7 +1,5 @@
 package io.flywheel.deploy;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.javalin.Javalin;
@@ -15,12 +13,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A CPU inference server in the JVM that speaks Triton's gRPC protocol (KServe v2) over a real
- * port and serves the same model repository a GPU Triton would (config.pbtxt + XGBoost JSON,
- * predicted with xgboost4j): explicit model control, dynamic batching, per-model statistics,
- * plus HTTP {@code /health} and Prometheus {@code /metrics} on a second port.
+ * A CPU inference server in the JVM that speaks Triton's gRPC protocol (KServe v2) over a real port
+ * and serves the same model repository a GPU Triton would (config.pbtxt + XGBoost JSON, predicted
+ * with xgboost4j): explicit model control, dynamic batching, per-model statistics, plus HTTP {@code
+ * /health} and Prometheus {@code /metrics} on a second port.
  */
 public final class EmbeddedInferenceServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInferenceServer.class);
@@ -42,20 +42,27 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
    * Starts on {@code host} ({@code grpcPort}/{@code httpPort} 0 pick free ports) with the
    * repository at {@code repository}; models load when asked (explicit model control).
    */
-  public static EmbeddedInferenceServer start(Path repository, String host, int grpcPort,
-      int httpPort) throws IOException {
+  public static EmbeddedInferenceServer start(
+      Path repository, String host, int grpcPort, int httpPort) throws IOException {
     ModelStore store = new ModelStore(new ModelRepository(repository));
-    Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(host, grpcPort))
-        .addService(new InferenceService(store)).maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .build().start();
+    Server grpc =
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, grpcPort))
+            .addService(new InferenceService(store))
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            .build()
+            .start();
     Javalin http = Javalin.create(config -> config.showJavalinBanner = false);
     EmbeddedInferenceServer server = new EmbeddedInferenceServer(store, grpc, http);
     http.get("/health", ctx -> ctx.json(server.health()));
-    http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
-        .result(server.scrape()));
+    http.get(
+        "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(server.scrape()));
     http.start(host, httpPort);
-    LOG.info("inference server on {}:{} (gRPC), health and metrics on port {}, repository {}",
-        host, grpc.getPort(), http.port(), repository);
+    LOG.info(
+        "inference server on {}:{} (gRPC), health and metrics on port {}, repository {}",
+        host,
+        grpc.getPort(),
+        http.port(),
+        repository);
     return server;
   }
 
@@ -82,17 +89,37 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
   }
 
   private synchronized String scrape() {
-    store.all().forEach((name, versions) -> versions.values().forEach(m -> {
-      String v = Integer.toString(m.version);
-      FunctionCounter.builder("flywheel.inference.requests", m.statistics,
-          InferenceStatistics::successes).tag("model", name).tag("version", v)
-          .description("Successful inference requests").register(metrics);
-      FunctionCounter.builder("flywheel.inference.failures", m.statistics,
-          InferenceStatistics::failures).tag("model", name).tag("version", v)
-          .description("Failed inference requests").register(metrics);
-      Gauge.builder("flywheel.inference.loaded", () -> 1).tag("model", name).tag("version", v)
-          .description("Loaded model versions").register(metrics);
-    }));
+    store
+        .all()
+        .forEach(
+            (name, versions) ->
+                versions
+                    .values()
+                    .forEach(
+                        m -> {
+                          String v = Integer.toString(m.version);
+                          FunctionCounter.builder(
+                                  "flywheel.inference.requests",
+                                  m.statistics,
+                                  InferenceStatistics::successes)
+                              .tag("model", name)
+                              .tag("version", v)
+                              .description("Successful inference requests")
+                              .register(metrics);
+                          FunctionCounter.builder(
+                                  "flywheel.inference.failures",
+                                  m.statistics,
+                                  InferenceStatistics::failures)
+                              .tag("model", name)
+                              .tag("version", v)
+                              .description("Failed inference requests")
+                              .register(metrics);
+                          Gauge.builder("flywheel.inference.loaded", () -> 1)
+                              .tag("model", name)
+                              .tag("version", v)
+                              .description("Loaded model versions")
+                              .register(metrics);
+                        }));
     return metrics.scrape();
   }
 

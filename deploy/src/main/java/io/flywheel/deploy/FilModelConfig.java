@@ -12,11 +12,11 @@ import io.flywheel.deploy.triton.ModelConfigProto.ModelVersionPolicy;
 import java.util.List;
 
 /**
- * Triton configurations for XGBoost models on the FIL backend: {@code input__0} (FP32, one row
- * of features), {@code output__0} (FP32, the positive-class probability for classifiers, the raw
- * score for rankers), dynamic batching, an instance group on GPU (or CPU), and the versions to
- * serve. Built as the schema's message and printed with protobuf's text format, so a config can
- * only name fields Triton knows.
+ * Triton configurations for XGBoost models on the FIL backend: {@code input__0} (FP32, one row of
+ * features), {@code output__0} (FP32, the positive-class probability for classifiers, the raw score
+ * for rankers), dynamic batching, an instance group on GPU (or CPU), and the versions to serve.
+ * Built as the schema's message and printed with protobuf's text format, so a config can only name
+ * fields Triton knows.
  */
 public final class FilModelConfig {
   public static final String INPUT = "input__0";
@@ -25,17 +25,21 @@ public final class FilModelConfig {
   public static final int DEFAULT_MAX_BATCH = 8192;
 
   /** How a deployment wants the model served. */
-  public record Serving(boolean gpu, int instances, int maxBatchSize, List<Integer> preferredBatch,
+  public record Serving(
+      boolean gpu,
+      int instances,
+      int maxBatchSize,
+      List<Integer> preferredBatch,
       long maxQueueDelayMicros) {
     public Serving {
       if (instances < 1 || maxBatchSize < 1 || maxQueueDelayMicros < 0) {
-        throw new IllegalArgumentException("instances and maxBatchSize must be positive and the "
-            + "queue delay not negative");
+        throw new IllegalArgumentException(
+            "instances and maxBatchSize must be positive and the " + "queue delay not negative");
       }
       for (int size : preferredBatch) {
         if (size < 1 || size > maxBatchSize) {
-          throw new IllegalArgumentException("preferredBatch: " + size + " is outside 1.."
-              + maxBatchSize);
+          throw new IllegalArgumentException(
+              "preferredBatch: " + size + " is outside 1.." + maxBatchSize);
         }
       }
       preferredBatch = List.copyOf(preferredBatch);
@@ -54,26 +58,37 @@ public final class FilModelConfig {
 
   private FilModelConfig() {}
 
-  public static ModelConfig build(String modelName, ServingMetadata metadata, Serving serving,
-      List<Integer> versions) {
+  public static ModelConfig build(
+      String modelName, ServingMetadata metadata, Serving serving, List<Integer> versions) {
     boolean classifier = !metadata.ranking();
-    ModelConfig.Builder config = ModelConfig.newBuilder()
-        .setName(modelName)
-        .setBackend("fil")
-        .setMaxBatchSize(serving.maxBatchSize())
-        .setVersionPolicy(ModelVersionPolicy.newBuilder().setSpecific(
-            ModelVersionPolicy.Specific.newBuilder().addAllVersions(versions.stream()
-                .map(Integer::longValue).toList())))
-        .addInput(ModelInput.newBuilder().setName(INPUT).setDataType(DataType.TYPE_FP32)
-            .addDims(metadata.featureNames().size()))
-        .addOutput(ModelOutput.newBuilder().setName(OUTPUT).setDataType(DataType.TYPE_FP32)
-            .addDims(1))
-        .addInstanceGroup(ModelInstanceGroup.newBuilder().setCount(serving.instances())
-            .setKind(serving.gpu() ? ModelInstanceGroup.Kind.KIND_GPU
-                : ModelInstanceGroup.Kind.KIND_CPU))
-        .setDynamicBatching(ModelDynamicBatching.newBuilder()
-            .addAllPreferredBatchSize(serving.preferredBatch())
-            .setMaxQueueDelayMicroseconds(serving.maxQueueDelayMicros()));
+    ModelConfig.Builder config =
+        ModelConfig.newBuilder()
+            .setName(modelName)
+            .setBackend("fil")
+            .setMaxBatchSize(serving.maxBatchSize())
+            .setVersionPolicy(
+                ModelVersionPolicy.newBuilder()
+                    .setSpecific(
+                        ModelVersionPolicy.Specific.newBuilder()
+                            .addAllVersions(versions.stream().map(Integer::longValue).toList())))
+            .addInput(
+                ModelInput.newBuilder()
+                    .setName(INPUT)
+                    .setDataType(DataType.TYPE_FP32)
+                    .addDims(metadata.featureNames().size()))
+            .addOutput(
+                ModelOutput.newBuilder().setName(OUTPUT).setDataType(DataType.TYPE_FP32).addDims(1))
+            .addInstanceGroup(
+                ModelInstanceGroup.newBuilder()
+                    .setCount(serving.instances())
+                    .setKind(
+                        serving.gpu()
+                            ? ModelInstanceGroup.Kind.KIND_GPU
+                            : ModelInstanceGroup.Kind.KIND_CPU))
+            .setDynamicBatching(
+                ModelDynamicBatching.newBuilder()
+                    .addAllPreferredBatchSize(serving.preferredBatch())
+                    .setMaxQueueDelayMicroseconds(serving.maxQueueDelayMicros()));
     parameter(config, "model_type", "xgboost_json");
     parameter(config, "output_class", Boolean.toString(classifier));
     if (classifier) {

@@ -31,11 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Flywheel's client of Triton's gRPC protocol (KServe v2): health, metadata, inference with
- * FP32 rows sent as {@code raw_input_contents}, repository index, explicit load/unload and
- * statistics. A bounded pool of channels (requests spread round-robin), a deadline on every
- * call, and retries with backoff when the server is UNAVAILABLE. {@code TRITON_GRPC_ADDRESS}
- * names a real Triton; otherwise callers pass the embedded server's address.
+ * Flywheel's client of Triton's gRPC protocol (KServe v2): health, metadata, inference with FP32
+ * rows sent as {@code raw_input_contents}, repository index, explicit load/unload and statistics. A
+ * bounded pool of channels (requests spread round-robin), a deadline on every call, and retries
+ * with backoff when the server is UNAVAILABLE. {@code TRITON_GRPC_ADDRESS} names a real Triton;
+ * otherwise callers pass the embedded server's address.
  */
 public final class InferenceClient implements AutoCloseable {
   static final int MAX_MESSAGE_BYTES = 64 << 20;
@@ -62,8 +62,10 @@ public final class InferenceClient implements AutoCloseable {
     this.address = address;
     this.settings = settings;
     for (int i = 0; i < settings.channels(); i++) {
-      NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address).usePlaintext()
-          .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+      NettyChannelBuilder builder =
+          NettyChannelBuilder.forTarget(address)
+              .usePlaintext()
+              .maxInboundMessageSize(MAX_MESSAGE_BYTES);
       if (settings.attempts() > 1) {
         builder.defaultServiceConfig(retryingServiceConfig(settings)).enableRetry();
       }
@@ -96,8 +98,14 @@ public final class InferenceClient implements AutoCloseable {
   }
 
   public boolean modelReady(String model, String version) {
-    return call(s -> s.modelReady(ModelReadyRequest.newBuilder().setName(model)
-        .setVersion(version == null ? "" : version).build()).getReady());
+    return call(
+        s ->
+            s.modelReady(
+                    ModelReadyRequest.newBuilder()
+                        .setName(model)
+                        .setVersion(version == null ? "" : version)
+                        .build())
+                .getReady());
   }
 
   public ModelMetadataResponse metadata(String model) {
@@ -105,24 +113,32 @@ public final class InferenceClient implements AutoCloseable {
   }
 
   /**
-   * Scores {@code rows} rows of {@code columns} FP32 features (row-major) with the given
-   * version ({@code null}: the server's choice) and returns {@code output__0}, one per row.
+   * Scores {@code rows} rows of {@code columns} FP32 features (row-major) with the given version
+   * ({@code null}: the server's choice) and returns {@code output__0}, one per row.
    */
   public Scores infer(String model, String version, float[] values, int rows, int columns) {
     if (values.length != rows * columns) {
-      throw new IllegalArgumentException("values: " + values.length + " floats for " + rows
-          + " rows x " + columns + " columns");
+      throw new IllegalArgumentException(
+          "values: " + values.length + " floats for " + rows + " rows x " + columns + " columns");
     }
-    ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer raw =
+        ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     raw.asFloatBuffer().put(values);
-    ModelInferRequest request = ModelInferRequest.newBuilder().setModelName(model)
-        .setModelVersion(version == null ? "" : version)
-        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-            .setName(FilModelConfig.INPUT).setDatatype("FP32").addShape(rows).addShape(columns))
-        .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
-            .setName(FilModelConfig.OUTPUT))
-        .addRawInputContents(UnsafeByteOperations.unsafeWrap(raw.array())).build();
+    ModelInferRequest request =
+        ModelInferRequest.newBuilder()
+            .setModelName(model)
+            .setModelVersion(version == null ? "" : version)
+            .addInputs(
+                ModelInferRequest.InferInputTensor.newBuilder()
+                    .setName(FilModelConfig.INPUT)
+                    .setDatatype("FP32")
+                    .addShape(rows)
+                    .addShape(columns))
+            .addOutputs(
+                ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+                    .setName(FilModelConfig.OUTPUT))
+            .addRawInputContents(UnsafeByteOperations.unsafeWrap(raw.array()))
+            .build();
     ModelInferResponse response = call(s -> s.modelInfer(request));
     return new Scores(response.getModelVersion(), decode(response, rows));
   }
@@ -133,11 +149,11 @@ public final class InferenceClient implements AutoCloseable {
   private static float[] decode(ModelInferResponse response, int rows) {
     float[] out = new float[rows];
     if (response.getRawOutputContentsCount() > 0) {
-      ByteBuffer b = response.getRawOutputContents(0).asReadOnlyByteBuffer()
-          .order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b =
+          response.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       if (b.remaining() != rows * Float.BYTES) {
-        throw new IllegalStateException("output__0: " + b.remaining() + " bytes for " + rows
-            + " rows");
+        throw new IllegalStateException(
+            "output__0: " + b.remaining() + " bytes for " + rows + " rows");
       }
       b.asFloatBuffer().get(out);
       return out;
@@ -154,43 +170,58 @@ public final class InferenceClient implements AutoCloseable {
   }
 
   public void load(String model) {
-    call(s -> s.repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName(model)
-        .build()));
+    call(
+        s ->
+            s.repositoryModelLoad(
+                RepositoryModelLoadRequest.newBuilder().setModelName(model).build()));
   }
 
   public void unload(String model) {
-    call(s -> s.repositoryModelUnload(RepositoryModelUnloadRequest.newBuilder()
-        .setModelName(model).build()));
+    call(
+        s ->
+            s.repositoryModelUnload(
+                RepositoryModelUnloadRequest.newBuilder().setModelName(model).build()));
   }
 
   public List<ModelStatistics> statistics(String model) {
-    return call(s -> s.modelStatistics(ModelStatisticsRequest.newBuilder().setName(model)
-        .build()).getModelStatsList());
+    return call(
+        s ->
+            s.modelStatistics(ModelStatisticsRequest.newBuilder().setName(model).build())
+                .getModelStatsList());
   }
 
   /**
    * gRPC's own retry policy (a service config): calls that fail UNAVAILABLE (server restarting,
-   * connection refused) are retried with exponential backoff inside the channel, within the
-   * call's deadline; every other status is the answer.
+   * connection refused) are retried with exponential backoff inside the channel, within the call's
+   * deadline; every other status is the answer.
    */
   static Map<String, Object> retryingServiceConfig(Settings settings) {
-    Map<String, Object> retryPolicy = Map.of(
-        "maxAttempts", (double) settings.attempts(),
-        "initialBackoff", settings.backoff().toMillis() / 1000.0 + "s",
-        "maxBackoff", Math.max(1.0, settings.backoff().toMillis() / 1000.0 * 16) + "s",
-        "backoffMultiplier", 2.0,
-        "retryableStatusCodes", List.of(Status.Code.UNAVAILABLE.name()));
-    Map<String, Object> methods = Map.of(
-        "name", List.of(Map.of("service", GRPCInferenceServiceGrpc.SERVICE_NAME)),
-        "retryPolicy", retryPolicy);
+    Map<String, Object> retryPolicy =
+        Map.of(
+            "maxAttempts",
+            (double) settings.attempts(),
+            "initialBackoff",
+            settings.backoff().toMillis() / 1000.0 + "s",
+            "maxBackoff",
+            Math.max(1.0, settings.backoff().toMillis() / 1000.0 * 16) + "s",
+            "backoffMultiplier",
+            2.0,
+            "retryableStatusCodes",
+            List.of(Status.Code.UNAVAILABLE.name()));
+    Map<String, Object> methods =
+        Map.of(
+            "name",
+            List.of(Map.of("service", GRPCInferenceServiceGrpc.SERVICE_NAME)),
+            "retryPolicy",
+            retryPolicy);
     return Map.of("methodConfig", List.of(methods));
   }
 
   private <T> T call(Function<GRPCInferenceServiceBlockingStub, T> rpc) {
-    ManagedChannel channel = channels.get(Math.floorMod(next.getAndIncrement(),
-        channels.size()));
-    GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(settings.deadline().toMillis(), TimeUnit.MILLISECONDS);
+    ManagedChannel channel = channels.get(Math.floorMod(next.getAndIncrement(), channels.size()));
+    GRPCInferenceServiceBlockingStub stub =
+        GRPCInferenceServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(settings.deadline().toMillis(), TimeUnit.MILLISECONDS);
     try {
       return rpc.apply(stub);
     } catch (StatusRuntimeException e) {
@@ -221,8 +252,13 @@ public final class InferenceClient implements AutoCloseable {
     private final Status.Code code;
 
     InferenceException(String address, StatusRuntimeException cause) {
-      super(cause.getStatus().getCode() + " from " + address + ": "
-          + cause.getStatus().getDescription(), cause);
+      super(
+          cause.getStatus().getCode()
+              + " from "
+              + address
+              + ": "
+              + cause.getStatus().getDescription(),
+          cause);
       this.code = cause.getStatus().getCode();
     }
 

@@ -18,19 +18,19 @@ import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 
 /**
- * The inference load harness (like Triton's perf_analyzer): trains a tree model of the asked
- * size on synthetic rows, serves it from a repository on the embedded server over gRPC, and at
- * each concurrency measures requests of {@code batch} rows (throughput and p50/p95/p99 per
- * request) against in-process xgboost4j prediction of the same rows with as many threads.
+ * The inference load harness (like Triton's perf_analyzer): trains a tree model of the asked size
+ * on synthetic rows, serves it from a repository on the embedded server over gRPC, and at each
+ * concurrency measures requests of {@code batch} rows (throughput and p50/p95/p99 per request)
+ * against in-process xgboost4j prediction of the same rows with as many threads.
  */
 public final class InferenceLoadTest {
   /** What to measure. */
-  public record Settings(int trees, int depth, int features, int batch, int requests,
-      List<Integer> concurrency) {
+  public record Settings(
+      int trees, int depth, int features, int batch, int requests, List<Integer> concurrency) {
     public Settings {
       if (trees < 1 || depth < 1 || features < 3 || batch < 1 || requests < 1) {
-        throw new IllegalArgumentException("trees, depth, batch and requests: at least 1; "
-            + "features: at least 3");
+        throw new IllegalArgumentException(
+            "trees, depth, batch and requests: at least 1; " + "features: at least 3");
       }
       if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c < 1)) {
         throw new IllegalArgumentException("concurrency: at least one level, each at least 1");
@@ -40,9 +40,17 @@ public final class InferenceLoadTest {
   }
 
   /** One concurrency level: served over gRPC, in process, and what the server saw. */
-  public record Level(int concurrency, double rowsPerSecond, double inProcessRowsPerSecond,
-      double p50Millis, double p95Millis, double p99Millis, double inProcessP50Millis,
-      double inProcessP99Millis, double serverQueueMillis, double serverComputeMillisPerBatch,
+  public record Level(
+      int concurrency,
+      double rowsPerSecond,
+      double inProcessRowsPerSecond,
+      double p50Millis,
+      double p95Millis,
+      double p99Millis,
+      double inProcessP50Millis,
+      double inProcessP99Millis,
+      double serverQueueMillis,
+      double serverComputeMillisPerBatch,
       double meanBatchRows) {
     public double ratio() {
       return rowsPerSecond / inProcessRowsPerSecond;
@@ -64,34 +72,51 @@ public final class InferenceLoadTest {
     Path modelFile = work.resolve("model.json");
     booster.saveModel(modelFile.toString());
     ModelRepository repo = new ModelRepository(work.resolve("repository"));
-    ServingMetadata metadata = new ServingMetadata("bench", 1, "", "ctr", IntStream.range(0,
-        features).mapToObj(i -> "f" + i).toList(), 1.0, "");
+    ServingMetadata metadata =
+        new ServingMetadata(
+            "bench",
+            1,
+            "",
+            "ctr",
+            IntStream.range(0, features).mapToObj(i -> "f" + i).toList(),
+            1.0,
+            "");
     repo.addVersion("bench", 1, modelFile, metadata);
-    repo.writeConfig(FilModelConfig.build("bench", metadata, FilModelConfig.Serving.onCpu(),
-        List.of(1)));
+    repo.writeConfig(
+        FilModelConfig.build("bench", metadata, FilModelConfig.Serving.onCpu(), List.of(1)));
     float[] rows = rows(batch * 8, 99);
     List<Level> levels = new ArrayList<>();
-    try (EmbeddedInferenceServer server = EmbeddedInferenceServer.start(repo.root(),
-        "127.0.0.1", 0, 0); InferenceClient client = InferenceClient.connect(server.address())) {
+    try (EmbeddedInferenceServer server =
+            EmbeddedInferenceServer.start(repo.root(), "127.0.0.1", 0, 0);
+        InferenceClient client = InferenceClient.connect(server.address())) {
       client.load("bench");
       for (int c : settings.concurrency()) {
         var before = client.statistics("bench").get(0);
-        double[] served = measure(c, i -> client.infer("bench", "1", slice(rows, i), batch,
-            features));
+        double[] served =
+            measure(c, i -> client.infer("bench", "1", slice(rows, i), batch, features));
         var after = client.statistics("bench").get(0);
-        long n = after.getInferenceStats().getSuccess().getCount()
-            - before.getInferenceStats().getSuccess().getCount();
+        long n =
+            after.getInferenceStats().getSuccess().getCount()
+                - before.getInferenceStats().getSuccess().getCount();
         long executions = Math.max(1, after.getExecutionCount() - before.getExecutionCount());
-        double queueMs = (after.getInferenceStats().getQueue().getNs()
-            - before.getInferenceStats().getQueue().getNs()) / 1e6 / Math.max(1, n);
-        double computeMs = (after.getInferenceStats().getComputeInfer().getNs()
-            - before.getInferenceStats().getComputeInfer().getNs()) / 1e6 / executions;
-        double batchRows = (after.getInferenceCount() - before.getInferenceCount())
-            / (double) executions;
-        double[] local = measure(c, i -> booster.inplace_predict(slice(rows, i), batch,
-            features, Float.NaN));
-        Level level = new Level(c, served[0], local[0], served[1], served[2], served[3],
-            local[1], local[3], queueMs, computeMs, batchRows);
+        double queueMs =
+            (after.getInferenceStats().getQueue().getNs()
+                    - before.getInferenceStats().getQueue().getNs())
+                / 1e6
+                / Math.max(1, n);
+        double computeMs =
+            (after.getInferenceStats().getComputeInfer().getNs()
+                    - before.getInferenceStats().getComputeInfer().getNs())
+                / 1e6
+                / executions;
+        double batchRows =
+            (after.getInferenceCount() - before.getInferenceCount()) / (double) executions;
+        double[] local =
+            measure(c, i -> booster.inplace_predict(slice(rows, i), batch, features, Float.NaN));
+        Level level =
+            new Level(
+                c, served[0], local[0], served[1], served[2], served[3], local[1], local[3],
+                queueMs, computeMs, batchRows);
         levels.add(level);
         progress.accept(level);
       }
@@ -123,20 +148,26 @@ public final class InferenceLoadTest {
       long began = System.nanoTime();
       for (int i = 0; i < requests; i++) {
         int index = i;
-        futures.add(pool.submit(() -> {
-          long t = System.nanoTime();
-          request.run(index);
-          latencies[index] = System.nanoTime() - t;
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  long t = System.nanoTime();
+                  request.run(index);
+                  latencies[index] = System.nanoTime() - t;
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get();
       }
       double seconds = (System.nanoTime() - began) / 1e9;
       Arrays.sort(latencies);
-      return new double[] {requests * (double) settings.batch() / seconds,
-          percentile(latencies, 0.50), percentile(latencies, 0.95), percentile(latencies, 0.99)};
+      return new double[] {
+        requests * (double) settings.batch() / seconds,
+        percentile(latencies, 0.50),
+        percentile(latencies, 0.95),
+        percentile(latencies, 0.99)
+      };
     } finally {
       pool.shutdown();
     }
@@ -175,9 +206,21 @@ public final class InferenceLoadTest {
     }
     DMatrix m = new DMatrix(x, n, features, Float.NaN);
     m.setLabel(y);
-    Map<String, Object> params = new HashMap<>(Map.of("objective", "binary:logistic",
-        "tree_method", "hist", "max_depth", settings.depth(), "eta", 0.05, "verbosity", 0,
-        "silent", "true"));
+    Map<String, Object> params =
+        new HashMap<>(
+            Map.of(
+                "objective",
+                "binary:logistic",
+                "tree_method",
+                "hist",
+                "max_depth",
+                settings.depth(),
+                "eta",
+                0.05,
+                "verbosity",
+                0,
+                "silent",
+                "true"));
     Booster b = XGBoost.train(m, params, settings.trees(), Map.of(), null, null);
     m.dispose();
     return b;

@@ -1,7 +1,5 @@
 package io.flywheel.deploy;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.flywheel.deploy.triton.GRPCInferenceServiceGrpc;
@@ -36,11 +34,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The KServe v2 / Triton gRPC service over the {@link ModelStore}, answering as Triton does:
- * unknown model or version NOT_FOUND, a wrong input name, datatype or shape INVALID_ARGUMENT
- * naming the tensor, a failed load INVALID_ARGUMENT with the reason.
+ * unknown model or version NOT_FOUND, a wrong input name, datatype or shape INVALID_ARGUMENT naming
+ * the tensor, a failed load INVALID_ARGUMENT with the reason.
  */
 final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
@@ -64,33 +64,51 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
   }
 
   @Override
-  public void serverMetadata(ServerMetadataRequest request,
-      StreamObserver<ServerMetadataResponse> out) {
-    reply(out, ServerMetadataResponse.newBuilder().setName(SERVER_NAME).setVersion("0.1.0")
-        .addExtensions("model_repository").addExtensions("statistics").build());
+  public void serverMetadata(
+      ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
+    reply(
+        out,
+        ServerMetadataResponse.newBuilder()
+            .setName(SERVER_NAME)
+            .setVersion("0.1.0")
+            .addExtensions("model_repository")
+            .addExtensions("statistics")
+            .build());
   }
 
   @Override
   public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
-    reply(out, ModelReadyResponse.newBuilder().setReady(store.find(request.getName(),
-        request.getVersion()) != null).build());
+    reply(
+        out,
+        ModelReadyResponse.newBuilder()
+            .setReady(store.find(request.getName(), request.getVersion()) != null)
+            .build());
   }
 
   @Override
-  public void modelMetadata(ModelMetadataRequest request,
-      StreamObserver<ModelMetadataResponse> out) {
+  public void modelMetadata(
+      ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
     LoadedModel model = store.find(request.getName(), request.getVersion());
     if (model == null) {
       notFound(out, request.getName(), request.getVersion());
       return;
     }
-    ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder()
-        .setName(model.name).setPlatform("fil")
-        .addInputs(ModelMetadataResponse.TensorMetadata.newBuilder()
-            .setName(FilModelConfig.INPUT).setDatatype("FP32").addShape(-1)
-            .addShape(model.features))
-        .addOutputs(ModelMetadataResponse.TensorMetadata.newBuilder()
-            .setName(FilModelConfig.OUTPUT).setDatatype("FP32").addShape(-1).addShape(1));
+    ModelMetadataResponse.Builder b =
+        ModelMetadataResponse.newBuilder()
+            .setName(model.name)
+            .setPlatform("fil")
+            .addInputs(
+                ModelMetadataResponse.TensorMetadata.newBuilder()
+                    .setName(FilModelConfig.INPUT)
+                    .setDatatype("FP32")
+                    .addShape(-1)
+                    .addShape(model.features))
+            .addOutputs(
+                ModelMetadataResponse.TensorMetadata.newBuilder()
+                    .setName(FilModelConfig.OUTPUT)
+                    .setDatatype("FP32")
+                    .addShape(-1)
+                    .addShape(1));
     store.loadedVersions(model.name).forEach(v -> b.addVersions(Integer.toString(v)));
     reply(out, b.build());
   }
@@ -116,32 +134,66 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     int count;
     try {
       if (request.getInputsCount() != 1) {
-        throw invalid("expected 1 input tensor '" + FilModelConfig.INPUT + "', got "
-            + request.getInputsCount());
+        throw invalid(
+            "expected 1 input tensor '"
+                + FilModelConfig.INPUT
+                + "', got "
+                + request.getInputsCount());
       }
       var input = request.getInputs(0);
       if (!FilModelConfig.INPUT.equals(input.getName())) {
-        throw invalid("unexpected inference input '" + input.getName() + "' for model '"
-            + model.name + "' (expected '" + FilModelConfig.INPUT + "')");
+        throw invalid(
+            "unexpected inference input '"
+                + input.getName()
+                + "' for model '"
+                + model.name
+                + "' (expected '"
+                + FilModelConfig.INPUT
+                + "')");
       }
       if (!"FP32".equals(input.getDatatype())) {
-        throw invalid("inference input '" + input.getName() + "' data-type is '"
-            + input.getDatatype() + "', but model '" + model.name + "' expects 'FP32'");
+        throw invalid(
+            "inference input '"
+                + input.getName()
+                + "' data-type is '"
+                + input.getDatatype()
+                + "', but model '"
+                + model.name
+                + "' expects 'FP32'");
       }
-      if (input.getShapeCount() != 2 || input.getShape(1) != model.features
+      if (input.getShapeCount() != 2
+          || input.getShape(1) != model.features
           || input.getShape(0) < 1) {
-        throw invalid("unexpected shape for input '" + input.getName() + "' for model '"
-            + model.name + "'. Expected [-1," + model.features + "], got " + input.getShapeList());
+        throw invalid(
+            "unexpected shape for input '"
+                + input.getName()
+                + "' for model '"
+                + model.name
+                + "'. Expected [-1,"
+                + model.features
+                + "], got "
+                + input.getShapeList());
       }
       if (input.getShape(0) > model.config.getMaxBatchSize()) {
-        throw invalid("inference request batch-size must be <= "
-            + model.config.getMaxBatchSize() + " for '" + model.name + "', got "
-            + input.getShape(0) + " (input '" + input.getName() + "')");
+        throw invalid(
+            "inference request batch-size must be <= "
+                + model.config.getMaxBatchSize()
+                + " for '"
+                + model.name
+                + "', got "
+                + input.getShape(0)
+                + " (input '"
+                + input.getName()
+                + "')");
       }
       for (var requested : request.getOutputsList()) {
         if (!FilModelConfig.OUTPUT.equals(requested.getName())) {
-          throw invalid("unexpected inference output '" + requested.getName()
-              + "' for model '" + model.name + "'");
+          throw invalid(
+              "unexpected inference output '"
+                  + requested.getName()
+                  + "' for model '"
+                  + model.name
+                  + "'");
         }
       }
       count = (int) input.getShape(0);
@@ -155,36 +207,59 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
       scores = model.submit(rows, count).get(INFER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.error("inference failed for {} version {}", model.name, model.version, e);
-      out.onError(Status.INTERNAL.withDescription("inference failed for '" + model.name
-          + "' version " + model.version + ": " + e.getMessage()).asRuntimeException());
+      out.onError(
+          Status.INTERNAL
+              .withDescription(
+                  "inference failed for '"
+                      + model.name
+                      + "' version "
+                      + model.version
+                      + ": "
+                      + e.getMessage())
+              .asRuntimeException());
       return;
     }
-    ByteBuffer raw = ByteBuffer.allocate(scores.length * Float.BYTES)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer raw =
+        ByteBuffer.allocate(scores.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     for (float s : scores) {
       raw.putFloat(s);
     }
     raw.flip();
-    reply(out, ModelInferResponse.newBuilder().setModelName(model.name)
-        .setModelVersion(Integer.toString(model.version)).setId(request.getId())
-        .addOutputs(ModelInferResponse.InferOutputTensor.newBuilder()
-            .setName(FilModelConfig.OUTPUT).setDatatype("FP32").addShape(count).addShape(1))
-        .addRawOutputContents(UnsafeByteOperations.unsafeWrap(raw)).build());
+    reply(
+        out,
+        ModelInferResponse.newBuilder()
+            .setModelName(model.name)
+            .setModelVersion(Integer.toString(model.version))
+            .setId(request.getId())
+            .addOutputs(
+                ModelInferResponse.InferOutputTensor.newBuilder()
+                    .setName(FilModelConfig.OUTPUT)
+                    .setDatatype("FP32")
+                    .addShape(count)
+                    .addShape(1))
+            .addRawOutputContents(UnsafeByteOperations.unsafeWrap(raw))
+            .build());
   }
 
   /** The input values from raw_input_contents (little-endian) or from fp32_contents. */
-  private static float[] values(ModelInferRequest request,
-      ModelInferRequest.InferInputTensor input, int expected) {
+  private static float[] values(
+      ModelInferRequest request, ModelInferRequest.InferInputTensor input, int expected) {
     if (request.getRawInputContentsCount() > 0) {
       if (input.hasContents()) {
-        throw invalid("input '" + input.getName() + "' has both contents and "
-            + "raw_input_contents");
+        throw invalid(
+            "input '" + input.getName() + "' has both contents and " + "raw_input_contents");
       }
       ByteString bytes = request.getRawInputContents(0);
       if (bytes.size() != expected * Float.BYTES) {
-        throw invalid("input '" + input.getName() + "' raw contents hold " + bytes.size()
-            + " bytes; shape " + input.getShapeList() + " of FP32 needs "
-            + expected * Float.BYTES);
+        throw invalid(
+            "input '"
+                + input.getName()
+                + "' raw contents hold "
+                + bytes.size()
+                + " bytes; shape "
+                + input.getShapeList()
+                + " of FP32 needs "
+                + expected * Float.BYTES);
       }
       float[] out = new float[expected];
       bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
@@ -192,8 +267,15 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     }
     List<Float> values = input.getContents().getFp32ContentsList();
     if (values.size() != expected) {
-      throw invalid("input '" + input.getName() + "' holds " + values.size()
-          + " FP32 values; shape " + input.getShapeList() + " needs " + expected);
+      throw invalid(
+          "input '"
+              + input.getName()
+              + "' holds "
+              + values.size()
+              + " FP32 values; shape "
+              + input.getShapeList()
+              + " needs "
+              + expected);
     }
     float[] out = new float[expected];
     for (int i = 0; i < expected; i++) {
@@ -203,8 +285,8 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
   }
 
   @Override
-  public void modelStatistics(ModelStatisticsRequest request,
-      StreamObserver<ModelStatisticsResponse> out) {
+  public void modelStatistics(
+      ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> out) {
     ModelStatisticsResponse.Builder b = ModelStatisticsResponse.newBuilder();
     for (Map.Entry<String, NavigableMap<Integer, LoadedModel>> e : store.all().entrySet()) {
       if (!request.getName().isEmpty() && !request.getName().equals(e.getKey())) {
@@ -225,8 +307,8 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
   }
 
   @Override
-  public void repositoryIndex(RepositoryIndexRequest request,
-      StreamObserver<RepositoryIndexResponse> out) {
+  public void repositoryIndex(
+      RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
     RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
     try {
       for (String name : store.repository().models()) {
@@ -237,38 +319,45 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
             continue;
           }
           String failure = store.failure(name);
-          b.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(name)
-              .setVersion(Integer.toString(version)).setState(ready ? "READY" : "UNAVAILABLE")
-              .setReason(ready || failure == null ? (ready ? "" : "unloaded") : failure));
+          b.addModels(
+              RepositoryIndexResponse.ModelIndex.newBuilder()
+                  .setName(name)
+                  .setVersion(Integer.toString(version))
+                  .setState(ready ? "READY" : "UNAVAILABLE")
+                  .setReason(ready || failure == null ? (ready ? "" : "unloaded") : failure));
         }
       }
     } catch (IOException e) {
       LOG.error("cannot read the model repository", e);
-      out.onError(Status.INTERNAL.withDescription("cannot read the repository: "
-          + e.getMessage()).asRuntimeException());
+      out.onError(
+          Status.INTERNAL
+              .withDescription("cannot read the repository: " + e.getMessage())
+              .asRuntimeException());
       return;
     }
     reply(out, b.build());
   }
 
   @Override
-  public void repositoryModelLoad(RepositoryModelLoadRequest request,
-      StreamObserver<RepositoryModelLoadResponse> out) {
+  public void repositoryModelLoad(
+      RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
     try {
       store.load(request.getModelName());
       reply(out, RepositoryModelLoadResponse.getDefaultInstance());
     } catch (ModelStore.ModelLoadException e) {
       Status status = e.notFound ? Status.NOT_FOUND : Status.INVALID_ARGUMENT;
-      out.onError(status.withDescription("failed to load '" + request.getModelName() + "': "
-          + e.getMessage()).asRuntimeException());
+      out.onError(
+          status
+              .withDescription("failed to load '" + request.getModelName() + "': " + e.getMessage())
+              .asRuntimeException());
     } catch (IllegalArgumentException e) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
     }
   }
 
   @Override
-  public void repositoryModelUnload(RepositoryModelUnloadRequest request,
-      StreamObserver<RepositoryModelUnloadResponse> out) {
+  public void repositoryModelUnload(
+      RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> out) {
     store.unload(request.getModelName());
     reply(out, RepositoryModelUnloadResponse.getDefaultInstance());
   }
@@ -278,9 +367,15 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
   }
 
   private static void notFound(StreamObserver<?> out, String name, String version) {
-    out.onError(Status.NOT_FOUND.withDescription("Request for unknown model: '" + name + "'"
-        + (version == null || version.isEmpty() ? "" : " version " + version)
-        + " is not found").asRuntimeException());
+    out.onError(
+        Status.NOT_FOUND
+            .withDescription(
+                "Request for unknown model: '"
+                    + name
+                    + "'"
+                    + (version == null || version.isEmpty() ? "" : " version " + version)
+                    + " is not found")
+            .asRuntimeException());
   }
 
   private static <T> void reply(StreamObserver<T> out, T response) {

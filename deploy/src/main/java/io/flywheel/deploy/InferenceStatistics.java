@@ -50,16 +50,25 @@ final class InferenceStatistics {
   }
 
   synchronized ModelStatistics toProto(String name, String version) {
-    ModelStatistics.Builder b = ModelStatistics.newBuilder().setName(name).setVersion(version)
-        .setLastInference(lastInferenceMillis).setInferenceCount(inferenceCount)
-        .setExecutionCount(executionCount)
-        .setInferenceStats(InferStatistics.newBuilder()
-            .setSuccess(duration(successCount, successNs))
-            .setFail(duration(failCount, failNs))
-            .setQueue(duration(successCount, queueNs))
-            .setComputeInfer(duration(executionCount, computeNs)));
-    batches.forEach((size, v) -> b.addBatchStats(InferBatchStatistics.newBuilder()
-        .setBatchSize(size).setComputeInfer(duration(v[0], v[1]))));
+    ModelStatistics.Builder b =
+        ModelStatistics.newBuilder()
+            .setName(name)
+            .setVersion(version)
+            .setLastInference(lastInferenceMillis)
+            .setInferenceCount(inferenceCount)
+            .setExecutionCount(executionCount)
+            .setInferenceStats(
+                InferStatistics.newBuilder()
+                    .setSuccess(duration(successCount, successNs))
+                    .setFail(duration(failCount, failNs))
+                    .setQueue(duration(successCount, queueNs))
+                    .setComputeInfer(duration(executionCount, computeNs)));
+    batches.forEach(
+        (size, v) ->
+            b.addBatchStats(
+                InferBatchStatistics.newBuilder()
+                    .setBatchSize(size)
+                    .setComputeInfer(duration(v[0], v[1]))));
     return b.build();
   }
 

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import ml.dmlc.xgboost4j.java.Booster;
 
 /**
- * One served version: its booster and a dynamic batcher. Requests queue up; each of the
- * config's instances takes the oldest, then gathers more until the batch reaches
- * {@code max_batch_size} rows (or a preferred size) or the queue delay has passed, predicts the
- * whole batch at once and hands each request its rows.
+ * One served version: its booster and a dynamic batcher. Requests queue up; each of the config's
+ * instances takes the oldest, then gathers more until the batch reaches {@code max_batch_size} rows
+ * (or a preferred size) or the queue delay has passed, predicts the whole batch at once and hands
+ * each request its rows.
  */
 final class LoadedModel implements AutoCloseable {
   /** One request's rows, waiting for its scores. */
@@ -34,8 +34,9 @@ final class LoadedModel implements AutoCloseable {
     this.config = config;
     this.booster = booster;
     this.features = (int) config.getInput(0).getDims(0);
-    int count = Math.max(1, config.getInstanceGroupCount() == 0 ? 1
-        : config.getInstanceGroup(0).getCount());
+    int count =
+        Math.max(
+            1, config.getInstanceGroupCount() == 0 ? 1 : config.getInstanceGroup(0).getCount());
     for (int i = 0; i < count; i++) {
       Thread t = new Thread(this::serve, "infer-" + name + "-v" + version + "-" + i);
       t.setDaemon(true);
@@ -47,8 +48,8 @@ final class LoadedModel implements AutoCloseable {
   CompletableFuture<float[]> submit(float[] rows, int count) {
     CompletableFuture<float[]> result = new CompletableFuture<>();
     if (closed) {
-      result.completeExceptionally(new IllegalStateException("model " + name + " version "
-          + version + " is unloading"));
+      result.completeExceptionally(
+          new IllegalStateException("model " + name + " version " + version + " is unloading"));
       return result;
     }
     queue.add(new Pending(rows, count, System.nanoTime(), result));
@@ -57,8 +58,8 @@ final class LoadedModel implements AutoCloseable {
 
   private void serve() {
     int maxBatch = Math.max(1, config.getMaxBatchSize());
-    long delayNanos = TimeUnit.MICROSECONDS.toNanos(config.getDynamicBatching()
-        .getMaxQueueDelayMicroseconds());
+    long delayNanos =
+        TimeUnit.MICROSECONDS.toNanos(config.getDynamicBatching().getMaxQueueDelayMicroseconds());
     List<Integer> preferred = config.getDynamicBatching().getPreferredBatchSizeList();
     List<Pending> batch = new ArrayList<>();
     while (!closed) {
@@ -141,8 +142,9 @@ final class LoadedModel implements AutoCloseable {
     }
     Pending p;
     while ((p = queue.poll()) != null) {
-      p.result().completeExceptionally(new IllegalStateException("model " + name + " version "
-          + version + " was unloaded"));
+      p.result()
+          .completeExceptionally(
+              new IllegalStateException("model " + name + " version " + version + " was unloaded"));
     }
     booster.dispose();
   }

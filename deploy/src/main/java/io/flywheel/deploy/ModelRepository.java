@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A Triton model repository on disk: {@code <root>/<model>/config.pbtxt} and
- * {@code <root>/<model>/<version>/xgboost.json} (what the FIL backend loads), plus Flywheel's
- * {@code flywheel.json} (feature order, target, sampling rate, lineage) in each version folder.
- * Files are written beside their final name and moved into place, so a server polling the
- * repository never reads half a file.
+ * A Triton model repository on disk: {@code <root>/<model>/config.pbtxt} and {@code
+ * <root>/<model>/<version>/xgboost.json} (what the FIL backend loads), plus Flywheel's {@code
+ * flywheel.json} (feature order, target, sampling rate, lineage) in each version folder. Files are
+ * written beside their final name and moved into place, so a server polling the repository never
+ * reads half a file.
  */
 public final class ModelRepository {
   static final String CONFIG_FILE = "config.pbtxt";
@@ -59,8 +59,8 @@ public final class ModelRepository {
     try {
       return FilModelConfig.parse(Files.readString(file));
     } catch (com.google.protobuf.TextFormat.ParseException e) {
-      throw new IOException(file + ": not a valid Triton model configuration: " + e.getMessage(),
-          e);
+      throw new IOException(
+          file + ": not a valid Triton model configuration: " + e.getMessage(), e);
     }
   }
 
@@ -70,7 +70,8 @@ public final class ModelRepository {
   }
 
   public Path modelFile(String model, int version) {
-    return root.resolve(model).resolve(Integer.toString(version))
+    return root.resolve(model)
+        .resolve(Integer.toString(version))
         .resolve(FilModelConfig.MODEL_FILE);
   }
 
@@ -82,7 +83,9 @@ public final class ModelRepository {
     }
     try (Stream<Path> dirs = Files.list(root)) {
       dirs.filter(d -> Files.isRegularFile(d.resolve(CONFIG_FILE)))
-          .map(d -> d.getFileName().toString()).sorted().forEach(names::add);
+          .map(d -> d.getFileName().toString())
+          .sorted()
+          .forEach(names::add);
     }
     return names;
   }
@@ -95,8 +98,11 @@ public final class ModelRepository {
       return versions;
     }
     try (Stream<Path> dirs = Files.list(dir)) {
-      dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
-          .filter(n -> n.matches("[0-9]+")).map(Integer::parseInt).sorted()
+      dirs.filter(Files::isDirectory)
+          .map(d -> d.getFileName().toString())
+          .filter(n -> n.matches("[0-9]+"))
+          .map(Integer::parseInt)
+          .sorted()
           .forEach(versions::add);
     }
     return versions;
@@ -104,8 +110,8 @@ public final class ModelRepository {
 
   static void requireName(String model) {
     if (model == null || !model.matches("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}")) {
-      throw new IllegalArgumentException("model: '" + model + "' is not a valid model name "
-          + "(letters, digits, '.', '_', '-')");
+      throw new IllegalArgumentException(
+          "model: '" + model + "' is not a valid model name " + "(letters, digits, '.', '_', '-')");
     }
   }
 

@@ -14,9 +14,9 @@ import java.util.zip.CRC32;
 /**
  * Deploys a model version the safe way: write it into the repository, load it (next to the live
  * version), check it is ready, give it a canary share of traffic (routed by request key, so one
- * shopper sees one version), watch its error rate and p99 latency, then promote it to all
- * traffic or roll it back on its own. Every step is persisted, so a restart knows what is live
- * and what is on trial.
+ * shopper sees one version), watch its error rate and p99 latency, then promote it to all traffic
+ * or roll it back on its own. Every step is persisted, so a restart knows what is live and what is
+ * on trial.
  */
 public final class ModelRollout {
   private final Path stateDir;
@@ -24,10 +24,14 @@ public final class ModelRollout {
   private final InferenceClient client;
   private final FilModelConfig.Serving serving;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
   /** The persisted states, read once: scoring routes every request and must not hit the disk. */
   private final Map<String, RolloutState> states = new ConcurrentHashMap<>();
 
-  public ModelRollout(Path stateDir, ModelRepository repository, InferenceClient client,
+  public ModelRollout(
+      Path stateDir,
+      ModelRepository repository,
+      InferenceClient client,
       FilModelConfig.Serving serving) {
     this.stateDir = stateDir;
     this.repository = repository;
@@ -43,29 +47,34 @@ public final class ModelRollout {
     }
     synchronized (this) {
       Path file = stateFile(model);
-      RolloutState read = Files.isRegularFile(file)
-          ? ModelRepository.JSON.readValue(file.toFile(), RolloutState.class)
-          : RolloutState.empty(model);
+      RolloutState read =
+          Files.isRegularFile(file)
+              ? ModelRepository.JSON.readValue(file.toFile(), RolloutState.class)
+              : RolloutState.empty(model);
       states.putIfAbsent(model, read);
       return states.get(model);
     }
   }
 
   /**
-   * Deploys {@code version}: the first version goes live at once; a later one becomes the
-   * canary with {@code canaryPercent} of traffic (100 promotes it straight away). A version that
-   * fails to load or to become ready is refused, and what was serving keeps serving.
+   * Deploys {@code version}: the first version goes live at once; a later one becomes the canary
+   * with {@code canaryPercent} of traffic (100 promotes it straight away). A version that fails to
+   * load or to become ready is refused, and what was serving keeps serving.
    */
-  public synchronized RolloutState deploy(String model, int version, Path xgboostJson,
-      ServingMetadata metadata, int canaryPercent) throws IOException {
+  public synchronized RolloutState deploy(
+      String model, int version, Path xgboostJson, ServingMetadata metadata, int canaryPercent)
+      throws IOException {
     if (canaryPercent < 1 || canaryPercent > 100) {
-      throw new IllegalArgumentException("canary: a percentage from 1 to 100, got "
-          + canaryPercent);
+      throw new IllegalArgumentException(
+          "canary: a percentage from 1 to 100, got " + canaryPercent);
     }
     RolloutState before = state(model);
     if (before.canary() != null) {
-      throw new IllegalStateException(model + " already has canary version " + before.canary()
-          + " on trial: promote or roll it back first");
+      throw new IllegalStateException(
+          model
+              + " already has canary version "
+              + before.canary()
+              + " on trial: promote or roll it back first");
     }
     if (before.live() != null && before.live() == version) {
       throw new IllegalStateException(model + " version " + version + " is already live");
@@ -85,13 +94,27 @@ public final class ModelRollout {
     } catch (RuntimeException | IOException e) {
       restore(model, before.live(), before.serving());
       save(before.with(before.live(), null, 0, "deploy_failed", version, e.getMessage()));
-      throw new IOException("deploy of " + model + " version " + version + " failed; version "
-          + before.live() + " keeps serving: " + e.getMessage(), e);
+      throw new IOException(
+          "deploy of "
+              + model
+              + " version "
+              + version
+              + " failed; version "
+              + before.live()
+              + " keeps serving: "
+              + e.getMessage(),
+          e);
     }
-    RolloutState after = first
-        ? before.with(version, null, 0, "live", version, "deployed at 100%")
-        : before.with(before.live(), version, canaryPercent, "canary", version,
-            canaryPercent + "% of traffic");
+    RolloutState after =
+        first
+            ? before.with(version, null, 0, "live", version, "deployed at 100%")
+            : before.with(
+                before.live(),
+                version,
+                canaryPercent,
+                "canary",
+                version,
+                canaryPercent + "% of traffic");
     windows.remove(model);
     save(after);
     return after;
@@ -110,12 +133,12 @@ public final class ModelRollout {
   }
 
   /**
-   * Scores rows for one request through the rollout: routed, timed, counted; a canary that
-   * breaks a threshold is rolled back here, one that has served enough requests well is
-   * promoted. Errors of the canary are not hidden from the caller.
+   * Scores rows for one request through the rollout: routed, timed, counted; a canary that breaks a
+   * threshold is rolled back here, one that has served enough requests well is promoted. Errors of
+   * the canary are not hidden from the caller.
    */
-  public InferenceClient.Scores score(String model, String requestKey, float[] values, int rows,
-      int columns) throws IOException {
+  public InferenceClient.Scores score(
+      String model, String requestKey, float[] values, int rows, int columns) throws IOException {
     String version = route(model, requestKey);
     long started = System.nanoTime();
     try {
@@ -128,8 +151,7 @@ public final class ModelRollout {
     }
   }
 
-  private void observe(String model, String version, boolean ok, long nanos)
-      throws IOException {
+  private void observe(String model, String version, boolean ok, long nanos) throws IOException {
     RolloutState s = state(model);
     if (s.canary() == null || !version.equals(Integer.toString(s.canary()))) {
       return;
@@ -143,12 +165,26 @@ public final class ModelRollout {
     double errorRate = w.errorRate();
     double p99 = w.p99Millis();
     if (errorRate > t.maxErrorRate() || p99 > t.maxP99Millis()) {
-      rollback(model, String.format(java.util.Locale.ROOT, "automatic: error rate %.3f "
-          + "(limit %.3f), p99 %.1f ms (limit %.1f) over %d requests", errorRate,
-          t.maxErrorRate(), p99, t.maxP99Millis(), w.count()));
+      rollback(
+          model,
+          String.format(
+              java.util.Locale.ROOT,
+              "automatic: error rate %.3f "
+                  + "(limit %.3f), p99 %.1f ms (limit %.1f) over %d requests",
+              errorRate,
+              t.maxErrorRate(),
+              p99,
+              t.maxP99Millis(),
+              w.count()));
     } else if (w.count() >= t.promoteAfter()) {
-      promote(model, String.format(java.util.Locale.ROOT, "automatic: error rate %.3f, p99 "
-          + "%.1f ms over %d requests", errorRate, p99, w.count()));
+      promote(
+          model,
+          String.format(
+              java.util.Locale.ROOT,
+              "automatic: error rate %.3f, p99 " + "%.1f ms over %d requests",
+              errorRate,
+              p99,
+              w.count()));
     }
   }
 

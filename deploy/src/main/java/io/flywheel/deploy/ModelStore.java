@@ -18,13 +18,14 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 
 /**
  * The embedded server's loaded models, under explicit model control: a load reads the model's
- * config and every version its policy names, and only when all of them load does it replace
- * what was serving; a broken config or model file fails the load with the reason and leaves the
- * versions already serving untouched.
+ * config and every version its policy names, and only when all of them load does it replace what
+ * was serving; a broken config or model file fails the load with the reason and leaves the versions
+ * already serving untouched.
  */
 final class ModelStore implements AutoCloseable {
   /** Why the last load of a model failed, for the repository index. */
   private final Map<String, String> failures = new ConcurrentHashMap<>();
+
   private final Map<String, NavigableMap<Integer, LoadedModel>> loaded = new ConcurrentHashMap<>();
   private final ModelRepository repository;
 
@@ -41,36 +42,49 @@ final class ModelStore implements AutoCloseable {
     NavigableMap<Integer, LoadedModel> fresh = new TreeMap<>();
     try {
       if (!Files.isDirectory(repository.root().resolve(name))) {
-        throw new ModelLoadException(true, "no model named '" + name + "' in the repository "
-            + repository.root());
+        throw new ModelLoadException(
+            true, "no model named '" + name + "' in the repository " + repository.root());
       }
       ModelConfig config = validated(name, repository.readConfig(name));
       for (int version : versionsToServe(name, config)) {
         Path file = repository.modelFile(name, version);
         if (!Files.isRegularFile(file)) {
-          throw new ModelLoadException(false, "version " + version + " has no "
-              + FilModelConfig.MODEL_FILE);
+          throw new ModelLoadException(
+              false, "version " + version + " has no " + FilModelConfig.MODEL_FILE);
         }
         Booster booster;
         try {
           booster = XGBoost.loadModel(file.toString());
         } catch (Exception e) {
-          throw new ModelLoadException(false, "version " + version + ": "
-              + FilModelConfig.MODEL_FILE + " is not a loadable XGBoost model: "
-              + e.getMessage());
+          throw new ModelLoadException(
+              false,
+              "version "
+                  + version
+                  + ": "
+                  + FilModelConfig.MODEL_FILE
+                  + " is not a loadable XGBoost model: "
+                  + e.getMessage());
         }
         int trained = (int) booster.getNumFeature();
         if (trained != config.getInput(0).getDims(0)) {
           booster.dispose();
-          throw new ModelLoadException(false, "version " + version + " was trained on "
-              + trained + " features but input__0 declares " + config.getInput(0).getDims(0));
+          throw new ModelLoadException(
+              false,
+              "version "
+                  + version
+                  + " was trained on "
+                  + trained
+                  + " features but input__0 declares "
+                  + config.getInput(0).getDims(0));
         }
         // Each instance predicts on its own thread: split the cores between them rather than
         // let every instance start a full OpenMP team on every core.
-        int instances = config.getInstanceGroupCount() == 0 ? 1
-            : Math.max(1, config.getInstanceGroup(0).getCount());
-        booster.setParam("nthread", Math.max(1, Runtime.getRuntime().availableProcessors()
-            / instances));
+        int instances =
+            config.getInstanceGroupCount() == 0
+                ? 1
+                : Math.max(1, config.getInstanceGroup(0).getCount());
+        booster.setParam(
+            "nthread", Math.max(1, Runtime.getRuntime().availableProcessors() / instances));
         fresh.put(version, new LoadedModel(name, version, config, booster));
       }
     } catch (ModelLoadException e) {
@@ -135,8 +149,8 @@ final class ModelStore implements AutoCloseable {
       case SPECIFIC -> {
         for (long v : policy.getSpecific().getVersionsList()) {
           if (!present.contains((int) v)) {
-            throw new ModelLoadException(false, "version_policy names version " + v
-                + ", which has no folder");
+            throw new ModelLoadException(
+                false, "version_policy names version " + v + ", which has no folder");
           }
           chosen.add((int) v);
         }
@@ -148,41 +162,50 @@ final class ModelStore implements AutoCloseable {
       }
     }
     if (chosen.isEmpty()) {
-      throw new ModelLoadException(false, "no version to serve (version folders: " + present
-          + ")");
+      throw new ModelLoadException(false, "no version to serve (version folders: " + present + ")");
     }
     return chosen;
   }
 
   /** What this server can run: FIL-style XGBoost JSON, FP32 in and out. */
-  private static ModelConfig validated(String name, ModelConfig config)
-      throws ModelLoadException {
+  private static ModelConfig validated(String name, ModelConfig config) throws ModelLoadException {
     if (!config.getName().isEmpty() && !config.getName().equals(name)) {
-      throw new ModelLoadException(false, "config.pbtxt names the model '" + config.getName()
-          + "' but its folder is '" + name + "'");
+      throw new ModelLoadException(
+          false,
+          "config.pbtxt names the model '"
+              + config.getName()
+              + "' but its folder is '"
+              + name
+              + "'");
     }
     if (!"fil".equals(config.getBackend())) {
-      throw new ModelLoadException(false, "backend '" + config.getBackend() + "' is not served "
-          + "here (only fil)");
+      throw new ModelLoadException(
+          false, "backend '" + config.getBackend() + "' is not served " + "here (only fil)");
     }
-    String type = config.getParametersOrDefault("model_type",
-        io.flywheel.deploy.triton.ModelConfigProto.ModelParameter.getDefaultInstance())
-        .getStringValue();
+    String type =
+        config
+            .getParametersOrDefault(
+                "model_type",
+                io.flywheel.deploy.triton.ModelConfigProto.ModelParameter.getDefaultInstance())
+            .getStringValue();
     if (!"xgboost_json".equals(type)) {
-      throw new ModelLoadException(false, "model_type '" + type + "' is not served here (only "
-          + "xgboost_json)");
+      throw new ModelLoadException(
+          false, "model_type '" + type + "' is not served here (only " + "xgboost_json)");
     }
-    if (config.getInputCount() != 1 || !FilModelConfig.INPUT.equals(config.getInput(0).getName())
+    if (config.getInputCount() != 1
+        || !FilModelConfig.INPUT.equals(config.getInput(0).getName())
         || config.getInput(0).getDataType() != DataType.TYPE_FP32
-        || config.getInput(0).getDimsCount() != 1 || config.getInput(0).getDims(0) < 1) {
-      throw new ModelLoadException(false, "expected one input '" + FilModelConfig.INPUT
-          + "' of TYPE_FP32 with dims [features]");
+        || config.getInput(0).getDimsCount() != 1
+        || config.getInput(0).getDims(0) < 1) {
+      throw new ModelLoadException(
+          false,
+          "expected one input '" + FilModelConfig.INPUT + "' of TYPE_FP32 with dims [features]");
     }
     if (config.getOutputCount() != 1
         || !FilModelConfig.OUTPUT.equals(config.getOutput(0).getName())
         || config.getOutput(0).getDataType() != DataType.TYPE_FP32) {
-      throw new ModelLoadException(false, "expected one output '" + FilModelConfig.OUTPUT
-          + "' of TYPE_FP32");
+      throw new ModelLoadException(
+          false, "expected one output '" + FilModelConfig.OUTPUT + "' of TYPE_FP32");
     }
     if (config.getMaxBatchSize() < 1) {
       throw new ModelLoadException(false, "max_batch_size must be at least 1");

@@ -19,26 +19,29 @@ import org.junit.jupiter.api.Test;
 class InferenceClientRetryTest {
 
   /** A real gRPC server on a loopback port that answers {@code failures} times with a status. */
-  private static Server flaky(Status status, int failures, AtomicInteger calls)
-      throws Exception {
+  private static Server flaky(Status status, int failures, AtomicInteger calls) throws Exception {
     return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase() {
-          @Override
-          public void serverLive(ServerLiveRequest request,
-              StreamObserver<ServerLiveResponse> out) {
-            if (calls.incrementAndGet() <= failures) {
-              out.onError(status.withDescription("try again").asRuntimeException());
-              return;
-            }
-            out.onNext(ServerLiveResponse.newBuilder().setLive(true).build());
-            out.onCompleted();
-          }
-        }).build().start();
+        .addService(
+            new GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase() {
+              @Override
+              public void serverLive(
+                  ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
+                if (calls.incrementAndGet() <= failures) {
+                  out.onError(status.withDescription("try again").asRuntimeException());
+                  return;
+                }
+                out.onNext(ServerLiveResponse.newBuilder().setLive(true).build());
+                out.onCompleted();
+              }
+            })
+        .build()
+        .start();
   }
 
   private static InferenceClient client(Server server, int attempts) {
-    return InferenceClient.connect("127.0.0.1:" + server.getPort(), new InferenceClient.Settings(
-        1, Duration.ofSeconds(10), attempts, Duration.ofMillis(20)));
+    return InferenceClient.connect(
+        "127.0.0.1:" + server.getPort(),
+        new InferenceClient.Settings(1, Duration.ofSeconds(10), attempts, Duration.ofMillis(20)));
   }
 
   @Test
@@ -58,7 +61,8 @@ class InferenceClientRetryTest {
     AtomicInteger calls = new AtomicInteger();
     Server server = flaky(Status.UNAVAILABLE, 10, calls);
     try (InferenceClient client = client(server, 3)) {
-      assertThatThrownBy(client::live).isInstanceOf(InferenceClient.InferenceException.class)
+      assertThatThrownBy(client::live)
+          .isInstanceOf(InferenceClient.InferenceException.class)
           .hasMessageContaining("UNAVAILABLE");
       assertThat(calls.get()).isEqualTo(3);
     } finally {
@@ -71,7 +75,8 @@ class InferenceClientRetryTest {
     AtomicInteger calls = new AtomicInteger();
     Server server = flaky(Status.INVALID_ARGUMENT, 10, calls);
     try (InferenceClient client = client(server, 3)) {
-      assertThatThrownBy(client::live).isInstanceOf(InferenceClient.InferenceException.class)
+      assertThatThrownBy(client::live)
+          .isInstanceOf(InferenceClient.InferenceException.class)
           .hasMessageContaining("INVALID_ARGUMENT");
       assertThat(calls.get()).isEqualTo(1);
     } finally {

@@ -12,8 +12,9 @@ class InferenceLoadTestTest {
   @Test
   void eachLevelIsMeasuredServedAndInProcessWithOrderedPercentiles() throws Exception {
     List<InferenceLoadTest.Level> seen = new ArrayList<>();
-    List<InferenceLoadTest.Level> levels = new InferenceLoadTest(new InferenceLoadTest.Settings(
-        10, 3, 5, 16, 60, List.of(1, 2))).run(seen::add);
+    List<InferenceLoadTest.Level> levels =
+        new InferenceLoadTest(new InferenceLoadTest.Settings(10, 3, 5, 16, 60, List.of(1, 2)))
+            .run(seen::add);
     assertThat(levels).hasSize(2).isEqualTo(seen);
     assertThat(levels).extracting(InferenceLoadTest.Level::concurrency).containsExactly(1, 2);
     for (InferenceLoadTest.Level l : levels) {

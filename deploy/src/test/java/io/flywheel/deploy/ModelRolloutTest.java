@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.IntStream;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -27,10 +26,11 @@ class ModelRolloutTest {
     Path stateDir = dir.resolve("rollouts");
     Path v1 = TestModels.save(TestModels.train(20, 3, 1), dir.resolve("v1.json"));
     Path v2 = TestModels.save(TestModels.train(30, 3, 2), dir.resolve("v2.json"));
-    try (EmbeddedInferenceServer server = EmbeddedInferenceServer.start(repo.root(),
-        "127.0.0.1", 0, 0); InferenceClient client = InferenceClient.connect(server.address())) {
-      ModelRollout rollout = new ModelRollout(stateDir, repo, client,
-          FilModelConfig.Serving.onCpu());
+    try (EmbeddedInferenceServer server =
+            EmbeddedInferenceServer.start(repo.root(), "127.0.0.1", 0, 0);
+        InferenceClient client = InferenceClient.connect(server.address())) {
+      ModelRollout rollout =
+          new ModelRollout(stateDir, repo, client, FilModelConfig.Serving.onCpu());
       RolloutState s1 = rollout.deploy("ctr", 1, v1, TestModels.metadata("ctr", 1), 10);
       assertThat(s1.live()).isEqualTo(1);
       assertThat(s1.canary()).isNull();
@@ -46,13 +46,14 @@ class ModelRolloutTest {
         routes.put("user-" + i, rollout.route("ctr", "user-" + i));
       }
       assertThat(new HashSet<>(routes.values())).containsExactlyInAnyOrder("1", "2");
-      routes.forEach((key, version) -> {
-        try {
-          assertThat(rollout.route("ctr", key)).isEqualTo(version);
-        } catch (java.io.IOException e) {
-          throw new AssertionError(e);
-        }
-      });
+      routes.forEach(
+          (key, version) -> {
+            try {
+              assertThat(rollout.route("ctr", key)).isEqualTo(version);
+            } catch (java.io.IOException e) {
+              throw new AssertionError(e);
+            }
+          });
       float[] row = TestModels.rows(1, 3);
       for (int i = 0; i < 200 && rollout.state("ctr").canary() != null; i++) {
         rollout.score("ctr", "user-" + i, row, 1, TestModels.FEATURES);
@@ -60,23 +61,33 @@ class ModelRolloutTest {
       RolloutState promoted = rollout.state("ctr");
       assertThat(promoted.live()).isEqualTo(2);
       assertThat(promoted.canary()).isNull();
-      assertThat(promoted.history()).extracting(RolloutState.Event::event)
+      assertThat(promoted.history())
+          .extracting(RolloutState.Event::event)
           .containsExactly("live", "canary", "promoted");
       assertThat(client.modelReady("ctr", "1")).isFalse();
 
       // A canary whose feature layout differs from the live one cannot share its config.
       Path v3 = TestModels.save(trainOnSevenFeatures(), dir.resolve("v3.json"));
-      ServingMetadata seven = new ServingMetadata("ctr", 3, "run-3", "ctr",
-          IntStream.range(0, 7).mapToObj(i -> "g" + i).toList(), 1.0, "w");
+      ServingMetadata seven =
+          new ServingMetadata(
+              "ctr",
+              3,
+              "run-3",
+              "ctr",
+              IntStream.range(0, 7).mapToObj(i -> "g" + i).toList(),
+              1.0,
+              "w");
       assertThatThrownBy(() -> rollout.deploy("ctr", 3, v3, seven, 50))
-          .hasMessageContaining("input__0 declares 7").hasMessageContaining("2 keeps serving");
+          .hasMessageContaining("input__0 declares 7")
+          .hasMessageContaining("2 keeps serving");
 
       // A canary that errors (here: lost by the server behind the rollout's back) is rolled
       // back once enough of its requests have failed.
       Path v4 = TestModels.save(TestModels.train(40, 3, 4), dir.resolve("v4.json"));
       rollout.deploy("ctr", 4, v4, TestModels.metadata("ctr", 4), 50);
-      repo.writeConfig(FilModelConfig.build("ctr", TestModels.metadata("ctr", 2),
-          FilModelConfig.Serving.onCpu(), List.of(2)));
+      repo.writeConfig(
+          FilModelConfig.build(
+              "ctr", TestModels.metadata("ctr", 2), FilModelConfig.Serving.onCpu(), List.of(2)));
       client.load("ctr");
       int errors = 0;
       for (int i = 0; i < 200 && rollout.state("ctr").canary() != null; i++) {
@@ -100,28 +111,37 @@ class ModelRolloutTest {
 
       // A version whose file is broken never goes on trial; the live one keeps serving.
       Path broken = Files.writeString(dir.resolve("v5.json"), "not a model");
-      assertThatThrownBy(() -> rollout.deploy("ctr", 5, broken, TestModels.metadata("ctr", 5),
-          20)).hasMessageContaining("version 2 keeps serving");
+      assertThatThrownBy(() -> rollout.deploy("ctr", 5, broken, TestModels.metadata("ctr", 5), 20))
+          .hasMessageContaining("version 2 keeps serving");
       assertThat(rollout.state("ctr").live()).isEqualTo(2);
-      assertThat(client.infer("ctr", null, row, 1, TestModels.FEATURES).version())
-          .isEqualTo("2");
+      assertThat(client.infer("ctr", null, row, 1, TestModels.FEATURES).version()).isEqualTo("2");
     }
 
     // A restarted server and rollout pick up where they were.
-    try (EmbeddedInferenceServer server = EmbeddedInferenceServer.start(repo.root(),
-        "127.0.0.1", 0, 0); InferenceClient client = InferenceClient.connect(server.address())) {
-      ModelRollout rollout = new ModelRollout(stateDir, repo, client,
-          FilModelConfig.Serving.onCpu());
+    try (EmbeddedInferenceServer server =
+            EmbeddedInferenceServer.start(repo.root(), "127.0.0.1", 0, 0);
+        InferenceClient client = InferenceClient.connect(server.address())) {
+      ModelRollout rollout =
+          new ModelRollout(stateDir, repo, client, FilModelConfig.Serving.onCpu());
       rollout.resume("ctr");
       assertThat(rollout.state("ctr").live()).isEqualTo(2);
-      assertThat(rollout.state("ctr").history()).extracting(RolloutState.Event::event)
-          .containsExactly("live", "canary", "promoted", "deploy_failed", "canary",
-              "rolled_back", "deploy_failed");
+      assertThat(rollout.state("ctr").history())
+          .extracting(RolloutState.Event::event)
+          .containsExactly(
+              "live",
+              "canary",
+              "promoted",
+              "deploy_failed",
+              "canary",
+              "rolled_back",
+              "deploy_failed");
       assertThat(client.modelReady("ctr", "2")).isTrue();
-      assertThatThrownBy(() -> rollout.promote("ctr", "manual"))
-          .hasMessageContaining("no canary");
-      assertThatThrownBy(() -> rollout.deploy("ctr", 6, dir.resolve("v1.json"),
-          TestModels.metadata("ctr", 6), 0)).hasMessageContaining("canary: a percentage");
+      assertThatThrownBy(() -> rollout.promote("ctr", "manual")).hasMessageContaining("no canary");
+      assertThatThrownBy(
+              () ->
+                  rollout.deploy(
+                      "ctr", 6, dir.resolve("v1.json"), TestModels.metadata("ctr", 6), 0))
+          .hasMessageContaining("canary: a percentage");
     }
   }
 
@@ -138,10 +158,15 @@ class ModelRolloutTest {
     }
     DMatrix m = new DMatrix(x, n, 7, Float.NaN);
     m.setLabel(y);
-    Booster b = XGBoost.train(m, new HashMap<>(Map.of("objective", "binary:logistic",
-        "verbosity", 0, "silent", "true")), 5, Map.of(), null, null);
+    Booster b =
+        XGBoost.train(
+            m,
+            new HashMap<>(Map.of("objective", "binary:logistic", "verbosity", 0, "silent", "true")),
+            5,
+            Map.of(),
+            null,
+            null);
     m.dispose();
     return b;
   }
-
 }

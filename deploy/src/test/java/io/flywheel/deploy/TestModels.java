@@ -36,8 +36,21 @@ final class TestModels {
     }
     DMatrix m = new DMatrix(x, n, FEATURES, Float.NaN);
     m.setLabel(y);
-    Map<String, Object> params = new HashMap<>(Map.of("objective", "binary:logistic",
-        "max_depth", depth, "eta", 0.1, "tree_method", "hist", "verbosity", 0, "silent", "true"));
+    Map<String, Object> params =
+        new HashMap<>(
+            Map.of(
+                "objective",
+                "binary:logistic",
+                "max_depth",
+                depth,
+                "eta",
+                0.1,
+                "tree_method",
+                "hist",
+                "verbosity",
+                0,
+                "silent",
+                "true"));
     Booster booster = XGBoost.train(m, params, trees, Map.of(), null, null);
     m.dispose();
     return booster;
@@ -49,8 +62,14 @@ final class TestModels {
   }
 
   static ServingMetadata metadata(String model, int version) {
-    return new ServingMetadata(model, version, "run-" + version, "ctr",
-        IntStream.range(0, FEATURES).mapToObj(i -> "f" + i).toList(), 1.0, "2026-01-01/2026-01-07");
+    return new ServingMetadata(
+        model,
+        version,
+        "run-" + version,
+        "ctr",
+        IntStream.range(0, FEATURES).mapToObj(i -> "f" + i).toList(),
+        1.0,
+        "2026-01-01/2026-01-07");
   }
 
   static List<Integer> versions(Integer... v) {

@@ -6,8 +6,8 @@ import org.apache.commons.rng.simple.RandomSource;
 
 /**
  * Percentile bootstrap confidence intervals for a metric over examples, and for the difference
- * between a challenger and the champion scored on the same held-out rows (each resample draws
- * the same rows for both, so their shared noise cancels).
+ * between a challenger and the champion scored on the same held-out rows (each resample draws the
+ * same rows for both, so their shared noise cancels).
  */
 public final class Bootstrap {
   private Bootstrap() {}
@@ -22,21 +22,32 @@ public final class Bootstrap {
    * @param estimate the metric on all rows
    * @param resamples resamples that produced a value (a resample without both classes may not)
    */
-  public record Interval(double estimate, double lower, double upper, double confidence,
-      int resamples) {
+  public record Interval(
+      double estimate, double lower, double upper, double confidence, int resamples) {
     public boolean excludesZero() {
       return lower > 0 || upper < 0;
     }
   }
 
-  public static Interval interval(double[] scores, boolean[] labels, Metric metric,
-      int resamples, long seed, double confidence) {
+  public static Interval interval(
+      double[] scores,
+      boolean[] labels,
+      Metric metric,
+      int resamples,
+      long seed,
+      double confidence) {
     return difference(scores, null, labels, metric, resamples, seed, confidence);
   }
 
   /** The interval of metric(challenger) - metric(champion) on the same resampled rows. */
-  public static Interval difference(double[] challenger, double[] champion, boolean[] labels,
-      Metric metric, int resamples, long seed, double confidence) {
+  public static Interval difference(
+      double[] challenger,
+      double[] champion,
+      boolean[] labels,
+      Metric metric,
+      int resamples,
+      long seed,
+      double confidence) {
     ClassificationMetrics.check(challenger, labels);
     if (champion != null) {
       ClassificationMetrics.check(champion, labels);
@@ -68,15 +79,20 @@ public final class Bootstrap {
         values[kept++] = value;
       }
     }
-    double estimate = metric.compute(challenger, labels)
-        - (champion == null ? 0 : metric.compute(champion, labels));
+    double estimate =
+        metric.compute(challenger, labels)
+            - (champion == null ? 0 : metric.compute(champion, labels));
     if (kept == 0) {
       return new Interval(estimate, Double.NaN, Double.NaN, confidence, 0);
     }
     Percentile percentile = new Percentile();
     percentile.setData(values, 0, kept);
     double tail = (1 - confidence) / 2 * 100;
-    return new Interval(estimate, percentile.evaluate(Math.max(tail, 1e-9)),
-        percentile.evaluate(100 - tail), confidence, kept);
+    return new Interval(
+        estimate,
+        percentile.evaluate(Math.max(tail, 1e-9)),
+        percentile.evaluate(100 - tail),
+        confidence,
+        kept);
   }
 }

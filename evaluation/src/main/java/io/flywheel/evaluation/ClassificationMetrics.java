@@ -18,10 +18,16 @@ public final class ClassificationMetrics {
   public static ClassificationReport evaluate(double[] probabilities, boolean[] labels) {
     check(probabilities, labels);
     long positives = IntStream.range(0, labels.length).filter(i -> labels[i]).count();
-    return new ClassificationReport(labels.length, positives, rocAuc(probabilities, labels),
-        averagePrecision(probabilities, labels), logLoss(probabilities, labels),
-        brier(probabilities, labels), expectedCalibrationError(probabilities, labels),
-        atThreshold(probabilities, labels, 0.5), bestF1(probabilities, labels));
+    return new ClassificationReport(
+        labels.length,
+        positives,
+        rocAuc(probabilities, labels),
+        averagePrecision(probabilities, labels),
+        logLoss(probabilities, labels),
+        brier(probabilities, labels),
+        expectedCalibrationError(probabilities, labels),
+        atThreshold(probabilities, labels, 0.5),
+        bestF1(probabilities, labels));
   }
 
   /** ROC AUC by the rank-sum (Mann-Whitney) formula; NaN without both classes. */
@@ -44,8 +50,8 @@ public final class ClassificationMetrics {
   }
 
   /**
-   * Average precision: the sum over distinct score thresholds (highest first) of the recall
-   * gained times the precision there. NaN without positives.
+   * Average precision: the sum over distinct score thresholds (highest first) of the recall gained
+   * times the precision there. NaN without positives.
    */
   public static double averagePrecision(double[] scores, boolean[] labels) {
     check(scores, labels);
@@ -116,8 +122,7 @@ public final class ClassificationMetrics {
   }
 
   /** Counts and rates when scores at or above {@code threshold} are called positive. */
-  public static ThresholdMetrics atThreshold(double[] scores, boolean[] labels,
-      double threshold) {
+  public static ThresholdMetrics atThreshold(double[] scores, boolean[] labels, double threshold) {
     check(scores, labels);
     long tp = 0;
     long fp = 0;
@@ -171,8 +176,8 @@ public final class ClassificationMetrics {
 
   static void check(double[] scores, boolean[] labels) {
     if (scores.length != labels.length) {
-      throw new IllegalArgumentException("scores: " + scores.length + " values for "
-          + labels.length + " labels");
+      throw new IllegalArgumentException(
+          "scores: " + scores.length + " values for " + labels.length + " labels");
     }
     if (labels.length == 0) {
       throw new IllegalArgumentException("labels: no examples to evaluate");
@@ -188,8 +193,8 @@ public final class ClassificationMetrics {
     check(probabilities, labels);
     for (int i = 0; i < probabilities.length; i++) {
       if (probabilities[i] < 0 || probabilities[i] > 1) {
-        throw new IllegalArgumentException("probabilities[" + i + "]: " + probabilities[i]
-            + " is not in [0, 1]");
+        throw new IllegalArgumentException(
+            "probabilities[" + i + "]: " + probabilities[i] + " is not in [0, 1]");
       }
     }
   }

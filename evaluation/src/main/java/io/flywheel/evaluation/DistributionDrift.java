@@ -3,11 +3,11 @@ package io.flywheel.evaluation;
 import java.util.Arrays;
 
 /**
- * Population stability index (PSI) of a feature: how far its distribution in a current window
- * has moved from a reference window (the model's training data). Bins are the reference's
- * quantiles (equal cut points merged, so a feature that is mostly zero gets one bin for zero),
- * plus one bin for missing values; empty shares are floored so the index stays finite.
- * Common reading: below 0.1 stable, 0.1–0.25 moderate shift, above 0.25 major shift.
+ * Population stability index (PSI) of a feature: how far its distribution in a current window has
+ * moved from a reference window (the model's training data). Bins are the reference's quantiles
+ * (equal cut points merged, so a feature that is mostly zero gets one bin for zero), plus one bin
+ * for missing values; empty shares are floored so the index stays finite. Common reading: below 0.1
+ * stable, 0.1–0.25 moderate shift, above 0.25 major shift.
  */
 public final class DistributionDrift {
   /** Share given to an empty bin, so log(0) never happens. */
@@ -27,8 +27,12 @@ public final class DistributionDrift {
       throw new IllegalArgumentException("quantiles: at least 2, got " + quantiles);
     }
     if (reference.length == 0 || current.length == 0) {
-      throw new IllegalArgumentException("psi: needs values in both windows (reference "
-          + reference.length + ", current " + current.length + ")");
+      throw new IllegalArgumentException(
+          "psi: needs values in both windows (reference "
+              + reference.length
+              + ", current "
+              + current.length
+              + ")");
     }
     double[] cuts = cutPoints(reference, quantiles);
     double[] ref = shares(reference, cuts);

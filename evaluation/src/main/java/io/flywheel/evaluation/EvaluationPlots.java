@@ -36,23 +36,47 @@ public final class EvaluationPlots {
     Files.createDirectories(dir);
     Curves c = Curves.of(scores, labels);
     List<Path> files = new ArrayList<>();
-    files.add(save(chart("ROC curve", "false positive rate", "true positive rate",
-        series("model", c.fpr, c.tpr), series("chance", new double[] {0, 1},
-            new double[] {0, 1})), dir.resolve("roc.png")));
+    files.add(
+        save(
+            chart(
+                "ROC curve",
+                "false positive rate",
+                "true positive rate",
+                series("model", c.fpr, c.tpr),
+                series("chance", new double[] {0, 1}, new double[] {0, 1})),
+            dir.resolve("roc.png")));
     double base = c.positives / (double) labels.length;
-    files.add(save(chart("Precision-recall", "recall", "precision",
-        series("model", c.recall, c.precision), series("base rate", new double[] {0, 1},
-            new double[] {base, base})), dir.resolve("precision_recall.png")));
+    files.add(
+        save(
+            chart(
+                "Precision-recall",
+                "recall",
+                "precision",
+                series("model", c.recall, c.precision),
+                series("base rate", new double[] {0, 1}, new double[] {base, base})),
+            dir.resolve("precision_recall.png")));
     double[][] calibration = calibration(scores, labels);
     double max = Math.max(1e-6, Arrays.stream(calibration[0]).max().orElse(1));
     double maxObserved = Arrays.stream(calibration[1]).max().orElse(1);
     double top = Math.max(max, maxObserved);
-    files.add(save(chart("Calibration", "mean predicted probability", "observed rate",
-        series("model", calibration[0], calibration[1]), series("perfect", new double[] {0, top},
-            new double[] {0, top})), dir.resolve("calibration.png")));
-    files.add(save(chart("Cumulative gain", "share of rows targeted (best scores first)",
-        "share of positives captured", series("model", c.targeted, c.tpr),
-        series("random", new double[] {0, 1}, new double[] {0, 1})), dir.resolve("gain.png")));
+    files.add(
+        save(
+            chart(
+                "Calibration",
+                "mean predicted probability",
+                "observed rate",
+                series("model", calibration[0], calibration[1]),
+                series("perfect", new double[] {0, top}, new double[] {0, top})),
+            dir.resolve("calibration.png")));
+    files.add(
+        save(
+            chart(
+                "Cumulative gain",
+                "share of rows targeted (best scores first)",
+                "share of positives captured",
+                series("model", c.targeted, c.tpr),
+                series("random", new double[] {0, 1}, new double[] {0, 1})),
+            dir.resolve("gain.png")));
     return files;
   }
 
@@ -83,8 +107,13 @@ public final class EvaluationPlots {
   }
 
   /** ROC and PR points over distinct thresholds, best score first. */
-  private record Curves(double[] fpr, double[] tpr, double[] precision, double[] recall,
-      double[] targeted, long positives) {
+  private record Curves(
+      double[] fpr,
+      double[] tpr,
+      double[] precision,
+      double[] recall,
+      double[] targeted,
+      long positives) {
     static Curves of(double[] scores, boolean[] labels) {
       Integer[] order = new Integer[scores.length];
       for (int i = 0; i < order.length; i++) {
@@ -106,12 +135,16 @@ public final class EvaluationPlots {
         } else {
           fp++;
         }
-        boolean lastOfThreshold = k == order.length - 1
-            || scores[order[k + 1]] != scores[order[k]];
+        boolean lastOfThreshold = k == order.length - 1 || scores[order[k + 1]] != scores[order[k]];
         if (lastOfThreshold) {
-          points.add(new double[] {negatives == 0 ? 0 : (double) fp / negatives,
-              positives == 0 ? 0 : (double) tp / positives, (double) tp / (tp + fp),
-              positives == 0 ? 0 : (double) tp / positives, (double) (k + 1) / order.length});
+          points.add(
+              new double[] {
+                negatives == 0 ? 0 : (double) fp / negatives,
+                positives == 0 ? 0 : (double) tp / positives,
+                (double) tp / (tp + fp),
+                positives == 0 ? 0 : (double) tp / positives,
+                (double) (k + 1) / order.length
+              });
         }
       }
       int n = points.size();
@@ -133,13 +166,14 @@ public final class EvaluationPlots {
     return s;
   }
 
-  private static JFreeChart chart(String title, String xLabel, String yLabel, XYSeries model,
-      XYSeries reference) {
+  private static JFreeChart chart(
+      String title, String xLabel, String yLabel, XYSeries model, XYSeries reference) {
     XYSeriesCollection data = new XYSeriesCollection();
     data.addSeries(model);
     data.addSeries(reference);
-    JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data,
-        PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
@@ -148,8 +182,10 @@ public final class EvaluationPlots {
     renderer.setSeriesPaint(0, new Color(0x1f77b4));
     renderer.setSeriesStroke(0, new BasicStroke(2f));
     renderer.setSeriesPaint(1, Color.GRAY);
-    renderer.setSeriesStroke(1, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
-        10f, new float[] {6f, 4f}, 0f));
+    renderer.setSeriesStroke(
+        1,
+        new BasicStroke(
+            1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     plot.setRenderer(renderer);
     return chart;
   }

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Judges one model's scores on held-out rows, optionally against the best possible scores (the
- * simulator's truth) and against a champion's scores on the same rows. The result is a flat map
- * of named figures, as the tracking server records them.
+ * simulator's truth) and against a champion's scores on the same rows. The result is a flat map of
+ * named figures, as the tracking server records them.
  */
 public final class ModelEvaluation {
   static final int BOOTSTRAP_SAMPLES = 200;
@@ -19,20 +19,21 @@ public final class ModelEvaluation {
   private ModelEvaluation() {}
 
   /**
-   * Classification figures: {@code auc} (with its 95% bootstrap interval), {@code pr_auc},
-   * {@code log_loss}, {@code brier}, {@code ece}, precision/recall/F1 at 0.5 and at the
-   * threshold that maximises F1; with {@code oracle} scores (NaN where unknown, rows left out
-   * of the oracle figures only), {@code oracle_auc} and {@code oracle_ratio}; with
-   * {@code champion} scores, {@code auc_vs_champion} and its interval.
+   * Classification figures: {@code auc} (with its 95% bootstrap interval), {@code pr_auc}, {@code
+   * log_loss}, {@code brier}, {@code ece}, precision/recall/F1 at 0.5 and at the threshold that
+   * maximises F1; with {@code oracle} scores (NaN where unknown, rows left out of the oracle
+   * figures only), {@code oracle_auc} and {@code oracle_ratio}; with {@code champion} scores,
+   * {@code auc_vs_champion} and its interval.
    *
    * @param oracle the true probabilities per row, or null
    * @param champion the champion's scores on the same rows, or null
    */
-  public static Map<String, Double> classification(double[] scores, boolean[] labels,
-      double[] oracle, double[] champion) {
+  public static Map<String, Double> classification(
+      double[] scores, boolean[] labels, double[] oracle, double[] champion) {
     ClassificationReport report = ClassificationMetrics.evaluate(scores, labels);
-    Bootstrap.Interval auc = Bootstrap.interval(scores, labels, ClassificationMetrics::rocAuc,
-        BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, 0.95);
+    Bootstrap.Interval auc =
+        Bootstrap.interval(
+            scores, labels, ClassificationMetrics::rocAuc, BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, 0.95);
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("rows", (double) report.examples());
     m.put("positives", (double) report.positives());
@@ -61,8 +62,15 @@ public final class ModelEvaluation {
       }
     }
     if (champion != null) {
-      Bootstrap.Interval lift = Bootstrap.difference(scores, champion, labels,
-          ClassificationMetrics::rocAuc, BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, 0.95);
+      Bootstrap.Interval lift =
+          Bootstrap.difference(
+              scores,
+              champion,
+              labels,
+              ClassificationMetrics::rocAuc,
+              BOOTSTRAP_SAMPLES,
+              BOOTSTRAP_SEED,
+              0.95);
       m.put("champion_auc", report.rocAuc() - lift.estimate());
       m.put("auc_vs_champion", lift.estimate());
       m.put("auc_vs_champion_lower", lift.lower());
@@ -72,19 +80,18 @@ public final class ModelEvaluation {
   }
 
   /**
-   * Ranking figures per request at cutoff {@value #RANKING_CUTOFF}: {@code ndcg_at_5},
-   * {@code precision_at_5}, {@code recall_at_5}, {@code map}, {@code mrr},
-   * {@code hit_rate_at_5}, and with {@code oracle} scores {@code oracle_ndcg_at_5} and
-   * {@code oracle_ratio}.
+   * Ranking figures per request at cutoff {@value #RANKING_CUTOFF}: {@code ndcg_at_5}, {@code
+   * precision_at_5}, {@code recall_at_5}, {@code map}, {@code mrr}, {@code hit_rate_at_5}, and with
+   * {@code oracle} scores {@code oracle_ndcg_at_5} and {@code oracle_ratio}.
    *
    * @param requests the request (list) each row belongs to
    * @param gains each row's graded relevance (0 = not relevant)
    */
-  public static Map<String, Double> ranking(List<String> requests, double[] scores,
-      double[] gains, double[] oracle) {
+  public static Map<String, Double> ranking(
+      List<String> requests, double[] scores, double[] gains, double[] oracle) {
     Map<String, Double> m = new LinkedHashMap<>();
-    RankingMetrics.RankingReport report = RankingMetrics.evaluate(lists(requests, scores, gains),
-        RANKING_CUTOFF);
+    RankingMetrics.RankingReport report =
+        RankingMetrics.evaluate(lists(requests, scores, gains), RANKING_CUTOFF);
     m.put("lists", (double) report.lists());
     m.put("lists_without_response", (double) report.skipped());
     m.put("ndcg_at_5", report.ndcg());
@@ -94,8 +101,8 @@ public final class ModelEvaluation {
     m.put("mrr", report.meanReciprocalRank());
     m.put("hit_rate_at_5", report.hitRate());
     if (oracle != null) {
-      RankingMetrics.RankingReport best = RankingMetrics.evaluate(lists(requests, oracle, gains),
-          RANKING_CUTOFF);
+      RankingMetrics.RankingReport best =
+          RankingMetrics.evaluate(lists(requests, oracle, gains), RANKING_CUTOFF);
       m.put("oracle_ndcg_at_5", best.ndcg());
       m.put("oracle_ratio", report.ndcg() / best.ndcg());
     }
@@ -103,8 +110,8 @@ public final class ModelEvaluation {
   }
 
   /** Rows grouped into one ranked list per request, best score first. */
-  static List<RankingMetrics.RankedList> lists(List<String> requests, double[] scores,
-      double[] gains) {
+  static List<RankingMetrics.RankedList> lists(
+      List<String> requests, double[] scores, double[] gains) {
     Map<String, List<Integer>> rows = new LinkedHashMap<>();
     for (int i = 0; i < requests.size(); i++) {
       rows.computeIfAbsent(requests.get(i), r -> new ArrayList<>()).add(i);

@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.function.ToDoubleBiFunction;
 
 /**
- * Metrics of one ranked list (a request's slot order, a user's recommendations) against the
- * items that turned out relevant, with graded relevance (an item is relevant when its grade is
- * above 0; NDCG uses the grades as gains, 2^grade - 1).
+ * Metrics of one ranked list (a request's slot order, a user's recommendations) against the items
+ * that turned out relevant, with graded relevance (an item is relevant when its grade is above 0;
+ * NDCG uses the grades as gains, 2^grade - 1).
  */
 public final class RankingMetrics {
   private RankingMetrics() {}
@@ -28,11 +28,19 @@ public final class RankingMetrics {
   }
 
   /**
-   * Means over lists at cutoff {@code k}. Lists with nothing relevant are left out of every
-   * mean (no ranking can be judged on them) and counted in {@code skipped}.
+   * Means over lists at cutoff {@code k}. Lists with nothing relevant are left out of every mean
+   * (no ranking can be judged on them) and counted in {@code skipped}.
    */
-  public record RankingReport(int k, long lists, long skipped, double precision, double recall,
-      double ndcg, double meanAveragePrecision, double meanReciprocalRank, double hitRate) {}
+  public record RankingReport(
+      int k,
+      long lists,
+      long skipped,
+      double precision,
+      double recall,
+      double ndcg,
+      double meanAveragePrecision,
+      double meanReciprocalRank,
+      double hitRate) {}
 
   public static RankingReport evaluate(Collection<RankedList> lists, int k) {
     requirePositive(k);
@@ -57,8 +65,16 @@ public final class RankingMetrics {
     }
     long n = Math.max(judged, 1);
     double none = judged == 0 ? Double.NaN : 1;
-    return new RankingReport(k, lists.size(), lists.size() - judged, none * precision / n,
-        none * recall / n, none * ndcg / n, none * map / n, none * mrr / n, none * hits / n);
+    return new RankingReport(
+        k,
+        lists.size(),
+        lists.size() - judged,
+        none * precision / n,
+        none * recall / n,
+        none * ndcg / n,
+        none * map / n,
+        none * mrr / n,
+        none * hits / n);
   }
 
   public static double precisionAtK(RankedList list, int k) {
@@ -84,8 +100,12 @@ public final class RankingMetrics {
     for (int i = 0; i < Math.min(k, list.ranked().size()); i++) {
       dcg += gain(list.relevance().getOrDefault(list.ranked().get(i), 0.0), i);
     }
-    double[] ideal = list.relevance().values().stream().mapToDouble(Double::doubleValue)
-        .filter(g -> g > 0).sorted().toArray();
+    double[] ideal =
+        list.relevance().values().stream()
+            .mapToDouble(Double::doubleValue)
+            .filter(g -> g > 0)
+            .sorted()
+            .toArray();
     double idcg = 0;
     for (int i = 0; i < Math.min(k, ideal.length); i++) {
       idcg += gain(ideal[ideal.length - 1 - i], i);
@@ -134,8 +154,8 @@ public final class RankingMetrics {
   }
 
   /** Mean pairwise distance among one list's top k items (NaN with fewer than two). */
-  public static double intraListDiversity(RankedList list, int k,
-      ToDoubleBiFunction<String, String> distance) {
+  public static double intraListDiversity(
+      RankedList list, int k, ToDoubleBiFunction<String, String> distance) {
     requirePositive(k);
     List<String> top = list.ranked().subList(0, Math.min(k, list.ranked().size()));
     if (top.size() < 2) {

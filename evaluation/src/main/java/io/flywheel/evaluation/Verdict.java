@@ -1,8 +1,8 @@
 package io.flywheel.evaluation;
 
 /**
- * What a difference between two models means once its uncertainty is known: a win or a loss
- * only when the whole confidence interval lies on one side of zero.
+ * What a difference between two models means once its uncertainty is known: a win or a loss only
+ * when the whole confidence interval lies on one side of zero.
  */
 public enum Verdict {
   CLEAR_WIN("a clear win"),

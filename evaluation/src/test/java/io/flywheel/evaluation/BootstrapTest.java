@@ -26,27 +26,33 @@ class BootstrapTest {
   void intervalsHoldTheEstimateNarrowWithDataAndRepeatPerSeed() {
     Data small = data(300, 1);
     Data large = data(30_000, 1);
-    Bootstrap.Interval a = Bootstrap.interval(small.truth(), small.labels(),
-        ClassificationMetrics::rocAuc, 200, 42, 0.95);
-    Bootstrap.Interval b = Bootstrap.interval(large.truth(), large.labels(),
-        ClassificationMetrics::rocAuc, 200, 42, 0.95);
+    Bootstrap.Interval a =
+        Bootstrap.interval(
+            small.truth(), small.labels(), ClassificationMetrics::rocAuc, 200, 42, 0.95);
+    Bootstrap.Interval b =
+        Bootstrap.interval(
+            large.truth(), large.labels(), ClassificationMetrics::rocAuc, 200, 42, 0.95);
     assertThat(a.lower()).isLessThan(a.estimate());
     assertThat(a.upper()).isGreaterThan(a.estimate());
     assertThat(b.upper() - b.lower()).isLessThan((a.upper() - a.lower()) / 5);
-    assertThat(Bootstrap.interval(small.truth(), small.labels(), ClassificationMetrics::rocAuc,
-        200, 42, 0.95)).isEqualTo(a);
+    assertThat(
+            Bootstrap.interval(
+                small.truth(), small.labels(), ClassificationMetrics::rocAuc, 200, 42, 0.95))
+        .isEqualTo(a);
     assertThat(a.resamples()).isEqualTo(200);
   }
 
   @Test
   void theOracleBeatsANoisyChampionOnTheSameRowsAndATieIsNotABeat() {
     Data d = data(5_000, 3);
-    Bootstrap.Interval win = Bootstrap.difference(d.truth(), d.noisy(), d.labels(),
-        ClassificationMetrics::rocAuc, 200, 7, 0.95);
+    Bootstrap.Interval win =
+        Bootstrap.difference(
+            d.truth(), d.noisy(), d.labels(), ClassificationMetrics::rocAuc, 200, 7, 0.95);
     assertThat(win.estimate()).isPositive();
     assertThat(win.excludesZero()).isTrue();
-    Bootstrap.Interval tie = Bootstrap.difference(d.noisy(), d.noisy(), d.labels(),
-        ClassificationMetrics::rocAuc, 200, 7, 0.95);
+    Bootstrap.Interval tie =
+        Bootstrap.difference(
+            d.noisy(), d.noisy(), d.labels(), ClassificationMetrics::rocAuc, 200, 7, 0.95);
     assertThat(tie.estimate()).isZero();
     assertThat(tie.excludesZero()).isFalse();
   }

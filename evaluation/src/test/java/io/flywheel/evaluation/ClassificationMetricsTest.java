@@ -19,8 +19,9 @@ class ClassificationMetricsTest {
     assertThat(r.rocAuc()).isCloseTo(0.75, within(1e-12));
     assertThat(r.prAuc()).isCloseTo(5.0 / 6, within(1e-12));
     assertThat(r.brier()).isCloseTo((0.01 + 0.16 + 0.4225 + 0.04) / 4, within(1e-12));
-    assertThat(r.logLoss()).isCloseTo(-(Math.log(0.9) + Math.log(0.6) + Math.log(0.35)
-        + Math.log(0.8)) / 4, within(1e-12));
+    assertThat(r.logLoss())
+        .isCloseTo(
+            -(Math.log(0.9) + Math.log(0.6) + Math.log(0.35) + Math.log(0.8)) / 4, within(1e-12));
     assertThat(r.atHalf().truePositives()).isEqualTo(1);
     assertThat(r.atHalf().falseNegatives()).isEqualTo(1);
     assertThat(r.atHalf().precision()).isEqualTo(1.0);
@@ -31,8 +32,10 @@ class ClassificationMetricsTest {
 
   @Test
   void aucHandlesTiesAndIsSymmetricUnderReversal() {
-    assertThat(ClassificationMetrics.rocAuc(new double[] {0.3, 0.3, 0.3}, new boolean[] {true,
-        false, false})).isEqualTo(0.5);
+    assertThat(
+            ClassificationMetrics.rocAuc(
+                new double[] {0.3, 0.3, 0.3}, new boolean[] {true, false, false}))
+        .isEqualTo(0.5);
     double[] reversed = new double[SCORES.length];
     for (int i = 0; i < SCORES.length; i++) {
       reversed[i] = -SCORES[i];
@@ -66,11 +69,13 @@ class ClassificationMetricsTest {
   @Test
   void badInputNamesTheFieldAndReason() {
     assertThatThrownBy(() -> ClassificationMetrics.rocAuc(new double[2], new boolean[3]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scores: 2 values");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("scores: 2 values");
     assertThatThrownBy(() -> ClassificationMetrics.logLoss(new double[] {1.5}, new boolean[1]))
         .hasMessageContaining("probabilities[0]: 1.5 is not in [0, 1]");
-    assertThatThrownBy(() -> ClassificationMetrics.rocAuc(new double[] {Double.NaN},
-        new boolean[1])).hasMessageContaining("scores[0]: NaN");
+    assertThatThrownBy(
+            () -> ClassificationMetrics.rocAuc(new double[] {Double.NaN}, new boolean[1]))
+        .hasMessageContaining("scores[0]: NaN");
     assertThatThrownBy(() -> ClassificationMetrics.evaluate(new double[0], new boolean[0]))
         .hasMessageContaining("labels: no examples");
   }

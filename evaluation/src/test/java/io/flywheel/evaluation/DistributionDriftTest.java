@@ -20,8 +20,7 @@ class DistributionDriftTest {
   @Test
   void theSameDistributionIsStableAndAShiftIsNot() {
     double[] reference = normal(20_000, 0, 1);
-    assertThat(DistributionDrift.psi(reference, normal(20_000, 0, 2), 10).value())
-        .isLessThan(0.01);
+    assertThat(DistributionDrift.psi(reference, normal(20_000, 0, 2), 10).value()).isLessThan(0.01);
     // A one-standard-deviation shift of a normal variable: PSI ≈ 1 over decile bins.
     double shifted = DistributionDrift.psi(reference, normal(20_000, 1, 3), 10).value();
     assertThat(shifted).isBetween(0.7, 1.3);
@@ -36,9 +35,10 @@ class DistributionDriftTest {
     // Current: 1 | 2 | 3 | 4 4 4 | NaN NaN → shares .125 .125 .125 .375 and .25 missing.
     double[] current = {1, 2, 3, 4, 4, 4, Double.NaN, Double.NaN};
     DistributionDrift.Psi psi = DistributionDrift.psi(reference, current, 4);
-    double expected = 3 * (0.125 - 0.25) * Math.log(0.125 / 0.25)
-        + (0.375 - 0.25) * Math.log(0.375 / 0.25)
-        + (0.25 - DistributionDrift.FLOOR) * Math.log(0.25 / DistributionDrift.FLOOR);
+    double expected =
+        3 * (0.125 - 0.25) * Math.log(0.125 / 0.25)
+            + (0.375 - 0.25) * Math.log(0.375 / 0.25)
+            + (0.25 - DistributionDrift.FLOOR) * Math.log(0.25 / DistributionDrift.FLOOR);
     assertThat(psi.value()).isCloseTo(expected, within(1e-12));
     assertThat(psi.bins()).isEqualTo(5);
   }

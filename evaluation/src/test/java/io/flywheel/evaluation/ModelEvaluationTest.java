@@ -17,6 +17,7 @@ class ModelEvaluationTest {
 
   /** Labels drawn from known probabilities; the model sees them with noise. */
   private static final int N = 4000;
+
   private final double[] truth = new double[N];
   private final double[] model = new double[N];
   private final boolean[] labels = new boolean[N];
@@ -43,8 +44,8 @@ class ModelEvaluationTest {
     assertThat(noisy.get("auc_vs_champion")).isNegative();
     assertThat(noisy.get("auc_lower")).isLessThan(noisy.get("auc"));
     assertThat(noisy.get("auc_upper")).isGreaterThan(noisy.get("auc"));
-    assertThat(noisy).containsKeys("pr_auc", "log_loss", "brier", "ece", "best_f1",
-        "best_f1_threshold");
+    assertThat(noisy)
+        .containsKeys("pr_auc", "log_loss", "brier", "ece", "best_f1", "best_f1_threshold");
   }
 
   @Test
@@ -66,16 +67,24 @@ class ModelEvaluationTest {
   @Test
   void plotsAndTheHtmlReportAreWritten() throws Exception {
     List<Path> charts = EvaluationPlots.write(model, labels, dir.resolve("charts"));
-    assertThat(charts).extracting(p -> p.getFileName().toString()).containsExactly("roc.png",
-        "precision_recall.png", "calibration.png", "gain.png");
+    assertThat(charts)
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("roc.png", "precision_recall.png", "calibration.png", "gain.png");
     for (Path chart : charts) {
       BufferedImage image = ImageIO.read(chart.toFile());
       assertThat(image.getWidth()).isEqualTo(EvaluationPlots.WIDTH);
     }
-    Path html = EvaluationReport.writeHtml(dir, "ctr <v2>", Map.of("target", "click"),
-        ModelEvaluation.classification(model, labels, null, null), charts);
+    Path html =
+        EvaluationReport.writeHtml(
+            dir,
+            "ctr <v2>",
+            Map.of("target", "click"),
+            ModelEvaluation.classification(model, labels, null, null),
+            charts);
     String page = Files.readString(html);
-    assertThat(page).contains("ctr &lt;v2&gt;").contains("src=\"charts/roc.png\"")
+    assertThat(page)
+        .contains("ctr &lt;v2&gt;")
+        .contains("src=\"charts/roc.png\"")
         .contains("<td>auc</td>");
   }
 

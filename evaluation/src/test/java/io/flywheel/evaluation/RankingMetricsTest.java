@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class RankingMetricsTest {
   // b and d relevant among the four ranked; e relevant but never ranked.
-  private static final RankedList LIST = new RankedList(List.of("a", "b", "c", "d"),
-      Map.of("b", 1.0, "d", 1.0, "e", 1.0));
+  private static final RankedList LIST =
+      new RankedList(List.of("a", "b", "c", "d"), Map.of("b", 1.0, "d", 1.0, "e", 1.0));
 
   @Test
   void binaryRelevanceMatchesHandComputedValues() {
@@ -39,8 +39,8 @@ class RankingMetricsTest {
   void reportAveragesJudgedListsAndCountsTheRest() {
     RankedList perfect = new RankedList(List.of("x", "y"), Map.of("x", 1.0));
     RankedList nothingRelevant = new RankedList(List.of("p", "q"), Map.of());
-    RankingMetrics.RankingReport report = RankingMetrics.evaluate(
-        List.of(LIST, perfect, nothingRelevant), 2);
+    RankingMetrics.RankingReport report =
+        RankingMetrics.evaluate(List.of(LIST, perfect, nothingRelevant), 2);
     assertThat(report.lists()).isEqualTo(3);
     assertThat(report.skipped()).isEqualTo(1);
     assertThat(report.precision()).isCloseTo((0.5 + 0.5) / 2, within(1e-12));
@@ -51,12 +51,15 @@ class RankingMetricsTest {
 
   @Test
   void coverageAndDiversity() {
-    assertThat(RankingMetrics.catalogCoverage(List.of(LIST,
-        new RankedList(List.of("a", "z"), Map.of())), 2, 10)).isEqualTo(0.3);
+    assertThat(
+            RankingMetrics.catalogCoverage(
+                List.of(LIST, new RankedList(List.of("a", "z"), Map.of())), 2, 10))
+        .isEqualTo(0.3);
     // Distance 1 between items of different first letters' parity, 0 otherwise.
-    assertThat(RankingMetrics.intraListDiversity(LIST, 3,
-        (x, y) -> (x.charAt(0) % 2) == (y.charAt(0) % 2) ? 0 : 1)).isCloseTo(2.0 / 3,
-        within(1e-12));
+    assertThat(
+            RankingMetrics.intraListDiversity(
+                LIST, 3, (x, y) -> (x.charAt(0) % 2) == (y.charAt(0) % 2) ? 0 : 1))
+        .isCloseTo(2.0 / 3, within(1e-12));
   }
 
   private static double log2(double x) {

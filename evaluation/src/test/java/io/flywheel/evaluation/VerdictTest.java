@@ -26,11 +26,11 @@ class VerdictTest {
       good[i] = (labels[i] ? 0.6 : 0.4) + r.nextGaussian() * 0.1;
       random[i] = r.nextDouble();
     }
-    Bootstrap.Interval better = Bootstrap.difference(good, random, labels,
-        ClassificationMetrics::rocAuc, 200, 1, 0.95);
+    Bootstrap.Interval better =
+        Bootstrap.difference(good, random, labels, ClassificationMetrics::rocAuc, 200, 1, 0.95);
     assertThat(Verdict.of(better)).isEqualTo(Verdict.CLEAR_WIN);
-    Bootstrap.Interval worse = Bootstrap.difference(random, good, labels,
-        ClassificationMetrics::rocAuc, 200, 1, 0.95);
+    Bootstrap.Interval worse =
+        Bootstrap.difference(random, good, labels, ClassificationMetrics::rocAuc, 200, 1, 0.95);
     assertThat(Verdict.of(worse)).isEqualTo(Verdict.CLEAR_LOSS);
   }
 }

@@ -45,9 +45,10 @@ public final class CategoryAffinity {
   public Map<String, Object> valuesAsOf(long asOf) {
     decayTo(asOf);
     List<Map.Entry<String, double[]>> ranked = new ArrayList<>(weights.entrySet());
-    ranked.sort(Comparator.<Map.Entry<String, double[]>>comparingDouble(e -> -e.getValue()[0])
-        .thenComparingDouble(e -> -e.getValue()[1])
-        .thenComparing(Map.Entry::getKey));
+    ranked.sort(
+        Comparator.<Map.Entry<String, double[]>>comparingDouble(e -> -e.getValue()[0])
+            .thenComparingDouble(e -> -e.getValue()[1])
+            .thenComparing(Map.Entry::getKey));
     Map<String, Object> values = new LinkedHashMap<>();
     for (int i = 0; i < Math.min(TOP_K, ranked.size()); i++) {
       values.put("category_" + (i + 1), ranked.get(i).getKey());

@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The {@code product_covisit} view: for one product, the products seen (clicked, carted or
- * bought) in the same sessions, each shared session worth 1, or {@value #CO_BOUGHT} when both
- * were bought.
+ * The {@code product_covisit} view: for one product, the products seen (clicked, carted or bought)
+ * in the same sessions, each shared session worth 1, or {@value #CO_BOUGHT} when both were bought.
  */
 public final class CoVisitation {
   public static final int TOP_N = 20;
@@ -27,10 +26,11 @@ public final class CoVisitation {
 
   public Map<String, Object> values() {
     List<Map.Entry<String, Double>> ranked = new ArrayList<>(scores.entrySet());
-    ranked.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())
-        .thenComparing(Map.Entry::getKey));
-    List<ScoredItem> top = ranked.stream().limit(TOP_N)
-        .map(e -> new ScoredItem(e.getKey(), e.getValue())).toList();
+    ranked.sort(
+        Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(Map.Entry::getKey));
+    List<ScoredItem> top =
+        ranked.stream().limit(TOP_N).map(e -> new ScoredItem(e.getKey(), e.getValue())).toList();
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("neighbours", top);
     return values;

@@ -58,8 +58,8 @@ public final class FeatureRegistry {
       String where = source + ": view " + name;
       String entity = required(node, "entity", where);
       if (!ENTITIES.contains(entity)) {
-        throw new IllegalArgumentException(where + ": unknown entity '" + entity
-            + "' (expected one of " + ENTITIES + ")");
+        throw new IllegalArgumentException(
+            where + ": unknown entity '" + entity + "' (expected one of " + ENTITIES + ")");
       }
       int viewVersion = node.path("version").asInt(0);
       if (viewVersion < 1) {
@@ -70,20 +70,29 @@ public final class FeatureRegistry {
       for (JsonNode f : node.path("features")) {
         String featureName = required(f, "name", where);
         if (!names.add(featureName)) {
-          throw new IllegalArgumentException(where + ": feature '" + featureName
-              + "' declared twice");
+          throw new IllegalArgumentException(
+              where + ": feature '" + featureName + "' declared twice");
         }
-        features.add(new FeatureSpec(featureName,
-            FeatureType.parse(required(f, "type", where + "." + featureName),
-                where + "." + featureName),
-            f.path("description").asText("")));
+        features.add(
+            new FeatureSpec(
+                featureName,
+                FeatureType.parse(
+                    required(f, "type", where + "." + featureName), where + "." + featureName),
+                f.path("description").asText("")));
       }
       if (features.isEmpty()) {
         throw new IllegalArgumentException(where + ": declares no features");
       }
-      if (views.put(name, new FeatureView(name, viewVersion, entity,
-          duration(required(node, "ttl", where), where), node.path("description").asText(""),
-          features)) != null) {
+      if (views.put(
+              name,
+              new FeatureView(
+                  name,
+                  viewVersion,
+                  entity,
+                  duration(required(node, "ttl", where), where),
+                  node.path("description").asText(""),
+                  features))
+          != null) {
         throw new IllegalArgumentException(where + ": declared twice");
       }
     }
@@ -118,8 +127,8 @@ public final class FeatureRegistry {
   public FeatureView view(String name) {
     FeatureView view = views.get(name);
     if (view == null) {
-      throw new IllegalArgumentException("unknown feature view '" + name + "' (known: "
-          + views.keySet() + ")");
+      throw new IllegalArgumentException(
+          "unknown feature view '" + name + "' (known: " + views.keySet() + ")");
     }
     return view;
   }

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Online feature lookups over HTTP/JSON, read-only:
- * {@code GET /v1/features/{view}/{key}}, {@code GET /v1/features/{view}?keys=a,b},
- * {@code GET /v1/views}, plus {@code /health} and Prometheus {@code /metrics}.
+ * Online feature lookups over HTTP/JSON, read-only: {@code GET /v1/features/{view}/{key}}, {@code
+ * GET /v1/features/{view}?keys=a,b}, {@code GET /v1/views}, plus {@code /health} and Prometheus
+ * {@code /metrics}.
  */
 public final class FeatureServer implements AutoCloseable {
   static final int MAX_KEYS = 1_000;
@@ -30,15 +30,18 @@ public final class FeatureServer implements AutoCloseable {
   private FeatureServer(FeatureStore store) {
     this.store = store;
     new JvmMemoryMetrics().bindTo(metrics);
-    this.app = Javalin.create(config -> config.showJavalinBanner = false)
-        .get("/health", this::health)
-        .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
-            .result(metrics.scrape()))
-        .get("/v1/views", this::views)
-        .get("/v1/features/{view}", this::batch)
-        .get("/v1/features/{view}/{key}", this::single)
-        .exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND,
-            "view", e.getMessage()));
+    this.app =
+        Javalin.create(config -> config.showJavalinBanner = false)
+            .get("/health", this::health)
+            .get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()))
+            .get("/v1/views", this::views)
+            .get("/v1/features/{view}", this::batch)
+            .get("/v1/features/{view}/{key}", this::single)
+            .exception(
+                IllegalArgumentException.class,
+                (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, "view", e.getMessage()));
   }
 
   /** Starts on {@code host:port} ({@code port} 0 picks a free one). */
@@ -80,8 +83,11 @@ public final class FeatureServer implements AutoCloseable {
     var found = timed(view, () -> store.lookup(view, key));
     if (found.isEmpty()) {
       miss(view);
-      error(ctx, HttpStatus.NOT_FOUND, "key", "no live features for key '" + key
-          + "' in view '" + view + "'");
+      error(
+          ctx,
+          HttpStatus.NOT_FOUND,
+          "key",
+          "no live features for key '" + key + "' in view '" + view + "'");
       return;
     }
     ctx.json(body(found.get()));
@@ -91,15 +97,25 @@ public final class FeatureServer implements AutoCloseable {
     String view = ctx.pathParam("view");
     String keysParam = ctx.queryParam("keys");
     if (keysParam == null || keysParam.isBlank()) {
-      error(ctx, HttpStatus.BAD_REQUEST, "keys", "query parameter 'keys' is required "
-          + "(comma-separated entity keys)");
+      error(
+          ctx,
+          HttpStatus.BAD_REQUEST,
+          "keys",
+          "query parameter 'keys' is required " + "(comma-separated entity keys)");
       return;
     }
-    List<String> keys = Arrays.stream(keysParam.split(",")).map(String::trim)
-        .filter(k -> !k.isEmpty()).distinct().toList();
+    List<String> keys =
+        Arrays.stream(keysParam.split(","))
+            .map(String::trim)
+            .filter(k -> !k.isEmpty())
+            .distinct()
+            .toList();
     if (keys.size() > MAX_KEYS) {
-      error(ctx, HttpStatus.BAD_REQUEST, "keys", "at most " + MAX_KEYS + " keys per request, got "
-          + keys.size());
+      error(
+          ctx,
+          HttpStatus.BAD_REQUEST,
+          "keys",
+          "at most " + MAX_KEYS + " keys per request, got " + keys.size());
       return;
     }
     Map<String, FeatureVector> found = timed(view, () -> store.lookup(view, keys));
@@ -123,13 +139,18 @@ public final class FeatureServer implements AutoCloseable {
 
   private <T> T timed(String view, java.util.function.Supplier<T> lookup) {
     store.registry().view(view); // unknown views are a 404 before anything is timed
-    return Timer.builder("flywheel.feature.lookup").tag("view", view)
-        .description("Online feature lookups served over HTTP").publishPercentileHistogram()
-        .register(metrics).record(lookup);
+    return Timer.builder("flywheel.feature.lookup")
+        .tag("view", view)
+        .description("Online feature lookups served over HTTP")
+        .publishPercentileHistogram()
+        .register(metrics)
+        .record(lookup);
   }
 
   private void miss(String view) {
-    Counter.builder("flywheel.feature.lookup.misses").tag("view", view).register(metrics)
+    Counter.builder("flywheel.feature.lookup.misses")
+        .tag("view", view)
+        .register(metrics)
         .increment();
   }
 

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Flywheel's feature store: the view registry, the online store (latest values, milliseconds)
- * and the offline store (Parquet history and point-in-time training sets). Under the data
- * folder it uses {@code features/online} (RocksDB, unless {@code REDIS_URL} is set) and
- * {@code features/offline}.
+ * Flywheel's feature store: the view registry, the online store (latest values, milliseconds) and
+ * the offline store (Parquet history and point-in-time training sets). Under the data folder it
+ * uses {@code features/online} (RocksDB, unless {@code REDIS_URL} is set) and {@code
+ * features/offline}.
  */
 public final class FeatureStore implements AutoCloseable {
   private final FeatureRegistry registry;
@@ -30,18 +30,19 @@ public final class FeatureStore implements AutoCloseable {
   public static FeatureStore open(Path home, String redisUrl) throws IOException {
     FeatureRegistry registry = FeatureRegistry.builtIn();
     Path dir = home.resolve("features");
-    return new FeatureStore(registry, OnlineStore.open(dir, redisUrl, Clock.systemUTC()),
+    return new FeatureStore(
+        registry,
+        OnlineStore.open(dir, redisUrl, Clock.systemUTC()),
         new OfflineStore(dir.resolve("offline"), registry));
   }
 
   /**
    * Only the offline store under {@code home}: for readers of training data and partitions
-   * (training, triggers, backfills), which must not take the online store's lock from the
-   * feature job or a feature server using the same home.
+   * (training, triggers, backfills), which must not take the online store's lock from the feature
+   * job or a feature server using the same home.
    */
   public static OfflineStore offline(Path home) {
-    return new OfflineStore(home.resolve("features").resolve("offline"),
-        FeatureRegistry.builtIn());
+    return new OfflineStore(home.resolve("features").resolve("offline"), FeatureRegistry.builtIn());
   }
 
   public FeatureRegistry registry() {
@@ -68,8 +69,8 @@ public final class FeatureStore implements AutoCloseable {
   /** Training examples of impressions dated from {@code from} to {@code to}, inclusive. */
   public List<TrainingExample> trainingSet(LocalDate from, LocalDate to) {
     if (to.isBefore(from)) {
-      throw new IllegalArgumentException("training set: 'to' (" + to + ") is before 'from' ("
-          + from + ")");
+      throw new IllegalArgumentException(
+          "training set: 'to' (" + to + ") is before 'from' (" + from + ")");
     }
     return offline.readTrainingSet(from, to);
   }

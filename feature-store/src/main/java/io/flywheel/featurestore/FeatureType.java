@@ -15,8 +15,8 @@ public enum FeatureType {
     try {
       return valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(where + ": unknown feature type '" + value
-          + "' (expected number, text or ranked)");
+      throw new IllegalArgumentException(
+          where + ": unknown feature type '" + value + "' (expected number, text or ranked)");
     }
   }
 }

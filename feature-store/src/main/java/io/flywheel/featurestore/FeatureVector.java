@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One entity's features of one view, as of an event-time instant. Values are {@link Double},
- * {@link String} or a list of {@link ScoredItem}; a missing value is absent from the map.
+ * One entity's features of one view, as of an event-time instant. Values are {@link Double}, {@link
+ * String} or a list of {@link ScoredItem}; a missing value is absent from the map.
  *
  * @param asOf event time (epoch ms) the values describe: they include every event up to and
  *     including this instant and nothing after it

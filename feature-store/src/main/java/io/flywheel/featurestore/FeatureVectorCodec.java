@@ -62,9 +62,13 @@ final class FeatureVectorCodec {
     try {
       JsonNode root = JSON.readTree(bytes);
       Map<String, Object> values = new LinkedHashMap<>();
-      root.get("values").fields().forEachRemaining(entry -> values.put(entry.getKey(),
-          readValue(view, entry.getKey(), entry.getValue())));
-      return new Stored(new FeatureVector(view.name(), key, root.get("asOf").asLong(), values),
+      root.get("values")
+          .fields()
+          .forEachRemaining(
+              entry ->
+                  values.put(entry.getKey(), readValue(view, entry.getKey(), entry.getValue())));
+      return new Stored(
+          new FeatureVector(view.name(), key, root.get("asOf").asLong(), values),
           root.get("writtenAt").asLong());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

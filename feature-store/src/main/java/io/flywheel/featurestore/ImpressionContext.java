@@ -10,18 +10,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * On-demand features of one impression, derived when it is scored from the shown product and
- * the user's point-in-time vectors: how much this shopper likes the shown product's category,
- * how dear the product is for its kind, and when it is shown. Training and serving call the same
- * function on the same inputs, so they cannot drift apart.
+ * On-demand features of one impression, derived when it is scored from the shown product and the
+ * user's point-in-time vectors: how much this shopper likes the shown product's category, how dear
+ * the product is for its kind, and when it is shown. Training and serving call the same function on
+ * the same inputs, so they cannot drift apart.
  */
 public final class ImpressionContext {
   public static final String VIEW = "impression";
+
   /** Columns in model order, named like view columns ({@code impression__...}). */
-  public static final List<String> FEATURES = List.of(
-      "shown_category_click_weight", "shown_category_purchase_weight",
-      "shown_category_click_share", "shown_category_rank", "shown_price_log",
-      "shown_price_vs_category_median", "hour_of_day", "weekend");
+  public static final List<String> FEATURES =
+      List.of(
+          "shown_category_click_weight",
+          "shown_category_purchase_weight",
+          "shown_category_click_share",
+          "shown_category_rank",
+          "shown_price_log",
+          "shown_price_vs_category_median",
+          "hour_of_day",
+          "weekend");
 
   private ImpressionContext() {}
 
@@ -30,13 +37,12 @@ public final class ImpressionContext {
   }
 
   /**
-   * @param affinity the user's {@code user_category_affinity} values as of the impression
-   *     (column names without the view prefix); empty for a new shopper
-   * @param productId the shown product; when the catalog does not know it, its features are
-   *     missing
+   * @param affinity the user's {@code user_category_affinity} values as of the impression (column
+   *     names without the view prefix); empty for a new shopper
+   * @param productId the shown product; when the catalog does not know it, its features are missing
    */
-  public static Map<String, Double> derive(Map<String, ?> affinity, String productId,
-      long timestamp, ShopCatalog catalog) {
+  public static Map<String, Double> derive(
+      Map<String, ?> affinity, String productId, long timestamp, ShopCatalog catalog) {
     Map<String, Double> values = new LinkedHashMap<>();
     Product product = catalog.product(productId).orElse(null);
     if (product != null) {
@@ -58,13 +64,19 @@ public final class ImpressionContext {
       values.put("shown_category_click_share", total > 0 ? clicks / total : Double.NaN);
       values.put("shown_category_rank", (double) rank);
       values.put("shown_price_log", Math.log(Math.max(product.price(), 0.01)));
-      values.put("shown_price_vs_category_median", product.price() > 0
-          ? Math.log(product.price() / catalog.medianPriceOfLeaf(product)) : Double.NaN);
+      values.put(
+          "shown_price_vs_category_median",
+          product.price() > 0
+              ? Math.log(product.price() / catalog.medianPriceOfLeaf(product))
+              : Double.NaN);
     }
     ZonedDateTime at = Instant.ofEpochMilli(timestamp).atZone(ZoneOffset.UTC);
     values.put("hour_of_day", (double) at.getHour());
-    values.put("weekend", at.getDayOfWeek() == DayOfWeek.SATURDAY
-        || at.getDayOfWeek() == DayOfWeek.SUNDAY ? 1.0 : 0.0);
+    values.put(
+        "weekend",
+        at.getDayOfWeek() == DayOfWeek.SATURDAY || at.getDayOfWeek() == DayOfWeek.SUNDAY
+            ? 1.0
+            : 0.0);
     return values;
   }
 
@@ -72,11 +84,14 @@ public final class ImpressionContext {
   public static Map<String, Double> of(TrainingExample example, ShopCatalog catalog) {
     String prefix = TrainingExample.column("user_category_affinity", "");
     Map<String, Object> affinity = new LinkedHashMap<>();
-    example.features().forEach((k, v) -> {
-      if (k.startsWith(prefix)) {
-        affinity.put(k.substring(prefix.length()), v);
-      }
-    });
+    example
+        .features()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix)) {
+                affinity.put(k.substring(prefix.length()), v);
+              }
+            });
     return derive(affinity, example.productId(), example.timestamp(), catalog);
   }
 

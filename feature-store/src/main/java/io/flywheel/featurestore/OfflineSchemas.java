@@ -14,9 +14,13 @@ import org.apache.avro.generic.GenericRecord;
 final class OfflineSchemas {
   private static final Schema TIMESTAMP =
       LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
-  private static final Schema SCORED_ITEM = SchemaBuilder.record("scored_item")
-      .namespace("io.flywheel.offline").fields()
-      .requiredString("id").requiredDouble("score").endRecord();
+  private static final Schema SCORED_ITEM =
+      SchemaBuilder.record("scored_item")
+          .namespace("io.flywheel.offline")
+          .fields()
+          .requiredString("id")
+          .requiredDouble("score")
+          .endRecord();
 
   private final FeatureRegistry registry;
   private final Map<String, Schema> snapshots = new LinkedHashMap<>();
@@ -25,17 +29,20 @@ final class OfflineSchemas {
   OfflineSchemas(FeatureRegistry registry) {
     this.registry = registry;
     for (FeatureView view : registry.views()) {
-      SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(view.name())
-          .namespace("io.flywheel.features.v" + view.version()).fields()
-          .requiredString("entity_key")
-          .name("as_of").type(TIMESTAMP).noDefault();
+      SchemaBuilder.FieldAssembler<Schema> fields =
+          SchemaBuilder.record(view.name())
+              .namespace("io.flywheel.features.v" + view.version())
+              .fields()
+              .requiredString("entity_key")
+              .name("as_of")
+              .type(TIMESTAMP)
+              .noDefault();
       for (FeatureSpec feature : view.features()) {
         fields = optional(fields, feature.name(), feature.type());
       }
       snapshots.put(view.name(), fields.endRecord());
     }
   }
-
 
   private static SchemaBuilder.FieldAssembler<Schema> optional(
       SchemaBuilder.FieldAssembler<Schema> fields, String name, FeatureType type) {
@@ -59,19 +66,30 @@ final class OfflineSchemas {
   }
 
   private Schema buildTrainingExample() {
-    SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("training_example")
-        .namespace("io.flywheel.features").fields()
-        .requiredString("event_id").requiredString("request_id").requiredString("user_id")
-        .optionalString("product_id").requiredString("content_id")
-        .optionalString("campaign_id").optionalString("experiment_id").optionalString("arm")
-        .optionalString("variant_id").optionalInt("position").optionalDouble("propensity")
-        .name("timestamp").type(TIMESTAMP).noDefault()
-        .requiredBoolean("clicked").requiredBoolean("purchased");
+    SchemaBuilder.FieldAssembler<Schema> fields =
+        SchemaBuilder.record("training_example")
+            .namespace("io.flywheel.features")
+            .fields()
+            .requiredString("event_id")
+            .requiredString("request_id")
+            .requiredString("user_id")
+            .optionalString("product_id")
+            .requiredString("content_id")
+            .optionalString("campaign_id")
+            .optionalString("experiment_id")
+            .optionalString("arm")
+            .optionalString("variant_id")
+            .optionalInt("position")
+            .optionalDouble("propensity")
+            .name("timestamp")
+            .type(TIMESTAMP)
+            .noDefault()
+            .requiredBoolean("clicked")
+            .requiredBoolean("purchased");
     for (String viewName : TrainingExample.FEATURE_VIEWS) {
       FeatureView view = registry.view(viewName);
       for (FeatureSpec feature : view.features()) {
-        fields = optional(fields, TrainingExample.column(viewName, feature.name()),
-            feature.type());
+        fields = optional(fields, TrainingExample.column(viewName, feature.name()), feature.type());
       }
     }
     return fields.endRecord();
@@ -95,8 +113,8 @@ final class OfflineSchemas {
         values.put(feature.name(), value);
       }
     }
-    return new FeatureVector(view.name(), record.get("entity_key").toString(),
-        (Long) record.get("as_of"), values);
+    return new FeatureVector(
+        view.name(), record.get("entity_key").toString(), (Long) record.get("as_of"), values);
   }
 
   GenericRecord toRecord(Schema schema, TrainingExample e) {
@@ -117,8 +135,12 @@ final class OfflineSchemas {
     record.put("purchased", e.purchased());
     for (Map.Entry<String, Object> feature : e.features().entrySet()) {
       if (schema.getField(feature.getKey()) == null) {
-        throw new IllegalArgumentException("training example " + e.eventId()
-            + ": unknown feature column '" + feature.getKey() + "'");
+        throw new IllegalArgumentException(
+            "training example "
+                + e.eventId()
+                + ": unknown feature column '"
+                + feature.getKey()
+                + "'");
       }
       record.put(feature.getKey(), toAvro(feature.getValue()));
     }
@@ -136,11 +158,22 @@ final class OfflineSchemas {
         }
       }
     }
-    return new TrainingExample(text(r, "event_id"), text(r, "request_id"), text(r, "user_id"),
-        text(r, "product_id"), text(r, "content_id"), text(r, "campaign_id"),
-        text(r, "experiment_id"), text(r, "arm"), text(r, "variant_id"),
-        (Integer) r.get("position"), (Double) r.get("propensity"), (Long) r.get("timestamp"),
-        (Boolean) r.get("clicked"), (Boolean) r.get("purchased"), features);
+    return new TrainingExample(
+        text(r, "event_id"),
+        text(r, "request_id"),
+        text(r, "user_id"),
+        text(r, "product_id"),
+        text(r, "content_id"),
+        text(r, "campaign_id"),
+        text(r, "experiment_id"),
+        text(r, "arm"),
+        text(r, "variant_id"),
+        (Integer) r.get("position"),
+        (Double) r.get("propensity"),
+        (Long) r.get("timestamp"),
+        (Boolean) r.get("clicked"),
+        (Boolean) r.get("purchased"),
+        features);
   }
 
   private static String text(GenericRecord r, String field) {

@@ -29,13 +29,13 @@ import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 
 /**
- * Feature snapshots and training examples as Parquet files, partitioned by the UTC date of
- * their event time ({@code date=YYYY-MM-DD} folders, as Hive, Spark, DuckDB and pyarrow read
- * them). Files are written under a hidden name and renamed when complete (or, for a job, when
- * its checkpoint completes), so a reader never sees half a file or uncommitted rows.
+ * Feature snapshots and training examples as Parquet files, partitioned by the UTC date of their
+ * event time ({@code date=YYYY-MM-DD} folders, as Hive, Spark, DuckDB and pyarrow read them). Files
+ * are written under a hidden name and renamed when complete (or, for a job, when its checkpoint
+ * completes), so a reader never sees half a file or uncommitted rows.
  *
- * <p>Layout under the root: {@code features/<view>.v<version>/date=.../part-*.parquet} and
- * {@code training_examples/v<registry version>/date=.../part-*.parquet}.
+ * <p>Layout under the root: {@code features/<view>.v<version>/date=.../part-*.parquet} and {@code
+ * training_examples/v<registry version>/date=.../part-*.parquet}.
  */
 public final class OfflineStore {
   private final Path root;
@@ -66,25 +66,33 @@ public final class OfflineStore {
   }
 
   /**
-   * Writes snapshots into hidden part files that readers ignore and returns their paths;
-   * {@link #publish} makes each visible. A job commits them when its checkpoint completes, so
-   * a restart never leaves the same rows twice.
+   * Writes snapshots into hidden part files that readers ignore and returns their paths; {@link
+   * #publish} makes each visible. A job commits them when its checkpoint completes, so a restart
+   * never leaves the same rows twice.
    */
   public List<String> stageSnapshots(FeatureView view, Collection<FeatureVector> vectors) {
     Schema schema = schemas.snapshot(view);
-    return stagePartitioned(snapshotDir(view), schema, vectors, FeatureVector::asOf,
+    return stagePartitioned(
+        snapshotDir(view),
+        schema,
+        vectors,
+        FeatureVector::asOf,
         v -> schemas.toRecord(view, schema, v));
   }
 
   public List<String> stageTrainingExamples(Collection<TrainingExample> examples) {
     Schema schema = schemas.trainingExample();
-    return stagePartitioned(trainingDir(), schema, examples, TrainingExample::timestamp,
+    return stagePartitioned(
+        trainingDir(),
+        schema,
+        examples,
+        TrainingExample::timestamp,
         e -> schemas.toRecord(schema, e));
   }
 
   /**
-   * Makes a staged part file visible. Idempotent: publishing a file already published (a
-   * commit retried after a restart) does nothing.
+   * Makes a staged part file visible. Idempotent: publishing a file already published (a commit
+   * retried after a restart) does nothing.
    */
   public static void publish(String stagedPath) {
     Path hidden = Path.of(stagedPath);
@@ -93,8 +101,8 @@ public final class OfflineStore {
       if (Files.exists(hidden)) {
         Files.move(hidden, visible, StandardCopyOption.ATOMIC_MOVE);
       } else if (!Files.exists(visible)) {
-        throw new IllegalStateException("staged Parquet file " + hidden
-            + " is gone and was never published");
+        throw new IllegalStateException(
+            "staged Parquet file " + hidden + " is gone and was never published");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot publish " + hidden, e);
@@ -109,8 +117,8 @@ public final class OfflineStore {
   }
 
   /** Training examples whose impression date is within [from, to]. */
-  public void forEachTrainingExample(LocalDate from, LocalDate to,
-      Consumer<TrainingExample> action) {
+  public void forEachTrainingExample(
+      LocalDate from, LocalDate to, Consumer<TrainingExample> action) {
     forEachRecord(trainingDir(), from, to, r -> action.accept(schemas.toExample(r)));
   }
 
@@ -127,8 +135,8 @@ public final class OfflineStore {
 
   /**
    * The date partitions of a dataset ({@code training-examples}, or {@code features/VIEW} for a
-   * view's snapshots) with the time their newest data file was written, oldest date first:
-   * what data-arrival triggers watch. Partitions with no published file yet are left out.
+   * view's snapshots) with the time their newest data file was written, oldest date first: what
+   * data-arrival triggers watch. Partitions with no published file yet are left out.
    */
   public Map<LocalDate, Instant> partitionTimes(String dataset) {
     Path dir;
@@ -137,19 +145,24 @@ public final class OfflineStore {
     } else if (dataset.startsWith("features/")) {
       dir = snapshotDir(registry.view(dataset.substring("features/".length())));
     } else {
-      throw new IllegalArgumentException("dataset: 'training-examples' or 'features/VIEW', got '"
-          + dataset + "'");
+      throw new IllegalArgumentException(
+          "dataset: 'training-examples' or 'features/VIEW', got '" + dataset + "'");
     }
     Map<LocalDate, Instant> out = new TreeMap<>();
     for (Map.Entry<LocalDate, Path> partition : partitions(dir).entrySet()) {
       try (Stream<Path> files = Files.list(partition.getValue())) {
-        files.filter(OfflineStore::isDataFile).map(f -> {
-          try {
-            return Files.getLastModifiedTime(f).toInstant();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }).max(Instant::compareTo).ifPresent(t -> out.put(partition.getKey(), t));
+        files
+            .filter(OfflineStore::isDataFile)
+            .map(
+                f -> {
+                  try {
+                    return Files.getLastModifiedTime(f).toInstant();
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                })
+            .max(Instant::compareTo)
+            .ifPresent(t -> out.put(partition.getKey(), t));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -158,10 +171,10 @@ public final class OfflineStore {
   }
 
   /**
-   * The partitions of [from, to] of the training examples and of every view's snapshots, moved
-   * out of readers' sight so that a re-run over those dates replaces them instead of adding
-   * duplicates. Afterwards {@link SetAside#discard()} (the re-run succeeded) or
-   * {@link SetAside#restore()} (it failed: its partial output goes, the old data comes back).
+   * The partitions of [from, to] of the training examples and of every view's snapshots, moved out
+   * of readers' sight so that a re-run over those dates replaces them instead of adding duplicates.
+   * Afterwards {@link SetAside#discard()} (the re-run succeeded) or {@link SetAside#restore()} (it
+   * failed: its partial output goes, the old data comes back).
    */
   public SetAside setAside(LocalDate from, LocalDate to) {
     List<Path> dirs = new ArrayList<>();
@@ -187,9 +200,9 @@ public final class OfflineStore {
   }
 
   /**
-   * Puts back what a replacing run killed midway set aside (its partial output goes), so the
-   * store is as the last finished run left it. Only safe under the store's writer lock, when no
-   * other run can be replacing partitions; returns how many partitions were restored.
+   * Puts back what a replacing run killed midway set aside (its partial output goes), so the store
+   * is as the last finished run left it. Only safe under the store's writer lock, when no other run
+   * can be replacing partitions; returns how many partitions were restored.
    */
   public int restoreInterruptedReplacements() {
     List<Path> dirs = new ArrayList<>();
@@ -202,8 +215,11 @@ public final class OfflineStore {
       }
       List<Path> leftovers;
       try (Stream<Path> children = Files.list(dir)) {
-        leftovers = children.filter(p -> p.getFileName().toString().startsWith(".replaced-"))
-            .sorted().toList();
+        leftovers =
+            children
+                .filter(p -> p.getFileName().toString().startsWith(".replaced-"))
+                .sorted()
+                .toList();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -253,8 +269,12 @@ public final class OfflineStore {
     }
   }
 
-  private <T> List<String> stagePartitioned(Path dir, Schema schema, Collection<T> items,
-      ToLongFunction<T> time, java.util.function.Function<T, GenericRecord> toRecord) {
+  private <T> List<String> stagePartitioned(
+      Path dir,
+      Schema schema,
+      Collection<T> items,
+      ToLongFunction<T> time,
+      java.util.function.Function<T, GenericRecord> toRecord) {
     List<String> staged = new ArrayList<>();
     Map<LocalDate, List<T>> byDate = new TreeMap<>();
     for (T item : items) {
@@ -266,11 +286,11 @@ public final class OfflineStore {
         Files.createDirectories(partition);
         String name = "part-" + UUID.randomUUID() + ".parquet";
         Path hidden = partition.resolve("." + name);
-        try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(
-                new LocalOutputFile(hidden))
-            .withSchema(schema)
-            .withCompressionCodec(CompressionCodecName.SNAPPY)
-            .build()) {
+        try (ParquetWriter<GenericRecord> writer =
+            AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(hidden))
+                .withSchema(schema)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .build()) {
           for (T item : entry.getValue()) {
             writer.write(toRecord.apply(item));
           }
@@ -283,16 +303,18 @@ public final class OfflineStore {
     return staged;
   }
 
-  private void forEachRecord(Path dir, LocalDate from, LocalDate to,
-      Consumer<GenericRecord> action) {
+  private void forEachRecord(
+      Path dir, LocalDate from, LocalDate to, Consumer<GenericRecord> action) {
     for (Map.Entry<LocalDate, Path> partition : partitions(dir).entrySet()) {
       if (partition.getKey().isBefore(from) || partition.getKey().isAfter(to)) {
         continue;
       }
       try (Stream<Path> files = Files.list(partition.getValue())) {
         for (Path file : files.filter(OfflineStore::isDataFile).sorted().toList()) {
-          try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-              new LocalInputFile(file)).withDataModel(GenericData.get()).build()) {
+          try (ParquetReader<GenericRecord> reader =
+              AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
+                  .withDataModel(GenericData.get())
+                  .build()) {
             GenericRecord record;
             while ((record = reader.read()) != null) {
               action.accept(record);
@@ -316,7 +338,8 @@ public final class OfflineStore {
       return out;
     }
     try (Stream<Path> children = Files.list(dir)) {
-      children.filter(p -> p.getFileName().toString().startsWith("date="))
+      children
+          .filter(p -> p.getFileName().toString().startsWith("date="))
           .forEach(p -> out.put(LocalDate.parse(p.getFileName().toString().substring(5)), p));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

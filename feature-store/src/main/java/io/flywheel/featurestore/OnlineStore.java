@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The latest features of every entity, for serving in milliseconds. Writes are idempotent
- * upserts: a vector replaces the stored one only if it is at least as recent (as-of time), so
- * replays and retries never move a value back in time. Values expire {@link FeatureView#ttl()}
- * after their last write.
+ * The latest features of every entity, for serving in milliseconds. Writes are idempotent upserts:
+ * a vector replaces the stored one only if it is at least as recent (as-of time), so replays and
+ * retries never move a value back in time. Values expire {@link FeatureView#ttl()} after their last
+ * write.
  */
 public interface OnlineStore extends AutoCloseable {
 

@@ -15,12 +15,13 @@ public final class ProductStats {
   private final TiledWindow week = new TiledWindow(6 * HOUR, 28, 3);
 
   public void apply(Event event) {
-    int kind = switch (event.type()) {
-      case IMPRESSION -> IMPRESSIONS;
-      case CLICK -> CLICKS;
-      case PURCHASE -> PURCHASES;
-      default -> -1;
-    };
+    int kind =
+        switch (event.type()) {
+          case IMPRESSION -> IMPRESSIONS;
+          case CLICK -> CLICKS;
+          case PURCHASE -> PURCHASES;
+          default -> -1;
+        };
     if (kind >= 0) {
       day.add(kind, event.timestamp());
       week.add(kind, event.timestamp());
@@ -39,10 +40,9 @@ public final class ProductStats {
     values.put("purchases_7d", (double) week.total(PURCHASES));
     values.put("ctr_24h", Rates.smoothed(day.total(CLICKS), day.total(IMPRESSIONS), 0.05, 20));
     values.put("ctr_7d", Rates.smoothed(week.total(CLICKS), week.total(IMPRESSIONS), 0.05, 20));
-    values.put("conversion_24h",
-        Rates.smoothed(day.total(PURCHASES), day.total(CLICKS), 0.10, 10));
-    values.put("conversion_7d",
-        Rates.smoothed(week.total(PURCHASES), week.total(CLICKS), 0.10, 10));
+    values.put("conversion_24h", Rates.smoothed(day.total(PURCHASES), day.total(CLICKS), 0.10, 10));
+    values.put(
+        "conversion_7d", Rates.smoothed(week.total(PURCHASES), week.total(CLICKS), 0.10, 10));
     values.put("trend", (day.total(CLICKS) + 1.0) / (week.total(CLICKS) / 7.0 + 1.0));
     return values;
   }

@@ -11,7 +11,8 @@ public final class Rates {
 
   /** Weight decayed by half every {@code halfLifeMillis}. */
   public static double decay(double weight, long elapsedMillis, long halfLifeMillis) {
-    return elapsedMillis <= 0 ? weight
+    return elapsedMillis <= 0
+        ? weight
         : weight * Math.pow(0.5, (double) elapsedMillis / halfLifeMillis);
   }
 }

@@ -13,11 +13,12 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 
 /**
- * The online store on a Redis server: one hash per entity ({@code asOf}, {@code v}) with a TTL.
- * The newer-wins check and the write run as one Lua script, so concurrent writers are safe.
+ * The online store on a Redis server: one hash per entity ({@code asOf}, {@code v}) with a TTL. The
+ * newer-wins check and the write run as one Lua script, so concurrent writers are safe.
  */
 final class RedisOnlineStore implements OnlineStore {
-  private static final String UPSERT = """
+  private static final String UPSERT =
+      """
       local current = redis.call('HGET', KEYS[1], 'asOf')
       if current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
       redis.call('HSET', KEYS[1], 'asOf', ARGV[1], 'v', ARGV[2])
@@ -51,8 +52,11 @@ final class RedisOnlineStore implements OnlineStore {
     try (AbstractPipeline pipeline = redis.pipelined()) {
       for (FeatureVector v : vectors) {
         String encoded = new String(FeatureVectorCodec.encode(v, now), StandardCharsets.UTF_8);
-        results.add(pipeline.evalsha(upsertSha, List.of(key(view, v.key())),
-            List.of(Long.toString(v.asOf()), encoded, ttl)));
+        results.add(
+            pipeline.evalsha(
+                upsertSha,
+                List.of(key(view, v.key())),
+                List.of(Long.toString(v.asOf()), encoded, ttl)));
       }
       pipeline.sync();
     }
@@ -77,8 +81,10 @@ final class RedisOnlineStore implements OnlineStore {
     for (int i = 0; i < wanted.size(); i++) {
       String value = values.get(i).get();
       if (value != null) {
-        found.put(wanted.get(i), FeatureVectorCodec.decode(view, wanted.get(i),
-            value.getBytes(StandardCharsets.UTF_8)).vector());
+        found.put(
+            wanted.get(i),
+            FeatureVectorCodec.decode(view, wanted.get(i), value.getBytes(StandardCharsets.UTF_8))
+                .vector());
       }
     }
     return found;

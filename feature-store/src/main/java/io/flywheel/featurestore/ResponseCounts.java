@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Lifetime impressions, clicks and purchases of one content item or one copy variant: the
- * {@code content_stats} and {@code variant_stats} views.
+ * Lifetime impressions, clicks and purchases of one content item or one copy variant: the {@code
+ * content_stats} and {@code variant_stats} views.
  */
 public final class ResponseCounts {
   private long impressions;
@@ -18,7 +18,7 @@ public final class ResponseCounts {
       case IMPRESSION -> impressions++;
       case CLICK -> clicks++;
       case PURCHASE -> purchases++;
-      default -> { }
+      default -> {}
     }
   }
 
@@ -34,7 +34,8 @@ public final class ResponseCounts {
 
   /** The {@code variant_stats} key of an event: campaign and variant, or null. */
   public static String variantKey(Event event) {
-    return event.variantId() == null ? null
+    return event.variantId() == null
+        ? null
         : (event.campaignId() == null ? "-" : event.campaignId()) + "/" + event.variantId();
   }
 }

@@ -35,8 +35,9 @@ final class RocksDbOnlineStore implements OnlineStore {
     Files.createDirectories(dir);
     // An embedded database opens in one process at a time: say who has it open, instead of
     // RocksDB's "lock hold by ..." (Redis is the online store processes can share).
-    this.holder = StoreLock.acquire(dir.getParent(), "online", "the embedded online store",
-        java.time.Duration.ZERO);
+    this.holder =
+        StoreLock.acquire(
+            dir.getParent(), "online", "the embedded online store", java.time.Duration.ZERO);
     this.options = new Options().setCreateIfMissing(true);
     try {
       this.db = RocksDB.open(options, dir.toString());

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The shop's products as scoring needs them: leaf category, brand, price, and the median price
- * of the product's leaf category (what "expensive for its kind" is measured against).
+ * The shop's products as scoring needs them: leaf category, brand, price, and the median price of
+ * the product's leaf category (what "expensive for its kind" is measured against).
  */
 public final class ShopCatalog {
   private final Map<String, Product> products;
@@ -24,15 +24,18 @@ public final class ShopCatalog {
   private ShopCatalog(Map<String, Product> products) {
     this.products = products;
     Map<String, List<Double>> prices = new HashMap<>();
-    products.values().forEach(p -> prices.computeIfAbsent(p.leafCategory(),
-        k -> new ArrayList<>()).add(p.price()));
+    products
+        .values()
+        .forEach(
+            p -> prices.computeIfAbsent(p.leafCategory(), k -> new ArrayList<>()).add(p.price()));
     Map<String, Double> medians = new HashMap<>();
-    prices.forEach((leaf, list) -> {
-      list.sort(Double::compare);
-      int n = list.size();
-      medians.put(leaf, n % 2 == 1 ? list.get(n / 2) : (list.get(n / 2 - 1) + list.get(n / 2))
-          / 2);
-    });
+    prices.forEach(
+        (leaf, list) -> {
+          list.sort(Double::compare);
+          int n = list.size();
+          medians.put(
+              leaf, n % 2 == 1 ? list.get(n / 2) : (list.get(n / 2 - 1) + list.get(n / 2)) / 2);
+        });
     this.medianPriceByLeaf = medians;
   }
 
@@ -53,8 +56,11 @@ public final class ShopCatalog {
   public static ShopCatalog ofHome(Path home) throws IOException {
     Path file = home.resolve(HOME_FILE);
     if (!Files.isRegularFile(file)) {
-      throw new IOException("no product catalogue at " + file + ": run `flywheel features run` "
-          + "(it publishes the catalogue with the features) first");
+      throw new IOException(
+          "no product catalogue at "
+              + file
+              + ": run `flywheel features run` "
+              + "(it publishes the catalogue with the features) first");
     }
     return load(file);
   }

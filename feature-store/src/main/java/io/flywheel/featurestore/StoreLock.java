@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,10 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * An exclusive hold on part of a feature store (its writer, its embedded online database),
- * taken with an OS file lock so it ends when its process ends, however it ends. The holder
- * writes who it is beside the lock, so a second process is told which process holds it, what
- * command it runs and since when, instead of meeting a database error.
+ * An exclusive hold on part of a feature store (its writer, its embedded online database), taken
+ * with an OS file lock so it ends when its process ends, however it ends. The holder writes who it
+ * is beside the lock, so a second process is told which process holds it, what command it runs and
+ * since when, instead of meeting a database error.
  */
 public final class StoreLock implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,8 +48,8 @@ public final class StoreLock implements AutoCloseable {
   }
 
   /**
-   * Takes the lock {@code name} in {@code folder} for {@code what} (named in errors), waiting up
-   * to {@code wait} for its holder to let go (zero: fail at once).
+   * Takes the lock {@code name} in {@code folder} for {@code what} (named in errors), waiting up to
+   * {@code wait} for its holder to let go (zero: fail at once).
    */
   public static StoreLock acquire(Path folder, String name, String what, Duration wait) {
     Path file = folder.resolve(name + ".lock");
@@ -58,8 +57,9 @@ public final class StoreLock implements AutoCloseable {
     try {
       Files.createDirectories(folder);
       while (true) {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-            StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel =
+            FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
           lock = channel.tryLock();
@@ -68,8 +68,8 @@ public final class StoreLock implements AutoCloseable {
         }
         if (lock != null) {
           try {
-            Holder me = new Holder(ProcessHandle.current().pid(), command(),
-                Instant.now().toString());
+            Holder me =
+                new Holder(ProcessHandle.current().pid(), command(), Instant.now().toString());
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(me)), 0);
             channel.force(false);
@@ -81,10 +81,15 @@ public final class StoreLock implements AutoCloseable {
         }
         channel.close();
         if (System.nanoTime() >= deadline) {
-          throw new HeldException(what + " (" + folder + ") is in use by "
-              + holder(file).map(Holder::toString).orElse("another process")
-              + (wait.isZero() ? "; stop it, or wait for it with --wait-lock" : "; gave up "
-                  + "waiting after " + wait.toSeconds() + " s"));
+          throw new HeldException(
+              what
+                  + " ("
+                  + folder
+                  + ") is in use by "
+                  + holder(file).map(Holder::toString).orElse("another process")
+                  + (wait.isZero()
+                      ? "; stop it, or wait for it with --wait-lock"
+                      : "; gave up " + "waiting after " + wait.toSeconds() + " s"));
         }
         Thread.sleep(200);
       }
@@ -100,7 +105,8 @@ public final class StoreLock implements AutoCloseable {
   static java.util.Optional<Holder> holder(Path file) {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      return bytes.length == 0 ? java.util.Optional.empty()
+      return bytes.length == 0
+          ? java.util.Optional.empty()
           : java.util.Optional.of(JSON.readValue(bytes, Holder.class));
     } catch (IOException | RuntimeException e) {
       return java.util.Optional.empty();
@@ -108,11 +114,13 @@ public final class StoreLock implements AutoCloseable {
   }
 
   private static String command() {
-    String arguments = ProcessHandle.current().info().arguments()
-        .map(a -> String.join(" ", a)).orElse("");
+    String arguments =
+        ProcessHandle.current().info().arguments().map(a -> String.join(" ", a)).orElse("");
     int flywheel = arguments.indexOf("flywheel.jar");
-    String shown = flywheel >= 0 ? "flywheel" + arguments.substring(flywheel
-        + "flywheel.jar".length()) : ProcessHandle.current().info().command().orElse("java");
+    String shown =
+        flywheel >= 0
+            ? "flywheel" + arguments.substring(flywheel + "flywheel.jar".length())
+            : ProcessHandle.current().info().command().orElse("java");
     return shown.length() > 120 ? shown.substring(0, 117) + "..." : shown;
   }
 
@@ -125,5 +133,4 @@ public final class StoreLock implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
   }
-
 }

@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * Counts of a few kinds of event over a sliding window, kept incrementally in tiles: adding an
- * event touches one tile and one total, and moving time forward subtracts only the tiles that
- * fall out. The window as of instant t is the tile holding t plus the {@code tiles - 1} tiles
- * before it, so a "24 h" window of one-hour tiles covers between 23 and 24 hours.
+ * event touches one tile and one total, and moving time forward subtracts only the tiles that fall
+ * out. The window as of instant t is the tile holding t plus the {@code tiles - 1} tiles before it,
+ * so a "24 h" window of one-hour tiles covers between 23 and 24 hours.
  */
 public final class TiledWindow {
   private final long tileMillis;
@@ -57,8 +57,8 @@ public final class TiledWindow {
   }
 
   /**
-   * Counts one event of {@code kind} at {@code time}. The window first moves to {@code time}
-   * if that is later; an event older than the window is ignored.
+   * Counts one event of {@code kind} at {@code time}. The window first moves to {@code time} if
+   * that is later; an event older than the window is ignored.
    */
   public void add(int kind, long time) {
     advanceTo(time);

@@ -6,13 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One impression as a labelled, point-in-time training example: the impression's ids and
- * logging context, the features of its user, product, content item and variant as of the
- * impression's event time (never later), and the labels attached when the attribution windows
- * closed.
+ * One impression as a labelled, point-in-time training example: the impression's ids and logging
+ * context, the features of its user, product, content item and variant as of the impression's event
+ * time (never later), and the labels attached when the attribution windows closed.
  *
- * @param features flattened as {@code view__feature} (see {@link #column(String, String)});
- *     absent means missing
+ * @param features flattened as {@code view__feature} (see {@link #column(String, String)}); absent
+ *     means missing
  */
 public record TrainingExample(
     String eventId,
@@ -32,8 +31,13 @@ public record TrainingExample(
     Map<String, Object> features) {
 
   /** The views whose values an example carries, in column order. */
-  public static final List<String> FEATURE_VIEWS = List.of("user_activity",
-      "user_category_affinity", "product_stats", "content_stats", "variant_stats");
+  public static final List<String> FEATURE_VIEWS =
+      List.of(
+          "user_activity",
+          "user_category_affinity",
+          "product_stats",
+          "content_stats",
+          "variant_stats");
 
   public TrainingExample {
     features = Collections.unmodifiableMap(new LinkedHashMap<>(features));

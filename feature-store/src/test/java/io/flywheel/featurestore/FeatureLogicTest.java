@@ -19,10 +19,25 @@ class FeatureLogicTest {
   private static final long START = 1_767_571_200_000L; // 2026-01-05T00:00Z
 
   private static Event event(long id, EventType type, long ts, String product) {
-    return new Event("e" + id, type, "u1", product, "c1", "r" + id, "s1", 0,
-        type == EventType.IMPRESSION ? 0.5 : null, "cmp", null, null, "v1",
+    return new Event(
+        "e" + id,
+        type,
+        "u1",
+        product,
+        "c1",
+        "r" + id,
+        "s1",
+        0,
+        type == EventType.IMPRESSION ? 0.5 : null,
+        "cmp",
+        null,
+        null,
+        "v1",
         type == EventType.PURCHASE || type == EventType.ADD_TO_CART ? 10.0 : null,
-        type == EventType.PURCHASE ? 1 : null, ts, ts + 1, null);
+        type == EventType.PURCHASE ? 1 : null,
+        ts,
+        ts + 1,
+        null);
   }
 
   /** Bursty events over 12 days, in time order. */
@@ -31,8 +46,10 @@ class FeatureLogicTest {
     List<Event> events = new ArrayList<>();
     long t = START;
     for (int i = 0; i < 3000; i++) {
-      t += rng.nextDouble() < 0.05 ? (long) (rng.nextDouble() * 20 * HOUR)
-          : (long) (rng.nextDouble() * 3 * MINUTE);
+      t +=
+          rng.nextDouble() < 0.05
+              ? (long) (rng.nextDouble() * 20 * HOUR)
+              : (long) (rng.nextDouble() * 3 * MINUTE);
       EventType type = EventType.values()[rng.nextDouble() < 0.7 ? 0 : 1 + rng.nextInt(3)];
       events.add(event(i, type, t, "p" + rng.nextInt(3)));
     }
@@ -41,8 +58,13 @@ class FeatureLogicTest {
 
   private static long bruteCount(List<Event> events, int kind, long asOf, long tile, int tiles) {
     long lastTile = Math.floorDiv(asOf, tile);
-    return events.stream().filter(e -> e.type().ordinal() == kind && e.timestamp() <= asOf
-        && Math.floorDiv(e.timestamp(), tile) > lastTile - tiles).count();
+    return events.stream()
+        .filter(
+            e ->
+                e.type().ordinal() == kind
+                    && e.timestamp() <= asOf
+                    && Math.floorDiv(e.timestamp(), tile) > lastTile - tiles)
+        .count();
   }
 
   @Test
@@ -54,8 +76,9 @@ class FeatureLogicTest {
     for (int i = 0; i < events.size(); i++) {
       state.apply(events.get(i));
       long next = i + 1 < events.size() ? events.get(i + 1).timestamp() : Long.MAX_VALUE;
-      long asOf = events.get(i).timestamp()
-          + (rng.nextBoolean() ? 0 : (long) (rng.nextDouble() * 30 * HOUR));
+      long asOf =
+          events.get(i).timestamp()
+              + (rng.nextBoolean() ? 0 : (long) (rng.nextDouble() * 30 * HOUR));
       if (asOf >= next || rng.nextInt(10) != 0) {
         continue;
       }
@@ -63,19 +86,26 @@ class FeatureLogicTest {
       Map<String, Object> values = state.valuesAsOf(asOf);
       String[] kinds = UserActivity.KINDS;
       for (int k = 0; k < kinds.length; k++) {
-        assertThat(values.get(kinds[k] + "_1h")).as(kinds[k] + "_1h")
+        assertThat(values.get(kinds[k] + "_1h"))
+            .as(kinds[k] + "_1h")
             .isEqualTo((double) bruteCount(seen, k, asOf, 5 * MINUTE, 12));
-        assertThat(values.get(kinds[k] + "_24h")).as(kinds[k] + "_24h")
+        assertThat(values.get(kinds[k] + "_24h"))
+            .as(kinds[k] + "_24h")
             .isEqualTo((double) bruteCount(seen, k, asOf, HOUR, 24));
-        assertThat(values.get(kinds[k] + "_7d")).as(kinds[k] + "_7d")
+        assertThat(values.get(kinds[k] + "_7d"))
+            .as(kinds[k] + "_7d")
             .isEqualTo((double) bruteCount(seen, k, asOf, 6 * HOUR, 28));
       }
       long clicks7 = bruteCount(seen, 1, asOf, 6 * HOUR, 28);
       long impressions7 = bruteCount(seen, 0, asOf, 6 * HOUR, 28);
       assertThat((Double) values.get("ctr_7d"))
           .isCloseTo((clicks7 + 1.0) / (impressions7 + 20.0), within(1e-12));
-      long lastClick = seen.stream().filter(e -> e.type() == EventType.CLICK)
-          .mapToLong(Event::timestamp).max().orElse(-1);
+      long lastClick =
+          seen.stream()
+              .filter(e -> e.type() == EventType.CLICK)
+              .mapToLong(Event::timestamp)
+              .max()
+              .orElse(-1);
       if (lastClick >= 0) {
         assertThat(values.get("seconds_since_last_click")).isEqualTo((asOf - lastClick) / 1000.0);
       } else {
@@ -95,13 +125,16 @@ class FeatureLogicTest {
     }
     long asOf = events.get(events.size() - 1).timestamp() + 5 * HOUR;
     Map<String, Object> values = state.valuesAsOf(asOf);
-    assertThat(values.get("impressions_24h")).isEqualTo((double) bruteCount(events, 0, asOf, HOUR, 24));
-    assertThat(values.get("clicks_7d")).isEqualTo((double) bruteCount(events, 1, asOf, 6 * HOUR, 28));
-    assertThat(values.get("purchases_7d")).isEqualTo((double) bruteCount(events, 3, asOf, 6 * HOUR, 28));
+    assertThat(values.get("impressions_24h"))
+        .isEqualTo((double) bruteCount(events, 0, asOf, HOUR, 24));
+    assertThat(values.get("clicks_7d"))
+        .isEqualTo((double) bruteCount(events, 1, asOf, 6 * HOUR, 28));
+    assertThat(values.get("purchases_7d"))
+        .isEqualTo((double) bruteCount(events, 3, asOf, 6 * HOUR, 28));
     double clicks24 = bruteCount(events, 1, asOf, HOUR, 24);
     double clicks7 = bruteCount(events, 1, asOf, 6 * HOUR, 28);
-    assertThat((Double) values.get("trend")).isCloseTo((clicks24 + 1) / (clicks7 / 7 + 1),
-        within(1e-12));
+    assertThat((Double) values.get("trend"))
+        .isCloseTo((clicks24 + 1) / (clicks7 / 7 + 1), within(1e-12));
   }
 
   @Test
@@ -175,9 +208,15 @@ class FeatureLogicTest {
         .containsExactlyElementsOf(registry.view("variant_stats").featureNames());
     assertThat(covisit.values().keySet())
         .containsExactlyElementsOf(registry.view("product_covisit").featureNames());
-    assertThat(registry.views()).extracting(FeatureView::name).containsExactly("user_activity",
-        "user_category_affinity", "product_stats", "content_stats", "variant_stats",
-        "product_covisit");
+    assertThat(registry.views())
+        .extracting(FeatureView::name)
+        .containsExactly(
+            "user_activity",
+            "user_category_affinity",
+            "product_stats",
+            "content_stats",
+            "variant_stats",
+            "product_covisit");
     assertThat(Set.of(registry.view("product_covisit").feature("neighbours").type()))
         .containsExactly(FeatureType.RANKED);
   }

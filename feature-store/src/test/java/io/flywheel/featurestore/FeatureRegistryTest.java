@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FeatureRegistryTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void builtInRegistryDeclaresVersionedViewsWithTtls() {
@@ -29,20 +28,35 @@ class FeatureRegistryTest {
 
   @Test
   void brokenRegistriesAreRejectedWithTheirLocation() throws IOException {
-    assertThatThrownBy(() -> load("views:\n  - {name: a, version: 1, entity: shop, ttl: 1d, "
-        + "features: [{name: x, type: number}]}\n"))
+    assertThatThrownBy(
+            () ->
+                load(
+                    "views:\n  - {name: a, version: 1, entity: shop, ttl: 1d, "
+                        + "features: [{name: x, type: number}]}\n"))
         .hasMessageContaining("view a: unknown entity 'shop'");
-    assertThatThrownBy(() -> load("views:\n  - {name: a, version: 1, entity: user, ttl: 1w, "
-        + "features: [{name: x, type: number}]}\n"))
+    assertThatThrownBy(
+            () ->
+                load(
+                    "views:\n  - {name: a, version: 1, entity: user, ttl: 1w, "
+                        + "features: [{name: x, type: number}]}\n"))
         .hasMessageContaining("ttl '1w'");
-    assertThatThrownBy(() -> load("views:\n  - {name: a, version: 1, entity: user, ttl: 1d, "
-        + "features: [{name: x, type: vector}]}\n"))
+    assertThatThrownBy(
+            () ->
+                load(
+                    "views:\n  - {name: a, version: 1, entity: user, ttl: 1d, "
+                        + "features: [{name: x, type: vector}]}\n"))
         .hasMessageContaining("view a.x: unknown feature type 'vector'");
-    assertThatThrownBy(() -> load("views:\n  - {name: a, version: 1, entity: user, ttl: 1d, "
-        + "features: [{name: x, type: number}, {name: x, type: text}]}\n"))
+    assertThatThrownBy(
+            () ->
+                load(
+                    "views:\n  - {name: a, version: 1, entity: user, ttl: 1d, "
+                        + "features: [{name: x, type: number}, {name: x, type: text}]}\n"))
         .hasMessageContaining("feature 'x' declared twice");
-    assertThatThrownBy(() -> load("views:\n  - {name: a, entity: user, ttl: 1d, "
-        + "features: [{name: x, type: number}]}\n"))
+    assertThatThrownBy(
+            () ->
+                load(
+                    "views:\n  - {name: a, entity: user, ttl: 1d, "
+                        + "features: [{name: x, type: number}]}\n"))
         .hasMessageContaining("'version' must be a positive integer");
   }
 

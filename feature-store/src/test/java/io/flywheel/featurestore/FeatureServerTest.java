@@ -22,8 +22,7 @@ class FeatureServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   private FeatureStore store;
   private FeatureServer server;
@@ -31,12 +30,26 @@ class FeatureServerTest {
   @BeforeEach
   void start() throws Exception {
     FeatureRegistry registry = FeatureRegistry.builtIn();
-    store = new FeatureStore(registry, OnlineStore.open(home, null, Clock.systemUTC()),
-        new OfflineStore(home.resolve("offline"), registry));
-    store.online().upsert(registry.view("user_activity"), new FeatureVector("user_activity",
-        "u1", 1_000, Map.of("clicks_7d", 3.0, "ctr_7d", 0.07)));
-    store.online().upsert(registry.view("product_covisit"), new FeatureVector(
-        "product_covisit", "p1", 2_000, Map.of("neighbours", List.of(new ScoredItem("p2", 4.0)))));
+    store =
+        new FeatureStore(
+            registry,
+            OnlineStore.open(home, null, Clock.systemUTC()),
+            new OfflineStore(home.resolve("offline"), registry));
+    store
+        .online()
+        .upsert(
+            registry.view("user_activity"),
+            new FeatureVector(
+                "user_activity", "u1", 1_000, Map.of("clicks_7d", 3.0, "ctr_7d", 0.07)));
+    store
+        .online()
+        .upsert(
+            registry.view("product_covisit"),
+            new FeatureVector(
+                "product_covisit",
+                "p1",
+                2_000,
+                Map.of("neighbours", List.of(new ScoredItem("p2", 4.0)))));
     server = FeatureServer.start(store, "127.0.0.1", 0);
   }
 
@@ -47,8 +60,11 @@ class FeatureServerTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -18,17 +18,21 @@ class OfflineStoreTest {
   private static final long JAN_5 = 1_767_571_200_000L; // 2026-01-05T00:00Z
   private static final long DAY = 86_400_000L;
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Test
   void snapshotsArePartitionedByDateAndReadBackByRange() throws IOException {
     OfflineStore store = new OfflineStore(root, REGISTRY);
     FeatureView activity = REGISTRY.view("user_activity");
-    FeatureVector monday = new FeatureVector("user_activity", "u1", JAN_5 + 3_600_000,
-        Map.of("clicks_7d", 3.0, "ctr_7d", 0.06));
-    FeatureVector tuesday = new FeatureVector("user_activity", "u2", JAN_5 + DAY + 5,
-        Map.of("clicks_7d", 1.0, "seconds_since_last_click", 12.5));
+    FeatureVector monday =
+        new FeatureVector(
+            "user_activity", "u1", JAN_5 + 3_600_000, Map.of("clicks_7d", 3.0, "ctr_7d", 0.06));
+    FeatureVector tuesday =
+        new FeatureVector(
+            "user_activity",
+            "u2",
+            JAN_5 + DAY + 5,
+            Map.of("clicks_7d", 1.0, "seconds_since_last_click", 12.5));
     store.writeSnapshots(activity, List.of(monday, tuesday));
 
     Path dir = root.resolve("features").resolve("user_activity.v1");
@@ -37,39 +41,97 @@ class OfflineStoreTest {
     try (Stream<Path> files = Files.walk(dir)) {
       assertThat(files.filter(f -> f.getFileName().toString().startsWith("."))).isEmpty();
     }
-    assertThat(store.readSnapshots(activity, LocalDate.parse("2026-01-05"),
-        LocalDate.parse("2026-01-06"))).containsExactlyInAnyOrder(monday, tuesday);
-    assertThat(store.readSnapshots(activity, LocalDate.parse("2026-01-06"),
-        LocalDate.parse("2026-01-30"))).containsExactly(tuesday);
+    assertThat(
+            store.readSnapshots(
+                activity, LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-06")))
+        .containsExactlyInAnyOrder(monday, tuesday);
+    assertThat(
+            store.readSnapshots(
+                activity, LocalDate.parse("2026-01-06"), LocalDate.parse("2026-01-30")))
+        .containsExactly(tuesday);
 
     FeatureView covisit = REGISTRY.view("product_covisit");
-    FeatureVector neighbours = new FeatureVector("product_covisit", "p1", JAN_5,
-        Map.of("neighbours", List.of(new ScoredItem("p2", 3.0), new ScoredItem("p9", 1.0))));
+    FeatureVector neighbours =
+        new FeatureVector(
+            "product_covisit",
+            "p1",
+            JAN_5,
+            Map.of("neighbours", List.of(new ScoredItem("p2", 3.0), new ScoredItem("p9", 1.0))));
     store.writeSnapshots(covisit, List.of(neighbours));
-    assertThat(store.readSnapshots(covisit, LocalDate.parse("2026-01-05"),
-        LocalDate.parse("2026-01-05"))).containsExactly(neighbours);
+    assertThat(
+            store.readSnapshots(
+                covisit, LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-05")))
+        .containsExactly(neighbours);
   }
 
   @Test
   void trainingExamplesRoundTripWithLabelsIdsAndFeatures() {
     OfflineStore store = new OfflineStore(root, REGISTRY);
-    TrainingExample a = new TrainingExample("e1", "r1", "u1", "p1", "c1", "cmp-home", null,
-        null, "v2", 1, 0.25, JAN_5 + 10, true, false,
-        Map.of(TrainingExample.column("user_activity", "clicks_7d"), 4.0,
-            TrainingExample.column("user_category_affinity", "category_1"), "Tea",
-            TrainingExample.column("product_stats", "trend"), 1.5));
-    TrainingExample b = new TrainingExample("e2", "r2", "u2", "p2", "c2", null, "exp-1",
-        "treatment", "v1", 0, 0.5, JAN_5 + 2 * DAY, false, false, Map.of());
+    TrainingExample a =
+        new TrainingExample(
+            "e1",
+            "r1",
+            "u1",
+            "p1",
+            "c1",
+            "cmp-home",
+            null,
+            null,
+            "v2",
+            1,
+            0.25,
+            JAN_5 + 10,
+            true,
+            false,
+            Map.of(
+                TrainingExample.column("user_activity", "clicks_7d"),
+                4.0,
+                TrainingExample.column("user_category_affinity", "category_1"),
+                "Tea",
+                TrainingExample.column("product_stats", "trend"),
+                1.5));
+    TrainingExample b =
+        new TrainingExample(
+            "e2",
+            "r2",
+            "u2",
+            "p2",
+            "c2",
+            null,
+            "exp-1",
+            "treatment",
+            "v1",
+            0,
+            0.5,
+            JAN_5 + 2 * DAY,
+            false,
+            false,
+            Map.of());
     store.writeTrainingExamples(List.of(a, b));
-    assertThat(store.trainingDates()).containsExactly(LocalDate.parse("2026-01-05"),
-        LocalDate.parse("2026-01-07"));
-    assertThat(store.readTrainingSet(LocalDate.parse("2026-01-01"),
-        LocalDate.parse("2026-01-31"))).containsExactlyInAnyOrder(a, b);
-    assertThat(store.readTrainingSet(LocalDate.parse("2026-01-06"),
-        LocalDate.parse("2026-01-31"))).containsExactly(b);
+    assertThat(store.trainingDates())
+        .containsExactly(LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-07"));
+    assertThat(store.readTrainingSet(LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-31")))
+        .containsExactlyInAnyOrder(a, b);
+    assertThat(store.readTrainingSet(LocalDate.parse("2026-01-06"), LocalDate.parse("2026-01-31")))
+        .containsExactly(b);
 
-    TrainingExample bad = new TrainingExample("e3", "r3", "u3", "p3", "c3", null, null, null,
-        null, 0, 0.5, JAN_5, false, false, Map.of("user_activity__no_such_feature", 1.0));
+    TrainingExample bad =
+        new TrainingExample(
+            "e3",
+            "r3",
+            "u3",
+            "p3",
+            "c3",
+            null,
+            null,
+            null,
+            null,
+            0,
+            0.5,
+            JAN_5,
+            false,
+            false,
+            Map.of("user_activity__no_such_feature", 1.0));
     assertThatThrownBy(() -> store.writeTrainingExamples(List.of(bad)))
         .hasMessageContaining("unknown feature column 'user_activity__no_such_feature'");
   }
@@ -77,10 +139,27 @@ class OfflineStoreTest {
   @Test
   void partitionsSetAsideAreReplacedOnSuccessAndRestoredOnFailure() {
     OfflineStore store = new OfflineStore(root, REGISTRY);
-    TrainingExample jan5 = new TrainingExample("s1", "r1", "u1", "p1", "c1", null, null, null,
-        null, 0, 0.5, JAN_5, true, false, Map.of());
-    TrainingExample jan6 = new TrainingExample("s2", "r2", "u2", "p2", "c2", null, null, null,
-        null, 0, 0.5, JAN_5 + DAY, false, false, Map.of());
+    TrainingExample jan5 =
+        new TrainingExample(
+            "s1", "r1", "u1", "p1", "c1", null, null, null, null, 0, 0.5, JAN_5, true, false,
+            Map.of());
+    TrainingExample jan6 =
+        new TrainingExample(
+            "s2",
+            "r2",
+            "u2",
+            "p2",
+            "c2",
+            null,
+            null,
+            null,
+            null,
+            0,
+            0.5,
+            JAN_5 + DAY,
+            false,
+            false,
+            Map.of());
     store.writeTrainingExamples(List.of(jan5, jan6));
     LocalDate day5 = LocalDate.parse("2026-01-05");
     LocalDate day6 = LocalDate.parse("2026-01-06");
@@ -93,17 +172,32 @@ class OfflineStoreTest {
     assertThat(store.readTrainingSet(day5, day6)).containsExactlyInAnyOrder(jan5, jan6);
 
     OfflineStore.SetAside replaced = store.setAside(day6, day6);
-    TrainingExample newer = new TrainingExample("s3", "r3", "u3", "p3", "c3", null, null, null,
-        null, 0, 0.5, JAN_5 + DAY + 5, true, true, Map.of());
+    TrainingExample newer =
+        new TrainingExample(
+            "s3",
+            "r3",
+            "u3",
+            "p3",
+            "c3",
+            null,
+            null,
+            null,
+            null,
+            0,
+            0.5,
+            JAN_5 + DAY + 5,
+            true,
+            true,
+            Map.of());
     store.writeTrainingExamples(List.of(newer));
     replaced.discard();
     assertThat(store.readTrainingSet(day5, day6)).containsExactlyInAnyOrder(jan5, newer);
   }
 
   /**
-   * Every Parquet path the platform uses, with the minimal Hadoop jars the build declares:
-   * each built-in view written directly and staged-then-published (the Flink sink's two-phase
-   * commit), read back by range, and training examples streamed back.
+   * Every Parquet path the platform uses, with the minimal Hadoop jars the build declares: each
+   * built-in view written directly and staged-then-published (the Flink sink's two-phase commit),
+   * read back by range, and training examples streamed back.
    */
   @Test
   void everyBuiltInViewAndTheTrainingExamplesRoundTripThroughEveryWritePath() {
@@ -113,28 +207,49 @@ class OfflineStoreTest {
       int i = 0;
       for (String name : view.featureNames()) {
         i++;
-        values.put(name, switch (view.feature(name).type()) {
-          case NUMBER -> 0.5 * i;
-          case TEXT -> "text-" + i;
-          case RANKED -> List.of(new ScoredItem("p" + i, i), new ScoredItem("q" + i, 0.5));
-        });
+        values.put(
+            name,
+            switch (view.feature(name).type()) {
+              case NUMBER -> 0.5 * i;
+              case TEXT -> "text-" + i;
+              case RANKED -> List.of(new ScoredItem("p" + i, i), new ScoredItem("q" + i, 0.5));
+            });
       }
       FeatureVector direct = new FeatureVector(view.name(), "k1", JAN_5 + 1_000, values);
       FeatureVector staged = new FeatureVector(view.name(), "k2", JAN_5 + DAY + 1_000, values);
       store.writeSnapshots(view, List.of(direct));
       List<String> parts = store.stageSnapshots(view, List.of(staged));
       assertThat(parts).isNotEmpty();
-      assertThat(store.readSnapshots(view, LocalDate.parse("2026-01-05"),
-          LocalDate.parse("2026-01-06"))).as(view.name()).containsExactly(direct);
+      assertThat(
+              store.readSnapshots(
+                  view, LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-06")))
+          .as(view.name())
+          .containsExactly(direct);
       parts.forEach(OfflineStore::publish);
       parts.forEach(OfflineStore::publish); // a retried commit changes nothing
-      assertThat(store.readSnapshots(view, LocalDate.parse("2026-01-05"),
-          LocalDate.parse("2026-01-06"))).as(view.name())
+      assertThat(
+              store.readSnapshots(
+                  view, LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-06")))
+          .as(view.name())
           .containsExactlyInAnyOrder(direct, staged);
     }
-    TrainingExample example = new TrainingExample("e1", "r1", "u1", "p1", "c1", "camp", "x1",
-        "b", "v1", 2, 0.25, JAN_5 + 5, true, false,
-        Map.of(TrainingExample.column("user_activity", "ctr_7d"), 0.07));
+    TrainingExample example =
+        new TrainingExample(
+            "e1",
+            "r1",
+            "u1",
+            "p1",
+            "c1",
+            "camp",
+            "x1",
+            "b",
+            "v1",
+            2,
+            0.25,
+            JAN_5 + 5,
+            true,
+            false,
+            Map.of(TrainingExample.column("user_activity", "ctr_7d"), 0.07));
     store.stageTrainingExamples(List.of(example)).forEach(OfflineStore::publish);
     List<TrainingExample> streamed = new java.util.ArrayList<>();
     store.forEachTrainingExample(LocalDate.MIN, LocalDate.MAX, streamed::add);

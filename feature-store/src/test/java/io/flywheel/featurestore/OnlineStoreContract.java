@@ -34,8 +34,8 @@ abstract class OnlineStoreContract {
   }
 
   static FeatureVector activity(String key, long asOf, double clicks) {
-    return new FeatureVector("user_activity", key, asOf,
-        Map.of("clicks_7d", clicks, "ctr_7d", 0.05));
+    return new FeatureVector(
+        "user_activity", key, asOf, Map.of("clicks_7d", clicks, "ctr_7d", 0.05));
   }
 
   @Test
@@ -43,11 +43,13 @@ abstract class OnlineStoreContract {
     assertThat(store.upsert(ACTIVITY, activity("u1", 1_000, 3))).isTrue();
     assertThat(store.upsert(ACTIVITY, activity("u1", 1_000, 3))).isTrue();
     assertThat(store.upsert(ACTIVITY, activity("u1", 900, 1))).isFalse();
-    assertThat(store.get(ACTIVITY, "u1")).get()
-        .satisfies(v -> {
-          assertThat(v.asOf()).isEqualTo(1_000);
-          assertThat(v.number("clicks_7d")).isEqualTo(3.0);
-        });
+    assertThat(store.get(ACTIVITY, "u1"))
+        .get()
+        .satisfies(
+            v -> {
+              assertThat(v.asOf()).isEqualTo(1_000);
+              assertThat(v.number("clicks_7d")).isEqualTo(3.0);
+            });
     assertThat(store.upsert(ACTIVITY, activity("u1", 2_000, 5))).isTrue();
     assertThat(store.get(ACTIVITY, "u1").orElseThrow().number("clicks_7d")).isEqualTo(5.0);
   }
@@ -61,7 +63,8 @@ abstract class OnlineStoreContract {
     // Within a batch too, the newest vector of a key wins.
     batch.add(activity("u7", 5, 999));
     assertThat(store.upsertAll(ACTIVITY, batch)).isGreaterThanOrEqualTo(500);
-    Map<String, FeatureVector> found = store.getMany(ACTIVITY, List.of("u1", "u7", "u499", "nobody"));
+    Map<String, FeatureVector> found =
+        store.getMany(ACTIVITY, List.of("u1", "u7", "u499", "nobody"));
     assertThat(found.keySet()).containsExactlyInAnyOrder("u1", "u7", "u499");
     assertThat(found.get("u7").number("clicks_7d")).isEqualTo(7.0);
     assertThat(found.get("u499").asOf()).isEqualTo(10_499);
@@ -69,13 +72,18 @@ abstract class OnlineStoreContract {
 
   @Test
   void rankedAndTextValuesRoundTrip() {
-    FeatureVector covisit = new FeatureVector("product_covisit", "p1", 42,
-        Map.of("neighbours", List.of(new ScoredItem("p2", 6.0), new ScoredItem("p3", 2.0))));
+    FeatureVector covisit =
+        new FeatureVector(
+            "product_covisit",
+            "p1",
+            42,
+            Map.of("neighbours", List.of(new ScoredItem("p2", 6.0), new ScoredItem("p3", 2.0))));
     store.upsert(COVISIT, covisit);
     assertThat(store.get(COVISIT, "p1")).contains(covisit);
     FeatureView affinity = REGISTRY.view("user_category_affinity");
-    FeatureVector top = new FeatureVector("user_category_affinity", "u1", 7,
-        Map.of("category_1", "Tea", "click_weight_1", 1.5));
+    FeatureVector top =
+        new FeatureVector(
+            "user_category_affinity", "u1", 7, Map.of("category_1", "Tea", "click_weight_1", 1.5));
     store.upsert(affinity, top);
     assertThat(store.get(affinity, "u1")).contains(top);
   }
@@ -83,16 +91,16 @@ abstract class OnlineStoreContract {
   @Test
   void viewsAndVersionsDoNotMix() {
     store.upsert(ACTIVITY, activity("k", 1, 1));
-    FeatureView v2 = new FeatureView("user_activity", 2, "user", Duration.ofDays(1), "",
-        ACTIVITY.features());
+    FeatureView v2 =
+        new FeatureView("user_activity", 2, "user", Duration.ofDays(1), "", ACTIVITY.features());
     assertThat(store.get(v2, "k")).isEmpty();
     assertThat(store.get(REGISTRY.view("product_stats"), "k")).isEmpty();
   }
 
   @Test
   void valuesExpireAfterTheirViewsTtl() throws Exception {
-    FeatureView shortLived = new FeatureView("user_activity", 1, "user", Duration.ofSeconds(1),
-        "", ACTIVITY.features());
+    FeatureView shortLived =
+        new FeatureView("user_activity", 1, "user", Duration.ofSeconds(1), "", ACTIVITY.features());
     store.upsert(shortLived, activity("u1", 1, 1));
     assertThat(store.get(shortLived, "u1")).isPresent();
     elapse(1_500);

@@ -13,8 +13,7 @@ import redis.clients.jedis.RedisClient;
 class RedisOnlineStoreTest extends OnlineStoreContract {
   private static RedisServer server;
 
-  @TempDir
-  static Path redisDir;
+  @TempDir static Path redisDir;
 
   @BeforeAll
   static void startRedis() throws Exception {

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A real redis-server process on a free loopback port, for tests (CI installs the package);
- * shared with other modules' tests through this module's test jar.
+ * A real redis-server process on a free loopback port, for tests (CI installs the package); shared
+ * with other modules' tests through this module's test jar.
  */
 public final class RedisServer implements AutoCloseable {
   private final Process process;
@@ -21,17 +21,34 @@ public final class RedisServer implements AutoCloseable {
   }
 
   public static RedisServer start(Path dir) throws IOException, InterruptedException {
-    String binary = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream()
-        .filter(p -> Files.isExecutable(Path.of(p))).findFirst()
-        .orElseThrow(() -> new IllegalStateException(
-            "redis-server is not installed (apt-get install redis-server; .ci/run does this)"));
+    String binary =
+        List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream()
+            .filter(p -> Files.isExecutable(Path.of(p)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "redis-server is not installed (apt-get install redis-server; .ci/run does this)"));
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Process process = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind",
-        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+    Process process =
+        new ProcessBuilder(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
     long deadline = System.currentTimeMillis() + 10_000;
     while (System.currentTimeMillis() < deadline) {
       try (Socket ignored = new Socket("127.0.0.1", port)) {

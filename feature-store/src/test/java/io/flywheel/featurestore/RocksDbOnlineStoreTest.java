@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RocksDbOnlineStoreTest extends OnlineStoreContract {
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   private final AtomicLong now = new AtomicLong(1_767_571_200_000L);
 

@@ -14,15 +14,14 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by the delivered slot (requestId/contentId): holds the impression, collects the parts
- * of its training example from the feature stages, waits until its attribution windows have closed in
- * event time, then labels it clicked if a click followed within the
- * click window and purchased if a purchase followed within the purchase window. Examples whose
- * windows had not closed when a bounded replay ended are dropped (and counted): their labels
- * would be unknown, not negative.
+ * Keyed by the delivered slot (requestId/contentId): holds the impression, collects the parts of
+ * its training example from the feature stages, waits until its attribution windows have closed in
+ * event time, then labels it clicked if a click followed within the click window and purchased if a
+ * purchase followed within the purchase window. Examples whose windows had not closed when a
+ * bounded replay ended are dropped (and counted): their labels would be unknown, not negative.
  */
-final class AttributionJoin extends KeyedBroadcastProcessFunction<String, SlotInput, Long,
-    TrainingExample> {
+final class AttributionJoin
+    extends KeyedBroadcastProcessFunction<String, SlotInput, Long, TrainingExample> {
   private final long clickWindow;
   private final long purchaseWindow;
   private transient ValueState<Event> impression;
@@ -45,13 +44,12 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, SlotIn
   @Override
   public void open(Configuration parameters) {
     // Parts are appended unread (a cheap write) and merged once, when the windows close.
-    parts = getRuntimeContext().getListState(
-        new ListStateDescriptor<>("parts", ExamplePart.class));
-    impression = getRuntimeContext().getState(
-        new ValueStateDescriptor<>("impression", Event.class));
+    parts = getRuntimeContext().getListState(new ListStateDescriptor<>("parts", ExamplePart.class));
+    impression =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("impression", Event.class));
     clicks = getRuntimeContext().getListState(new ListStateDescriptor<>("clicks", Types.LONG));
-    purchases = getRuntimeContext().getListState(
-        new ListStateDescriptor<>("purchases", Types.LONG));
+    purchases =
+        getRuntimeContext().getListState(new ListStateDescriptor<>("purchases", Types.LONG));
     emitted = new LongCounter();
     open = new LongCounter();
     getRuntimeContext().addAccumulator(JobCounters.EXAMPLES, emitted);
@@ -61,8 +59,8 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, SlotIn
   }
 
   @Override
-  public void processElement(SlotInput input, ReadOnlyContext ctx,
-      Collector<TrainingExample> out) throws Exception {
+  public void processElement(SlotInput input, ReadOnlyContext ctx, Collector<TrainingExample> out)
+      throws Exception {
     if (input.part() != null) {
       parts.add(input.part());
       return;
@@ -85,8 +83,8 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, SlotIn
   }
 
   @Override
-  public void processBroadcastElement(Long streamEnd, Context ctx,
-      Collector<TrainingExample> out) throws Exception {
+  public void processBroadcastElement(Long streamEnd, Context ctx, Collector<TrainingExample> out)
+      throws Exception {
     ctx.getBroadcastState(EventTimeStage.STREAM_END).put("end", streamEnd);
   }
 
@@ -122,8 +120,12 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, SlotIn
       open.add(1);
     } else {
       emitted.add(1);
-      out.collect(label(shown, features, within(clicks.get(), shownAt, clickWindow),
-          within(purchases.get(), shownAt, purchaseWindow)));
+      out.collect(
+          label(
+              shown,
+              features,
+              within(clicks.get(), shownAt, clickWindow),
+              within(purchases.get(), shownAt, purchaseWindow)));
     }
     impression.clear();
     parts.clear();
@@ -140,10 +142,23 @@ final class AttributionJoin extends KeyedBroadcastProcessFunction<String, SlotIn
     return false;
   }
 
-  private static TrainingExample label(Event e, Object[] features, boolean clicked,
-      boolean purchased) {
-    return new TrainingExample(e.eventId(), e.requestId(), e.userId(), e.productId(),
-        e.contentId(), e.campaignId(), e.experimentId(), e.arm(), e.variantId(), e.position(),
-        e.propensity(), e.timestamp(), clicked, purchased, ExampleColumns.toMap(features));
+  private static TrainingExample label(
+      Event e, Object[] features, boolean clicked, boolean purchased) {
+    return new TrainingExample(
+        e.eventId(),
+        e.requestId(),
+        e.userId(),
+        e.productId(),
+        e.contentId(),
+        e.campaignId(),
+        e.experimentId(),
+        e.arm(),
+        e.variantId(),
+        e.position(),
+        e.propensity(),
+        e.timestamp(),
+        clicked,
+        purchased,
+        ExampleColumns.toMap(features));
   }
 }

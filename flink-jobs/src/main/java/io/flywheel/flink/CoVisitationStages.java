@@ -32,8 +32,7 @@ final class CoVisitationStages {
    * One closed session window (Flink's event-time session windows: events further apart than the
    * gap are different sessions whatever order they arrive in) into product pairs.
    */
-  static final class SessionPairs
-      extends ProcessWindowFunction<Event, Pair, String, TimeWindow> {
+  static final class SessionPairs extends ProcessWindowFunction<Event, Pair, String, TimeWindow> {
     private transient LongCounter sessions;
 
     @Override
@@ -43,8 +42,8 @@ final class CoVisitationStages {
     }
 
     @Override
-    public void process(String sessionId, Context context, Iterable<Event> events,
-        Collector<Pair> out) {
+    public void process(
+        String sessionId, Context context, Iterable<Event> events, Collector<Pair> out) {
       CoVisitation.Basket basket = new CoVisitation.Basket();
       long last = Long.MIN_VALUE;
       for (Event event : events) {
@@ -61,9 +60,9 @@ final class CoVisitationStages {
   }
 
   /**
-   * Keyed by product: accumulates neighbour scores into the {@code product_covisit} view. Pairs
-   * are applied in event-time order (buffered until the watermark passes their session's end),
-   * so every run emits the same sequence of values whatever order parallel sessions close in.
+   * Keyed by product: accumulates neighbour scores into the {@code product_covisit} view. Pairs are
+   * applied in event-time order (buffered until the watermark passes their session's end), so every
+   * run emits the same sequence of values whatever order parallel sessions close in.
    */
   static final class Neighbours extends KeyedProcessFunction<String, Pair, FeatureVector> {
     private transient ValueState<CoVisitation> scores;
@@ -71,10 +70,13 @@ final class CoVisitationStages {
 
     @Override
     public void open(Configuration parameters) {
-      scores = getRuntimeContext().getState(
-          new ValueStateDescriptor<>("scores", CoVisitation.class));
-      buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>("pairs", Types.LONG,
-          TypeInformation.of(new TypeHint<List<Pair>>() { })));
+      scores =
+          getRuntimeContext().getState(new ValueStateDescriptor<>("scores", CoVisitation.class));
+      buffer =
+          getRuntimeContext()
+              .getMapState(
+                  new MapStateDescriptor<>(
+                      "pairs", Types.LONG, TypeInformation.of(new TypeHint<List<Pair>>() {})));
     }
 
     @Override
@@ -109,8 +111,8 @@ final class CoVisitationStages {
         asOf = Math.max(asOf, pair.time());
       }
       scores.update(current);
-      out.collect(new FeatureVector("product_covisit", ctx.getCurrentKey(), asOf,
-          current.values()));
+      out.collect(
+          new FeatureVector("product_covisit", ctx.getCurrentKey(), asOf, current.values()));
     }
   }
 }

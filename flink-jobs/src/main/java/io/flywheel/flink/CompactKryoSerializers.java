@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kryo serializers for what crosses operators most often: feature vectors (several per event)
- * and example parts (four per impression). Feature names are not written: a vector's values
- * go in its view's declared order and a part's as (column, value) pairs, each value behind a
- * one-byte tag. The generic record serializer wrote every name and class with every value.
+ * Kryo serializers for what crosses operators most often: feature vectors (several per event) and
+ * example parts (four per impression). Feature names are not written: a vector's values go in its
+ * view's declared order and a part's as (column, value) pairs, each value behind a one-byte tag.
+ * The generic record serializer wrote every name and class with every value.
  */
 public final class CompactKryoSerializers {
   private static final byte NULL = 0;
@@ -80,8 +80,11 @@ public final class CompactKryoSerializers {
         writeValue(kryo, output, value);
       }
       if (written != vector.values().size()) {
-        throw new IllegalStateException("feature vector of " + vector.view()
-            + " holds features its view does not declare: " + vector.values().keySet());
+        throw new IllegalStateException(
+            "feature vector of "
+                + vector.view()
+                + " holds features its view does not declare: "
+                + vector.values().keySet());
       }
     }
 
@@ -107,8 +110,7 @@ public final class CompactKryoSerializers {
   }
 
   /** An example part: its slot, the flag, then only the columns that hold a value. */
-  public static final class ExampleParts extends Serializer<ExamplePart>
-      implements Serializable {
+  public static final class ExampleParts extends Serializer<ExamplePart> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override

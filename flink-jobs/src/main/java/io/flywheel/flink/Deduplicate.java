@@ -13,11 +13,10 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Keyed by eventId: passes each event once (later deliveries of the same id are counted and
- * dropped) and sends events more than the allowed lateness behind the watermark to the late
- * output.
+ * dropped) and sends events more than the allowed lateness behind the watermark to the late output.
  */
 final class Deduplicate extends KeyedProcessFunction<String, Event, Event> {
-  static final OutputTag<Event> LATE = new OutputTag<>("late") { };
+  static final OutputTag<Event> LATE = new OutputTag<>("late") {};
 
   private final long allowedLatenessMillis;
   private final long memoryMillis;
@@ -37,8 +36,9 @@ final class Deduplicate extends KeyedProcessFunction<String, Event, Event> {
   public void open(Configuration parameters) {
     ValueStateDescriptor<Boolean> descriptor = new ValueStateDescriptor<>("seen", Boolean.class);
     // Redeliveries come within minutes; remembering ids for a couple of days bounds the state.
-    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(
-        org.apache.flink.api.common.time.Time.milliseconds(memoryMillis)).build());
+    descriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(org.apache.flink.api.common.time.Time.milliseconds(memoryMillis))
+            .build());
     seen = getRuntimeContext().getState(descriptor);
     duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
     late = getRuntimeContext().getMetricGroup().counter("lateEvents");

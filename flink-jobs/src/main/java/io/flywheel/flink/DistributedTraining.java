@@ -1,5 +1,6 @@
 package io.flywheel.flink;
 
+import io.flywheel.training.DistributedEngine;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -11,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.flywheel.training.DistributedEngine;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.flink.XGBoostModel;
@@ -21,17 +21,17 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.DataSet;
 import org.apache.flink.api.java.ExecutionEnvironment;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.util.Collector;
 import org.apache.flink.ml.linalg.Vector;
 import org.apache.flink.ml.linalg.Vectors;
+import org.apache.flink.util.Collector;
 
 /**
- * The distributed engine: XGBoost on Flink ({@code xgboost4j-flink}, DataSet API), one worker
- * per parallel task, joined through the Rabit tracker this JVM starts (so a remote cluster's
+ * The distributed engine: XGBoost on Flink ({@code xgboost4j-flink}, DataSet API), one worker per
+ * parallel task, joined through the Rabit tracker this JVM starts (so a remote cluster's
  * TaskManagers must be able to reach this machine). Each worker reads one contiguous slice of a
  * rows file, and there are never fewer rows than workers: a worker with an empty partition never
- * joins and the job would hang. xgboost4j-flink takes no evaluation sets, so it trains exactly the rounds asked
- * for (no early stopping).
+ * joins and the job would hang. xgboost4j-flink takes no evaluation sets, so it trains exactly the
+ * rounds asked for (no early stopping).
  */
 public final class DistributedTraining implements DistributedEngine {
   /** For {@link java.util.ServiceLoader}. */
@@ -39,23 +39,35 @@ public final class DistributedTraining implements DistributedEngine {
 
   /**
    * Trains on {@code rows} (row-major {@code values}, one label each). The rows are written to
-   * {@code scratch/rows.bin} (fixed-size little-endian float records), so the job graph stays
-   * small and every worker reads its share from the file; for a remote cluster,
-   * {@code scratch} must be on storage the TaskManagers share.
+   * {@code scratch/rows.bin} (fixed-size little-endian float records), so the job graph stays small
+   * and every worker reads its share from the file; for a remote cluster, {@code scratch} must be
+   * on storage the TaskManagers share.
    */
   @Override
-  public Booster train(float[] values, float[] labels, int columns, Map<String, Object> params,
-      int rounds, int parallelism, String flinkRestUrl, Path scratch) throws Exception {
+  public Booster train(
+      float[] values,
+      float[] labels,
+      int columns,
+      Map<String, Object> params,
+      int rounds,
+      int parallelism,
+      String flinkRestUrl,
+      Path scratch)
+      throws Exception {
     int rows = labels.length;
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism: must be at least 1, got " + parallelism);
     }
     if (rows < parallelism) {
-      throw new IllegalArgumentException("examples: " + rows + " training rows cannot feed "
-          + parallelism + " XGBoost workers (each needs at least one)");
+      throw new IllegalArgumentException(
+          "examples: "
+              + rows
+              + " training rows cannot feed "
+              + parallelism
+              + " XGBoost workers (each needs at least one)");
     }
-    Path file = write(values, labels, columns, Files.createDirectories(scratch)
-        .resolve("rows.bin"));
+    Path file =
+        write(values, labels, columns, Files.createDirectories(scratch).resolve("rows.bin"));
     try {
       ExecutionEnvironment env = environment(flinkRestUrl);
       env.setParallelism(parallelism);
@@ -66,10 +78,12 @@ public final class DistributedTraining implements DistributedEngine {
       for (int i = 0; i < parallelism; i++) {
         slices.add(i);
       }
-      DataSet<Tuple2<Vector, Double>> data = env.fromCollection(slices).rebalance()
-          .flatMap(new SliceReader(file.toAbsolutePath().toString(), columns, rows,
-              parallelism))
-          .returns(TypeInformation.of(new TypeHint<Tuple2<Vector, Double>>() { }));
+      DataSet<Tuple2<Vector, Double>> data =
+          env.fromCollection(slices)
+              .rebalance()
+              .flatMap(
+                  new SliceReader(file.toAbsolutePath().toString(), columns, rows, parallelism))
+              .returns(TypeInformation.of(new TypeHint<Tuple2<Vector, Double>>() {}));
       XGBoostModel model = ml.dmlc.xgboost4j.java.flink.XGBoost.train(data, params, rounds);
       // The model keeps its booster to itself; its JSON bytes are the same model file.
       return XGBoost.loadModel(model.toByteArray("json"));
@@ -82,8 +96,12 @@ public final class DistributedTraining implements DistributedEngine {
       throws IOException {
     int record = (columns + 1) * Float.BYTES;
     ByteBuffer buffer = ByteBuffer.allocate(record * 4096).order(ByteOrder.LITTLE_ENDIAN);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       for (int r = 0; r < labels.length; r++) {
         if (buffer.remaining() < record) {
           buffer.flip();
@@ -160,10 +178,10 @@ public final class DistributedTraining implements DistributedEngine {
     }
     URI uri = URI.create(flinkRestUrl);
     if (uri.getHost() == null || uri.getPort() < 0) {
-      throw new IllegalArgumentException("FLINK_REST_URL: expected http://host:port, got "
-          + flinkRestUrl);
+      throw new IllegalArgumentException(
+          "FLINK_REST_URL: expected http://host:port, got " + flinkRestUrl);
     }
-    return ExecutionEnvironment.createRemoteEnvironment(uri.getHost(), uri.getPort(),
-        JobJar.locate(null).toString());
+    return ExecutionEnvironment.createRemoteEnvironment(
+        uri.getHost(), uri.getPort(), JobJar.locate(null).toString());
   }
 }

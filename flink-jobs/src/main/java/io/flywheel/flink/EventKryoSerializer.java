@@ -68,9 +68,25 @@ public final class EventKryoSerializer extends Serializer<Event> implements Seri
     for (int i = 0; i < extras; i++) {
       extra.put(in.readString(), kryo.readClassAndObject(in));
     }
-    return new Event(eventId, eventType, userId, productId, contentId, requestId, sessionId,
-        position, propensity, campaignId, experimentId, arm, variantId, price, quantity,
-        timestamp, receivedAt, extra);
+    return new Event(
+        eventId,
+        eventType,
+        userId,
+        productId,
+        contentId,
+        requestId,
+        sessionId,
+        position,
+        propensity,
+        campaignId,
+        experimentId,
+        arm,
+        variantId,
+        price,
+        quantity,
+        timestamp,
+        receivedAt,
+        extra);
   }
 
   @Override

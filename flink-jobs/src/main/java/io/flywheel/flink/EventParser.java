@@ -15,7 +15,7 @@ import org.apache.flink.util.OutputTag;
 
 /** Decodes JSON lines into events; a bad line goes to the dead-letter output with its reason. */
 public final class EventParser extends ProcessFunction<String, Event> {
-  static final OutputTag<String> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
+  static final OutputTag<String> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String source;

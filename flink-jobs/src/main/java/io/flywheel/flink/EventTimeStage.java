@@ -22,24 +22,25 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * A keyed feature stage that sees its entity's events in event-time order: events are buffered
- * until the watermark passes their time, then handled in time order. At each instant, the
- * instant's impressions first take this stage's part of their training example, the features as
- * of just before it (so nothing at or after the impression leaks in), then the instant's events
- * update the state, then the entity's fresh values are emitted for the online and offline
- * stores. When a bounded replay ends, each entity emits its values as of the end of the whole
- * stream (told by {@link StreamClock}).
+ * until the watermark passes their time, then handled in time order. At each instant, the instant's
+ * impressions first take this stage's part of their training example, the features as of just
+ * before it (so nothing at or after the impression leaks in), then the instant's events update the
+ * state, then the entity's fresh values are emitted for the online and offline stores. When a
+ * bounded replay ends, each entity emits its values as of the end of the whole stream (told by
+ * {@link StreamClock}).
  *
- * <p>Example parts go straight to {@link AttributionJoin}, which assembles them: an example
- * never travels through the other stages (measured: carrying the growing example through four
- * stages and their buffers was the pipeline's main cost).
+ * <p>Example parts go straight to {@link AttributionJoin}, which assembles them: an example never
+ * travels through the other stages (measured: carrying the growing example through four stages and
+ * their buffers was the pipeline's main cost).
  *
  * @param <S> the entity's feature state (plain Java from the feature store)
  */
-abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, Event, Long,
-    FeatureVector> {
-  static final OutputTag<ExamplePart> EXAMPLES = new OutputTag<>("examples") { };
+abstract class EventTimeStage<S>
+    extends KeyedBroadcastProcessFunction<String, Event, Long, FeatureVector> {
+  static final OutputTag<ExamplePart> EXAMPLES = new OutputTag<>("examples") {};
   static final MapStateDescriptor<String, Long> STREAM_END =
       new MapStateDescriptor<>("stream-end", Types.STRING, Types.LONG);
+
   /** Key for inputs that have no entity of this stage (e.g. an impression without variant). */
   static final String NO_ENTITY = "";
 
@@ -62,8 +63,11 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, E
 
   @Override
   public void open(Configuration parameters) throws Exception {
-    buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>("buffer", Types.LONG,
-        TypeInformation.of(new TypeHint<List<Event>>() { })));
+    buffer =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "buffer", Types.LONG, TypeInformation.of(new TypeHint<List<Event>>() {})));
     state = getRuntimeContext().getState(new ValueStateDescriptor<>("state", stateType));
   }
 
@@ -124,8 +128,8 @@ abstract class EventTimeStage<S> extends KeyedBroadcastProcessFunction<String, E
       }
     }
     // Same-instant events in a fixed order, so every run computes the same values.
-    events.sort(Comparator.comparing((Event e) -> e.type().ordinal())
-        .thenComparing(Event::eventId));
+    events.sort(
+        Comparator.comparing((Event e) -> e.type().ordinal()).thenComparing(Event::eventId));
     for (Event event : events) {
       apply(current, event);
     }

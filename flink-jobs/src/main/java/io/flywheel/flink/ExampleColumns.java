@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The training-example feature columns in registry order. Examples travel between stages as
- * arrays in this order rather than as name → value maps: the names would otherwise be
- * serialized with every example at every hop (measured: the top cost of the pipeline).
+ * The training-example feature columns in registry order. Examples travel between stages as arrays
+ * in this order rather than as name → value maps: the names would otherwise be serialized with
+ * every example at every hop (measured: the top cost of the pipeline).
  */
 final class ExampleColumns {
   static final List<String> NAMES;
+
   /** Column index per view and feature (no string building per lookup: it runs per value). */
   private static final Map<String, Map<String, Integer>> BY_VIEW = new HashMap<>();
 

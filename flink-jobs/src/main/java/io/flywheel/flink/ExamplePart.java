@@ -3,9 +3,9 @@ package io.flywheel.flink;
 import io.flywheel.core.Event;
 
 /**
- * One feature stage's part of an impression's training example: feature values in
- * {@link ExampleColumns} order (null where this stage has none), sent to the attribution join
- * under the impression's slot key.
+ * One feature stage's part of an impression's training example: feature values in {@link
+ * ExampleColumns} order (null where this stage has none), sent to the attribution join under the
+ * impression's slot key.
  *
  * @param behindWatermark the impression reached the stage behind its watermark, so no exact
  *     point-in-time snapshot exists and the example is left out of training

@@ -1,7 +1,7 @@
 package io.flywheel.flink;
 
-import java.io.Serializable;
 import io.flywheel.core.FlywheelConfig;
+import java.io.Serializable;
 import java.time.Duration;
 
 /**
@@ -12,21 +12,20 @@ import java.time.Duration;
  * @param home Flywheel's data folder; stores live under {@code home/features} (with a remote
  *     cluster it must be a folder every TaskManager can write, such as a shared mount)
  * @param redisUrl online store on Redis instead of RocksDB (null for RocksDB)
- * @param kafka read events from this Kafka topic (unbounded) instead of the file; null for
- *     the file
+ * @param kafka read events from this Kafka topic (unbounded) instead of the file; null for the file
  * @param flinkRestUrl submit to this Flink session cluster's REST endpoint instead of a local
  *     MiniCluster; null for local
- * @param outOfOrderness how far behind the newest event an event may arrive and still be on
- *     time (the watermark lag)
- * @param allowedLateness how far behind the watermark an event is still accepted; later ones
- *     go to the late output
+ * @param outOfOrderness how far behind the newest event an event may arrive and still be on time
+ *     (the watermark lag)
+ * @param allowedLateness how far behind the watermark an event is still accepted; later ones go to
+ *     the late output
  * @param clickWindow a click within this long after an impression labels it clicked
  * @param purchaseWindow a purchase within this long after an impression labels it purchased
  * @param sessionGap inactivity that ends a session (co-visitation)
  * @param parallelism operator parallelism
  * @param checkpointInterval checkpoint every so often
- * @param stateBackend {@code rocksdb} (the default: state larger than memory) or
- *     {@code hashmap} (state on the heap)
+ * @param stateBackend {@code rocksdb} (the default: state larger than memory) or {@code hashmap}
+ *     (state on the heap)
  * @param discardOutputs throw features and examples away instead of storing them (only for
  *     measuring the jobs themselves)
  */
@@ -46,7 +45,8 @@ public record FeatureJobOptions(
     Duration checkpointInterval,
     String stateBackend,
     boolean discardOutputs,
-    String jobJar) implements Serializable {
+    String jobJar)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -85,8 +85,7 @@ public record FeatureJobOptions(
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
     if (!"rocksdb".equals(stateBackend) && !"hashmap".equals(stateBackend)) {
-      throw new IllegalArgumentException("stateBackend: rocksdb or hashmap, got "
-          + stateBackend);
+      throw new IllegalArgumentException("stateBackend: rocksdb or hashmap, got " + stateBackend);
     }
     if (purchaseWindow.compareTo(clickWindow) < 0) {
       throw new IllegalArgumentException("purchaseWindow must not be shorter than clickWindow");
@@ -94,33 +93,72 @@ public record FeatureJobOptions(
   }
 
   /**
-   * Defaults: 5 s out of order, 1 h allowed lateness, 30 min clicks, 24 h purchases; the
-   * online store in RocksDB under the home and a local MiniCluster (see {@link #on}).
+   * Defaults: 5 s out of order, 1 h allowed lateness, 30 min clicks, 24 h purchases; the online
+   * store in RocksDB under the home and a local MiniCluster (see {@link #on}).
    */
   public static FeatureJobOptions defaults(String events, String products, String home) {
-    return new FeatureJobOptions(events, products, home, null, null,
-        null, Duration.ofSeconds(5), Duration.ofHours(1),
-        Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofMinutes(30), 2,
-        Duration.ofSeconds(10), "rocksdb", false, null);
+    return new FeatureJobOptions(
+        events,
+        products,
+        home,
+        null,
+        null,
+        null,
+        Duration.ofSeconds(5),
+        Duration.ofHours(1),
+        Duration.ofMinutes(30),
+        Duration.ofHours(24),
+        Duration.ofMinutes(30),
+        2,
+        Duration.ofSeconds(10),
+        "rocksdb",
+        false,
+        null);
   }
 
   /** The same defaults, reading events from a Kafka topic (unbounded) instead of a file. */
   public static FeatureJobOptions streaming(KafkaTopic topic, String products, String home) {
-    return new FeatureJobOptions(null, products, home, null, topic,
-        null, Duration.ofSeconds(5), Duration.ofHours(1),
-        Duration.ofMinutes(30), Duration.ofHours(24), Duration.ofMinutes(30), 2,
-        Duration.ofSeconds(10), "rocksdb", false, null);
+    return new FeatureJobOptions(
+        null,
+        products,
+        home,
+        null,
+        topic,
+        null,
+        Duration.ofSeconds(5),
+        Duration.ofHours(1),
+        Duration.ofMinutes(30),
+        Duration.ofHours(24),
+        Duration.ofMinutes(30),
+        2,
+        Duration.ofSeconds(10),
+        "rocksdb",
+        false,
+        null);
   }
 
   /**
-   * The engines of {@code config}: the online store on its Redis and the jobs on its Flink
-   * cluster (with its job jar) where it names them, embedded otherwise.
+   * The engines of {@code config}: the online store on its Redis and the jobs on its Flink cluster
+   * (with its job jar) where it names them, embedded otherwise.
    */
   public FeatureJobOptions on(FlywheelConfig config) {
     FeatureJobOptions o = withRedisUrl(config.redisUrl()).withFlinkRestUrl(config.flinkRestUrl());
-    return new FeatureJobOptions(o.events, o.products, o.home, o.redisUrl, o.kafka,
-        o.flinkRestUrl, o.outOfOrderness, o.allowedLateness, o.clickWindow, o.purchaseWindow,
-        o.sessionGap, o.parallelism, o.checkpointInterval, o.stateBackend, o.discardOutputs,
+    return new FeatureJobOptions(
+        o.events,
+        o.products,
+        o.home,
+        o.redisUrl,
+        o.kafka,
+        o.flinkRestUrl,
+        o.outOfOrderness,
+        o.allowedLateness,
+        o.clickWindow,
+        o.purchaseWindow,
+        o.sessionGap,
+        o.parallelism,
+        o.checkpointInterval,
+        o.stateBackend,
+        o.discardOutputs,
         config.jobJar());
   }
 
@@ -130,49 +168,146 @@ public record FeatureJobOptions(
   }
 
   public FeatureJobOptions withParallelism(int newParallelism) {
-    return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
-        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap,
-        newParallelism, checkpointInterval, stateBackend, discardOutputs, jobJar);
+    return new FeatureJobOptions(
+        events,
+        products,
+        home,
+        redisUrl,
+        kafka,
+        flinkRestUrl,
+        outOfOrderness,
+        allowedLateness,
+        clickWindow,
+        purchaseWindow,
+        sessionGap,
+        newParallelism,
+        checkpointInterval,
+        stateBackend,
+        discardOutputs,
+        jobJar);
   }
 
   /** The online store on Redis at {@code url}, or embedded RocksDB when null. */
   public FeatureJobOptions withRedisUrl(String url) {
-    return new FeatureJobOptions(events, products, home, url, kafka, flinkRestUrl,
-        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval, stateBackend, discardOutputs, jobJar);
+    return new FeatureJobOptions(
+        events,
+        products,
+        home,
+        url,
+        kafka,
+        flinkRestUrl,
+        outOfOrderness,
+        allowedLateness,
+        clickWindow,
+        purchaseWindow,
+        sessionGap,
+        parallelism,
+        checkpointInterval,
+        stateBackend,
+        discardOutputs,
+        jobJar);
   }
 
   /** Events from {@code topic} (unbounded) instead of the file; null for the file. */
   public FeatureJobOptions withKafka(KafkaTopic topic) {
-    return new FeatureJobOptions(events, products, home, redisUrl, topic, flinkRestUrl,
-        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval, stateBackend, discardOutputs, jobJar);
+    return new FeatureJobOptions(
+        events,
+        products,
+        home,
+        redisUrl,
+        topic,
+        flinkRestUrl,
+        outOfOrderness,
+        allowedLateness,
+        clickWindow,
+        purchaseWindow,
+        sessionGap,
+        parallelism,
+        checkpointInterval,
+        stateBackend,
+        discardOutputs,
+        jobJar);
   }
 
   /** Submit to the session cluster at {@code url}; null for a local MiniCluster. */
   public FeatureJobOptions withFlinkRestUrl(String url) {
-    return new FeatureJobOptions(events, products, home, redisUrl, kafka, url,
-        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval, stateBackend, discardOutputs, jobJar);
+    return new FeatureJobOptions(
+        events,
+        products,
+        home,
+        redisUrl,
+        kafka,
+        url,
+        outOfOrderness,
+        allowedLateness,
+        clickWindow,
+        purchaseWindow,
+        sessionGap,
+        parallelism,
+        checkpointInterval,
+        stateBackend,
+        discardOutputs,
+        jobJar);
   }
 
-  public FeatureJobOptions withLateness(Duration newOutOfOrderness,
-      Duration newAllowedLateness) {
-    return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
-        newOutOfOrderness, newAllowedLateness, clickWindow, purchaseWindow, sessionGap,
-        parallelism, checkpointInterval, stateBackend, discardOutputs, jobJar);
+  public FeatureJobOptions withLateness(Duration newOutOfOrderness, Duration newAllowedLateness) {
+    return new FeatureJobOptions(
+        events,
+        products,
+        home,
+        redisUrl,
+        kafka,
+        flinkRestUrl,
+        newOutOfOrderness,
+        newAllowedLateness,
+        clickWindow,
+        purchaseWindow,
+        sessionGap,
+        parallelism,
+        checkpointInterval,
+        stateBackend,
+        discardOutputs,
+        jobJar);
   }
 
   public FeatureJobOptions withCheckpointInterval(Duration interval) {
-    return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
-        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        interval, stateBackend, discardOutputs, jobJar);
+    return new FeatureJobOptions(
+        events,
+        products,
+        home,
+        redisUrl,
+        kafka,
+        flinkRestUrl,
+        outOfOrderness,
+        allowedLateness,
+        clickWindow,
+        purchaseWindow,
+        sessionGap,
+        parallelism,
+        interval,
+        stateBackend,
+        discardOutputs,
+        jobJar);
   }
 
   /** For benchmarks: state on {@code backend} and, when {@code discard}, no stores written. */
   public FeatureJobOptions forBenchmark(String backend, boolean discard) {
-    return new FeatureJobOptions(events, products, home, redisUrl, kafka, flinkRestUrl,
-        outOfOrderness, allowedLateness, clickWindow, purchaseWindow, sessionGap, parallelism,
-        checkpointInterval, backend, discard, jobJar);
+    return new FeatureJobOptions(
+        events,
+        products,
+        home,
+        redisUrl,
+        kafka,
+        flinkRestUrl,
+        outOfOrderness,
+        allowedLateness,
+        clickWindow,
+        purchaseWindow,
+        sessionGap,
+        parallelism,
+        checkpointInterval,
+        backend,
+        discard,
+        jobJar);
   }
 }

@@ -8,20 +8,20 @@ import io.flywheel.featurestore.OnlineStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Collection;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 
 /**
- * Writes feature vectors to both stores. Updates are coalesced per entity: the online store
- * gets each entity's newest vector every {@link #ONLINE_FLUSH_MILLIS} (freshness does not wait
- * for a checkpoint), the offline store one snapshot per entity and date (its newest of that
- * day), staged at each checkpoint, the end of input, or a full buffer.
+ * Writes feature vectors to both stores. Updates are coalesced per entity: the online store gets
+ * each entity's newest vector every {@link #ONLINE_FLUSH_MILLIS} (freshness does not wait for a
+ * checkpoint), the offline store one snapshot per entity and date (its newest of that day), staged
+ * at each checkpoint, the end of input, or a full buffer.
  */
 final class FeatureStoreSink implements Sink<FeatureVector>, StagedFilesSink {
   private static final long serialVersionUID = 1L;
@@ -43,28 +43,27 @@ final class FeatureStoreSink implements Sink<FeatureVector>, StagedFilesSink {
     Writer writer = new Writer(SharedOnlineStores.acquire(home, redisUrl));
     ProcessingTimeService time = context.getProcessingTimeService();
     // Timer callbacks run in the task's own thread, between records: no locking needed.
-    ProcessingTimeService.ProcessingTimeCallback tick = new ProcessingTimeService
-        .ProcessingTimeCallback() {
-      @Override
-      public void onProcessingTime(long now) {
-        writer.flushOnline();
-        time.registerTimer(now + ONLINE_FLUSH_MILLIS, this);
-      }
-    };
+    ProcessingTimeService.ProcessingTimeCallback tick =
+        new ProcessingTimeService.ProcessingTimeCallback() {
+          @Override
+          public void onProcessingTime(long now) {
+            writer.flushOnline();
+            time.registerTimer(now + ONLINE_FLUSH_MILLIS, this);
+          }
+        };
     time.registerTimer(time.getCurrentProcessingTime() + ONLINE_FLUSH_MILLIS, tick);
     return writer;
   }
 
-
   /**
-   * Online upserts happen at every flush (they are idempotent: a replay after a restart never
-   * moves a value back); offline snapshots are staged and published with the checkpoint.
+   * Online upserts happen at every flush (they are idempotent: a replay after a restart never moves
+   * a value back); offline snapshots are staged and published with the checkpoint.
    */
   private final class Writer implements CommittingSinkWriter<FeatureVector, String> {
     private final FeatureRegistry registry = FeatureRegistry.builtIn();
     private final OnlineStore online;
-    private final OfflineStore offline = new OfflineStore(
-        Path.of(home).resolve("features").resolve("offline"), registry);
+    private final OfflineStore offline =
+        new OfflineStore(Path.of(home).resolve("features").resolve("offline"), registry);
     private final Map<String, Map<String, FeatureVector>> latest = new HashMap<>();
     private final Map<String, Map<String, FeatureVector>> daily = new HashMap<>();
     private int buffered;
@@ -76,10 +75,12 @@ final class FeatureStoreSink implements Sink<FeatureVector>, StagedFilesSink {
 
     @Override
     public void write(FeatureVector vector, Context context) throws IOException {
-      latest.computeIfAbsent(vector.view(), v -> new LinkedHashMap<>())
+      latest
+          .computeIfAbsent(vector.view(), v -> new LinkedHashMap<>())
           .merge(vector.key(), vector, Writer::newer);
       String day = vector.key() + "@" + Math.floorDiv(vector.asOf(), 86_400_000L);
-      daily.computeIfAbsent(vector.view(), v -> new LinkedHashMap<>())
+      daily
+          .computeIfAbsent(vector.view(), v -> new LinkedHashMap<>())
           .merge(day, vector, Writer::newer);
       if (++buffered >= MAX_BUFFERED) {
         flush(false);

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The self-contained job jar (Flywheel's classes and their libraries, without Flink) that a
- * remote cluster needs: the one configured ({@code FLYWHEEL_JOB_JAR}), or the {@code *-job.jar} the build leaves
- * beside the classes of this module (flink-jobs/target, or console/target for the CLI).
+ * The self-contained job jar (Flywheel's classes and their libraries, without Flink) that a remote
+ * cluster needs: the one configured ({@code FLYWHEEL_JOB_JAR}), or the {@code *-job.jar} the build
+ * leaves beside the classes of this module (flink-jobs/target, or console/target for the CLI).
  */
 final class JobJar {
   private JobJar() {}
@@ -26,15 +26,16 @@ final class JobJar {
     }
     Path here;
     try {
-      here = Path.of(FeatureJob.class.getProtectionDomain().getCodeSource().getLocation()
-          .toURI());
+      here = Path.of(FeatureJob.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }
     for (Path dir : List.of(here.getParent(), here.getParent().getParent())) {
       try (Stream<Path> files = Files.list(dir)) {
-        var jar = files.filter(f -> f.getFileName().toString().matches(
-            "flywheel-flink-jobs.*-job\\.jar")).findFirst();
+        var jar =
+            files
+                .filter(f -> f.getFileName().toString().matches("flywheel-flink-jobs.*-job\\.jar"))
+                .findFirst();
         if (jar.isPresent()) {
           return jar.get();
         }
@@ -42,7 +43,9 @@ final class JobJar {
         throw new UncheckedIOException(e);
       }
     }
-    throw new IllegalStateException("no flywheel-flink-jobs-*-job.jar near " + here
-        + ": build with `mvn package`, or set FLYWHEEL_JOB_JAR");
+    throw new IllegalStateException(
+        "no flywheel-flink-jobs-*-job.jar near "
+            + here
+            + ": build with `mvn package`, or set FLYWHEEL_JOB_JAR");
   }
 }

@@ -25,9 +25,12 @@ final class LinesFileSink implements Sink<String> {
   public SinkWriter<String> createWriter(InitContext context) throws IOException {
     Path folder = Path.of(dir);
     Files.createDirectories(folder);
-    BufferedWriter out = Files.newBufferedWriter(
-        folder.resolve(prefix + "-" + context.getSubtaskId() + ".jsonl"), StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    BufferedWriter out =
+        Files.newBufferedWriter(
+            folder.resolve(prefix + "-" + context.getSubtaskId() + ".jsonl"),
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
     return new SinkWriter<>() {
       @Override
       public void write(String line, Context context) throws IOException {

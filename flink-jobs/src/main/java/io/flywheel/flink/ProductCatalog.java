@@ -13,8 +13,8 @@ final class ProductCatalog {
 
   static Map<String, String> leafCategories(String productsFile) throws IOException {
     Map<String, String> categories = new HashMap<>();
-    JsonLinesReader.forEach(Path.of(productsFile), Codecs.PRODUCTS,
-        p -> categories.put(p.id(), p.leafCategory()));
+    JsonLinesReader.forEach(
+        Path.of(productsFile), Codecs.PRODUCTS, p -> categories.put(p.id(), p.leafCategory()));
     return categories;
   }
 }

@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Kryo serializer for Java records, which Flink's Kryo (2.24) cannot build field by field: a
- * record is written as its components and rebuilt through its canonical constructor (so its
- * validation runs again). Immutable maps and lists inside are written as plain LinkedHashMap
- * and ArrayList, which Kryo can instantiate; the record's constructor makes them immutable again.
+ * Kryo serializer for Java records, which Flink's Kryo (2.24) cannot build field by field: a record
+ * is written as its components and rebuilt through its canonical constructor (so its validation
+ * runs again). Immutable maps and lists inside are written as plain LinkedHashMap and ArrayList,
+ * which Kryo can instantiate; the record's constructor makes them immutable again.
  */
 public final class RecordKryoSerializer extends Serializer<Record> implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -28,23 +28,25 @@ public final class RecordKryoSerializer extends Serializer<Record> implements Se
   private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
 
   private static Shape shape(Class<?> type) {
-    return SHAPES.computeIfAbsent(type, t -> {
-      RecordComponent[] components = t.getRecordComponents();
-      Method[] accessors = new Method[components.length];
-      Class<?>[] types = new Class<?>[components.length];
-      for (int i = 0; i < components.length; i++) {
-        accessors[i] = components[i].getAccessor();
-        accessors[i].setAccessible(true);
-        types[i] = components[i].getType();
-      }
-      try {
-        Constructor<?> constructor = t.getDeclaredConstructor(types);
-        constructor.setAccessible(true);
-        return new Shape(accessors, constructor);
-      } catch (NoSuchMethodException e) {
-        throw new IllegalStateException("record " + t + " has no canonical constructor", e);
-      }
-    });
+    return SHAPES.computeIfAbsent(
+        type,
+        t -> {
+          RecordComponent[] components = t.getRecordComponents();
+          Method[] accessors = new Method[components.length];
+          Class<?>[] types = new Class<?>[components.length];
+          for (int i = 0; i < components.length; i++) {
+            accessors[i] = components[i].getAccessor();
+            accessors[i].setAccessible(true);
+            types[i] = components[i].getType();
+          }
+          try {
+            Constructor<?> constructor = t.getDeclaredConstructor(types);
+            constructor.setAccessible(true);
+            return new Shape(accessors, constructor);
+          } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("record " + t + " has no canonical constructor", e);
+          }
+        });
   }
 
   @Override

@@ -5,8 +5,8 @@ import io.flywheel.featurestore.ResponseCounts;
 import java.util.Map;
 
 /**
- * Lifetime response counts keyed by content item ({@code content_stats}) or by campaign and
- * copy variant ({@code variant_stats}).
+ * Lifetime response counts keyed by content item ({@code content_stats}) or by campaign and copy
+ * variant ({@code variant_stats}).
  */
 final class ResponseStage extends EventTimeStage<ResponseCounts> {
   private final String view;
@@ -26,8 +26,8 @@ final class ResponseStage extends EventTimeStage<ResponseCounts> {
 
   @Override
   String keyOf(Event event) {
-    String key = view.equals("content_stats") ? event.contentId()
-        : ResponseCounts.variantKey(event);
+    String key =
+        view.equals("content_stats") ? event.contentId() : ResponseCounts.variantKey(event);
     return key == null ? NO_ENTITY : key;
   }
 

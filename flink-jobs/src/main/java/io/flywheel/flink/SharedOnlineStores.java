@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One online store per location per JVM, shared by the sink's parallel writers: an embedded
- * RocksDB database can be opened only once per process.
+ * One online store per location per JVM, shared by the sink's parallel writers: an embedded RocksDB
+ * database can be opened only once per process.
  */
 public final class SharedOnlineStores {
   private record Entry(OnlineStore store, int users) {}
@@ -22,8 +22,9 @@ public final class SharedOnlineStores {
     String id = redisUrl != null && !redisUrl.isBlank() ? redisUrl : home;
     Entry entry = OPEN.get(id);
     if (entry == null) {
-      entry = new Entry(OnlineStore.open(Path.of(home).resolve("features"), redisUrl,
-          Clock.systemUTC()), 0);
+      entry =
+          new Entry(
+              OnlineStore.open(Path.of(home).resolve("features"), redisUrl, Clock.systemUTC()), 0);
     }
     OPEN.put(id, new Entry(entry.store(), entry.users() + 1));
     return entry.store();

@@ -3,8 +3,8 @@ package io.flywheel.flink;
 import io.flywheel.core.Event;
 
 /**
- * What flows into the attribution join: an impression or a follow-up event (click, cart,
- * purchase), or a feature stage's part of an impression's example (exactly one is set).
+ * What flows into the attribution join: an impression or a follow-up event (click, cart, purchase),
+ * or a feature stage's part of an impression's example (exactly one is set).
  */
 record SlotInput(Event event, ExamplePart part) {
 

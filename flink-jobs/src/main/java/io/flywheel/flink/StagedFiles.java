@@ -7,8 +7,8 @@ import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * The commit half of the offline sinks' two-phase write: writers stage hidden Parquet parts
- * before a checkpoint; once the checkpoint completes, these are published (renamed).
+ * The commit half of the offline sinks' two-phase write: writers stage hidden Parquet parts before
+ * a checkpoint; once the checkpoint completes, these are published (renamed).
  */
 final class StagedFiles {
   private StagedFiles() {}
@@ -22,8 +22,7 @@ final class StagedFiles {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
   }
 
   static final class PathSerializer implements SimpleVersionedSerializer<String> {

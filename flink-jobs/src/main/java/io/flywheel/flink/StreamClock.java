@@ -8,9 +8,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Tracks the newest event time of the stream and, when a bounded replay ends, broadcasts it to
- * the feature stages, so their final values are as of the end of the replayed stream rather
- * than as of each entity's own last event.
+ * Tracks the newest event time of the stream and, when a bounded replay ends, broadcasts it to the
+ * feature stages, so their final values are as of the end of the replayed stream rather than as of
+ * each entity's own last event.
  */
 final class StreamClock extends KeyedProcessFunction<Integer, Event, Long> {
   private transient ValueState<Long> newest;

@@ -43,8 +43,13 @@ public final class StreamingFeatureJobs implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!running()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("feature jobs not running after " + timeout
-            + ": features " + status(features) + ", co-visitation " + status(covisit));
+        throw new IllegalStateException(
+            "feature jobs not running after "
+                + timeout
+                + ": features "
+                + status(features)
+                + ", co-visitation "
+                + status(covisit));
       }
       Thread.sleep(100);
     }

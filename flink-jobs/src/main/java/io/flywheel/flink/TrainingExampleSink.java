@@ -11,8 +11,8 @@ import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 
 /**
- * Writes labelled examples to the offline store exactly once: parts are staged hidden and
- * published when the checkpoint that covers them completes.
+ * Writes labelled examples to the offline store exactly once: parts are staged hidden and published
+ * when the checkpoint that covers them completes.
  */
 final class TrainingExampleSink implements Sink<TrainingExample>, StagedFilesSink {
   private static final long serialVersionUID = 1L;
@@ -27,8 +27,9 @@ final class TrainingExampleSink implements Sink<TrainingExample>, StagedFilesSin
   @Override
   @SuppressWarnings("deprecation")
   public CommittingSinkWriter<TrainingExample, String> createWriter(InitContext context) {
-    OfflineStore offline = new OfflineStore(Path.of(home).resolve("features").resolve("offline"),
-        FeatureRegistry.builtIn());
+    OfflineStore offline =
+        new OfflineStore(
+            Path.of(home).resolve("features").resolve("offline"), FeatureRegistry.builtIn());
     return new CommittingSinkWriter<>() {
       private final List<TrainingExample> buffer = new ArrayList<>();
       private final List<String> staged = new ArrayList<>();
@@ -62,9 +63,7 @@ final class TrainingExampleSink implements Sink<TrainingExample>, StagedFilesSin
       }
 
       @Override
-      public void close() {
-      }
+      public void close() {}
     };
   }
-
 }

@@ -18,12 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A failure after a checkpoint, mid-stream: Flink restores the job from that checkpoint and
- * replays; the stores must end exactly as those of an uninterrupted run (no example lost or
- * written twice, no online value different).
+ * replays; the stores must end exactly as those of an uninterrupted run (no example lost or written
+ * twice, no online value different).
  */
 class ExactlyOnceTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** Slows the first attempt down until a checkpoint completes, then fails once. */
   static final class FailOnceAfterCheckpoint extends RichMapFunction<Event, Event>
@@ -58,9 +57,12 @@ class ExactlyOnceTest {
   }
 
   private FeatureJobOptions options(Path world, Path home) {
-    return FeatureJobOptions.defaults(world.resolve("events.jsonl").toString(),
-            world.resolve("products.jsonl").toString(), home.toString())
-        .withRedisUrl(null).withCheckpointInterval(Duration.ofMillis(300));
+    return FeatureJobOptions.defaults(
+            world.resolve("events.jsonl").toString(),
+            world.resolve("products.jsonl").toString(),
+            home.toString())
+        .withRedisUrl(null)
+        .withCheckpointInterval(Duration.ofMillis(300));
   }
 
   @Test
@@ -68,17 +70,24 @@ class ExactlyOnceTest {
     Path world = dir.resolve("world");
     // A clean stream: with late data, whether an impression lands behind a stage's watermark
     // depends on thread timing, which no restart can reproduce (see FeatureJobTest for dirt).
-    MarketplaceSimulator.run(new SimulationConfig(300, 50, 4, 21, 0, WorldConfig.defaults()),
-        world, SimulationProgress.NONE);
+    MarketplaceSimulator.run(
+        new SimulationConfig(300, 50, 4, 21, 0, WorldConfig.defaults()),
+        world,
+        SimulationProgress.NONE);
     long lines = Files.lines(world.resolve("events.jsonl")).count();
 
     Path clean = dir.resolve("uninterrupted");
     FeatureJob.run(options(world, clean));
     Path restarted = dir.resolve("restarted");
     Path marker = dir.resolve("failed.txt");
-    FeatureJob.run(options(world, restarted), JobProgress.NONE,
-        events -> events.map(new FailOnceAfterCheckpoint(lines / 2, marker.toString()))
-            .setParallelism(1).name("fail once"));
+    FeatureJob.run(
+        options(world, restarted),
+        JobProgress.NONE,
+        events ->
+            events
+                .map(new FailOnceAfterCheckpoint(lines / 2, marker.toString()))
+                .setParallelism(1)
+                .name("fail once"));
     assertThat(marker).exists();
 
     // product_covisit comes from the co-visitation job, which is not interrupted: comparing it

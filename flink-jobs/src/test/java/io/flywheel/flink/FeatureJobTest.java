@@ -44,62 +44,114 @@ class FeatureJobTest {
   @BeforeAll
   void runJobs(@TempDir Path dir) throws Exception {
     Path world = dir.resolve("world");
-    MarketplaceSimulator.run(new SimulationConfig(300, 50, 5, 3, 0.02, WorldConfig.defaults()),
-        world, SimulationProgress.NONE);
+    MarketplaceSimulator.run(
+        new SimulationConfig(300, 50, 5, 3, 0.02, WorldConfig.defaults()),
+        world,
+        SimulationProgress.NONE);
     plantFutureClick(world.resolve("events.jsonl"));
-    options = FeatureJobOptions.defaults(world.resolve("events.jsonl").toString(),
-            world.resolve("products.jsonl").toString(), dir.resolve("home").toString())
-        .withRedisUrl(null).withCheckpointInterval(Duration.ofSeconds(1));
+    options =
+        FeatureJobOptions.defaults(
+                world.resolve("events.jsonl").toString(),
+                world.resolve("products.jsonl").toString(),
+                dir.resolve("home").toString())
+            .withRedisUrl(null)
+            .withCheckpointInterval(Duration.ofSeconds(1));
     result = FeatureJob.run(options);
-    reference = new ReplayReference(world.resolve("events.jsonl"),
-        options.outOfOrderness().toMillis(), options.allowedLateness().toMillis());
+    reference =
+        new ReplayReference(
+            world.resolve("events.jsonl"),
+            options.outOfOrderness().toMillis(),
+            options.allowedLateness().toMillis());
     store = FeatureStore.open(dir.resolve("home"), null);
   }
 
   private static final String PLANTED_USER = "u-planted";
-  private static final long PLANTED_AT = java.time.Instant.parse("2026-01-07T12:00:00Z")
-      .toEpochMilli();
+  private static final long PLANTED_AT =
+      java.time.Instant.parse("2026-01-07T12:00:00Z").toEpochMilli();
 
   /**
-   * Plants a shopper whose click one millisecond after an impression reaches the stream before
-   * the impression does: the impression's example must not see it.
+   * Plants a shopper whose click one millisecond after an impression reaches the stream before the
+   * impression does: the impression's example must not see it.
    */
   private static void plantFutureClick(Path events) throws java.io.IOException {
     List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(events));
     long t0 = PLANTED_AT;
-    List<Event> planted = List.of(
-        click("planted-past", t0 - 10 * MINUTE, null, "p0", null),
-        click("planted-future", t0 + 1, null, "p1", null),
-        new Event("planted-impression", EventType.IMPRESSION, PLANTED_USER, "p0", "c0",
-            "r-planted", "s-planted", 0, 0.5, null, null, null, "v1", null, null, t0, t0 + 5,
-            null),
-        click("planted-label", t0 + 5 * MINUTE, "r-planted", "p0", "c0"));
+    List<Event> planted =
+        List.of(
+            click("planted-past", t0 - 10 * MINUTE, null, "p0", null),
+            click("planted-future", t0 + 1, null, "p1", null),
+            new Event(
+                "planted-impression",
+                EventType.IMPRESSION,
+                PLANTED_USER,
+                "p0",
+                "c0",
+                "r-planted",
+                "s-planted",
+                0,
+                0.5,
+                null,
+                null,
+                null,
+                "v1",
+                null,
+                null,
+                t0,
+                t0 + 5,
+                null),
+            click("planted-label", t0 + 5 * MINUTE, "r-planted", "p0", "c0"));
     int position = 0;
     long newest = Long.MIN_VALUE;
     while (position < lines.size() && newest < t0 - 10 * MINUTE) {
       try {
-        newest = Math.max(newest, io.flywheel.core.Codecs.decodeLine(
-            io.flywheel.core.Codecs.EVENTS, lines.get(position)).timestamp());
+        newest =
+            Math.max(
+                newest,
+                io.flywheel.core.Codecs.decodeLine(
+                        io.flywheel.core.Codecs.EVENTS, lines.get(position))
+                    .timestamp());
       } catch (io.flywheel.core.InvalidRecordException malformed) {
         // dirt stays where it is
       }
       position++;
     }
-    List<String> encoded = planted.stream()
-        .map(e -> io.flywheel.core.Codecs.encodeLine(io.flywheel.core.Codecs.EVENTS, e)).toList();
+    List<String> encoded =
+        planted.stream()
+            .map(e -> io.flywheel.core.Codecs.encodeLine(io.flywheel.core.Codecs.EVENTS, e))
+            .toList();
     lines.addAll(position, encoded);
     java.nio.file.Files.write(events, lines);
   }
 
   private static Event click(String id, long at, String request, String product, String content) {
-    return new Event(id, EventType.CLICK, PLANTED_USER, product, content, request, "s-planted",
-        request == null ? null : 0, null, null, null, null, null, null, null, at, at + 5, null);
+    return new Event(
+        id,
+        EventType.CLICK,
+        PLANTED_USER,
+        product,
+        content,
+        request,
+        "s-planted",
+        request == null ? null : 0,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        at,
+        at + 5,
+        null);
   }
 
   @Test
   void anEventAfterTheImpressionIsNotSeenEvenWhenItArrivesFirst() {
-    TrainingExample example = store.trainingSet(LocalDate.of(2026, 1, 7), LocalDate.of(2026, 1, 7))
-        .stream().filter(x -> x.eventId().equals("planted-impression")).findFirst().orElseThrow();
+    TrainingExample example =
+        store.trainingSet(LocalDate.of(2026, 1, 7), LocalDate.of(2026, 1, 7)).stream()
+            .filter(x -> x.eventId().equals("planted-impression"))
+            .findFirst()
+            .orElseThrow();
     assertThat(example.number("user_activity", "clicks_1h")).isEqualTo(1.0);
     assertThat(example.number("user_activity", "impressions_1h")).isEqualTo(0.0);
     assertThat(example.number("user_activity", "seconds_since_last_click"))
@@ -145,8 +197,11 @@ class FeatureJobTest {
           .isEqualTo((double) reference.count(mine, EventType.IMPRESSION, end, 6 * HOUR, 28));
     }
     FeatureView productStats = store.registry().view("product_stats");
-    Set<String> products = reference.accepted.stream().map(Event::productId)
-        .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+    Set<String> products =
+        reference.accepted.stream()
+            .map(Event::productId)
+            .filter(java.util.Objects::nonNull)
+            .collect(Collectors.toSet());
     Map<String, FeatureVector> productValues = store.online().getMany(productStats, products);
     assertThat(productValues.keySet()).isEqualTo(products);
     for (String product : products) {
@@ -160,23 +215,29 @@ class FeatureJobTest {
 
   @Test
   void trainingExamplesSeeOnlyTheEventsBeforeTheirImpressionAndCorrectLabels() {
-    List<TrainingExample> examples = store.trainingSet(LocalDate.of(2026, 1, 1),
-        LocalDate.of(2026, 12, 31));
+    List<TrainingExample> examples =
+        store.trainingSet(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 12, 31));
     assertThat(examples).hasSize((int) result.trainingExamples()).isNotEmpty();
     long end = reference.streamEnd();
-    long impressions = reference.accepted.stream()
-        .filter(e -> e.type() == EventType.IMPRESSION).count();
-    assertThat(result.trainingExamples() + result.openAttributionWindows()
-        + result.examplesBehindWatermark()).isEqualTo(impressions);
+    long impressions =
+        reference.accepted.stream().filter(e -> e.type() == EventType.IMPRESSION).count();
+    assertThat(
+            result.trainingExamples()
+                + result.openAttributionWindows()
+                + result.examplesBehindWatermark())
+        .isEqualTo(impressions);
     // Entities touched by events that arrived behind the watermark: the snapshot depends on
     // arrival timing, so the exact brute-force comparison leaves them out.
-    Set<String> touchedLate = reference.accepted.stream()
-        .filter(e -> reference.behindWatermark.contains(e.eventId()))
-        .flatMap(e -> java.util.stream.Stream.of(e.userId(), e.productId(), e.contentId()))
-        .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+    Set<String> touchedLate =
+        reference.accepted.stream()
+            .filter(e -> reference.behindWatermark.contains(e.eventId()))
+            .flatMap(e -> java.util.stream.Stream.of(e.userId(), e.productId(), e.contentId()))
+            .filter(java.util.Objects::nonNull)
+            .collect(Collectors.toSet());
     int checked = 0;
     for (TrainingExample x : examples) {
-      if (touchedLate.contains(x.userId()) || touchedLate.contains(x.productId())
+      if (touchedLate.contains(x.userId())
+          || touchedLate.contains(x.productId())
           || touchedLate.contains(x.contentId())) {
         continue;
       }
@@ -185,21 +246,41 @@ class FeatureJobTest {
       assertThat(x.timestamp() + options.purchaseWindow().toMillis()).isLessThanOrEqualTo(end);
       Predicate<Event> user = e -> e.userId().equals(x.userId());
       Predicate<Event> product = e -> x.productId().equals(e.productId());
-      assertThat(x.number("user_activity", "impressions_1h")).as(x.eventId())
+      assertThat(x.number("user_activity", "impressions_1h"))
+          .as(x.eventId())
           .isEqualTo((double) reference.count(user, EventType.IMPRESSION, asOf, 5 * MINUTE, 12));
       assertThat(x.number("user_activity", "clicks_7d"))
           .isEqualTo((double) reference.count(user, EventType.CLICK, asOf, 6 * HOUR, 28));
       assertThat(x.number("product_stats", "impressions_24h"))
           .isEqualTo((double) reference.count(product, EventType.IMPRESSION, asOf, HOUR, 24));
-      assertThat(x.number("content_stats", "impressions")).isEqualTo((double) reference.accepted
-          .stream().filter(e -> e.type() == EventType.IMPRESSION
-              && x.contentId().equals(e.contentId()) && e.timestamp() < x.timestamp()).count());
-      boolean clicked = reference.accepted.stream().anyMatch(e -> e.type() == EventType.CLICK
-          && x.requestId().equals(e.requestId()) && x.contentId().equals(e.contentId())
-          && e.timestamp() >= x.timestamp() && e.timestamp() <= x.timestamp() + 30 * MINUTE);
-      boolean purchased = reference.accepted.stream().anyMatch(e -> e.type() == EventType.PURCHASE
-          && x.requestId().equals(e.requestId()) && x.contentId().equals(e.contentId())
-          && e.timestamp() >= x.timestamp() && e.timestamp() <= x.timestamp() + 24 * HOUR);
+      assertThat(x.number("content_stats", "impressions"))
+          .isEqualTo(
+              (double)
+                  reference.accepted.stream()
+                      .filter(
+                          e ->
+                              e.type() == EventType.IMPRESSION
+                                  && x.contentId().equals(e.contentId())
+                                  && e.timestamp() < x.timestamp())
+                      .count());
+      boolean clicked =
+          reference.accepted.stream()
+              .anyMatch(
+                  e ->
+                      e.type() == EventType.CLICK
+                          && x.requestId().equals(e.requestId())
+                          && x.contentId().equals(e.contentId())
+                          && e.timestamp() >= x.timestamp()
+                          && e.timestamp() <= x.timestamp() + 30 * MINUTE);
+      boolean purchased =
+          reference.accepted.stream()
+              .anyMatch(
+                  e ->
+                      e.type() == EventType.PURCHASE
+                          && x.requestId().equals(e.requestId())
+                          && x.contentId().equals(e.contentId())
+                          && e.timestamp() >= x.timestamp()
+                          && e.timestamp() <= x.timestamp() + 24 * HOUR);
       assertThat(x.clicked()).as("clicked " + x.eventId()).isEqualTo(clicked);
       assertThat(x.purchased()).as("purchased " + x.eventId()).isEqualTo(purchased);
       assertThat(x.propensity()).isNotNull();
@@ -211,11 +292,18 @@ class FeatureJobTest {
   @Test
   void offlineSnapshotsEndWithTheValuesServedOnline() {
     FeatureView activity = store.registry().view("user_activity");
-    List<FeatureVector> snapshots = store.offline().readSnapshots(activity,
-        LocalDate.of(2026, 1, 1), LocalDate.of(2026, 12, 31));
-    Map<String, FeatureVector> newest = snapshots.stream().collect(Collectors.toMap(
-        FeatureVector::key, v -> v,
-        (a, b) -> Comparator.comparingLong(FeatureVector::asOf).compare(a, b) >= 0 ? a : b));
+    List<FeatureVector> snapshots =
+        store
+            .offline()
+            .readSnapshots(activity, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 12, 31));
+    Map<String, FeatureVector> newest =
+        snapshots.stream()
+            .collect(
+                Collectors.toMap(
+                    FeatureVector::key,
+                    v -> v,
+                    (a, b) ->
+                        Comparator.comparingLong(FeatureVector::asOf).compare(a, b) >= 0 ? a : b));
     assertThat(newest).isNotEmpty();
     Map<String, FeatureVector> online = store.online().getMany(activity, newest.keySet());
     for (Map.Entry<String, FeatureVector> entry : newest.entrySet()) {
@@ -229,12 +317,17 @@ class FeatureJobTest {
   @Test
   void coVisitationListsProductsSharingSessions() {
     FeatureView covisit = store.registry().view("product_covisit");
-    Map<String, List<String>> sessions = reference.accepted.stream()
-        .filter(e -> e.type() != EventType.IMPRESSION && e.sessionId() != null)
-        .collect(Collectors.groupingBy(Event::sessionId,
-            Collectors.mapping(Event::productId, Collectors.toList())));
-    Map.Entry<String, List<String>> shared = sessions.entrySet().stream()
-        .filter(s -> s.getValue().stream().distinct().count() >= 2).findFirst().orElseThrow();
+    Map<String, List<String>> sessions =
+        reference.accepted.stream()
+            .filter(e -> e.type() != EventType.IMPRESSION && e.sessionId() != null)
+            .collect(
+                Collectors.groupingBy(
+                    Event::sessionId, Collectors.mapping(Event::productId, Collectors.toList())));
+    Map.Entry<String, List<String>> shared =
+        sessions.entrySet().stream()
+            .filter(s -> s.getValue().stream().distinct().count() >= 2)
+            .findFirst()
+            .orElseThrow();
     List<String> products = shared.getValue().stream().distinct().toList();
     FeatureVector neighbours = store.online().get(covisit, products.get(0)).orElseThrow();
     @SuppressWarnings("unchecked")

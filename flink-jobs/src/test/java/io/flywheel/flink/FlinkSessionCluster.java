@@ -24,10 +24,10 @@ import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 
 /**
- * A Flink standalone session cluster as two JVM processes, a JobManager and a TaskManager,
- * started from the runtime's own entry points on loopback ports, the way Flink's scripts start
- * them. Their classpath is Flink and third-party jars only: Flywheel's classes must arrive in
- * the submitted job jar.
+ * A Flink standalone session cluster as two JVM processes, a JobManager and a TaskManager, started
+ * from the runtime's own entry points on loopback ports, the way Flink's scripts start them. Their
+ * classpath is Flink and third-party jars only: Flywheel's classes must arrive in the submitted job
+ * jar.
  */
 final class FlinkSessionCluster implements AutoCloseable {
   private final Process jobManager;
@@ -48,24 +48,34 @@ final class FlinkSessionCluster implements AutoCloseable {
     int rpcPort = freePort();
     int restPort = freePort();
     List<String> common = new ArrayList<>();
-    for (String setting : List.of("jobmanager.rpc.address=127.0.0.1",
-        "jobmanager.rpc.port=" + rpcPort, "jobmanager.bind-host=127.0.0.1",
-        "rest.address=127.0.0.1", "rest.bind-address=127.0.0.1", "rest.port=" + restPort,
-        "taskmanager.host=127.0.0.1", "taskmanager.bind-host=127.0.0.1",
-        "taskmanager.numberOfTaskSlots=" + slots)) {
+    for (String setting :
+        List.of(
+            "jobmanager.rpc.address=127.0.0.1",
+            "jobmanager.rpc.port=" + rpcPort,
+            "jobmanager.bind-host=127.0.0.1",
+            "rest.address=127.0.0.1",
+            "rest.bind-address=127.0.0.1",
+            "rest.port=" + restPort,
+            "taskmanager.host=127.0.0.1",
+            "taskmanager.bind-host=127.0.0.1",
+            "taskmanager.numberOfTaskSlots=" + slots)) {
       common.add("-D");
       common.add(setting);
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = clusterClasspath();
-    List<String> jvmOptions = Arrays.asList(
-        System.getProperty("flink.java.opts", "").trim().split("\\s+"));
+    List<String> jvmOptions =
+        Arrays.asList(System.getProperty("flink.java.opts", "").trim().split("\\s+"));
 
     List<String> jm = new ArrayList<>(List.of(java, "-Xmx512m"));
     jm.addAll(jvmOptions);
-    jm.addAll(List.of("-cp", classpath,
-        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-        "--configDir", conf.toString()));
+    jm.addAll(
+        List.of(
+            "-cp",
+            classpath,
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+            "--configDir",
+            conf.toString()));
     jm.addAll(common);
     jm.addAll(List.of("-D", "io.tmp.dirs=" + Files.createDirectories(dir.resolve("jm-tmp"))));
 
@@ -77,20 +87,25 @@ final class FlinkSessionCluster implements AutoCloseable {
     memory.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
     TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(memory);
     List<String> tm = new ArrayList<>(List.of(java));
-    tm.addAll(Arrays.asList(ProcessMemoryUtils.generateJvmParametersStr(spec).trim()
-        .split("\\s+")));
+    tm.addAll(
+        Arrays.asList(ProcessMemoryUtils.generateJvmParametersStr(spec).trim().split("\\s+")));
     tm.addAll(jvmOptions);
-    tm.addAll(List.of("-cp", classpath, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-        "--configDir", conf.toString()));
+    tm.addAll(
+        List.of(
+            "-cp",
+            classpath,
+            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+            "--configDir",
+            conf.toString()));
     tm.addAll(common);
     tm.addAll(List.of("-D", "io.tmp.dirs=" + Files.createDirectories(dir.resolve("tm-tmp"))));
-    tm.addAll(Arrays.asList(TaskExecutorProcessUtils.generateDynamicConfigsStr(spec).trim()
-        .split("\\s+")));
+    tm.addAll(
+        Arrays.asList(
+            TaskExecutorProcessUtils.generateDynamicConfigsStr(spec).trim().split("\\s+")));
 
     Process jobManager = launch(jm, dir.resolve("jobmanager.log"));
     Process taskManager = launch(tm, dir.resolve("taskmanager.log"));
-    FlinkSessionCluster cluster = new FlinkSessionCluster(jobManager, taskManager, dir,
-        restPort);
+    FlinkSessionCluster cluster = new FlinkSessionCluster(jobManager, taskManager, dir, restPort);
     try {
       cluster.awaitTaskManager(Duration.ofMinutes(2));
     } catch (Exception e) {
@@ -106,9 +121,13 @@ final class FlinkSessionCluster implements AutoCloseable {
 
   /** The JobManager's {@code /overview} JSON, as a client of the REST API would read it. */
   String overview() throws IOException, InterruptedException {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(restUrl() + "/overview")).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(restUrl() + "/overview"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     return response.body();
   }
 
@@ -117,7 +136,9 @@ final class FlinkSessionCluster implements AutoCloseable {
     StringBuilder text = new StringBuilder();
     for (String name : List.of("jobmanager.log", "taskmanager.log")) {
       List<String> lines = Files.readAllLines(dir.resolve(name));
-      text.append("--- ").append(name).append('\n')
+      text.append("--- ")
+          .append(name)
+          .append('\n')
           .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())))
           .append('\n');
     }
@@ -139,8 +160,7 @@ final class FlinkSessionCluster implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("no TaskManager registered within " + timeout + "\n"
-        + logs());
+    throw new IllegalStateException("no TaskManager registered within " + timeout + "\n" + logs());
   }
 
   @Override
@@ -160,21 +180,26 @@ final class FlinkSessionCluster implements AutoCloseable {
   }
 
   private static Process launch(List<String> command, Path log) throws IOException {
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   /** This JVM's classpath without Flywheel's modules and without the Kafka connector. */
   private static String clusterClasspath() {
-    String root = Path.of(System.getProperty("flywheel.root", ".")).toAbsolutePath()
-        .normalize().toString();
+    String root =
+        Path.of(System.getProperty("flywheel.root", ".")).toAbsolutePath().normalize().toString();
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(entry -> {
-          String path = Path.of(entry).toAbsolutePath().normalize().toString();
-          String name = Path.of(entry).getFileName().toString();
-          return !path.startsWith(root) && !path.contains("/io/flywheel/")
-              && !name.startsWith("flink-connector-kafka") && !name.startsWith("kafka-clients");
-        })
+        .filter(
+            entry -> {
+              String path = Path.of(entry).toAbsolutePath().normalize().toString();
+              String name = Path.of(entry).getFileName().toString();
+              return !path.startsWith(root)
+                  && !path.contains("/io/flywheel/")
+                  && !name.startsWith("flink-connector-kafka")
+                  && !name.startsWith("kafka-clients");
+            })
         .collect(Collectors.joining(File.pathSeparator));
   }
 

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A single-node Kafka 4 broker in KRaft mode (broker and controller in one), started inside
- * the test JVM from Kafka's own server classes. Those classes (and their kafka-clients 4.x)
- * live in a classloader of their own, so Flink's connector keeps its kafka-clients 3.4.
+ * A single-node Kafka 4 broker in KRaft mode (broker and controller in one), started inside the
+ * test JVM from Kafka's own server classes. Those classes (and their kafka-clients 4.x) live in a
+ * classloader of their own, so Flink's connector keeps its kafka-clients 3.4.
  */
 final class KafkaBroker implements AutoCloseable {
   private final URLClassLoader loader;
@@ -31,8 +31,8 @@ final class KafkaBroker implements AutoCloseable {
 
   /** Formats a log folder under {@code dir} and starts the broker on loopback ports. */
   static KafkaBroker start(Path dir) throws Exception {
-    URLClassLoader loader = new URLClassLoader("kafka-broker", brokerClasspath(),
-        ClassLoader.getPlatformClassLoader());
+    URLClassLoader loader =
+        new URLClassLoader("kafka-broker", brokerClasspath(), ClassLoader.getPlatformClassLoader());
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     // Kafka loads configured classes through the context classloader, and its threads
@@ -43,17 +43,23 @@ final class KafkaBroker implements AutoCloseable {
       Path logs = Files.createDirectories(dir.resolve("kafka-logs"));
       int port = freePort();
       int controllerPort = freePort();
-      String clusterId = loader.loadClass("org.apache.kafka.common.Uuid")
-          .getMethod("randomUuid").invoke(null).toString();
+      String clusterId =
+          loader
+              .loadClass("org.apache.kafka.common.Uuid")
+              .getMethod("randomUuid")
+              .invoke(null)
+              .toString();
 
       Class<?> formatterType = loader.loadClass("org.apache.kafka.metadata.storage.Formatter");
       Object formatter = formatterType.getConstructor().newInstance();
       formatterType.getMethod("setNodeId", int.class).invoke(formatter, 1);
       formatterType.getMethod("setClusterId", String.class).invoke(formatter, clusterId);
       formatterType.getMethod("addDirectory", String.class).invoke(formatter, logs.toString());
-      formatterType.getMethod("setMetadataLogDirectory", String.class)
+      formatterType
+          .getMethod("setMetadataLogDirectory", String.class)
           .invoke(formatter, logs.toString());
-      formatterType.getMethod("setControllerListenerName", String.class)
+      formatterType
+          .getMethod("setControllerListenerName", String.class)
           .invoke(formatter, "CONTROLLER");
       formatterType.getMethod("run").invoke(formatter);
 
@@ -61,8 +67,9 @@ final class KafkaBroker implements AutoCloseable {
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
       props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-      props.put("listeners", "PLAINTEXT://127.0.0.1:" + port
-          + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      props.put(
+          "listeners",
+          "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
       props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
       props.put("controller.listener.names", "CONTROLLER");
       props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -82,8 +89,10 @@ final class KafkaBroker implements AutoCloseable {
       Object config = configType.getConstructor(Map.class).newInstance(props);
       Class<?> timeType = loader.loadClass("org.apache.kafka.common.utils.Time");
       Class<?> serverType = loader.loadClass("kafka.server.KafkaRaftServer");
-      Object server = serverType.getConstructor(configType, timeType)
-          .newInstance(config, timeType.getField("SYSTEM").get(null));
+      Object server =
+          serverType
+              .getConstructor(configType, timeType)
+              .newInstance(config, timeType.getField("SYSTEM").get(null));
       try {
         serverType.getMethod("startup").invoke(server);
       } catch (Exception e) {
@@ -115,17 +124,24 @@ final class KafkaBroker implements AutoCloseable {
   private static void neverExitTheJvm(ClassLoader loader) throws Exception {
     Class<?> exit = loader.loadClass("org.apache.kafka.common.utils.Exit");
     Class<?> procedure = loader.loadClass("org.apache.kafka.common.utils.Exit$Procedure");
-    Object refuse = Proxy.newProxyInstance(loader, new Class<?>[] {procedure},
-        (proxy, method, args) -> {
-          switch (method.getName()) {
-            case "hashCode": return System.identityHashCode(proxy);
-            case "equals": return proxy == args[0];
-            case "toString": return "refuse-exit";
-            default: break;
-          }
-          throw new IllegalStateException("Kafka broker asked to exit: " + args[0] + " "
-              + args[1]);
-        });
+    Object refuse =
+        Proxy.newProxyInstance(
+            loader,
+            new Class<?>[] {procedure},
+            (proxy, method, args) -> {
+              switch (method.getName()) {
+                case "hashCode":
+                  return System.identityHashCode(proxy);
+                case "equals":
+                  return proxy == args[0];
+                case "toString":
+                  return "refuse-exit";
+                default:
+                  break;
+              }
+              throw new IllegalStateException(
+                  "Kafka broker asked to exit: " + args[0] + " " + args[1]);
+            });
     exit.getMethod("setHaltProcedure", procedure).invoke(null, refuse);
     exit.getMethod("setExitProcedure", procedure).invoke(null, refuse);
   }
@@ -133,8 +149,11 @@ final class KafkaBroker implements AutoCloseable {
   private static URL[] brokerClasspath() throws IOException {
     String file = System.getProperty("kafka.broker.classpath");
     if (file == null || !Files.isRegularFile(Path.of(file))) {
-      throw new IllegalStateException("kafka.broker.classpath " + file + ": missing; build the "
-          + "testing/kafka-broker module first (mvn install from the repository root)");
+      throw new IllegalStateException(
+          "kafka.broker.classpath "
+              + file
+              + ": missing; build the "
+              + "testing/kafka-broker module first (mvn install from the repository root)");
     }
     List<URL> urls = new ArrayList<>();
     for (String jar : Files.readString(Path.of(file)).trim().split(java.io.File.pathSeparator)) {

@@ -27,34 +27,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Simulator events produced to a real Kafka broker (KRaft, in this JVM) are read by the
- * streaming feature job, which keeps the online store fresh while the topic stays open.
+ * Simulator events produced to a real Kafka broker (KRaft, in this JVM) are read by the streaming
+ * feature job, which keeps the online store fresh while the topic stays open.
  */
 class KafkaSourceTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theStreamingJobComputesFeaturesFromATopic() throws Exception {
     Path world = dir.resolve("world");
-    MarketplaceSimulator.run(new SimulationConfig(80, 20, 2, 13, 0, WorldConfig.defaults()),
-        world, SimulationProgress.NONE);
+    MarketplaceSimulator.run(
+        new SimulationConfig(80, 20, 2, 13, 0, WorldConfig.defaults()),
+        world,
+        SimulationProgress.NONE);
     List<String> lines = new ArrayList<>(Files.readAllLines(world.resolve("events.jsonl")));
     // Dirt on the wire: a malformed record and a second delivery of the first event.
     lines.add(lines.size() / 2, "{\"eventId\": \"broken\"");
     lines.add(lines.size() / 2, lines.get(0));
-    ReplayReference reference = new ReplayReference(world.resolve("events.jsonl"), 5_000,
-        3_600_000);
+    ReplayReference reference =
+        new ReplayReference(world.resolve("events.jsonl"), 5_000, 3_600_000);
 
     // The online store on Redis: the test reads it while the job writes.
-    try (KafkaBroker broker = KafkaBroker.start(dir); RedisServer redis = RedisServer.start(dir)) {
+    try (KafkaBroker broker = KafkaBroker.start(dir);
+        RedisServer redis = RedisServer.start(dir)) {
       produce(broker.bootstrapServers(), "events", lines);
-      FeatureJobOptions options = FeatureJobOptions.streaming(
-              new FeatureJobOptions.KafkaTopic(broker.bootstrapServers(), "events", "test"),
-              world.resolve("products.jsonl").toString(), dir.resolve("home").toString())
-          .withRedisUrl(redis.url()).withFlinkRestUrl(null)
-          // No checkpoint during the test: online values must not wait for one.
-          .withCheckpointInterval(Duration.ofHours(1));
+      FeatureJobOptions options =
+          FeatureJobOptions.streaming(
+                  new FeatureJobOptions.KafkaTopic(broker.bootstrapServers(), "events", "test"),
+                  world.resolve("products.jsonl").toString(),
+                  dir.resolve("home").toString())
+              .withRedisUrl(redis.url())
+              .withFlinkRestUrl(null)
+              // No checkpoint during the test: online values must not wait for one.
+              .withCheckpointInterval(Duration.ofHours(1));
       assertThat(options.bounded()).isFalse();
 
       try (StreamingFeatureJobs jobs = FeatureJob.start(options)) {
@@ -90,10 +95,22 @@ class KafkaSourceTest {
             long asOf = v.asOf();
             assertThat(asOf).isGreaterThanOrEqualTo(user.getValue().timestamp());
             String id = user.getKey();
-            assertThat(v.number("impressions_24h")).as(id).isEqualTo((double) reference.count(
-                e -> e.userId().equals(id), EventType.IMPRESSION, asOf, 3_600_000L, 24));
-            assertThat(v.number("clicks_7d")).as(id).isEqualTo((double) reference.count(
-                e -> e.userId().equals(id), EventType.CLICK, asOf, 21_600_000L, 28));
+            assertThat(v.number("impressions_24h"))
+                .as(id)
+                .isEqualTo(
+                    (double)
+                        reference.count(
+                            e -> e.userId().equals(id),
+                            EventType.IMPRESSION,
+                            asOf,
+                            3_600_000L,
+                            24));
+            assertThat(v.number("clicks_7d"))
+                .as(id)
+                .isEqualTo(
+                    (double)
+                        reference.count(
+                            e -> e.userId().equals(id), EventType.CLICK, asOf, 21_600_000L, 28));
           }
         }
       }
@@ -101,8 +118,9 @@ class KafkaSourceTest {
   }
 
   private static boolean caughtUp(Map<String, FeatureVector> online, Map<String, Event> last) {
-    return online.size() == last.size() && last.entrySet().stream()
-        .allMatch(e -> online.get(e.getKey()).asOf() >= e.getValue().timestamp());
+    return online.size() == last.size()
+        && last.entrySet().stream()
+            .allMatch(e -> online.get(e.getKey()).asOf() >= e.getValue().timestamp());
   }
 
   private static void produce(String bootstrap, String topic, List<String> lines) {
@@ -110,8 +128,8 @@ class KafkaSourceTest {
     props.put("bootstrap.servers", bootstrap);
     props.put("acks", "all");
     props.put("linger.ms", "5");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props,
-        new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       for (String line : lines) {
         producer.send(new ProducerRecord<>(topic, line));
       }

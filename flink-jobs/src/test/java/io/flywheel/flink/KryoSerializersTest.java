@@ -34,28 +34,68 @@ class KryoSerializersTest {
 
   @Test
   void eventsKeepEveryFieldNullsAndUnknownFields() {
-    Event full = new Event("e1", EventType.PURCHASE, "u1", "p1", "c1", "r1", "s1", 2, null,
-        "cmp", "exp-1", "treatment", "v2", 19.99, 3, 1_767_571_200_000L, 1_767_571_200_500L,
-        Map.of("utm", Map.of("source", "mail"), "tags", List.of(1, 2)));
-    Event sparse = new Event("e2", EventType.IMPRESSION, "u2", null, "c2", "r2", null, null,
-        0.25, null, null, null, null, null, null, 5, 6, null);
+    Event full =
+        new Event(
+            "e1",
+            EventType.PURCHASE,
+            "u1",
+            "p1",
+            "c1",
+            "r1",
+            "s1",
+            2,
+            null,
+            "cmp",
+            "exp-1",
+            "treatment",
+            "v2",
+            19.99,
+            3,
+            1_767_571_200_000L,
+            1_767_571_200_500L,
+            Map.of("utm", Map.of("source", "mail"), "tags", List.of(1, 2)));
+    Event sparse =
+        new Event(
+            "e2",
+            EventType.IMPRESSION,
+            "u2",
+            null,
+            "c2",
+            "r2",
+            null,
+            null,
+            0.25,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            5,
+            6,
+            null);
     assertThat(roundTrip(kryo(), full, Event.class)).isEqualTo(full);
     assertThat(roundTrip(kryo(), sparse, Event.class)).isEqualTo(sparse);
   }
 
   @Test
   void recordsWithImmutableCollectionsRoundTrip() {
-    FeatureVector vector = new FeatureVector("product_covisit", "p1", 42,
-        Map.of("neighbours", List.of(new ScoredItem("p2", 3.0))));
+    FeatureVector vector =
+        new FeatureVector(
+            "product_covisit", "p1", 42, Map.of("neighbours", List.of(new ScoredItem("p2", 3.0))));
     assertThat(roundTrip(kryo(), vector, FeatureVector.class)).isEqualTo(vector);
   }
 
   @Test
   void featureVectorsTravelWithoutNamesAndKeepTypesAndAbsentValues() {
-    FeatureVector sparse = new FeatureVector("user_category_affinity", "u1", 7,
-        Map.of("category_1", "shoes", "click_weight_1", 0.5));
-    FeatureVector counts = new FeatureVector("content_stats", "c1", 8,
-        Map.of("impressions", 12.0, "clicks", 3.0));
+    FeatureVector sparse =
+        new FeatureVector(
+            "user_category_affinity",
+            "u1",
+            7,
+            Map.of("category_1", "shoes", "click_weight_1", 0.5));
+    FeatureVector counts =
+        new FeatureVector("content_stats", "c1", 8, Map.of("impressions", 12.0, "clicks", 3.0));
     assertThat(roundTrip(kryo(), sparse, FeatureVector.class)).isEqualTo(sparse);
     assertThat(roundTrip(kryo(), counts, FeatureVector.class)).isEqualTo(counts);
     Output named = new Output(256, -1);
@@ -70,7 +110,8 @@ class KryoSerializersTest {
     FeatureVector odd = new FeatureVector("content_stats", "c1", 8, Map.of("colour", 1.0));
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> roundTrip(kryo(), odd, FeatureVector.class))
-        .hasMessageContaining("does not declare").hasMessageContaining("colour");
+        .hasMessageContaining("does not declare")
+        .hasMessageContaining("colour");
   }
 
   @Test

@@ -13,14 +13,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The brute-force reference: reads events.jsonl the way the job's contract says it should be
- * read (skip malformed lines, keep first deliveries, drop events more than the allowed lateness
- * behind the watermark) and recomputes features by scanning the raw events.
+ * The brute-force reference: reads events.jsonl the way the job's contract says it should be read
+ * (skip malformed lines, keep first deliveries, drop events more than the allowed lateness behind
+ * the watermark) and recomputes features by scanning the raw events.
  */
 final class ReplayReference {
   final List<Event> accepted = new ArrayList<>();
+
   /** Accepted events that arrived at or behind the watermark (late but within lateness). */
   final Set<String> behindWatermark = new HashSet<>();
+
   long malformed;
   long duplicates;
   long late;
@@ -56,11 +58,20 @@ final class ReplayReference {
   }
 
   /** Events of {@code type} for which {@code filter} holds, inside a tiled window as of asOf. */
-  long count(java.util.function.Predicate<Event> filter, EventType type, long asOf,
-      long tileMillis, int tiles) {
+  long count(
+      java.util.function.Predicate<Event> filter,
+      EventType type,
+      long asOf,
+      long tileMillis,
+      int tiles) {
     long lastTile = Math.floorDiv(asOf, tileMillis);
-    return accepted.stream().filter(e -> e.type() == type && filter.test(e)
-        && e.timestamp() <= asOf && Math.floorDiv(e.timestamp(), tileMillis) > lastTile - tiles)
+    return accepted.stream()
+        .filter(
+            e ->
+                e.type() == type
+                    && filter.test(e)
+                    && e.timestamp() <= asOf
+                    && Math.floorDiv(e.timestamp(), tileMillis) > lastTile - tiles)
         .count();
   }
 }

@@ -18,8 +18,14 @@ import java.util.stream.Collectors;
 final class SameStores {
   private static final LocalDate FROM = LocalDate.of(2026, 1, 1);
   private static final LocalDate TO = LocalDate.of(2026, 12, 31);
-  static final List<String> VIEWS = List.of("user_activity", "user_category_affinity",
-      "product_stats", "content_stats", "variant_stats", "product_covisit");
+  static final List<String> VIEWS =
+      List.of(
+          "user_activity",
+          "user_category_affinity",
+          "product_stats",
+          "content_stats",
+          "variant_stats",
+          "product_covisit");
 
   private SameStores() {}
 
@@ -32,9 +38,10 @@ final class SameStores {
       Map<String, FeatureVector> newest = newestPerKeyAndDate(expected, view);
       assertThat(newest).as(viewName + " offline").isNotEmpty();
       assertThat(newestPerKeyAndDate(actual, view)).as(viewName + " offline").isEqualTo(newest);
-      Set<String> keys = newest.values().stream().map(FeatureVector::key)
-          .collect(Collectors.toSet());
-      assertThat(actual.online().getMany(view, keys)).as(viewName + " online")
+      Set<String> keys =
+          newest.values().stream().map(FeatureVector::key).collect(Collectors.toSet());
+      assertThat(actual.online().getMany(view, keys))
+          .as(viewName + " online")
           .isEqualTo(expected.online().getMany(view, keys));
     }
   }
@@ -44,12 +51,12 @@ final class SameStores {
   }
 
   /** Snapshots are one per entity and date, the newest of that day. */
-  private static Map<String, FeatureVector> newestPerKeyAndDate(FeatureStore store,
-      FeatureView view) {
+  private static Map<String, FeatureVector> newestPerKeyAndDate(
+      FeatureStore store, FeatureView view) {
     Map<String, FeatureVector> newest = new TreeMap<>();
     for (FeatureVector v : store.offline().readSnapshots(view, FROM, TO)) {
-      newest.merge(v.key() + "@" + v.asOf() / 86_400_000L, v,
-          (x, y) -> y.asOf() > x.asOf() ? y : x);
+      newest.merge(
+          v.key() + "@" + v.asOf() / 86_400_000L, v, (x, y) -> y.asOf() > x.asOf() ? y : x);
     }
     return newest;
   }

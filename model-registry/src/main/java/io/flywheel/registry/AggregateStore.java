@@ -6,15 +6,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 /**
- * What every store shares: the database, and one read-write lock for the tables of its
- * aggregate. Each operation is one transaction on its own connection. Reads hold the lock
- * shared, so they run in parallel and never see another operation of this store half done;
- * writes hold it alone, so a check and the write it guards (a free name, the next version
- * number, a param that must not change) cannot interleave with another write. Validation
- * throws inside the transaction, which rolls back: a rejected request changes nothing.
+ * What every store shares: the database, and one read-write lock for the tables of its aggregate.
+ * Each operation is one transaction on its own connection. Reads hold the lock shared, so they run
+ * in parallel and never see another operation of this store half done; writes hold it alone, so a
+ * check and the write it guards (a free name, the next version number, a param that must not
+ * change) cannot interleave with another write. Validation throws inside the transaction, which
+ * rolls back: a rejected request changes nothing.
  *
- * <p>A store may read another store (a run's experiment, a version's run) while holding its
- * own lock; the order is always models, then runs, then experiments, so locks cannot cycle.
+ * <p>A store may read another store (a run's experiment, a version's run) while holding its own
+ * lock; the order is always models, then runs, then experiments, so locks cannot cycle.
  */
 abstract class AggregateStore {
   private final TrackingDatabase db;
@@ -33,10 +33,12 @@ abstract class AggregateStore {
   }
 
   final void change(Consumer<Sql> work) {
-    locked(lock.writeLock(), sql -> {
-      work.accept(sql);
-      return null;
-    });
+    locked(
+        lock.writeLock(),
+        sql -> {
+          work.accept(sql);
+          return null;
+        });
   }
 
   private <T> T locked(Lock held, TrackingDatabase.Work<T> work) {

@@ -11,9 +11,9 @@ import java.util.stream.Stream;
 import org.mlflow.api.proto.MlflowArtifacts.FileInfo;
 
 /**
- * Artifact files behind the MLflow artifact proxy: paths are relative to one root folder and
- * must stay inside it. Uploads land in a temporary file first and are moved into place, so a
- * reader never sees half a file.
+ * Artifact files behind the MLflow artifact proxy: paths are relative to one root folder and must
+ * stay inside it. Uploads land in a temporary file first and are moved into place, so a reader
+ * never sees half a file.
  */
 final class ArtifactStore {
   private final Path root;
@@ -43,8 +43,8 @@ final class ArtifactStore {
     Path partial = Files.createTempFile(target.getParent(), ".upload-", ".part");
     try {
       Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(partial);
     }
@@ -71,8 +71,8 @@ final class ArtifactStore {
         if (name.startsWith(".upload-")) {
           continue;
         }
-        FileInfo.Builder info = FileInfo.newBuilder().setPath(name)
-            .setIsDir(Files.isDirectory(entry));
+        FileInfo.Builder info =
+            FileInfo.newBuilder().setPath(name).setIsDir(Files.isDirectory(entry));
         if (!info.getIsDir()) {
           info.setFileSize(Files.size(entry));
         }

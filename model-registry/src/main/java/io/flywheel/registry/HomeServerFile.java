@@ -9,9 +9,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * Where a home's embedded tracking server runs ({@code HOME/mlflow/server.json}: pid, URL and
- * its per-process token, readable by the owner only), so a second process on the same home
- * talks to that server over MLflow's protocol instead of opening the same database file.
+ * Where a home's embedded tracking server runs ({@code HOME/mlflow/server.json}: pid, URL and its
+ * per-process token, readable by the owner only), so a second process on the same home talks to
+ * that server over MLflow's protocol instead of opening the same database file.
  */
 final class HomeServerFile {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,8 +30,9 @@ final class HomeServerFile {
     }
     try {
       Entry e = JSON.readValue(file.toFile(), Entry.class);
-      boolean alive = e.pid() != ProcessHandle.current().pid()
-          && ProcessHandle.of(e.pid()).map(ProcessHandle::isAlive).orElse(false);
+      boolean alive =
+          e.pid() != ProcessHandle.current().pid()
+              && ProcessHandle.of(e.pid()).map(ProcessHandle::isAlive).orElse(false);
       return alive ? Optional.of(e) : Optional.empty();
     } catch (IOException | RuntimeException unreadable) {
       return Optional.empty(); // a torn or stale file: whoever starts a server rewrites it

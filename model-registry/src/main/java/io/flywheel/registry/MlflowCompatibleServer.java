@@ -1,7 +1,5 @@
 package io.flywheel.registry;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flywheel.core.BearerToken;
 import io.javalin.Javalin;
@@ -69,18 +67,18 @@ import org.mlflow.api.proto.Service.SetTag;
 import org.mlflow.api.proto.Service.UpdateRun;
 import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow_project.google.protobuf.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An MLflow tracking server in the JVM: the REST endpoints Flywheel uses (experiments, runs,
  * params, metrics, tags, registered models, versions, aliases) and MLflow's artifact proxy, with
- * MLflow's own request and response messages (the generated classes inside
- * {@code mlflow-client}) as JSON. Runs live in an H2 database and artifacts in a folder, both
- * under one directory, so they survive restarts. Any MLflow client (Python or Java) can point
- * its tracking URI at it.
+ * MLflow's own request and response messages (the generated classes inside {@code mlflow-client})
+ * as JSON. Runs live in an H2 database and artifacts in a folder, both under one directory, so they
+ * survive restarts. Any MLflow client (Python or Java) can point its tracking URI at it.
  *
- * <p>When a token is given, every mutating request (POST, PUT, PATCH, DELETE) must carry
- * {@code Authorization: Bearer <token>}; reads stay open. Bind it to loopback unless a token
- * is set.
+ * <p>When a token is given, every mutating request (POST, PUT, PATCH, DELETE) must carry {@code
+ * Authorization: Bearer <token>}; reads stay open. Bind it to loopback unless a token is set.
  */
 public final class MlflowCompatibleServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MlflowCompatibleServer.class);
@@ -108,20 +106,26 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     this.artifacts = new ArtifactStore(folder.resolve("artifacts"));
     this.token = token == null || token.isBlank() ? null : BearerToken.of(token);
     new JvmMemoryMetrics().bindTo(metrics);
-    this.app = Javalin.create(config -> {
-      config.showJavalinBanner = false;
-      config.http.maxRequestSize = 64L << 20;
-    });
+    this.app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.http.maxRequestSize = 64L << 20;
+            });
     app.before(this::authorize);
     app.get("/health", ctx -> ctx.json(health()));
-    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
-        .result(metrics.scrape()));
+    app.get(
+        "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
     routes();
     app.exception(MlflowError.class, (e, ctx) -> error(ctx, e));
-    app.exception(Exception.class, (e, ctx) -> {
-      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-      error(ctx, new MlflowError(MlflowError.Code.INTERNAL_ERROR, String.valueOf(e.getMessage())));
-    });
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+          error(
+              ctx,
+              new MlflowError(MlflowError.Code.INTERNAL_ERROR, String.valueOf(e.getMessage())));
+        });
   }
 
   /**
@@ -151,224 +155,404 @@ public final class MlflowCompatibleServer implements AutoCloseable {
 
   private void routes() {
     // experiments
-    post("experiments/create", CreateExperiment.getDefaultInstance(), (r, ctx) -> {
-      Map<String, String> tags = new LinkedHashMap<>();
-      r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-      String id = store.experiments.create(r.getName(), r.getArtifactLocation(), tags);
-      return CreateExperiment.Response.newBuilder().setExperimentId(id).build();
-    });
-    get("experiments/get", ctx -> GetExperiment.Response.newBuilder()
-        .setExperiment(store.experiments.get(required(ctx, "experiment_id"))).build());
-    get("experiments/get-by-name", ctx -> GetExperimentByName.Response.newBuilder()
-        .setExperiment(store.experiments.byName(required(ctx, "experiment_name"))).build());
-    Route<SearchExperiments> searchExperiments = (r, ctx) -> {
-      boolean all = r.getViewType() == ViewType.ALL || r.getViewType() == ViewType.DELETED_ONLY;
-      List<Experiment> found = store.experiments.search(SearchFilter.parse(r.getFilter()), all);
-      if (r.getViewType() == ViewType.DELETED_ONLY) {
-        found = found.stream().filter(e -> "deleted".equals(e.getLifecycleStage())).toList();
-      }
-      Page<Experiment> page = Page.of(found, (int) r.getMaxResults(), r.getPageToken());
-      SearchExperiments.Response.Builder b = SearchExperiments.Response.newBuilder()
-          .addAllExperiments(page.items);
-      page.next().ifPresent(b::setNextPageToken);
-      return b.build();
-    };
+    post(
+        "experiments/create",
+        CreateExperiment.getDefaultInstance(),
+        (r, ctx) -> {
+          Map<String, String> tags = new LinkedHashMap<>();
+          r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
+          String id = store.experiments.create(r.getName(), r.getArtifactLocation(), tags);
+          return CreateExperiment.Response.newBuilder().setExperimentId(id).build();
+        });
+    get(
+        "experiments/get",
+        ctx ->
+            GetExperiment.Response.newBuilder()
+                .setExperiment(store.experiments.get(required(ctx, "experiment_id")))
+                .build());
+    get(
+        "experiments/get-by-name",
+        ctx ->
+            GetExperimentByName.Response.newBuilder()
+                .setExperiment(store.experiments.byName(required(ctx, "experiment_name")))
+                .build());
+    Route<SearchExperiments> searchExperiments =
+        (r, ctx) -> {
+          boolean all = r.getViewType() == ViewType.ALL || r.getViewType() == ViewType.DELETED_ONLY;
+          List<Experiment> found = store.experiments.search(SearchFilter.parse(r.getFilter()), all);
+          if (r.getViewType() == ViewType.DELETED_ONLY) {
+            found = found.stream().filter(e -> "deleted".equals(e.getLifecycleStage())).toList();
+          }
+          Page<Experiment> page = Page.of(found, (int) r.getMaxResults(), r.getPageToken());
+          SearchExperiments.Response.Builder b =
+              SearchExperiments.Response.newBuilder().addAllExperiments(page.items);
+          page.next().ifPresent(b::setNextPageToken);
+          return b.build();
+        };
     post("experiments/search", SearchExperiments.getDefaultInstance(), searchExperiments);
-    get("experiments/search", ctx -> searchExperiments.handle(query(ctx,
-        SearchExperiments.newBuilder()).build(), ctx));
-    post("experiments/set-experiment-tag", SetExperimentTag.getDefaultInstance(), (r, ctx) -> {
-      store.experiments.setTag(r.getExperimentId(), r.getKey(), r.getValue());
-      return SetExperimentTag.Response.getDefaultInstance();
-    });
-    post("experiments/delete", DeleteExperiment.getDefaultInstance(), (r, ctx) -> {
-      store.experiments.setLifecycle(r.getExperimentId(), "deleted");
-      return DeleteExperiment.Response.getDefaultInstance();
-    });
-    post("experiments/restore", RestoreExperiment.getDefaultInstance(), (r, ctx) -> {
-      store.experiments.setLifecycle(r.getExperimentId(), "active");
-      return RestoreExperiment.Response.getDefaultInstance();
-    });
+    get(
+        "experiments/search",
+        ctx -> searchExperiments.handle(query(ctx, SearchExperiments.newBuilder()).build(), ctx));
+    post(
+        "experiments/set-experiment-tag",
+        SetExperimentTag.getDefaultInstance(),
+        (r, ctx) -> {
+          store.experiments.setTag(r.getExperimentId(), r.getKey(), r.getValue());
+          return SetExperimentTag.Response.getDefaultInstance();
+        });
+    post(
+        "experiments/delete",
+        DeleteExperiment.getDefaultInstance(),
+        (r, ctx) -> {
+          store.experiments.setLifecycle(r.getExperimentId(), "deleted");
+          return DeleteExperiment.Response.getDefaultInstance();
+        });
+    post(
+        "experiments/restore",
+        RestoreExperiment.getDefaultInstance(),
+        (r, ctx) -> {
+          store.experiments.setLifecycle(r.getExperimentId(), "active");
+          return RestoreExperiment.Response.getDefaultInstance();
+        });
 
     // runs
-    post("runs/create", CreateRun.getDefaultInstance(), (r, ctx) -> {
-      Map<String, String> tags = new LinkedHashMap<>();
-      r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-      Run run = store.runs.create(r.getExperimentId(), r.getRunName(), r.getUserId(),
-          r.hasStartTime() ? r.getStartTime() : System.currentTimeMillis(), tags);
-      return CreateRun.Response.newBuilder().setRun(run).build();
-    });
-    post("runs/update", UpdateRun.getDefaultInstance(), (r, ctx) -> UpdateRun.Response.newBuilder()
-        .setRunInfo(store.runs.update(runId(r.getRunId(), r.getRunUuid()),
-            r.hasStatus() ? r.getStatus() : null, r.hasEndTime() ? r.getEndTime() : null,
-            r.getRunName())).build());
-    get("runs/get", ctx -> GetRun.Response.newBuilder().setRun(store.runs.get(runId(
-        ctx.queryParam("run_id"), ctx.queryParam("run_uuid")))).build());
-    post("runs/log-metric", LogMetric.getDefaultInstance(), (r, ctx) -> {
-      Metric.Builder m = Metric.newBuilder().setKey(r.getKey()).setStep(r.getStep())
-          .setTimestamp(r.hasTimestamp() ? r.getTimestamp() : System.currentTimeMillis());
-      if (r.hasValue()) {
-        m.setValue(r.getValue());
-      }
-      store.runs.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(m.build()), List.of(),
-          List.of());
-      return LogMetric.Response.getDefaultInstance();
-    });
-    post("runs/log-parameter", LogParam.getDefaultInstance(), (r, ctx) -> {
-      store.runs.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(), List.of(Param.newBuilder()
-          .setKey(r.getKey()).setValue(r.getValue()).build()), List.of());
-      return LogParam.Response.getDefaultInstance();
-    });
-    post("runs/set-tag", SetTag.getDefaultInstance(), (r, ctx) -> {
-      store.runs.logBatch(runId(r.getRunId(), r.getRunUuid()), List.of(), List.of(),
-          List.of(RunTag.newBuilder().setKey(r.getKey()).setValue(r.getValue()).build()));
-      return SetTag.Response.getDefaultInstance();
-    });
-    post("runs/delete-tag", DeleteTag.getDefaultInstance(), (r, ctx) -> {
-      store.runs.deleteTag(r.getRunId(), r.getKey());
-      return DeleteTag.Response.getDefaultInstance();
-    });
-    post("runs/log-batch", LogBatch.getDefaultInstance(), (r, ctx) -> {
-      if (r.getMetricsCount() > MAX_BATCH_METRICS || r.getParamsCount() > MAX_BATCH_PARAMS
-          || r.getTagsCount() > MAX_BATCH_TAGS) {
-        throw MlflowError.invalid("log-batch", "at most " + MAX_BATCH_METRICS + " metrics, "
-            + MAX_BATCH_PARAMS + " params and " + MAX_BATCH_TAGS + " tags per batch");
-      }
-      store.runs.logBatch(r.getRunId(), r.getMetricsList(), r.getParamsList(), r.getTagsList());
-      return LogBatch.Response.getDefaultInstance();
-    });
-    post("runs/search", SearchRuns.getDefaultInstance(), (r, ctx) -> {
-      String lifecycle = switch (r.getRunViewType()) {
-        case ALL -> null;
-        case DELETED_ONLY -> "deleted";
-        default -> "active";
-      };
-      List<Run> runs = store.runs.search(r.getExperimentIdsList(), SearchFilter.parse(
-          r.getFilter()), lifecycle);
-      Page<Run> page = Page.of(runs, r.getMaxResults(), r.getPageToken());
-      SearchRuns.Response.Builder b = SearchRuns.Response.newBuilder().addAllRuns(page.items);
-      page.next().ifPresent(b::setNextPageToken);
-      return b.build();
-    });
-    post("runs/delete", DeleteRun.getDefaultInstance(), (r, ctx) -> {
-      store.runs.setLifecycle(r.getRunId(), "deleted");
-      return DeleteRun.Response.getDefaultInstance();
-    });
-    post("runs/restore", RestoreRun.getDefaultInstance(), (r, ctx) -> {
-      store.runs.setLifecycle(r.getRunId(), "active");
-      return RestoreRun.Response.getDefaultInstance();
-    });
+    post(
+        "runs/create",
+        CreateRun.getDefaultInstance(),
+        (r, ctx) -> {
+          Map<String, String> tags = new LinkedHashMap<>();
+          r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
+          Run run =
+              store.runs.create(
+                  r.getExperimentId(),
+                  r.getRunName(),
+                  r.getUserId(),
+                  r.hasStartTime() ? r.getStartTime() : System.currentTimeMillis(),
+                  tags);
+          return CreateRun.Response.newBuilder().setRun(run).build();
+        });
+    post(
+        "runs/update",
+        UpdateRun.getDefaultInstance(),
+        (r, ctx) ->
+            UpdateRun.Response.newBuilder()
+                .setRunInfo(
+                    store.runs.update(
+                        runId(r.getRunId(), r.getRunUuid()),
+                        r.hasStatus() ? r.getStatus() : null,
+                        r.hasEndTime() ? r.getEndTime() : null,
+                        r.getRunName()))
+                .build());
+    get(
+        "runs/get",
+        ctx ->
+            GetRun.Response.newBuilder()
+                .setRun(store.runs.get(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid"))))
+                .build());
+    post(
+        "runs/log-metric",
+        LogMetric.getDefaultInstance(),
+        (r, ctx) -> {
+          Metric.Builder m =
+              Metric.newBuilder()
+                  .setKey(r.getKey())
+                  .setStep(r.getStep())
+                  .setTimestamp(r.hasTimestamp() ? r.getTimestamp() : System.currentTimeMillis());
+          if (r.hasValue()) {
+            m.setValue(r.getValue());
+          }
+          store.runs.logBatch(
+              runId(r.getRunId(), r.getRunUuid()), List.of(m.build()), List.of(), List.of());
+          return LogMetric.Response.getDefaultInstance();
+        });
+    post(
+        "runs/log-parameter",
+        LogParam.getDefaultInstance(),
+        (r, ctx) -> {
+          store.runs.logBatch(
+              runId(r.getRunId(), r.getRunUuid()),
+              List.of(),
+              List.of(Param.newBuilder().setKey(r.getKey()).setValue(r.getValue()).build()),
+              List.of());
+          return LogParam.Response.getDefaultInstance();
+        });
+    post(
+        "runs/set-tag",
+        SetTag.getDefaultInstance(),
+        (r, ctx) -> {
+          store.runs.logBatch(
+              runId(r.getRunId(), r.getRunUuid()),
+              List.of(),
+              List.of(),
+              List.of(RunTag.newBuilder().setKey(r.getKey()).setValue(r.getValue()).build()));
+          return SetTag.Response.getDefaultInstance();
+        });
+    post(
+        "runs/delete-tag",
+        DeleteTag.getDefaultInstance(),
+        (r, ctx) -> {
+          store.runs.deleteTag(r.getRunId(), r.getKey());
+          return DeleteTag.Response.getDefaultInstance();
+        });
+    post(
+        "runs/log-batch",
+        LogBatch.getDefaultInstance(),
+        (r, ctx) -> {
+          if (r.getMetricsCount() > MAX_BATCH_METRICS
+              || r.getParamsCount() > MAX_BATCH_PARAMS
+              || r.getTagsCount() > MAX_BATCH_TAGS) {
+            throw MlflowError.invalid(
+                "log-batch",
+                "at most "
+                    + MAX_BATCH_METRICS
+                    + " metrics, "
+                    + MAX_BATCH_PARAMS
+                    + " params and "
+                    + MAX_BATCH_TAGS
+                    + " tags per batch");
+          }
+          store.runs.logBatch(r.getRunId(), r.getMetricsList(), r.getParamsList(), r.getTagsList());
+          return LogBatch.Response.getDefaultInstance();
+        });
+    post(
+        "runs/search",
+        SearchRuns.getDefaultInstance(),
+        (r, ctx) -> {
+          String lifecycle =
+              switch (r.getRunViewType()) {
+                case ALL -> null;
+                case DELETED_ONLY -> "deleted";
+                default -> "active";
+              };
+          List<Run> runs =
+              store.runs.search(
+                  r.getExperimentIdsList(), SearchFilter.parse(r.getFilter()), lifecycle);
+          Page<Run> page = Page.of(runs, r.getMaxResults(), r.getPageToken());
+          SearchRuns.Response.Builder b = SearchRuns.Response.newBuilder().addAllRuns(page.items);
+          page.next().ifPresent(b::setNextPageToken);
+          return b.build();
+        });
+    post(
+        "runs/delete",
+        DeleteRun.getDefaultInstance(),
+        (r, ctx) -> {
+          store.runs.setLifecycle(r.getRunId(), "deleted");
+          return DeleteRun.Response.getDefaultInstance();
+        });
+    post(
+        "runs/restore",
+        RestoreRun.getDefaultInstance(),
+        (r, ctx) -> {
+          store.runs.setLifecycle(r.getRunId(), "active");
+          return RestoreRun.Response.getDefaultInstance();
+        });
     // The Java client pages metric history and fails on a second page: answer in one.
-    get("metrics/get-history", ctx -> GetMetricHistory.Response.newBuilder().addAllMetrics(
-        store.runs.metricHistory(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")),
-            required(ctx, "metric_key"))).build());
+    get(
+        "metrics/get-history",
+        ctx ->
+            GetMetricHistory.Response.newBuilder()
+                .addAllMetrics(
+                    store.runs.metricHistory(
+                        runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")),
+                        required(ctx, "metric_key")))
+                .build());
 
     // registered models
-    post("registered-models/create", CreateRegisteredModel.getDefaultInstance(), (r, ctx) -> {
-      Map<String, String> tags = new LinkedHashMap<>();
-      r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-      return CreateRegisteredModel.Response.newBuilder().setRegisteredModel(
-          store.models.createRegisteredModel(r.getName(), r.getDescription(), tags)).build();
-    });
-    get("registered-models/get", ctx -> GetRegisteredModel.Response.newBuilder()
-        .setRegisteredModel(store.models.registeredModel(required(ctx, "name"))).build());
-    get("registered-models/search", ctx -> {
-      List<RegisteredModel> found = store.models.searchRegisteredModels(SearchFilter.parse(
-          ctx.queryParam("filter")));
-      Page<RegisteredModel> page = Page.of(found, intParam(ctx, "max_results"),
-          ctx.queryParam("page_token"));
-      SearchRegisteredModels.Response.Builder b = SearchRegisteredModels.Response.newBuilder()
-          .addAllRegisteredModels(page.items);
-      page.next().ifPresent(b::setNextPageToken);
-      return b.build();
-    });
-    post("registered-models/set-tag", SetRegisteredModelTag.getDefaultInstance(), (r, ctx) -> {
-      store.models.setRegisteredModelTag(r.getName(), r.getKey(), r.getValue());
-      return SetRegisteredModelTag.Response.getDefaultInstance();
-    });
-    Route<GetLatestVersions> latest = (r, ctx) -> {
-      RegisteredModel model = store.models.registeredModel(r.getName());
-      return GetLatestVersions.Response.newBuilder()
-          .addAllModelVersions(model.getLatestVersionsList()).build();
-    };
-    get("registered-models/get-latest-versions", ctx -> latest.handle(
-        GetLatestVersions.newBuilder().setName(required(ctx, "name")).build(), ctx));
+    post(
+        "registered-models/create",
+        CreateRegisteredModel.getDefaultInstance(),
+        (r, ctx) -> {
+          Map<String, String> tags = new LinkedHashMap<>();
+          r.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
+          return CreateRegisteredModel.Response.newBuilder()
+              .setRegisteredModel(
+                  store.models.createRegisteredModel(r.getName(), r.getDescription(), tags))
+              .build();
+        });
+    get(
+        "registered-models/get",
+        ctx ->
+            GetRegisteredModel.Response.newBuilder()
+                .setRegisteredModel(store.models.registeredModel(required(ctx, "name")))
+                .build());
+    get(
+        "registered-models/search",
+        ctx -> {
+          List<RegisteredModel> found =
+              store.models.searchRegisteredModels(SearchFilter.parse(ctx.queryParam("filter")));
+          Page<RegisteredModel> page =
+              Page.of(found, intParam(ctx, "max_results"), ctx.queryParam("page_token"));
+          SearchRegisteredModels.Response.Builder b =
+              SearchRegisteredModels.Response.newBuilder().addAllRegisteredModels(page.items);
+          page.next().ifPresent(b::setNextPageToken);
+          return b.build();
+        });
+    post(
+        "registered-models/set-tag",
+        SetRegisteredModelTag.getDefaultInstance(),
+        (r, ctx) -> {
+          store.models.setRegisteredModelTag(r.getName(), r.getKey(), r.getValue());
+          return SetRegisteredModelTag.Response.getDefaultInstance();
+        });
+    Route<GetLatestVersions> latest =
+        (r, ctx) -> {
+          RegisteredModel model = store.models.registeredModel(r.getName());
+          return GetLatestVersions.Response.newBuilder()
+              .addAllModelVersions(model.getLatestVersionsList())
+              .build();
+        };
+    get(
+        "registered-models/get-latest-versions",
+        ctx ->
+            latest.handle(
+                GetLatestVersions.newBuilder().setName(required(ctx, "name")).build(), ctx));
     post("registered-models/get-latest-versions", GetLatestVersions.getDefaultInstance(), latest);
-    post("registered-models/alias", SetRegisteredModelAlias.getDefaultInstance(), (r, ctx) -> {
-      store.models.setAlias(r.getName(), r.getAlias(), r.getVersion());
-      return SetRegisteredModelAlias.Response.getDefaultInstance();
-    });
-    handle(HandlerType.DELETE, "registered-models/alias", ctx -> {
-      DeleteRegisteredModelAlias.Builder r = DeleteRegisteredModelAlias.newBuilder();
-      if (ctx.queryParam("name") != null) {
-        r.setName(ctx.queryParam("name")).setAlias(required(ctx, "alias"));
-      } else {
-        ProtoJson.parse(ctx.body(), r);
-      }
-      store.models.deleteAlias(r.getName(), r.getAlias());
-      return DeleteRegisteredModelAlias.Response.getDefaultInstance();
-    });
-    get("registered-models/alias", ctx -> GetModelVersionByAlias.Response.newBuilder()
-        .setModelVersion(store.models.versionByAlias(required(ctx, "name"), required(ctx, "alias")))
-        .build());
+    post(
+        "registered-models/alias",
+        SetRegisteredModelAlias.getDefaultInstance(),
+        (r, ctx) -> {
+          store.models.setAlias(r.getName(), r.getAlias(), r.getVersion());
+          return SetRegisteredModelAlias.Response.getDefaultInstance();
+        });
+    handle(
+        HandlerType.DELETE,
+        "registered-models/alias",
+        ctx -> {
+          DeleteRegisteredModelAlias.Builder r = DeleteRegisteredModelAlias.newBuilder();
+          if (ctx.queryParam("name") != null) {
+            r.setName(ctx.queryParam("name")).setAlias(required(ctx, "alias"));
+          } else {
+            ProtoJson.parse(ctx.body(), r);
+          }
+          store.models.deleteAlias(r.getName(), r.getAlias());
+          return DeleteRegisteredModelAlias.Response.getDefaultInstance();
+        });
+    get(
+        "registered-models/alias",
+        ctx ->
+            GetModelVersionByAlias.Response.newBuilder()
+                .setModelVersion(
+                    store.models.versionByAlias(required(ctx, "name"), required(ctx, "alias")))
+                .build());
 
     // model versions
-    post("model-versions/create", CreateModelVersion.getDefaultInstance(), (r, ctx) -> {
-      Map<String, String> tags = new LinkedHashMap<>();
-      for (ModelVersionTag t : r.getTagsList()) {
-        tags.put(t.getKey(), t.getValue());
-      }
-      return CreateModelVersion.Response.newBuilder().setModelVersion(store.models
-          .createModelVersion(r.getName(), r.getSource(), r.getRunId(), r.getDescription(),
-              tags)).build();
-    });
-    get("model-versions/get", ctx -> GetModelVersion.Response.newBuilder().setModelVersion(
-        store.models.modelVersion(required(ctx, "name"), required(ctx, "version"))).build());
-    get("model-versions/search", ctx -> {
-      List<ModelVersion> found = store.models.searchModelVersions(SearchFilter.parse(
-          ctx.queryParam("filter")));
-      Page<ModelVersion> page = Page.of(found, intParam(ctx, "max_results"),
-          ctx.queryParam("page_token"));
-      SearchModelVersions.Response.Builder b = SearchModelVersions.Response.newBuilder()
-          .addAllModelVersions(page.items);
-      page.next().ifPresent(b::setNextPageToken);
-      return b.build();
-    });
-    handle(HandlerType.PATCH, "model-versions/update", ctx -> {
-      UpdateModelVersion r = ProtoJson.parse(ctx.body(), UpdateModelVersion.newBuilder())
-          .build();
-      return UpdateModelVersion.Response.newBuilder().setModelVersion(store.models
-          .updateModelVersion(r.getName(), r.getVersion(), r.getDescription())).build();
-    });
-    post("model-versions/set-tag", SetModelVersionTag.getDefaultInstance(), (r, ctx) -> {
-      store.models.setModelVersionTag(r.getName(), r.getVersion(), r.getKey(), r.getValue());
-      return SetModelVersionTag.Response.getDefaultInstance();
-    });
-    get("model-versions/get-download-uri", ctx -> GetModelVersionDownloadUri.Response
-        .newBuilder().setArtifactUri(store.models.modelVersion(required(ctx, "name"),
-            required(ctx, "version")).getSource()).build());
+    post(
+        "model-versions/create",
+        CreateModelVersion.getDefaultInstance(),
+        (r, ctx) -> {
+          Map<String, String> tags = new LinkedHashMap<>();
+          for (ModelVersionTag t : r.getTagsList()) {
+            tags.put(t.getKey(), t.getValue());
+          }
+          return CreateModelVersion.Response.newBuilder()
+              .setModelVersion(
+                  store.models.createModelVersion(
+                      r.getName(), r.getSource(), r.getRunId(), r.getDescription(), tags))
+              .build();
+        });
+    get(
+        "model-versions/get",
+        ctx ->
+            GetModelVersion.Response.newBuilder()
+                .setModelVersion(
+                    store.models.modelVersion(required(ctx, "name"), required(ctx, "version")))
+                .build());
+    get(
+        "model-versions/search",
+        ctx -> {
+          List<ModelVersion> found =
+              store.models.searchModelVersions(SearchFilter.parse(ctx.queryParam("filter")));
+          Page<ModelVersion> page =
+              Page.of(found, intParam(ctx, "max_results"), ctx.queryParam("page_token"));
+          SearchModelVersions.Response.Builder b =
+              SearchModelVersions.Response.newBuilder().addAllModelVersions(page.items);
+          page.next().ifPresent(b::setNextPageToken);
+          return b.build();
+        });
+    handle(
+        HandlerType.PATCH,
+        "model-versions/update",
+        ctx -> {
+          UpdateModelVersion r =
+              ProtoJson.parse(ctx.body(), UpdateModelVersion.newBuilder()).build();
+          return UpdateModelVersion.Response.newBuilder()
+              .setModelVersion(
+                  store.models.updateModelVersion(r.getName(), r.getVersion(), r.getDescription()))
+              .build();
+        });
+    post(
+        "model-versions/set-tag",
+        SetModelVersionTag.getDefaultInstance(),
+        (r, ctx) -> {
+          store.models.setModelVersionTag(r.getName(), r.getVersion(), r.getKey(), r.getValue());
+          return SetModelVersionTag.Response.getDefaultInstance();
+        });
+    get(
+        "model-versions/get-download-uri",
+        ctx ->
+            GetModelVersionDownloadUri.Response.newBuilder()
+                .setArtifactUri(
+                    store
+                        .models
+                        .modelVersion(required(ctx, "name"), required(ctx, "version"))
+                        .getSource())
+                .build());
 
     // artifact proxy
-    app.put(ARTIFACTS + "/<path>", ctx -> timed(ctx, "artifacts/upload", () -> {
-      try (InputStream body = ctx.bodyInputStream()) {
-        artifacts.write(ctx.pathParam("path"), body);
-      }
-      ctx.contentType("application/json").result(ProtoJson.print(
-          MlflowArtifacts.UploadArtifact.Response.getDefaultInstance()));
-    }));
-    app.get(ARTIFACTS + "/<path>", ctx -> timed(ctx, "artifacts/download", () -> {
-      Path file = artifacts.file(ctx.pathParam("path"));
-      // Whole files: model and report artifacts are megabytes, and a streamed result raced
-      // Jetty's close when the client finished reading first.
-      ctx.contentType("application/octet-stream").result(Files.readAllBytes(file));
-    }));
-    app.get(ARTIFACTS, ctx -> timed(ctx, "artifacts/list", () -> ctx.contentType(
-        "application/json").result(ProtoJson.print(MlflowArtifacts.ListArtifacts.Response
-            .newBuilder().addAllFiles(artifacts.list(ctx.queryParam("path"))).build()))));
-    app.delete(ARTIFACTS + "/<path>", ctx -> timed(ctx, "artifacts/delete", () -> {
-      artifacts.delete(ctx.pathParam("path"));
-      ctx.contentType("application/json").result(ProtoJson.print(
-          MlflowArtifacts.DeleteArtifact.Response.getDefaultInstance()));
-    }));
+    app.put(
+        ARTIFACTS + "/<path>",
+        ctx ->
+            timed(
+                ctx,
+                "artifacts/upload",
+                () -> {
+                  try (InputStream body = ctx.bodyInputStream()) {
+                    artifacts.write(ctx.pathParam("path"), body);
+                  }
+                  ctx.contentType("application/json")
+                      .result(
+                          ProtoJson.print(
+                              MlflowArtifacts.UploadArtifact.Response.getDefaultInstance()));
+                }));
+    app.get(
+        ARTIFACTS + "/<path>",
+        ctx ->
+            timed(
+                ctx,
+                "artifacts/download",
+                () -> {
+                  Path file = artifacts.file(ctx.pathParam("path"));
+                  // Whole files: model and report artifacts are megabytes, and a streamed result
+                  // raced
+                  // Jetty's close when the client finished reading first.
+                  ctx.contentType("application/octet-stream").result(Files.readAllBytes(file));
+                }));
+    app.get(
+        ARTIFACTS,
+        ctx ->
+            timed(
+                ctx,
+                "artifacts/list",
+                () ->
+                    ctx.contentType("application/json")
+                        .result(
+                            ProtoJson.print(
+                                MlflowArtifacts.ListArtifacts.Response.newBuilder()
+                                    .addAllFiles(artifacts.list(ctx.queryParam("path")))
+                                    .build()))));
+    app.delete(
+        ARTIFACTS + "/<path>",
+        ctx ->
+            timed(
+                ctx,
+                "artifacts/delete",
+                () -> {
+                  artifacts.delete(ctx.pathParam("path"));
+                  ctx.contentType("application/json")
+                      .result(
+                          ProtoJson.print(
+                              MlflowArtifacts.DeleteArtifact.Response.getDefaultInstance()));
+                }));
   }
 
   // ---- plumbing ----
@@ -390,10 +574,17 @@ public final class MlflowCompatibleServer implements AutoCloseable {
 
   @SuppressWarnings("unchecked")
   private <R extends Message> void post(String endpoint, R prototype, Route<R> route) {
-    app.post(API + endpoint, ctx -> timed(ctx, endpoint, () -> {
-      R request = (R) ProtoJson.parse(ctx.body(), prototype.newBuilderForType()).build();
-      respond(ctx, route.handle(request, ctx));
-    }));
+    app.post(
+        API + endpoint,
+        ctx ->
+            timed(
+                ctx,
+                endpoint,
+                () -> {
+                  R request =
+                      (R) ProtoJson.parse(ctx.body(), prototype.newBuilderForType()).build();
+                  respond(ctx, route.handle(request, ctx));
+                }));
   }
 
   private void get(String endpoint, Reply reply) {
@@ -410,10 +601,11 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     try {
       work.run();
     } finally {
-      Timer.builder("flywheel.mlflow.requests").tag("endpoint", endpoint)
+      Timer.builder("flywheel.mlflow.requests")
+          .tag("endpoint", endpoint)
           .description("Requests served by the embedded MLflow server")
-          .register(metrics).record(System.nanoTime() - start, java.util.concurrent.TimeUnit
-              .NANOSECONDS);
+          .register(metrics)
+          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
   }
 
@@ -477,19 +669,23 @@ public final class MlflowCompatibleServer implements AutoCloseable {
       return;
     }
     if (!token.acceptsHeader(ctx.header("Authorization"))) {
-      throw new MlflowError(MlflowError.Code.UNAUTHENTICATED,
+      throw new MlflowError(
+          MlflowError.Code.UNAUTHENTICATED,
           "a bearer token is required for " + ctx.method() + " requests");
     }
   }
 
   private void error(Context ctx, MlflowError e) {
-    Counter.builder("flywheel.mlflow.errors").tag("code", e.code.name()).register(metrics)
+    Counter.builder("flywheel.mlflow.errors")
+        .tag("code", e.code.name())
+        .register(metrics)
         .increment();
     Map<String, String> body = new LinkedHashMap<>();
     body.put("error_code", e.code.name());
     body.put("message", e.getMessage());
     try {
-      ctx.status(e.code.httpStatus).contentType("application/json")
+      ctx.status(e.code.httpStatus)
+          .contentType("application/json")
           .result(JSON.writeValueAsString(body));
     } catch (IOException io) {
       throw new UncheckedIOException(io);
@@ -513,22 +709,24 @@ public final class MlflowCompatibleServer implements AutoCloseable {
       int offset = 0;
       if (token != null && !token.isEmpty()) {
         try {
-          offset = Integer.parseInt(new String(Base64.getUrlDecoder().decode(token),
-              StandardCharsets.UTF_8));
+          offset =
+              Integer.parseInt(
+                  new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
           throw MlflowError.invalid("page_token", "not a token this server issued");
         }
       }
       int end = Math.min(all.size(), offset + size);
-      List<T> items = offset >= all.size() ? List.of() : new ArrayList<>(all.subList(offset,
-          end));
+      List<T> items = offset >= all.size() ? List.of() : new ArrayList<>(all.subList(offset, end));
       return new Page<>(items, end < all.size() ? end : -1);
     }
 
     java.util.Optional<String> next() {
-      return nextOffset < 0 ? java.util.Optional.empty() : java.util.Optional.of(Base64
-          .getUrlEncoder().encodeToString(Integer.toString(nextOffset).getBytes(
-              StandardCharsets.UTF_8)));
+      return nextOffset < 0
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(
+              Base64.getUrlEncoder()
+                  .encodeToString(Integer.toString(nextOffset).getBytes(StandardCharsets.UTF_8)));
     }
   }
 

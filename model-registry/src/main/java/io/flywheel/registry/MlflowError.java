@@ -29,8 +29,8 @@ final class MlflowError extends RuntimeException {
   }
 
   static MlflowError invalid(String field, String reason) {
-    return new MlflowError(Code.INVALID_PARAMETER_VALUE, "Invalid value for '" + field + "': "
-        + reason);
+    return new MlflowError(
+        Code.INVALID_PARAMETER_VALUE, "Invalid value for '" + field + "': " + reason);
   }
 
   static MlflowError missing(String what) {

@@ -26,10 +26,10 @@ import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 
 /**
  * Flywheel's experiment tracking and model registry, on MLflow: experiments, runs, registered
- * models, versions and aliases through {@code mlflow-client}, artifacts through MLflow's
- * artifact proxy. With {@code MLFLOW_TRACKING_URI} set it talks to that server (token from
- * {@code MLFLOW_TRACKING_TOKEN}); otherwise it starts the embedded MLflow-compatible server
- * under {@code <home>/mlflow}, on loopback, guarded by a random token.
+ * models, versions and aliases through {@code mlflow-client}, artifacts through MLflow's artifact
+ * proxy. With {@code MLFLOW_TRACKING_URI} set it talks to that server (token from {@code
+ * MLFLOW_TRACKING_TOKEN}); otherwise it starts the embedded MLflow-compatible server under {@code
+ * <home>/mlflow}, on loopback, guarded by a random token.
  *
  * <p>Registry writes go through the client's {@code sendPost}/{@code sendGet} with JSON printed
  * from MLflow's own request classes: the client only reads the registry itself.
@@ -53,8 +53,8 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * The tracking server at {@code trackingUri} (MLFLOW_TRACKING_URI, with its bearer token) if
-   * one is given, else the embedded server under {@code home}.
+   * The tracking server at {@code trackingUri} (MLFLOW_TRACKING_URI, with its bearer token) if one
+   * is given, else the embedded server under {@code home}.
    */
   public static ModelRegistry open(Path home, String trackingUri, String token) {
     if (trackingUri != null && !trackingUri.isBlank()) {
@@ -66,8 +66,11 @@ public final class ModelRegistry implements AutoCloseable {
   /** A running MLflow tracking server; fails at once, naming it, if it does not answer. */
   public static ModelRegistry connect(String trackingUri, String token) {
     if (!trackingUri.startsWith("http://") && !trackingUri.startsWith("https://")) {
-      throw new RegistryException("MLFLOW_TRACKING_URI: must be an http(s) URL of a tracking "
-          + "server, got '" + RedactedUri.of(trackingUri) + "'");
+      throw new RegistryException(
+          "MLFLOW_TRACKING_URI: must be an http(s) URL of a tracking "
+              + "server, got '"
+              + RedactedUri.of(trackingUri)
+              + "'");
     }
     ModelRegistry registry = new ModelRegistry(trackingUri, token, null);
     registry.probe();
@@ -80,8 +83,8 @@ public final class ModelRegistry implements AutoCloseable {
     // the same database file twice.
     Optional<HomeServerFile.Entry> running = HomeServerFile.runningElsewhere(folder);
     if (running.isPresent()) {
-      ModelRegistry shared = new ModelRegistry(running.get().trackingUri(),
-          running.get().token(), null);
+      ModelRegistry shared =
+          new ModelRegistry(running.get().trackingUri(), running.get().token(), null);
       shared.homeServer = true;
       try {
         shared.probe();
@@ -95,25 +98,29 @@ public final class ModelRegistry implements AutoCloseable {
     String token = HexFormat.of().formatHex(secret);
     try {
       MlflowCompatibleServer server = MlflowCompatibleServer.start(folder, "127.0.0.1", 0, token);
-      HomeServerFile.write(folder, new HomeServerFile.Entry(ProcessHandle.current().pid(),
-          server.trackingUri(), token));
+      HomeServerFile.write(
+          folder,
+          new HomeServerFile.Entry(ProcessHandle.current().pid(), server.trackingUri(), token));
       ModelRegistry registry = new ModelRegistry(server.trackingUri(), token, server);
       registry.homeFolder = folder;
       registry.homeServer = true;
       return registry;
     } catch (IOException e) {
-      throw new RegistryException("cannot start the embedded MLflow server under " + folder
-          + ": " + e.getMessage(), e);
+      throw new RegistryException(
+          "cannot start the embedded MLflow server under " + folder + ": " + e.getMessage(), e);
     }
   }
 
   private void probe() {
     try {
-      client.searchExperiments("", org.mlflow.api.proto.Service.ViewType.ACTIVE_ONLY, 1,
-          List.of());
+      client.searchExperiments("", org.mlflow.api.proto.Service.ViewType.ACTIVE_ONLY, 1, List.of());
     } catch (MlflowClientException e) {
-      throw new RegistryException("MLflow tracking server at " + RedactedUri.of(trackingUri)
-          + " is unreachable or refused the request: " + e.getMessage(), e);
+      throw new RegistryException(
+          "MLflow tracking server at "
+              + RedactedUri.of(trackingUri)
+              + " is unreachable or refused the request: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -131,22 +138,35 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** The experiment's id, creating it on first use. */
   public String experiment(String name) {
-    return findExperiment(name).map(e -> e.getExperimentId())
+    return findExperiment(name)
+        .map(e -> e.getExperimentId())
         .orElseGet(() -> call("create experiment " + name, () -> client.createExperiment(name)));
   }
 
   // Searched, not fetched by name: the client retries every 404 (three requests per miss).
   private Optional<org.mlflow.api.proto.Service.Experiment> findExperiment(String name) {
-    return call("search experiments", () -> client.searchExperiments("name = " + quoted(name),
-        org.mlflow.api.proto.Service.ViewType.ACTIVE_ONLY, 1, List.of()).getItems())
-        .stream().findFirst();
+    return call(
+            "search experiments",
+            () ->
+                client
+                    .searchExperiments(
+                        "name = " + quoted(name),
+                        org.mlflow.api.proto.Service.ViewType.ACTIVE_ONLY,
+                        1,
+                        List.of())
+                    .getItems())
+        .stream()
+        .findFirst();
   }
 
   public TrackedRun startRun(String experiment, String runName, Map<String, String> tags) {
     String experimentId = experiment(experiment);
-    CreateRun.Builder request = CreateRun.newBuilder().setExperimentId(experimentId)
-        .setRunName(runName).setStartTime(System.currentTimeMillis())
-        .setUserId(System.getProperty("user.name", "flywheel"));
+    CreateRun.Builder request =
+        CreateRun.newBuilder()
+            .setExperimentId(experimentId)
+            .setRunName(runName)
+            .setStartTime(System.currentTimeMillis())
+            .setUserId(System.getProperty("user.name", "flywheel"));
     tags.forEach((k, v) -> request.addTags(RunTag.newBuilder().setKey(k).setValue(v)));
     String runId = call("create run", () -> client.createRun(request.build()).getRunId());
     return run(runId);
@@ -158,8 +178,8 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * The newest FINISHED run of the experiment carrying every given tag, if any: how a retried
-   * task finds the result of its earlier attempt instead of training again.
+   * The newest FINISHED run of the experiment carrying every given tag, if any: how a retried task
+   * finds the result of its earlier attempt instead of training again.
    */
   public Optional<TrackedRun> findFinishedRun(String experiment, Map<String, String> tags) {
     Optional<org.mlflow.api.proto.Service.Experiment> exp = findExperiment(experiment);
@@ -169,48 +189,76 @@ public final class ModelRegistry implements AutoCloseable {
     List<String> clauses = new ArrayList<>();
     clauses.add("attributes.status = 'FINISHED'");
     tags.forEach((k, v) -> clauses.add("tags.`" + k.replace("`", "") + "` = " + quoted(v)));
-    List<org.mlflow.api.proto.Service.RunInfo> runs = call("search runs",
-        () -> client.searchRuns(List.of(exp.get().getExperimentId()),
-            String.join(" AND ", clauses)));
+    List<org.mlflow.api.proto.Service.RunInfo> runs =
+        call(
+            "search runs",
+            () ->
+                client.searchRuns(
+                    List.of(exp.get().getExperimentId()), String.join(" AND ", clauses)));
     return runs.stream().findFirst().map(info -> run(info.getRunId()));
   }
 
   /**
-   * Registers {@code artifactPath} of a FINISHED run as the next version of {@code model}
-   * (creating the model on first use) with lineage tags. A failed or running run is refused
-   * before anything is written, so no half-registered version is left behind.
+   * Registers {@code artifactPath} of a FINISHED run as the next version of {@code model} (creating
+   * the model on first use) with lineage tags. A failed or running run is refused before anything
+   * is written, so no half-registered version is left behind.
    */
-  public ModelVersionInfo register(String model, TrackedRun run, String artifactPath,
-      Map<String, String> tags) {
+  public ModelVersionInfo register(
+      String model, TrackedRun run, String artifactPath, Map<String, String> tags) {
     String status = run.status();
     if (!RunStatus.FINISHED.name().equals(status)) {
-      throw new RegistryException("run " + run.runId() + " is " + status
-          + "; only a FINISHED run's model can be registered");
+      throw new RegistryException(
+          "run "
+              + run.runId()
+              + " is "
+              + status
+              + "; only a FINISHED run's model can be registered");
     }
     if (run.listArtifacts(artifactPath).isEmpty()) {
-      throw new RegistryException("run " + run.runId() + " has no artifacts under '"
-          + artifactPath + "'");
+      throw new RegistryException(
+          "run " + run.runId() + " has no artifacts under '" + artifactPath + "'");
     }
     if (findModel(model).isEmpty()) {
-      post("registered-models/create", ProtoJson.print(CreateRegisteredModel.newBuilder()
-          .setName(model).setDescription("Registered by Flywheel").build()));
+      post(
+          "registered-models/create",
+          ProtoJson.print(
+              CreateRegisteredModel.newBuilder()
+                  .setName(model)
+                  .setDescription("Registered by Flywheel")
+                  .build()));
     }
-    CreateModelVersion.Builder request = CreateModelVersion.newBuilder().setName(model)
-        .setSource(run.artifactUri() + "/" + artifactPath).setRunId(run.runId());
+    CreateModelVersion.Builder request =
+        CreateModelVersion.newBuilder()
+            .setName(model)
+            .setSource(run.artifactUri() + "/" + artifactPath)
+            .setRunId(run.runId());
     tags.forEach((k, v) -> request.addTags(ModelVersionTag.newBuilder().setKey(k).setValue(v)));
     String body = post("model-versions/create", ProtoJson.print(request.build()));
-    return ModelVersionInfo.of(ProtoJson.parse(body, CreateModelVersion.Response.newBuilder())
-        .build().getModelVersion());
+    return ModelVersionInfo.of(
+        ProtoJson.parse(body, CreateModelVersion.Response.newBuilder()).build().getModelVersion());
   }
 
   public void setAlias(String model, String alias, int version) {
-    post("registered-models/alias", ProtoJson.print(SetRegisteredModelAlias.newBuilder()
-        .setName(model).setAlias(alias).setVersion(Integer.toString(version)).build()));
+    post(
+        "registered-models/alias",
+        ProtoJson.print(
+            SetRegisteredModelAlias.newBuilder()
+                .setName(model)
+                .setAlias(alias)
+                .setVersion(Integer.toString(version))
+                .build()));
   }
 
   public void setVersionTag(String model, int version, String key, String value) {
-    post("model-versions/set-tag", ProtoJson.print(SetModelVersionTag.newBuilder().setName(model)
-        .setVersion(Integer.toString(version)).setKey(key).setValue(value).build()));
+    post(
+        "model-versions/set-tag",
+        ProtoJson.print(
+            SetModelVersionTag.newBuilder()
+                .setName(model)
+                .setVersion(Integer.toString(version))
+                .setKey(key)
+                .setValue(value)
+                .build()));
   }
 
   /** The version an alias points at, if the model and alias exist. */
@@ -219,8 +267,10 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   public ModelVersionInfo version(String model, int version) {
-    return ModelVersionInfo.of(call("model version " + model + ":" + version,
-        () -> client.getModelVersion(model, Integer.toString(version))));
+    return ModelVersionInfo.of(
+        call(
+            "model version " + model + ":" + version,
+            () -> client.getModelVersion(model, Integer.toString(version))));
   }
 
   public Optional<RegisteredModelInfo> findModel(String model) {
@@ -232,20 +282,31 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private List<RegisteredModelInfo> searchModels(String filter) {
-    String body = call("search registered models", () -> client.sendGet(
-        "registered-models/search?" + query(Map.of("max_results", "1000", "filter", filter))));
+    String body =
+        call(
+            "search registered models",
+            () ->
+                client.sendGet(
+                    "registered-models/search?"
+                        + query(Map.of("max_results", "1000", "filter", filter))));
     List<RegisteredModelInfo> out = new ArrayList<>();
-    ProtoJson.parse(body, SearchRegisteredModels.Response.newBuilder()).build()
-        .getRegisteredModelsList().forEach(m -> out.add(RegisteredModelInfo.of(m)));
+    ProtoJson.parse(body, SearchRegisteredModels.Response.newBuilder())
+        .build()
+        .getRegisteredModelsList()
+        .forEach(m -> out.add(RegisteredModelInfo.of(m)));
     return out;
   }
 
   /** Every version of a model, newest first. */
   public List<ModelVersionInfo> versions(String model) {
     String filter = "name = " + quoted(model);
-    return call("search model versions", () -> client.searchModelVersions(filter, 1000,
-        List.of()).getItems()).stream().map(ModelVersionInfo::of)
-        .sorted((a, b) -> Integer.compare(b.version(), a.version())).toList();
+    return call(
+            "search model versions",
+            () -> client.searchModelVersions(filter, 1000, List.of()).getItems())
+        .stream()
+        .map(ModelVersionInfo::of)
+        .sorted((a, b) -> Integer.compare(b.version(), a.version()))
+        .toList();
   }
 
   /** Downloads a registered version's files into {@code target}. */
@@ -254,8 +315,9 @@ public final class ModelRegistry implements AutoCloseable {
       artifacts.download(ArtifactClient.proxyPath(version.source(), ""), target);
       return target;
     } catch (IOException e) {
-      throw new RegistryException("cannot download " + version.ref() + " from "
-          + version.source() + ": " + e.getMessage(), e);
+      throw new RegistryException(
+          "cannot download " + version.ref() + " from " + version.source() + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -270,8 +332,13 @@ public final class ModelRegistry implements AutoCloseable {
 
   private static String query(Map<String, String> params) {
     List<String> parts = new ArrayList<>();
-    new LinkedHashMap<>(params).forEach((k, v) -> parts.add(k + "=" + java.net.URLEncoder
-        .encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+    new LinkedHashMap<>(params)
+        .forEach(
+            (k, v) ->
+                parts.add(
+                    k
+                        + "="
+                        + java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
     return String.join("&", parts);
   }
 
@@ -283,8 +350,8 @@ public final class ModelRegistry implements AutoCloseable {
     try {
       return call.get();
     } catch (MlflowClientException e) {
-      throw new RegistryException(what + " at " + RedactedUri.of(trackingUri) + ": "
-          + e.getMessage(), e);
+      throw new RegistryException(
+          what + " at " + RedactedUri.of(trackingUri) + ": " + e.getMessage(), e);
     }
   }
 

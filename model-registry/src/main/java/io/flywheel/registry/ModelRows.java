@@ -11,27 +11,45 @@ import org.mlflow.api.proto.ModelRegistry.RegisteredModelAlias;
 import org.mlflow.api.proto.ModelRegistry.RegisteredModelTag;
 
 /**
- * Reads of {@link ModelStore}'s tables into MLflow's messages, inside the caller's transaction:
- * a registered model with its tags, aliases and latest version; a version with its tags and
- * aliases. A missing model or version is MLflow's {@code RESOURCE_DOES_NOT_EXIST}.
+ * Reads of {@link ModelStore}'s tables into MLflow's messages, inside the caller's transaction: a
+ * registered model with its tags, aliases and latest version; a version with its tags and aliases.
+ * A missing model or version is MLflow's {@code RESOURCE_DOES_NOT_EXIST}.
  */
 final class ModelRows {
-  private ModelRows() {
-  }
+  private ModelRows() {}
 
   static RegisteredModel model(Sql sql, String name) {
     requireText("name", name, 256);
-    RegisteredModel.Builder b = sql.first("SELECT name, description, creation_time, "
-        + "last_update_time FROM registered_models WHERE name = ?", rs -> RegisteredModel
-            .newBuilder().setName(rs.getString(1)).setDescription(nullToEmpty(rs.getString(2)))
-            .setCreationTimestamp(rs.getLong(3)).setLastUpdatedTimestamp(rs.getLong(4)), name)
-        .orElseThrow(() -> MlflowError.missing("Registered model '" + name + "'"));
-    b.addAllTags(sql.list("SELECT k, v FROM registered_model_tags WHERE name = ? ORDER BY k",
-        rs -> RegisteredModelTag.newBuilder().setKey(rs.getString(1)).setValue(rs.getString(2))
-            .build(), name));
-    b.addAllAliases(sql.list("SELECT alias, version FROM model_aliases WHERE name = ? "
-        + "ORDER BY alias", rs -> RegisteredModelAlias.newBuilder().setAlias(rs.getString(1))
-            .setVersion(Integer.toString(rs.getInt(2))).build(), name));
+    RegisteredModel.Builder b =
+        sql.first(
+                "SELECT name, description, creation_time, "
+                    + "last_update_time FROM registered_models WHERE name = ?",
+                rs ->
+                    RegisteredModel.newBuilder()
+                        .setName(rs.getString(1))
+                        .setDescription(nullToEmpty(rs.getString(2)))
+                        .setCreationTimestamp(rs.getLong(3))
+                        .setLastUpdatedTimestamp(rs.getLong(4)),
+                name)
+            .orElseThrow(() -> MlflowError.missing("Registered model '" + name + "'"));
+    b.addAllTags(
+        sql.list(
+            "SELECT k, v FROM registered_model_tags WHERE name = ? ORDER BY k",
+            rs ->
+                RegisteredModelTag.newBuilder()
+                    .setKey(rs.getString(1))
+                    .setValue(rs.getString(2))
+                    .build(),
+            name));
+    b.addAllAliases(
+        sql.list(
+            "SELECT alias, version FROM model_aliases WHERE name = ? " + "ORDER BY alias",
+            rs ->
+                RegisteredModelAlias.newBuilder()
+                    .setAlias(rs.getString(1))
+                    .setVersion(Integer.toString(rs.getInt(2)))
+                    .build(),
+            name));
     Integer latest = latestVersion(sql, name);
     if (latest != null) {
       b.addLatestVersions(version(sql, name, latest));
@@ -45,29 +63,54 @@ final class ModelRows {
   }
 
   static ModelVersion version(Sql sql, String name, int version) {
-    ModelVersion.Builder b = sql.first("SELECT source, run_id, description, creation_time, "
-        + "last_update_time FROM model_versions WHERE name = ? AND version = ?",
-        rs -> ModelVersion.newBuilder().setName(name).setVersion(Integer.toString(version))
-            .setSource(rs.getString(1)).setRunId(nullToEmpty(rs.getString(2)))
-            .setDescription(nullToEmpty(rs.getString(3))).setCreationTimestamp(rs.getLong(4))
-            .setLastUpdatedTimestamp(rs.getLong(5)).setCurrentStage("None")
-            .setStatus(ModelVersionStatus.READY), name, version)
-        .orElseThrow(() -> MlflowError.missing("Model version " + version + " of '" + name
-            + "'"));
-    b.addAllTags(sql.list("SELECT k, v FROM model_version_tags WHERE name = ? AND version = ? "
-        + "ORDER BY k", rs -> ModelVersionTag.newBuilder().setKey(rs.getString(1))
-            .setValue(rs.getString(2)).build(), name, version));
-    b.addAllAliases(sql.list("SELECT alias FROM model_aliases WHERE name = ? AND version = ? "
-        + "ORDER BY alias", rs -> rs.getString(1), name, version));
+    ModelVersion.Builder b =
+        sql.first(
+                "SELECT source, run_id, description, creation_time, "
+                    + "last_update_time FROM model_versions WHERE name = ? AND version = ?",
+                rs ->
+                    ModelVersion.newBuilder()
+                        .setName(name)
+                        .setVersion(Integer.toString(version))
+                        .setSource(rs.getString(1))
+                        .setRunId(nullToEmpty(rs.getString(2)))
+                        .setDescription(nullToEmpty(rs.getString(3)))
+                        .setCreationTimestamp(rs.getLong(4))
+                        .setLastUpdatedTimestamp(rs.getLong(5))
+                        .setCurrentStage("None")
+                        .setStatus(ModelVersionStatus.READY),
+                name,
+                version)
+            .orElseThrow(
+                () -> MlflowError.missing("Model version " + version + " of '" + name + "'"));
+    b.addAllTags(
+        sql.list(
+            "SELECT k, v FROM model_version_tags WHERE name = ? AND version = ? " + "ORDER BY k",
+            rs ->
+                ModelVersionTag.newBuilder()
+                    .setKey(rs.getString(1))
+                    .setValue(rs.getString(2))
+                    .build(),
+            name,
+            version));
+    b.addAllAliases(
+        sql.list(
+            "SELECT alias FROM model_aliases WHERE name = ? AND version = ? " + "ORDER BY alias",
+            rs -> rs.getString(1),
+            name,
+            version));
     return b.build();
   }
 
   /** The highest version number of the model; null before its first version. */
   static Integer latestVersion(Sql sql, String name) {
-    return sql.first("SELECT MAX(version) FROM model_versions WHERE name = ?", rs -> {
-      int v = rs.getInt(1);
-      return rs.wasNull() ? null : v;
-    }, name).orElse(null);
+    return sql.first(
+            "SELECT MAX(version) FROM model_versions WHERE name = ?",
+            rs -> {
+              int v = rs.getInt(1);
+              return rs.wasNull() ? null : v;
+            },
+            name)
+        .orElse(null);
   }
 
   private static int versionNumber(String version) {

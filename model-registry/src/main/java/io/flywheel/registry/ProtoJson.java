@@ -10,8 +10,8 @@ import org.mlflow_project.google.protobuf.util.JsonFormat;
  * settings (proto field names, unknown fields ignored) as {@code mlflow-client}.
  */
 final class ProtoJson {
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
-      .preservingProtoFieldNames().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
   private ProtoJson() {}
@@ -29,8 +29,12 @@ final class ProtoJson {
       PARSER.merge(json == null || json.isBlank() ? "{}" : json, builder);
       return builder;
     } catch (InvalidProtocolBufferException e) {
-      throw MlflowError.invalid("body", "not a valid " + builder.getDescriptorForType().getName()
-          + " request: " + e.getMessage());
+      throw MlflowError.invalid(
+          "body",
+          "not a valid "
+              + builder.getDescriptorForType().getName()
+              + " request: "
+              + e.getMessage());
     }
   }
 }

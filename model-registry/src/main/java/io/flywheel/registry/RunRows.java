@@ -14,24 +14,35 @@ import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.RunTag;
 
 /**
- * Reads of {@link RunStore}'s tables into MLflow's messages, inside the caller's transaction,
- * and the value of a run that a search clause compares. A missing run is MLflow's
- * {@code RESOURCE_DOES_NOT_EXIST}.
+ * Reads of {@link RunStore}'s tables into MLflow's messages, inside the caller's transaction, and
+ * the value of a run that a search clause compares. A missing run is MLflow's {@code
+ * RESOURCE_DOES_NOT_EXIST}.
  */
 final class RunRows {
-  private RunRows() {
-  }
+  private RunRows() {}
 
   /** What {@code c} compares: a tag, param, latest metric or attribute of the run; null if none. */
   static String value(Run run, SearchFilter.Clause c) {
     RunData data = run.getData();
     return switch (c.entity()) {
-      case "tags" -> data.getTagsList().stream().filter(t -> t.getKey().equals(c.key()))
-          .map(RunTag::getValue).findFirst().orElse(null);
-      case "params" -> data.getParamsList().stream().filter(p -> p.getKey().equals(c.key()))
-          .map(Param::getValue).findFirst().orElse(null);
-      case "metrics" -> data.getMetricsList().stream().filter(m -> m.getKey().equals(c.key()))
-          .map(m -> Double.toString(m.getValue())).findFirst().orElse(null);
+      case "tags" ->
+          data.getTagsList().stream()
+              .filter(t -> t.getKey().equals(c.key()))
+              .map(RunTag::getValue)
+              .findFirst()
+              .orElse(null);
+      case "params" ->
+          data.getParamsList().stream()
+              .filter(p -> p.getKey().equals(c.key()))
+              .map(Param::getValue)
+              .findFirst()
+              .orElse(null);
+      case "metrics" ->
+          data.getMetricsList().stream()
+              .filter(m -> m.getKey().equals(c.key()))
+              .map(m -> Double.toString(m.getValue()))
+              .findFirst()
+              .orElse(null);
       default -> attribute(run.getInfo(), c.key());
     };
   }
@@ -52,40 +63,70 @@ final class RunRows {
   /** The run with its data: each metric at its highest step, params and tags by key. */
   static Run run(Sql sql, String runId) {
     RunInfo info = info(sql, runId);
-    RunData data = RunData.newBuilder()
-        .addAllMetrics(sql.list("SELECT k, v, ts, step FROM (SELECT k, v, ts, step, "
-            + "ROW_NUMBER() OVER (PARTITION BY k ORDER BY step DESC, ts DESC, v DESC, seq DESC) "
-            + "AS rn FROM metrics WHERE run_id = ?) WHERE rn = 1 ORDER BY k", RunRows::metric,
-            runId))
-        .addAllParams(sql.list("SELECT k, v FROM params WHERE run_id = ? ORDER BY k",
-            rs -> Param.newBuilder().setKey(rs.getString(1)).setValue(rs.getString(2)).build(),
-            runId))
-        .addAllTags(sql.list("SELECT k, v FROM tags WHERE run_id = ? ORDER BY k",
-            rs -> RunTag.newBuilder().setKey(rs.getString(1)).setValue(rs.getString(2)).build(),
-            runId))
-        .build();
+    RunData data =
+        RunData.newBuilder()
+            .addAllMetrics(
+                sql.list(
+                    "SELECT k, v, ts, step FROM (SELECT k, v, ts, step, "
+                        + "ROW_NUMBER() OVER (PARTITION BY k ORDER BY step DESC, ts DESC, v DESC, seq DESC) "
+                        + "AS rn FROM metrics WHERE run_id = ?) WHERE rn = 1 ORDER BY k",
+                    RunRows::metric,
+                    runId))
+            .addAllParams(
+                sql.list(
+                    "SELECT k, v FROM params WHERE run_id = ? ORDER BY k",
+                    rs ->
+                        Param.newBuilder()
+                            .setKey(rs.getString(1))
+                            .setValue(rs.getString(2))
+                            .build(),
+                    runId))
+            .addAllTags(
+                sql.list(
+                    "SELECT k, v FROM tags WHERE run_id = ? ORDER BY k",
+                    rs ->
+                        RunTag.newBuilder()
+                            .setKey(rs.getString(1))
+                            .setValue(rs.getString(2))
+                            .build(),
+                    runId))
+            .build();
     return Run.newBuilder().setInfo(info).setData(data).build();
   }
 
   static RunInfo info(Sql sql, String runId) {
     requireText("run_id", runId, 32);
-    return sql.first("SELECT run_id, experiment_id, run_name, user_id, status, start_time, "
-        + "end_time, artifact_uri, lifecycle_stage FROM runs WHERE run_id = ?", rs -> {
-          RunInfo.Builder b = RunInfo.newBuilder().setRunId(rs.getString(1))
-              .setRunUuid(rs.getString(1)).setExperimentId(Long.toString(rs.getLong(2)))
-              .setRunName(nullToEmpty(rs.getString(3))).setUserId(nullToEmpty(rs.getString(4)))
-              .setStatus(RunStatus.valueOf(rs.getString(5))).setStartTime(rs.getLong(6))
-              .setArtifactUri(rs.getString(8)).setLifecycleStage(rs.getString(9));
-          long end = rs.getLong(7);
-          if (!rs.wasNull()) {
-            b.setEndTime(end);
-          }
-          return b.build();
-        }, runId).orElseThrow(() -> MlflowError.missing("Run '" + runId + "'"));
+    return sql.first(
+            "SELECT run_id, experiment_id, run_name, user_id, status, start_time, "
+                + "end_time, artifact_uri, lifecycle_stage FROM runs WHERE run_id = ?",
+            rs -> {
+              RunInfo.Builder b =
+                  RunInfo.newBuilder()
+                      .setRunId(rs.getString(1))
+                      .setRunUuid(rs.getString(1))
+                      .setExperimentId(Long.toString(rs.getLong(2)))
+                      .setRunName(nullToEmpty(rs.getString(3)))
+                      .setUserId(nullToEmpty(rs.getString(4)))
+                      .setStatus(RunStatus.valueOf(rs.getString(5)))
+                      .setStartTime(rs.getLong(6))
+                      .setArtifactUri(rs.getString(8))
+                      .setLifecycleStage(rs.getString(9));
+              long end = rs.getLong(7);
+              if (!rs.wasNull()) {
+                b.setEndTime(end);
+              }
+              return b.build();
+            },
+            runId)
+        .orElseThrow(() -> MlflowError.missing("Run '" + runId + "'"));
   }
 
   static Metric metric(ResultSet rs) throws SQLException {
-    return Metric.newBuilder().setKey(rs.getString(1)).setValue(rs.getDouble(2))
-        .setTimestamp(rs.getLong(3)).setStep(rs.getLong(4)).build();
+    return Metric.newBuilder()
+        .setKey(rs.getString(1))
+        .setValue(rs.getDouble(2))
+        .setTimestamp(rs.getLong(3))
+        .setStep(rs.getLong(4))
+        .build();
   }
 }

@@ -20,16 +20,17 @@ import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.RunTag;
 
 /**
- * Runs with their params, metrics and tags (tables {@code runs}, {@code params},
- * {@code metrics}, {@code tags}; read through {@link RunRows}). A param never changes once
- * logged; every metric point is kept, in the order logged, for its history; a run's data
- * carries each metric's point of the highest step.
+ * Runs with their params, metrics and tags (tables {@code runs}, {@code params}, {@code metrics},
+ * {@code tags}; read through {@link RunRows}). A param never changes once logged; every metric
+ * point is kept, in the order logged, for its history; a run's data carries each metric's point of
+ * the highest step.
  */
 final class RunStore extends AggregateStore {
   // Columns are named, so a later migration may add one.
-  private static final String INSERT = "INSERT INTO runs (run_id, experiment_id, run_name, "
-      + "user_id, status, start_time, end_time, artifact_uri, lifecycle_stage) "
-      + "VALUES (?, ?, ?, ?, 'RUNNING', ?, NULL, ?, 'active')";
+  private static final String INSERT =
+      "INSERT INTO runs (run_id, experiment_id, run_name, "
+          + "user_id, status, start_time, end_time, artifact_uri, lifecycle_stage) "
+          + "VALUES (?, ?, ?, ?, 'RUNNING', ?, NULL, ?, 'active')";
   private static final String MERGE_TAG =
       "MERGE INTO tags (run_id, k, v) KEY (run_id, k) VALUES (?, ?, ?)";
   private static final String MERGE_PARAM =
@@ -41,25 +42,39 @@ final class RunStore extends AggregateStore {
     this.experiments = experiments;
   }
 
-  Run create(String experimentId, String runName, String userId, long startTime,
+  Run create(
+      String experimentId,
+      String runName,
+      String userId,
+      long startTime,
       Map<String, String> tags) {
-    return write(sql -> {
-      Experiment experiment = experiments.get(experimentId.isEmpty()
-          ? ExperimentStore.DEFAULT_ID : experimentId);
-      if (!"active".equals(experiment.getLifecycleStage())) {
-        throw MlflowError.invalid("experiment_id", "experiment " + experimentId + " is deleted");
-      }
-      validateTags(tags);
-      String runId = UUID.randomUUID().toString().replace("-", "");
-      String name = runName == null || runName.isBlank()
-          ? tags.getOrDefault("mlflow.runName", "run-" + runId.substring(0, 8)) : runName;
-      sql.update(INSERT, runId, Long.parseLong(experiment.getExperimentId()), name, userId,
-          startTime, experiment.getArtifactLocation() + "/" + runId + "/artifacts");
-      Map<String, String> all = new LinkedHashMap<>(tags);
-      all.put("mlflow.runName", name);
-      all.forEach((k, v) -> sql.update(MERGE_TAG, runId, k, v));
-      return RunRows.run(sql, runId);
-    });
+    return write(
+        sql -> {
+          Experiment experiment =
+              experiments.get(experimentId.isEmpty() ? ExperimentStore.DEFAULT_ID : experimentId);
+          if (!"active".equals(experiment.getLifecycleStage())) {
+            throw MlflowError.invalid(
+                "experiment_id", "experiment " + experimentId + " is deleted");
+          }
+          validateTags(tags);
+          String runId = UUID.randomUUID().toString().replace("-", "");
+          String name =
+              runName == null || runName.isBlank()
+                  ? tags.getOrDefault("mlflow.runName", "run-" + runId.substring(0, 8))
+                  : runName;
+          sql.update(
+              INSERT,
+              runId,
+              Long.parseLong(experiment.getExperimentId()),
+              name,
+              userId,
+              startTime,
+              experiment.getArtifactLocation() + "/" + runId + "/artifacts");
+          Map<String, String> all = new LinkedHashMap<>(tags);
+          all.put("mlflow.runName", name);
+          all.forEach((k, v) -> sql.update(MERGE_TAG, runId, k, v));
+          return RunRows.run(sql, runId);
+        });
   }
 
   Run get(String runId) {
@@ -71,76 +86,107 @@ final class RunStore extends AggregateStore {
   }
 
   RunInfo update(String runId, RunStatus status, Long endTime, String runName) {
-    return write(sql -> {
-      RunInfo info = RunRows.info(sql, runId);
-      RunStatus newStatus = status == null ? info.getStatus() : status;
-      Long end = endTime != null ? endTime
-          : (newStatus != RunStatus.RUNNING && newStatus != RunStatus.SCHEDULED
-              ? Long.valueOf(System.currentTimeMillis()) : null);
-      String name = runName == null || runName.isBlank() ? info.getRunName() : runName;
-      sql.update("UPDATE runs SET status = ?, end_time = ?, run_name = ? WHERE run_id = ?",
-          newStatus.name(), end, name, runId);
-      if (!name.equals(info.getRunName())) {
-        sql.update(MERGE_TAG, runId, "mlflow.runName", name);
-      }
-      return RunRows.info(sql, runId);
-    });
+    return write(
+        sql -> {
+          RunInfo info = RunRows.info(sql, runId);
+          RunStatus newStatus = status == null ? info.getStatus() : status;
+          Long end =
+              endTime != null
+                  ? endTime
+                  : (newStatus != RunStatus.RUNNING && newStatus != RunStatus.SCHEDULED
+                      ? Long.valueOf(System.currentTimeMillis())
+                      : null);
+          String name = runName == null || runName.isBlank() ? info.getRunName() : runName;
+          sql.update(
+              "UPDATE runs SET status = ?, end_time = ?, run_name = ? WHERE run_id = ?",
+              newStatus.name(),
+              end,
+              name,
+              runId);
+          if (!name.equals(info.getRunName())) {
+            sql.update(MERGE_TAG, runId, "mlflow.runName", name);
+          }
+          return RunRows.info(sql, runId);
+        });
   }
 
   /** Marks the run {@code active} or {@code deleted}. */
   void setLifecycle(String runId, String stage) {
-    change(sql -> {
-      RunRows.info(sql, runId);
-      sql.update("UPDATE runs SET lifecycle_stage = ? WHERE run_id = ?", stage, runId);
-    });
+    change(
+        sql -> {
+          RunRows.info(sql, runId);
+          sql.update("UPDATE runs SET lifecycle_stage = ? WHERE run_id = ?", stage, runId);
+        });
   }
 
   /** Metrics, params and tags of one request, all validated first, then written together. */
   void logBatch(String runId, List<Metric> metrics, List<Param> params, List<RunTag> tags) {
-    change(sql -> {
-      RunInfo info = RunRows.info(sql, runId);
-      if (!"active".equals(info.getLifecycleStage())) {
-        throw MlflowError.invalid("run_id", "run " + runId + " is deleted");
-      }
-      for (Metric m : metrics) {
-        requireText("metrics.key", m.getKey(), MAX_KEY_LENGTH);
-        if (!m.hasValue()) {
-          throw MlflowError.invalid("metrics.value", "metric '" + m.getKey() + "' has no value");
-        }
-      }
-      Map<String, String> newParams = newParams(sql, runId, params);
-      Map<String, String> tagMap = new LinkedHashMap<>();
-      tags.forEach(t -> tagMap.put(t.getKey(), t.getValue()));
-      validateTags(tagMap);
-      sql.batch("INSERT INTO metrics (run_id, k, v, ts, step) VALUES (?, ?, ?, ?, ?)",
-          metrics.stream().map(m -> new Object[] {runId, m.getKey(), m.getValue(),
-              m.hasTimestamp() ? m.getTimestamp() : System.currentTimeMillis(), m.getStep()})
-              .toList());
-      newParams.forEach((k, v) -> sql.update(MERGE_PARAM, runId, k, v));
-      tagMap.forEach((k, v) -> sql.update(MERGE_TAG, runId, k, v));
-    });
+    change(
+        sql -> {
+          RunInfo info = RunRows.info(sql, runId);
+          if (!"active".equals(info.getLifecycleStage())) {
+            throw MlflowError.invalid("run_id", "run " + runId + " is deleted");
+          }
+          for (Metric m : metrics) {
+            requireText("metrics.key", m.getKey(), MAX_KEY_LENGTH);
+            if (!m.hasValue()) {
+              throw MlflowError.invalid(
+                  "metrics.value", "metric '" + m.getKey() + "' has no value");
+            }
+          }
+          Map<String, String> newParams = newParams(sql, runId, params);
+          Map<String, String> tagMap = new LinkedHashMap<>();
+          tags.forEach(t -> tagMap.put(t.getKey(), t.getValue()));
+          validateTags(tagMap);
+          sql.batch(
+              "INSERT INTO metrics (run_id, k, v, ts, step) VALUES (?, ?, ?, ?, ?)",
+              metrics.stream()
+                  .map(
+                      m ->
+                          new Object[] {
+                            runId,
+                            m.getKey(),
+                            m.getValue(),
+                            m.hasTimestamp() ? m.getTimestamp() : System.currentTimeMillis(),
+                            m.getStep()
+                          })
+                  .toList());
+          newParams.forEach((k, v) -> sql.update(MERGE_PARAM, runId, k, v));
+          tagMap.forEach((k, v) -> sql.update(MERGE_TAG, runId, k, v));
+        });
   }
 
   /** The params to write; refused if one would change a value already logged (or in this batch). */
   private static Map<String, String> newParams(Sql sql, String runId, List<Param> params) {
     Map<String, String> existing = new LinkedHashMap<>();
-    for (String[] kv : sql.list("SELECT k, v FROM params WHERE run_id = ?",
-        rs -> new String[] {rs.getString(1), rs.getString(2)}, runId)) {
+    for (String[] kv :
+        sql.list(
+            "SELECT k, v FROM params WHERE run_id = ?",
+            rs -> new String[] {rs.getString(1), rs.getString(2)},
+            runId)) {
       existing.put(kv[0], kv[1]);
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Param p : params) {
       requireText("params.key", p.getKey(), MAX_KEY_LENGTH);
       if (p.getValue().length() > MAX_PARAM_VALUE_LENGTH) {
-        throw MlflowError.invalid("params.value", "param '" + p.getKey() + "' is longer than "
-            + MAX_PARAM_VALUE_LENGTH + " characters");
+        throw MlflowError.invalid(
+            "params.value",
+            "param '" + p.getKey() + "' is longer than " + MAX_PARAM_VALUE_LENGTH + " characters");
       }
-      String old = existing.containsKey(p.getKey()) ? existing.get(p.getKey())
-          : out.get(p.getKey());
+      String old =
+          existing.containsKey(p.getKey()) ? existing.get(p.getKey()) : out.get(p.getKey());
       if (old != null && !old.equals(p.getValue())) {
-        throw MlflowError.invalid("params", "param '" + p.getKey() + "' was already logged "
-            + "with value '" + old + "'; params cannot change (new value '" + p.getValue()
-            + "')");
+        throw MlflowError.invalid(
+            "params",
+            "param '"
+                + p.getKey()
+                + "' was already logged "
+                + "with value '"
+                + old
+                + "'; params cannot change (new value '"
+                + p.getValue()
+                + "')");
       }
       out.put(p.getKey(), p.getValue());
     }
@@ -148,23 +194,29 @@ final class RunStore extends AggregateStore {
   }
 
   void deleteTag(String runId, String key) {
-    change(sql -> {
-      RunRows.info(sql, runId);
-      if (!sql.exists("SELECT 1 FROM tags WHERE run_id = ? AND k = ?", runId, key)) {
-        throw MlflowError.missing("Tag '" + key + "' of run '" + runId + "'");
-      }
-      sql.update("DELETE FROM tags WHERE run_id = ? AND k = ?", runId, key);
-    });
+    change(
+        sql -> {
+          RunRows.info(sql, runId);
+          if (!sql.exists("SELECT 1 FROM tags WHERE run_id = ? AND k = ?", runId, key)) {
+            throw MlflowError.missing("Tag '" + key + "' of run '" + runId + "'");
+          }
+          sql.update("DELETE FROM tags WHERE run_id = ? AND k = ?", runId, key);
+        });
   }
 
   /** Every point of one metric, by step, then timestamp, then the order logged. */
   List<Metric> metricHistory(String runId, String key) {
-    return read(sql -> {
-      RunRows.info(sql, runId);
-      requireText("metric_key", key, MAX_KEY_LENGTH);
-      return sql.list("SELECT k, v, ts, step FROM metrics WHERE run_id = ? AND k = ? "
-          + "ORDER BY step, ts, seq", RunRows::metric, runId, key);
-    });
+    return read(
+        sql -> {
+          RunRows.info(sql, runId);
+          requireText("metric_key", key, MAX_KEY_LENGTH);
+          return sql.list(
+              "SELECT k, v, ts, step FROM metrics WHERE run_id = ? AND k = ? "
+                  + "ORDER BY step, ts, seq",
+              RunRows::metric,
+              runId,
+              key);
+        });
   }
 
   /** Runs of the given experiments matching the filter, newest first. */
@@ -175,9 +227,18 @@ final class RunStore extends AggregateStore {
     List<Run> out = new ArrayList<>();
     for (String experimentId : experimentIds) {
       long exp = ExperimentStore.key(experimentId);
-      List<Run> runs = read(sql -> sql.list("SELECT run_id FROM runs WHERE experiment_id = ? "
-          + "ORDER BY start_time DESC, run_id", rs -> rs.getString(1), exp).stream()
-          .map(id -> RunRows.run(sql, id)).toList());
+      List<Run> runs =
+          read(
+              sql ->
+                  sql
+                      .list(
+                          "SELECT run_id FROM runs WHERE experiment_id = ? "
+                              + "ORDER BY start_time DESC, run_id",
+                          rs -> rs.getString(1),
+                          exp)
+                      .stream()
+                      .map(id -> RunRows.run(sql, id))
+                      .toList());
       for (Run run : runs) {
         if ((lifecycle == null || lifecycle.equals(run.getInfo().getLifecycleStage()))
             && filter.matches(c -> RunRows.value(run, c))) {

@@ -8,11 +8,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The subset of MLflow's search-filter grammar the embedded server understands: comparisons
- * joined by {@code AND}, each {@code [entity.]key OP value} where the entity is {@code tags},
- * {@code params}, {@code metrics} or {@code attributes} (or none, for attributes), the key may
- * be quoted with backticks or double quotes, and the value is a quoted string or a number.
- * Anything else is rejected with the offending text, never ignored.
+ * The subset of MLflow's search-filter grammar the embedded server understands: comparisons joined
+ * by {@code AND}, each {@code [entity.]key OP value} where the entity is {@code tags}, {@code
+ * params}, {@code metrics} or {@code attributes} (or none, for attributes), the key may be quoted
+ * with backticks or double quotes, and the value is a quoted string or a number. Anything else is
+ * rejected with the offending text, never ignored.
  */
 record SearchFilter(List<Clause> clauses) {
   record Clause(String entity, String key, String op, String value) {
@@ -69,9 +69,9 @@ record SearchFilter(List<Clause> clauses) {
   }
 
   /**
-   * Whether every clause holds, {@code actual} giving the value each clause compares (null when
-   * the entity has no such key). Every clause is evaluated, so one naming something the caller
-   * cannot resolve (it throws) is refused even when an earlier clause already failed.
+   * Whether every clause holds, {@code actual} giving the value each clause compares (null when the
+   * entity has no such key). Every clause is evaluated, so one naming something the caller cannot
+   * resolve (it throws) is refused even when an earlier clause already failed.
    */
   boolean matches(Function<Clause, String> actual) {
     boolean ok = true;
@@ -81,12 +81,13 @@ record SearchFilter(List<Clause> clauses) {
     return ok;
   }
 
-  private static final Pattern CLAUSE = Pattern.compile(
-      "\\s*(?:(tags|tag|params|param|metrics|metric|attributes|attribute|attr|run)\\.)?"
-          + "(`[^`]+`|\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_.\\-/]*)"
-          + "\\s*(!=|>=|<=|=|>|<|(?i:ILIKE)|(?i:LIKE))\\s*"
-          + "('(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+\\-]*)\\s*",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern CLAUSE =
+      Pattern.compile(
+          "\\s*(?:(tags|tag|params|param|metrics|metric|attributes|attribute|attr|run)\\.)?"
+              + "(`[^`]+`|\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_.\\-/]*)"
+              + "\\s*(!=|>=|<=|=|>|<|(?i:ILIKE)|(?i:LIKE))\\s*"
+              + "('(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+\\-]*)\\s*",
+          Pattern.CASE_INSENSITIVE);
   private static final Pattern AND = Pattern.compile("(?i)\\s+AND\\s+");
 
   static SearchFilter parse(String filter) {
@@ -97,8 +98,12 @@ record SearchFilter(List<Clause> clauses) {
     for (String part : splitOnAnd(filter)) {
       Matcher m = CLAUSE.matcher(part);
       if (!m.matches()) {
-        throw MlflowError.invalid("filter", "cannot parse '" + part.trim() + "' (expected "
-            + "[tags.|params.|metrics.|attributes.]key <op> 'value', joined by AND)");
+        throw MlflowError.invalid(
+            "filter",
+            "cannot parse '"
+                + part.trim()
+                + "' (expected "
+                + "[tags.|params.|metrics.|attributes.]key <op> 'value', joined by AND)");
       }
       String entity = m.group(1) == null ? "attributes" : canonical(m.group(1));
       String key = unquote(m.group(2));
@@ -147,8 +152,8 @@ record SearchFilter(List<Clause> clauses) {
   private static String unquote(String text) {
     if (text.length() >= 2) {
       char first = text.charAt(0);
-      if ((first == '\'' || first == '"' || first == '`') && text.charAt(text.length() - 1)
-          == first) {
+      if ((first == '\'' || first == '"' || first == '`')
+          && text.charAt(text.length() - 1) == first) {
         return text.substring(1, text.length() - 1).replace("\\" + first, String.valueOf(first));
       }
     }

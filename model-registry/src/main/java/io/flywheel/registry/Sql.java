@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One transaction's connection, with the few statement shapes the stores use. Every value is
- * bound; nothing from a request is spliced into SQL. A failing statement becomes MLflow's
- * {@code INTERNAL_ERROR}, and the transaction around it rolls back.
+ * One transaction's connection, with the few statement shapes the stores use. Every value is bound;
+ * nothing from a request is spliced into SQL. A failing statement becomes MLflow's {@code
+ * INTERNAL_ERROR}, and the transaction around it rolls back.
  */
 final class Sql {
   interface Mapper<T> {
@@ -25,7 +25,8 @@ final class Sql {
   }
 
   <T> List<T> list(String sql, Mapper<T> mapper, Object... args) {
-    try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+    try (PreparedStatement ps = prepare(sql, args);
+        ResultSet rs = ps.executeQuery()) {
       List<T> out = new ArrayList<>();
       while (rs.next()) {
         out.add(mapper.map(rs));

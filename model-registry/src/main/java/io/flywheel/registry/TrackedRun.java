@@ -17,8 +17,8 @@ import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowClientException;
 
 /**
- * One MLflow run: params, metrics (with steps), tags and artifacts, then FINISHED or FAILED.
- * Writes go in batches of MLflow's limits (1000 metrics, 100 params, 100 tags per request).
+ * One MLflow run: params, metrics (with steps), tags and artifacts, then FINISHED or FAILED. Writes
+ * go in batches of MLflow's limits (1000 metrics, 100 params, 100 tags per request).
  */
 public final class TrackedRun {
   static final int METRICS_PER_BATCH = 1000;
@@ -36,8 +36,8 @@ public final class TrackedRun {
   TrackedRun(MlflowClient client, ArtifactClient artifacts, Run run) {
     this.client = client;
     this.artifacts = artifacts;
-    this.runId = run.getInfo().getRunId().isEmpty() ? run.getInfo().getRunUuid()
-        : run.getInfo().getRunId();
+    this.runId =
+        run.getInfo().getRunId().isEmpty() ? run.getInfo().getRunUuid() : run.getInfo().getRunId();
     this.experimentId = run.getInfo().getExperimentId();
     this.name = run.getInfo().getRunName();
     this.artifactUri = run.getInfo().getArtifactUri();
@@ -61,8 +61,8 @@ public final class TrackedRun {
 
   public TrackedRun logParams(Map<String, ?> params) {
     List<Param> batch = new ArrayList<>();
-    params.forEach((k, v) -> batch.add(Param.newBuilder().setKey(k).setValue(String.valueOf(v))
-        .build()));
+    params.forEach(
+        (k, v) -> batch.add(Param.newBuilder().setKey(k).setValue(String.valueOf(v)).build()));
     for (int i = 0; i < batch.size(); i += PARAMS_PER_BATCH) {
       List<Param> chunk = batch.subList(i, Math.min(batch.size(), i + PARAMS_PER_BATCH));
       call("log params", () -> client.logBatch(runId, List.of(), chunk, List.of()));
@@ -78,8 +78,10 @@ public final class TrackedRun {
   public TrackedRun logMetrics(Map<String, Double> values, long step) {
     long now = System.currentTimeMillis();
     List<Metric> batch = new ArrayList<>();
-    values.forEach((k, v) -> batch.add(Metric.newBuilder().setKey(k).setValue(v).setStep(step)
-        .setTimestamp(now).build()));
+    values.forEach(
+        (k, v) ->
+            batch.add(
+                Metric.newBuilder().setKey(k).setValue(v).setStep(step).setTimestamp(now).build()));
     sendMetrics(batch);
     return this;
   }
@@ -89,8 +91,13 @@ public final class TrackedRun {
     long now = System.currentTimeMillis();
     List<Metric> batch = new ArrayList<>(values.length);
     for (int step = 0; step < values.length; step++) {
-      batch.add(Metric.newBuilder().setKey(key).setValue(values[step]).setStep(step)
-          .setTimestamp(now).build());
+      batch.add(
+          Metric.newBuilder()
+              .setKey(key)
+              .setValue(values[step])
+              .setStep(step)
+              .setTimestamp(now)
+              .build());
     }
     sendMetrics(batch);
     return this;
@@ -123,8 +130,8 @@ public final class TrackedRun {
         artifacts.upload(fileOrFolder, target);
       }
     } catch (IOException e) {
-      throw new RegistryException("cannot upload " + fileOrFolder + " to run " + runId + ": "
-          + e.getMessage(), e);
+      throw new RegistryException(
+          "cannot upload " + fileOrFolder + " to run " + runId + ": " + e.getMessage(), e);
     }
     return this;
   }
@@ -138,8 +145,8 @@ public final class TrackedRun {
       }
       return names;
     } catch (IOException e) {
-      throw new RegistryException("cannot list artifacts of run " + runId + ": "
-          + e.getMessage(), e);
+      throw new RegistryException(
+          "cannot list artifacts of run " + runId + ": " + e.getMessage(), e);
     }
   }
 
@@ -149,8 +156,8 @@ public final class TrackedRun {
       artifacts.download(ArtifactClient.proxyPath(artifactUri, artifactPath), target);
       return target;
     } catch (IOException e) {
-      throw new RegistryException("cannot download " + artifactPath + " of run " + runId + ": "
-          + e.getMessage(), e);
+      throw new RegistryException(
+          "cannot download " + artifactPath + " of run " + runId + ": " + e.getMessage(), e);
     }
   }
 
@@ -160,11 +167,13 @@ public final class TrackedRun {
 
   /** Marks the run FAILED with the reason as a tag, so nobody mistakes it for a result. */
   public void fail(String reason) {
-    call("mark run failed", () -> {
-      client.setTag(runId, FAILURE_TAG, reason.length() > 5000 ? reason.substring(0, 5000)
-          : reason);
-      client.setTerminated(runId, RunStatus.FAILED);
-    });
+    call(
+        "mark run failed",
+        () -> {
+          client.setTag(
+              runId, FAILURE_TAG, reason.length() > 5000 ? reason.substring(0, 5000) : reason);
+          client.setTerminated(runId, RunStatus.FAILED);
+        });
   }
 
   public String status() {
@@ -174,28 +183,35 @@ public final class TrackedRun {
   /** The latest value of every metric. */
   public Map<String, Double> metrics() {
     Map<String, Double> out = new LinkedHashMap<>();
-    call("get run", () -> client.getRun(runId)).getData().getMetricsList()
+    call("get run", () -> client.getRun(runId))
+        .getData()
+        .getMetricsList()
         .forEach(m -> out.put(m.getKey(), m.getValue()));
     return out;
   }
 
   public Map<String, String> params() {
     Map<String, String> out = new LinkedHashMap<>();
-    call("get run", () -> client.getRun(runId)).getData().getParamsList()
+    call("get run", () -> client.getRun(runId))
+        .getData()
+        .getParamsList()
         .forEach(p -> out.put(p.getKey(), p.getValue()));
     return out;
   }
 
   public Map<String, String> tags() {
     Map<String, String> out = new LinkedHashMap<>();
-    call("get run", () -> client.getRun(runId)).getData().getTagsList()
+    call("get run", () -> client.getRun(runId))
+        .getData()
+        .getTagsList()
         .forEach(t -> out.put(t.getKey(), t.getValue()));
     return out;
   }
 
   public List<Double> metricHistory(String key) {
     return call("get metric history", () -> client.getMetricHistory(runId, key)).stream()
-        .map(Metric::getValue).toList();
+        .map(Metric::getValue)
+        .toList();
   }
 
   interface Call<T> {
@@ -207,10 +223,12 @@ public final class TrackedRun {
   }
 
   private void call(String what, Action action) {
-    call(what, () -> {
-      action.run();
-      return null;
-    });
+    call(
+        what,
+        () -> {
+          action.run();
+          return null;
+        });
   }
 
   private <T> T call(String what, Call<T> call) {

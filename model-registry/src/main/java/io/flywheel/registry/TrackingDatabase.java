@@ -13,9 +13,9 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * The H2 database file ({@code tracking.mv.db}) the stores share: a small connection pool, its
  * schema brought up to date by Flyway on open, and one transaction per store operation.
  *
- * <p>Migrations live in {@value #MIGRATIONS}. A database written before migrations were
- * versioned has the V1 tables but no history table: it is baselined at version 1 (its data
- * kept, V1 not run) and gets only the migrations after V1.
+ * <p>Migrations live in {@value #MIGRATIONS}. A database written before migrations were versioned
+ * has the V1 tables but no history table: it is baselined at version 1 (its data kept, V1 not run)
+ * and gets only the migrations after V1.
  */
 final class TrackingDatabase implements AutoCloseable {
   static final String MIGRATIONS = "classpath:db/migration/tracking";
@@ -34,20 +34,21 @@ final class TrackingDatabase implements AutoCloseable {
       migrate(pool, List.of(MIGRATIONS));
     } catch (RuntimeException e) {
       pool.dispose();
-      throw new IllegalStateException("cannot open the tracking database under " + folder
-          + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open the tracking database under " + folder + ": " + e.getMessage(), e);
     }
   }
 
   /** The JDBC URL of the database under {@code folder}, as every Flywheel version opened it. */
   static String url(Path folder) {
-    return "jdbc:h2:file:" + folder.resolve("tracking").toAbsolutePath()
+    return "jdbc:h2:file:"
+        + folder.resolve("tracking").toAbsolutePath()
         + ";DB_CLOSE_ON_EXIT=FALSE";
   }
 
   /**
-   * Applies the pending migrations found in {@code locations}; a non-empty schema without
-   * Flyway's history table is first baselined at version 1.
+   * Applies the pending migrations found in {@code locations}; a non-empty schema without Flyway's
+   * history table is first baselined at version 1.
    */
   static MigrateResult migrate(DataSource dataSource, List<String> locations) {
     return Flyway.configure(TrackingDatabase.class.getClassLoader())

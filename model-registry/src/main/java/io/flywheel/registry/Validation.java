@@ -8,8 +8,7 @@ final class Validation {
   static final int MAX_PARAM_VALUE_LENGTH = 6000;
   static final int MAX_TAG_VALUE_LENGTH = 8000;
 
-  private Validation() {
-  }
+  private Validation() {}
 
   static String requireText(String field, String value, int maxLength) {
     if (value == null || value.isEmpty()) {
@@ -22,13 +21,15 @@ final class Validation {
   }
 
   static void validateTags(Map<String, String> tags) {
-    tags.forEach((k, v) -> {
-      requireText("tags.key", k, MAX_KEY_LENGTH);
-      if (v != null && v.length() > MAX_TAG_VALUE_LENGTH) {
-        throw MlflowError.invalid("tags.value", "tag '" + k + "' is longer than "
-            + MAX_TAG_VALUE_LENGTH + " characters");
-      }
-    });
+    tags.forEach(
+        (k, v) -> {
+          requireText("tags.key", k, MAX_KEY_LENGTH);
+          if (v != null && v.length() > MAX_TAG_VALUE_LENGTH) {
+            throw MlflowError.invalid(
+                "tags.value",
+                "tag '" + k + "' is longer than " + MAX_TAG_VALUE_LENGTH + " characters");
+          }
+        });
   }
 
   static String nullToEmpty(String s) {

@@ -18,11 +18,9 @@ final class Concurrently {
   }
 
   /** What each thread returned or threw, in thread order. */
-  record Outcome<T>(T value, Throwable error) {
-  }
+  record Outcome<T>(T value, Throwable error) {}
 
-  private Concurrently() {
-  }
+  private Concurrently() {}
 
   static <T> List<Outcome<T>> run(int threads, Task<T> task) throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -31,10 +29,11 @@ final class Concurrently {
       List<Future<T>> futures = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         int thread = i;
-        Callable<T> call = () -> {
-          start.await();
-          return task.run(thread);
-        };
+        Callable<T> call =
+            () -> {
+              start.await();
+              return task.run(thread);
+            };
         futures.add(pool.submit(call));
       }
       start.countDown();

@@ -51,31 +51,38 @@ class ExperimentStoreTest {
   void refusesDuplicatesBadIdsAndUnknownExperiments() {
     experiments.create("ctr", null, Map.of());
     assertThatThrownBy(() -> experiments.create("ctr", null, Map.of()))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_ALREADY_EXISTS));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_ALREADY_EXISTS));
     assertThatThrownBy(() -> experiments.create("", null, Map.of()))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE));
     assertThatThrownBy(() -> experiments.get("abc"))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE))
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE))
         .hasMessageContaining("not an experiment id");
     assertThatThrownBy(() -> experiments.get("42"))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
     assertThatThrownBy(() -> experiments.byName("nope"))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
     assertThatThrownBy(() -> experiments.setTag("42", "k", "v"))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
   }
 
   @Test
   void aRejectedCreateWritesNothing() {
     String tooLong = "x".repeat(Validation.MAX_TAG_VALUE_LENGTH + 1);
     assertThatThrownBy(() -> experiments.create("ctr", null, Map.of("k", tooLong)))
-        .isInstanceOf(MlflowError.class).hasMessageContaining("tags.value");
+        .isInstanceOf(MlflowError.class)
+        .hasMessageContaining("tags.value");
     assertThatThrownBy(() -> experiments.byName("ctr")).isInstanceOf(MlflowError.class);
     assertThat(experiments.create("ctr", null, Map.of())).isEqualTo("1");
   }
@@ -88,10 +95,14 @@ class ExperimentStoreTest {
 
     assertThat(names(experiments.search(SearchFilter.parse("tags.team = 'ads'"), false)))
         .containsExactly("ctr-model", "rank");
-    assertThat(names(experiments.search(SearchFilter.parse(
-        "name LIKE '%-model' AND tags.team != 'ads'"), false))).containsExactly("cvr-model");
-    assertThat(names(experiments.search(SearchFilter.parse("attributes.experiment_id >= 2"),
-        false))).containsExactly("cvr-model", "rank");
+    assertThat(
+            names(
+                experiments.search(
+                    SearchFilter.parse("name LIKE '%-model' AND tags.team != 'ads'"), false)))
+        .containsExactly("cvr-model");
+    assertThat(
+            names(experiments.search(SearchFilter.parse("attributes.experiment_id >= 2"), false)))
+        .containsExactly("cvr-model", "rank");
 
     experiments.setLifecycle(ctr, "deleted");
     assertThat(names(experiments.search(SearchFilter.parse(""), false)))
@@ -108,24 +119,31 @@ class ExperimentStoreTest {
   @Test
   void searchRefusesWhatExperimentsDoNotHave() {
     assertThatThrownBy(() -> experiments.search(SearchFilter.parse("params.eta = '1'"), false))
-        .isInstanceOf(MlflowError.class).hasMessageContaining("experiments have no params");
+        .isInstanceOf(MlflowError.class)
+        .hasMessageContaining("experiments have no params");
     // Refused even when an earlier clause already rules every experiment out.
-    assertThatThrownBy(() -> experiments.search(SearchFilter.parse(
-        "name = 'nothing' AND attributes.colour = 'red'"), false))
-        .isInstanceOf(MlflowError.class).hasMessageContaining("colour");
+    assertThatThrownBy(
+            () ->
+                experiments.search(
+                    SearchFilter.parse("name = 'nothing' AND attributes.colour = 'red'"), false))
+        .isInstanceOf(MlflowError.class)
+        .hasMessageContaining("colour");
   }
 
   @Test
   void concurrentCreatesGetDistinctIdsAndLoseNothing() throws Exception {
     int threads = 8;
     int each = 20;
-    List<List<String>> ids = Concurrently.all(threads, t -> {
-      List<String> mine = new ArrayList<>();
-      for (int i = 0; i < each; i++) {
-        mine.add(experiments.create("exp-" + t + "-" + i, null, Map.of("thread", "" + t)));
-      }
-      return mine;
-    });
+    List<List<String>> ids =
+        Concurrently.all(
+            threads,
+            t -> {
+              List<String> mine = new ArrayList<>();
+              for (int i = 0; i < each; i++) {
+                mine.add(experiments.create("exp-" + t + "-" + i, null, Map.of("thread", "" + t)));
+              }
+              return mine;
+            });
     List<String> all = ids.stream().flatMap(List::stream).toList();
     assertThat(all).hasSize(threads * each).doesNotHaveDuplicates();
     assertThat(experiments.search(SearchFilter.parse(""), true)).hasSize(threads * each + 1);
@@ -137,12 +155,20 @@ class ExperimentStoreTest {
 
   @Test
   void concurrentCreatesOfOneNameLetExactlyOneWin() throws Exception {
-    List<Concurrently.Outcome<String>> outcomes = Concurrently.run(8,
-        t -> experiments.create("same", null, Map.of()));
+    List<Concurrently.Outcome<String>> outcomes =
+        Concurrently.run(8, t -> experiments.create("same", null, Map.of()));
     assertThat(outcomes).filteredOn(o -> o.error() == null).hasSize(1);
-    assertThat(outcomes).filteredOn(o -> o.error() != null).hasSize(7).allSatisfy(o ->
-        assertThat(o.error()).isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_ALREADY_EXISTS)));
+    assertThat(outcomes)
+        .filteredOn(o -> o.error() != null)
+        .hasSize(7)
+        .allSatisfy(
+            o ->
+                assertThat(o.error())
+                    .isInstanceOfSatisfying(
+                        MlflowError.class,
+                        e ->
+                            assertThat(e.code)
+                                .isEqualTo(MlflowError.Code.RESOURCE_ALREADY_EXISTS)));
   }
 
   private static List<String> names(List<Experiment> found) {

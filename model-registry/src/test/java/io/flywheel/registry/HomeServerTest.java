@@ -13,13 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
  * database file; a file left by a dead process is ignored.
  */
 class HomeServerTest {
-  @TempDir
-  Path folder;
+  @TempDir Path folder;
 
   @Test
   void aHomeWhoseServerRunsElsewhereIsReachedOverMlflowsProtocol() throws Exception {
-    try (MlflowCompatibleServer other = MlflowCompatibleServer.start(folder, "127.0.0.1", 0,
-        "t0ken")) {
+    try (MlflowCompatibleServer other =
+        MlflowCompatibleServer.start(folder, "127.0.0.1", 0, "t0ken")) {
       // As another process would have written it (pid 1 is alive and is not this process).
       HomeServerFile.write(folder, new HomeServerFile.Entry(1, other.trackingUri(), "t0ken"));
       try (ModelRegistry registry = ModelRegistry.embedded(folder)) {
@@ -37,8 +36,8 @@ class HomeServerTest {
   @Test
   void aFileLeftByADeadProcessIsIgnoredAndReplaced() throws Exception {
     Files.createDirectories(folder);
-    HomeServerFile.write(folder, new HomeServerFile.Entry(Long.MAX_VALUE - 1,
-        "http://127.0.0.1:1", "stale"));
+    HomeServerFile.write(
+        folder, new HomeServerFile.Entry(Long.MAX_VALUE - 1, "http://127.0.0.1:1", "stale"));
     try (ModelRegistry registry = ModelRegistry.embedded(folder)) {
       assertThat(registry.trackingUri()).isNotEqualTo("http://127.0.0.1:1");
       assertThat(Files.readString(folder.resolve(HomeServerFile.NAME)))

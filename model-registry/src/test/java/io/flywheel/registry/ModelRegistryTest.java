@@ -36,18 +36,21 @@ class ModelRegistryTest {
       run.setTags(Map.of("flywheel.data_hash", "abc123"));
 
       assertThat(run.params()).containsEntry("max_depth", "4").containsEntry("eta", "0.03");
-      assertThat(run.metrics()).containsEntry("auc", 0.81)
+      assertThat(run.metrics())
+          .containsEntry("auc", 0.81)
           .containsEntry("validation_logloss", 1.0 / 10_000);
       List<Double> history = run.metricHistory("validation_logloss");
       assertThat(history).hasSize(10_000);
       assertThat(history.get(0)).isEqualTo(1.0);
-      assertThat(run.tags()).containsEntry("flywheel.data_hash", "abc123")
+      assertThat(run.tags())
+          .containsEntry("flywheel.data_hash", "abc123")
           .containsEntry("mlflow.runName", "first");
       assertThat(run.status()).isEqualTo("RUNNING");
 
       // A param cannot change: MLflow refuses, and the first value stays.
       assertThatThrownBy(() -> run.logParams(Map.of("max_depth", 6)))
-          .isInstanceOf(RegistryException.class).hasMessageContaining("max_depth");
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("max_depth");
       assertThat(run.params()).containsEntry("max_depth", "4");
 
       assertThat(registry.findFinishedRun("ctr", Map.of("flywheel.workflow", "wf-1"))).isEmpty();
@@ -70,25 +73,31 @@ class ModelRegistryTest {
       assertThat(run.listArtifacts("model")).containsExactly("features.txt", "model.json");
       // Only a finished run's model can be registered; nothing is created before that.
       assertThatThrownBy(() -> registry.register("flywheel-ctr", run, "model", Map.of()))
-          .isInstanceOf(RegistryException.class).hasMessageContaining("RUNNING");
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("RUNNING");
       assertThat(registry.findModel("flywheel-ctr")).isEmpty();
       run.finish();
 
-      ModelVersionInfo v1 = registry.register("flywheel-ctr", run, "model",
-          Map.of("flywheel.training_window", "2026-01-01/2026-01-07"));
+      ModelVersionInfo v1 =
+          registry.register(
+              "flywheel-ctr",
+              run,
+              "model",
+              Map.of("flywheel.training_window", "2026-01-01/2026-01-07"));
       ModelVersionInfo v2 = registry.register("flywheel-ctr", run, "model", Map.of());
       assertThat(v1.version()).isEqualTo(1);
       assertThat(v2.version()).isEqualTo(2);
       assertThat(v1.runId()).isEqualTo(run.runId());
       registry.setAlias("flywheel-ctr", ModelRegistry.CHAMPION, 1);
       registry.setAlias("flywheel-ctr", ModelRegistry.CHALLENGER, 2);
-      assertThat(registry.aliased("flywheel-ctr", "champion")).hasValueSatisfying(
-          v -> assertThat(v.version()).isEqualTo(1));
+      assertThat(registry.aliased("flywheel-ctr", "champion"))
+          .hasValueSatisfying(v -> assertThat(v.version()).isEqualTo(1));
       assertThat(registry.aliased("flywheel-ctr", "nobody")).isEmpty();
       assertThatThrownBy(() -> registry.setAlias("flywheel-ctr", "champion", 9))
-          .isInstanceOf(RegistryException.class).hasMessageContaining("9");
-      assertThat(registry.aliased("flywheel-ctr", "champion")).hasValueSatisfying(
-          v -> assertThat(v.version()).isEqualTo(1));
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("9");
+      assertThat(registry.aliased("flywheel-ctr", "champion"))
+          .hasValueSatisfying(v -> assertThat(v.version()).isEqualTo(1));
       runId = run.runId();
     }
 
@@ -103,10 +112,10 @@ class ModelRegistryTest {
       assertThat(v1.aliases()).containsExactly("champion");
       Path copy = registry.download(v1, home.resolve("downloaded"));
       assertThat(Files.readString(copy.resolve("model.json"))).isEqualTo("{\"learner\":{}}");
-      assertThat(Files.readString(copy.resolve("features.txt"))).isEqualTo(
-          "position\nuser_ctr\n");
+      assertThat(Files.readString(copy.resolve("features.txt"))).isEqualTo("position\nuser_ctr\n");
       assertThat(registry.run(runId).status()).isEqualTo("FINISHED");
-      assertThat(registry.models()).extracting(RegisteredModelInfo::name)
+      assertThat(registry.models())
+          .extracting(RegisteredModelInfo::name)
           .containsExactly("flywheel-ctr");
     }
   }
@@ -119,10 +128,11 @@ class ModelRegistryTest {
       run.logArtifact(file, "model/m.json");
       run.fail("training data has a single class");
       assertThat(run.status()).isEqualTo("FAILED");
-      assertThat(run.tags()).containsEntry(TrackedRun.FAILURE_TAG,
-          "training data has a single class");
+      assertThat(run.tags())
+          .containsEntry(TrackedRun.FAILURE_TAG, "training data has a single class");
       assertThatThrownBy(() -> registry.register("flywheel-ctr", run, "model", Map.of()))
-          .isInstanceOf(RegistryException.class).hasMessageContaining("FAILED");
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("FAILED");
       assertThat(registry.findModel("flywheel-ctr")).isEmpty();
     }
   }
@@ -130,46 +140,67 @@ class ModelRegistryTest {
   @Test
   void anUnreachableTrackingServerIsAClearError() {
     assertThatThrownBy(() -> ModelRegistry.connect("http://127.0.0.1:9", null))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("127.0.0.1:9")
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("127.0.0.1:9")
         .hasMessageContaining("unreachable");
     assertThatThrownBy(() -> ModelRegistry.connect("file:///tmp/mlruns", null))
-        .isInstanceOf(RegistryException.class).hasMessageContaining("MLFLOW_TRACKING_URI");
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("MLFLOW_TRACKING_URI");
   }
 
   @Test
   void theServerRefusesUnauthenticatedWritesBadJsonAndEscapingPaths() throws Exception {
-    try (MlflowCompatibleServer server = MlflowCompatibleServer.start(home.resolve("srv"),
-        "127.0.0.1", 0, "s3cret")) {
+    try (MlflowCompatibleServer server =
+        MlflowCompatibleServer.start(home.resolve("srv"), "127.0.0.1", 0, "s3cret")) {
       HttpClient http = HttpClient.newHttpClient();
       String api = server.trackingUri() + MlflowCompatibleServer.API;
-      HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(api
-          + "experiments/create")).POST(HttpRequest.BodyPublishers.ofString(
-              "{\"name\":\"x\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> anonymous =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "experiments/create"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
       assertThat(anonymous.body()).contains("\"error_code\":\"UNAUTHENTICATED\"");
 
-      HttpResponse<String> badJson = http.send(HttpRequest.newBuilder(URI.create(api
-          + "experiments/create")).header("Authorization", "Bearer s3cret")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"name\": [1,")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> badJson =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "experiments/create"))
+                  .header("Authorization", "Bearer s3cret")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"name\": [1,"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(badJson.statusCode()).isEqualTo(400);
       assertThat(badJson.body()).contains("INVALID_PARAMETER_VALUE");
 
-      HttpResponse<String> missingRun = http.send(HttpRequest.newBuilder(URI.create(api
-          + "runs/get?run_id=nope")).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> missingRun =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "runs/get?run_id=nope")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(missingRun.statusCode()).isEqualTo(404);
       assertThat(missingRun.body()).contains("RESOURCE_DOES_NOT_EXIST");
 
-      HttpResponse<String> escape = http.send(HttpRequest.newBuilder(URI.create(
-          server.trackingUri() + MlflowCompatibleServer.ARTIFACTS + "?path=../../etc")).GET()
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> escape =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          server.trackingUri()
+                              + MlflowCompatibleServer.ARTIFACTS
+                              + "?path=../../etc"))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(escape.statusCode()).isEqualTo(400);
 
-      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(
-          server.trackingUri() + "/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.trackingUri() + "/health")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(health.body()).contains("\"status\":\"up\"").contains("\"experiments\":1");
-      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(
-          server.trackingUri() + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> metrics =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.trackingUri() + "/metrics")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.body()).contains("flywheel_mlflow_errors_total");
     }
   }

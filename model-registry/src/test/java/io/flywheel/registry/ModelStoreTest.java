@@ -38,57 +38,72 @@ class ModelStoreTest {
 
   @Test
   void numbersVersionsPerModelAndShowsTheLatest() {
-    RegisteredModel created = models.createRegisteredModel("ctr", "click model",
-        Map.of("team", "ads"));
+    RegisteredModel created =
+        models.createRegisteredModel("ctr", "click model", Map.of("team", "ads"));
     assertThat(created.getLatestVersionsList()).isEmpty();
     models.createRegisteredModel("cvr", null, Map.of());
 
     assertThat(version(models.createModelVersion("ctr", "runs:/x/model", runId, "", Map.of())))
         .isEqualTo(1);
-    assertThat(version(models.createModelVersion("ctr", "runs:/y/model", "", "second",
-        Map.of("window", "w1")))).isEqualTo(2);
+    assertThat(
+            version(
+                models.createModelVersion(
+                    "ctr", "runs:/y/model", "", "second", Map.of("window", "w1"))))
+        .isEqualTo(2);
     assertThat(version(models.createModelVersion("cvr", "runs:/z/model", null, null, Map.of())))
         .isEqualTo(1);
 
     RegisteredModel ctr = models.registeredModel("ctr");
     assertThat(ctr.getDescription()).isEqualTo("click model");
-    assertThat(ctr.getLatestVersionsList()).singleElement().satisfies(v -> {
-      assertThat(v.getVersion()).isEqualTo("2");
-      assertThat(v.getDescription()).isEqualTo("second");
-      assertThat(v.getRunId()).isEmpty();
-      assertThat(v.getTagsList()).singleElement().satisfies(t -> assertThat(t.getValue())
-          .isEqualTo("w1"));
-    });
+    assertThat(ctr.getLatestVersionsList())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getVersion()).isEqualTo("2");
+              assertThat(v.getDescription()).isEqualTo("second");
+              assertThat(v.getRunId()).isEmpty();
+              assertThat(v.getTagsList())
+                  .singleElement()
+                  .satisfies(t -> assertThat(t.getValue()).isEqualTo("w1"));
+            });
     assertThat(models.modelVersion("ctr", "1").getRunId()).isEqualTo(runId);
-    assertThat(models.updateModelVersion("ctr", "1", "first").getDescription())
-        .isEqualTo("first");
+    assertThat(models.updateModelVersion("ctr", "1", "first").getDescription()).isEqualTo("first");
     models.setModelVersionTag("ctr", "1", "approved", "yes");
-    assertThat(models.modelVersion("ctr", "1").getTagsList()).singleElement()
+    assertThat(models.modelVersion("ctr", "1").getTagsList())
+        .singleElement()
         .satisfies(t -> assertThat(t.getKey()).isEqualTo("approved"));
   }
 
   @Test
   void refusesUnknownModelsRunsAndVersionsWritingNothing() {
     assertThatThrownBy(() -> models.createModelVersion("ctr", "s", runId, "", Map.of()))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
     models.createRegisteredModel("ctr", "", Map.of());
     assertThatThrownBy(() -> models.createRegisteredModel("ctr", "", Map.of()))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_ALREADY_EXISTS));
-    assertThatThrownBy(() -> models.createModelVersion("ctr", "s",
-        "0123456789abcdef0123456789abcdef", "", Map.of()))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST))
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_ALREADY_EXISTS));
+    assertThatThrownBy(
+            () ->
+                models.createModelVersion(
+                    "ctr", "s", "0123456789abcdef0123456789abcdef", "", Map.of()))
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST))
         .hasMessageContaining("Run");
     assertThat(models.registeredModel("ctr").getLatestVersionsList()).isEmpty();
-    assertThatThrownBy(() -> models.modelVersion("ctr", "0")).isInstanceOf(MlflowError.class)
+    assertThatThrownBy(() -> models.modelVersion("ctr", "0"))
+        .isInstanceOf(MlflowError.class)
         .hasMessageContaining("positive integer");
-    assertThatThrownBy(() -> models.modelVersion("ctr", "one")).isInstanceOf(MlflowError.class)
+    assertThatThrownBy(() -> models.modelVersion("ctr", "one"))
+        .isInstanceOf(MlflowError.class)
         .hasMessageContaining("positive integer");
     assertThatThrownBy(() -> models.modelVersion("ctr", "1"))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
   }
 
   @Test
@@ -110,16 +125,17 @@ class ModelStoreTest {
         .containsExactly("challenger", "champion");
     assertThat(models.registeredModel("ctr").getAliasesList())
         .extracting(RegisteredModelAlias::getAlias, RegisteredModelAlias::getVersion)
-        .containsExactly(tuple("challenger", "2"),
-            tuple("champion", "2"));
+        .containsExactly(tuple("challenger", "2"), tuple("champion", "2"));
 
     models.deleteAlias("ctr", "challenger");
     assertThatThrownBy(() -> models.versionByAlias("ctr", "challenger"))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
     assertThatThrownBy(() -> models.deleteAlias("ctr", "challenger"))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
   }
 
   @Test
@@ -127,13 +143,16 @@ class ModelStoreTest {
     models.createRegisteredModel("ctr", "", Map.of());
     models.createModelVersion("ctr", "s1", runId, "", Map.of());
     for (String bad : List.of("latest", "LATEST", "v1", "V12", "has space", "dot.ted", "")) {
-      assertThatThrownBy(() -> models.setAlias("ctr", bad, "1")).as(bad)
-          .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-              .isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE));
+      assertThatThrownBy(() -> models.setAlias("ctr", bad, "1"))
+          .as(bad)
+          .isInstanceOfSatisfying(
+              MlflowError.class,
+              e -> assertThat(e.code).isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE));
     }
     assertThatThrownBy(() -> models.setAlias("ctr", "champion", "7"))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
     assertThat(models.registeredModel("ctr").getAliasesList()).isEmpty();
   }
 
@@ -146,21 +165,28 @@ class ModelStoreTest {
     models.createModelVersion("cvr", "s3", runId, "", Map.of());
 
     assertThat(models.searchRegisteredModels(SearchFilter.parse("tags.team = 'ads'")))
-        .extracting(RegisteredModel::getName).containsExactly("ctr");
+        .extracting(RegisteredModel::getName)
+        .containsExactly("ctr");
     assertThat(models.searchRegisteredModels(SearchFilter.parse("name LIKE 'c%'")))
-        .extracting(RegisteredModel::getName).containsExactly("ctr", "cvr");
+        .extracting(RegisteredModel::getName)
+        .containsExactly("ctr", "cvr");
     assertThat(models.searchModelVersions(SearchFilter.parse("name = 'ctr'")))
-        .extracting(ModelVersion::getVersion).containsExactly("2", "1");
+        .extracting(ModelVersion::getVersion)
+        .containsExactly("2", "1");
     assertThat(models.searchModelVersions(SearchFilter.parse("run_id = '" + runId + "'")))
-        .extracting(ModelVersion::getSource).containsExactly("s1", "s3");
+        .extracting(ModelVersion::getSource)
+        .containsExactly("s1", "s3");
     assertThat(models.searchModelVersions(SearchFilter.parse("tags.stage = 'canary'")))
-        .extracting(ModelVersion::getSource).containsExactly("s2");
+        .extracting(ModelVersion::getSource)
+        .containsExactly("s2");
 
-    assertThatThrownBy(() -> models.searchRegisteredModels(SearchFilter.parse(
-        "attributes.creation_time > 0"))).isInstanceOf(MlflowError.class)
+    assertThatThrownBy(
+            () -> models.searchRegisteredModels(SearchFilter.parse("attributes.creation_time > 0")))
+        .isInstanceOf(MlflowError.class)
         .hasMessageContaining("searched by name or tags");
     assertThatThrownBy(() -> models.searchModelVersions(SearchFilter.parse("metrics.auc > 0")))
-        .isInstanceOf(MlflowError.class).hasMessageContaining("model versions have no metrics");
+        .isInstanceOf(MlflowError.class)
+        .hasMessageContaining("model versions have no metrics");
   }
 
   @Test
@@ -168,18 +194,22 @@ class ModelStoreTest {
     models.createRegisteredModel("ctr", "", Map.of());
     int threads = 8;
     int each = 10;
-    List<List<Integer>> numbers = Concurrently.all(threads, t -> {
-      List<Integer> mine = new ArrayList<>();
-      for (int i = 0; i < each; i++) {
-        ModelVersion v = models.createModelVersion("ctr", "s-" + t + "-" + i, runId, "",
-            Map.of("thread", "" + t));
-        mine.add(version(v));
-        // Readers and alias writes interleave with the version writes.
-        models.setAlias("ctr", "t" + t, v.getVersion());
-        assertThat(models.registeredModel("ctr").getLatestVersionsList()).hasSize(1);
-      }
-      return mine;
-    });
+    List<List<Integer>> numbers =
+        Concurrently.all(
+            threads,
+            t -> {
+              List<Integer> mine = new ArrayList<>();
+              for (int i = 0; i < each; i++) {
+                ModelVersion v =
+                    models.createModelVersion(
+                        "ctr", "s-" + t + "-" + i, runId, "", Map.of("thread", "" + t));
+                mine.add(version(v));
+                // Readers and alias writes interleave with the version writes.
+                models.setAlias("ctr", "t" + t, v.getVersion());
+                assertThat(models.registeredModel("ctr").getLatestVersionsList()).hasSize(1);
+              }
+              return mine;
+            });
     List<Integer> all = numbers.stream().flatMap(List::stream).sorted().toList();
     assertThat(all).isEqualTo(IntStream.rangeClosed(1, threads * each).boxed().toList());
     assertThat(models.searchModelVersions(SearchFilter.parse("name = 'ctr'")))

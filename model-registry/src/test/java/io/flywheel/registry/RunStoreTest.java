@@ -47,10 +47,11 @@ class RunStoreTest {
     assertThat(info.getRunId()).hasSize(32).isEqualTo(info.getRunUuid());
     assertThat(info.getExperimentId()).isEqualTo(experiment);
     assertThat(info.getStatus()).isEqualTo(RunStatus.RUNNING);
-    assertThat(info.getArtifactUri()).isEqualTo("mlflow-artifacts:/1/" + info.getRunId()
-        + "/artifacts");
+    assertThat(info.getArtifactUri())
+        .isEqualTo("mlflow-artifacts:/1/" + info.getRunId() + "/artifacts");
     assertThat(info.hasEndTime()).isFalse();
-    assertThat(tags(run)).containsEntry("mlflow.runName", "first")
+    assertThat(tags(run))
+        .containsEntry("mlflow.runName", "first")
         .containsEntry("flywheel.task", "train");
 
     Run unnamed = runs.create("", "", "kim", 2_000L, Map.of());
@@ -67,13 +68,16 @@ class RunStoreTest {
   void refusesRunsInDeletedOrUnknownExperiments() {
     store.experiments.setLifecycle(experiment, "deleted");
     assertThatThrownBy(() -> runs.create(experiment, "r", "kim", 1L, Map.of()))
-        .isInstanceOf(MlflowError.class).hasMessageContaining("is deleted");
+        .isInstanceOf(MlflowError.class)
+        .hasMessageContaining("is deleted");
     assertThatThrownBy(() -> runs.create("99", "r", "kim", 1L, Map.of()))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
     assertThatThrownBy(() -> runs.get("0123456789abcdef0123456789abcdef"))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
   }
 
   @Test
@@ -83,38 +87,53 @@ class RunStoreTest {
     // The same value again is accepted (a retried request).
     runs.logBatch(id, List.of(), List.of(param("max_depth", "4")), List.of());
 
-    assertThatThrownBy(() -> runs.logBatch(id, List.of(metric("auc", 0.9, 0)),
-        List.of(param("eta", "0.1"), param("max_depth", "6")), List.of(tag("k", "v"))))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE))
-        .hasMessageContaining("max_depth").hasMessageContaining("'4'");
+    assertThatThrownBy(
+            () ->
+                runs.logBatch(
+                    id,
+                    List.of(metric("auc", 0.9, 0)),
+                    List.of(param("eta", "0.1"), param("max_depth", "6")),
+                    List.of(tag("k", "v"))))
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE))
+        .hasMessageContaining("max_depth")
+        .hasMessageContaining("'4'");
     Run run = runs.get(id);
     assertThat(run.getData().getParamsList()).containsExactly(param("max_depth", "4"));
     assertThat(run.getData().getMetricsList()).isEmpty();
     assertThat(tags(run)).doesNotContainKey("k");
 
     // One batch cannot carry two values for one param either.
-    assertThatThrownBy(() -> runs.logBatch(id, List.of(), List.of(param("eta", "0.1"),
-        param("eta", "0.2")), List.of())).isInstanceOf(MlflowError.class);
+    assertThatThrownBy(
+            () ->
+                runs.logBatch(
+                    id, List.of(), List.of(param("eta", "0.1"), param("eta", "0.2")), List.of()))
+        .isInstanceOf(MlflowError.class);
     assertThat(runs.get(id).getData().getParamsList()).hasSize(1);
   }
 
   @Test
   void metricHistoryIsOrderedByStepThenTimeAndTheRunShowsTheLastStep() {
     String id = newRun();
-    runs.logBatch(id, List.of(metric("loss", 0.5, 2, 30), metric("loss", 0.9, 0, 10)),
-        List.of(), List.of());
-    runs.logBatch(id, List.of(metric("loss", 0.7, 1, 20), metric("loss", 0.6, 1, 5),
-        metric("auc", 0.8, 0, 1)), List.of(), List.of());
+    runs.logBatch(
+        id, List.of(metric("loss", 0.5, 2, 30), metric("loss", 0.9, 0, 10)), List.of(), List.of());
+    runs.logBatch(
+        id,
+        List.of(metric("loss", 0.7, 1, 20), metric("loss", 0.6, 1, 5), metric("auc", 0.8, 0, 1)),
+        List.of(),
+        List.of());
 
-    assertThat(runs.metricHistory(id, "loss")).extracting(Metric::getValue)
+    assertThat(runs.metricHistory(id, "loss"))
+        .extracting(Metric::getValue)
         .containsExactly(0.9, 0.6, 0.7, 0.5);
-    assertThat(runs.metricHistory(id, "loss")).extracting(Metric::getStep)
+    assertThat(runs.metricHistory(id, "loss"))
+        .extracting(Metric::getStep)
         .containsExactly(0L, 1L, 1L, 2L);
     assertThat(runs.metricHistory(id, "nope")).isEmpty();
-    assertThat(runs.get(id).getData().getMetricsList()).extracting(Metric::getKey, Metric::getValue)
-        .containsExactly(tuple("auc", 0.8),
-            tuple("loss", 0.5));
+    assertThat(runs.get(id).getData().getMetricsList())
+        .extracting(Metric::getKey, Metric::getValue)
+        .containsExactly(tuple("auc", 0.8), tuple("loss", 0.5));
   }
 
   @Test
@@ -124,12 +143,14 @@ class RunStoreTest {
     runs.deleteTag(id, "stage");
     assertThat(tags(runs.get(id))).doesNotContainKey("stage");
     assertThatThrownBy(() -> runs.deleteTag(id, "stage"))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.RESOURCE_DOES_NOT_EXIST));
 
     runs.setLifecycle(id, "deleted");
-    assertThatThrownBy(() -> runs.logBatch(id, List.of(metric("auc", 1, 0)), List.of(),
-        List.of())).isInstanceOf(MlflowError.class).hasMessageContaining("is deleted");
+    assertThatThrownBy(() -> runs.logBatch(id, List.of(metric("auc", 1, 0)), List.of(), List.of()))
+        .isInstanceOf(MlflowError.class)
+        .hasMessageContaining("is deleted");
     assertThat(runs.metricHistory(id, "auc")).isEmpty();
     runs.setLifecycle(id, "active");
     runs.logBatch(id, List.of(metric("auc", 1, 0)), List.of(), List.of());
@@ -138,12 +159,12 @@ class RunStoreTest {
 
   @Test
   void searchFiltersByParamsMetricsTagsAndAttributesNewestFirst() {
-    String a = runs.create(experiment, "a", "kim", 1_000L, Map.of("task", "train")).getInfo()
-        .getRunId();
-    String b = runs.create(experiment, "b", "kim", 2_000L, Map.of("task", "train")).getInfo()
-        .getRunId();
-    String c = runs.create(experiment, "c", "kim", 3_000L, Map.of("task", "eval")).getInfo()
-        .getRunId();
+    String a =
+        runs.create(experiment, "a", "kim", 1_000L, Map.of("task", "train")).getInfo().getRunId();
+    String b =
+        runs.create(experiment, "b", "kim", 2_000L, Map.of("task", "train")).getInfo().getRunId();
+    String c =
+        runs.create(experiment, "c", "kim", 3_000L, Map.of("task", "eval")).getInfo().getRunId();
     runs.logBatch(a, List.of(metric("auc", 0.7, 0)), List.of(param("eta", "0.1")), List.of());
     runs.logBatch(b, List.of(metric("auc", 0.8, 0)), List.of(param("eta", "0.3")), List.of());
     runs.update(b, RunStatus.FINISHED, null, null);
@@ -153,19 +174,38 @@ class RunStoreTest {
         .containsExactly(b, a);
     assertThat(ids(runs.search(List.of(experiment), SearchFilter.parse(""), null)))
         .containsExactly(c, b, a);
-    assertThat(ids(runs.search(List.of(experiment), SearchFilter.parse(
-        "tags.task = 'train' AND metrics.auc > 0.75"), "active"))).containsExactly(b);
-    assertThat(ids(runs.search(List.of(experiment), SearchFilter.parse(
-        "params.eta = '0.1' AND attributes.status = 'RUNNING'"), "active"))).containsExactly(a);
-    assertThat(ids(runs.search(List.of(experiment, "0"), SearchFilter.parse(
-        "run_name ILIKE 'B'"), "active"))).containsExactly(b);
+    assertThat(
+            ids(
+                runs.search(
+                    List.of(experiment),
+                    SearchFilter.parse("tags.task = 'train' AND metrics.auc > 0.75"),
+                    "active")))
+        .containsExactly(b);
+    assertThat(
+            ids(
+                runs.search(
+                    List.of(experiment),
+                    SearchFilter.parse("params.eta = '0.1' AND attributes.status = 'RUNNING'"),
+                    "active")))
+        .containsExactly(a);
+    assertThat(
+            ids(
+                runs.search(
+                    List.of(experiment, "0"), SearchFilter.parse("run_name ILIKE 'B'"), "active")))
+        .containsExactly(b);
 
     assertThatThrownBy(() -> runs.search(List.of(), SearchFilter.parse(""), null))
-        .isInstanceOf(MlflowError.class).hasMessageContaining("experiment_ids");
+        .isInstanceOf(MlflowError.class)
+        .hasMessageContaining("experiment_ids");
     // An unknown attribute is refused even when an earlier clause rules every run out.
-    assertThatThrownBy(() -> runs.search(List.of(experiment), SearchFilter.parse(
-        "tags.task = 'none' AND attributes.colour = 'red'"), null))
-        .isInstanceOf(MlflowError.class).hasMessageContaining("unknown run attribute 'colour'");
+    assertThatThrownBy(
+            () ->
+                runs.search(
+                    List.of(experiment),
+                    SearchFilter.parse("tags.task = 'none' AND attributes.colour = 'red'"),
+                    null))
+        .isInstanceOf(MlflowError.class)
+        .hasMessageContaining("unknown run attribute 'colour'");
   }
 
   @Test
@@ -174,17 +214,19 @@ class RunStoreTest {
     int threads = 8;
     int batches = 25;
     int points = 20;
-    Concurrently.all(threads, t -> {
-      for (int b = 0; b < batches; b++) {
-        List<Metric> batch = new ArrayList<>();
-        for (int p = 0; p < points; p++) {
-          batch.add(metric("loss", t, (long) b * points + p, 1));
-        }
-        runs.logBatch(id, batch, List.of(param("p" + t, "v" + t)), List.of(tag("t" + t,
-            "" + b)));
-      }
-      return null;
-    });
+    Concurrently.all(
+        threads,
+        t -> {
+          for (int b = 0; b < batches; b++) {
+            List<Metric> batch = new ArrayList<>();
+            for (int p = 0; p < points; p++) {
+              batch.add(metric("loss", t, (long) b * points + p, 1));
+            }
+            runs.logBatch(
+                id, batch, List.of(param("p" + t, "v" + t)), List.of(tag("t" + t, "" + b)));
+          }
+          return null;
+        });
     List<Metric> history = runs.metricHistory(id, "loss");
     assertThat(history).hasSize(threads * batches * points);
     for (int t = 0; t < threads; t++) {
@@ -193,22 +235,31 @@ class RunStoreTest {
     }
     Run run = runs.get(id);
     assertThat(run.getData().getParamsList()).hasSize(threads);
-    assertThat(tags(run)).containsEntry("t0", "" + (batches - 1))
+    assertThat(tags(run))
+        .containsEntry("t0", "" + (batches - 1))
         .containsEntry("t7", "" + (batches - 1));
   }
 
   @Test
   void concurrentDifferentValuesForOneParamLeaveExactlyOne() throws Exception {
     String id = newRun();
-    List<Concurrently.Outcome<Object>> outcomes = Concurrently.run(8, t -> {
-      runs.logBatch(id, List.of(), List.of(param("seed", "" + t)), List.of());
-      return t;
-    });
-    List<Concurrently.Outcome<Object>> won = outcomes.stream().filter(o -> o.error() == null)
-        .toList();
+    List<Concurrently.Outcome<Object>> outcomes =
+        Concurrently.run(
+            8,
+            t -> {
+              runs.logBatch(id, List.of(), List.of(param("seed", "" + t)), List.of());
+              return t;
+            });
+    List<Concurrently.Outcome<Object>> won =
+        outcomes.stream().filter(o -> o.error() == null).toList();
     assertThat(won).hasSize(1);
-    assertThat(outcomes).filteredOn(o -> o.error() != null).allSatisfy(o -> assertThat(
-        o.error()).isInstanceOf(MlflowError.class).hasMessageContaining("cannot change"));
+    assertThat(outcomes)
+        .filteredOn(o -> o.error() != null)
+        .allSatisfy(
+            o ->
+                assertThat(o.error())
+                    .isInstanceOf(MlflowError.class)
+                    .hasMessageContaining("cannot change"));
     assertThat(runs.get(id).getData().getParamsList())
         .containsExactly(param("seed", "" + won.get(0).value()));
   }
@@ -218,46 +269,59 @@ class RunStoreTest {
     String id = newRun();
     int writes = 300;
     AtomicBoolean done = new AtomicBoolean();
-    List<Object> results = Concurrently.all(4, t -> {
-      if (t == 0) {
-        try {
-          for (int i = 1; i <= writes; i++) {
-            runs.logBatch(id, List.of(metric("counter", i, i)), List.of(), List.of(
-                tag("counter", "" + i)));
-          }
-        } finally {
-          done.set(true);
-        }
-        return writes;
-      }
-      int seen = 0;
-      while (!done.get()) {
-        Run run = runs.get(id);
-        String tag = tags(run).get("counter");
-        List<Metric> metrics = run.getData().getMetricsList();
-        if (tag == null) {
-          assertThat(metrics).isEmpty();
-        } else {
-          assertThat(metrics).singleElement().extracting(Metric::getValue)
-              .isEqualTo(Double.parseDouble(tag));
-          seen++;
-        }
-      }
-      return seen;
-    });
+    List<Object> results =
+        Concurrently.all(
+            4,
+            t -> {
+              if (t == 0) {
+                try {
+                  for (int i = 1; i <= writes; i++) {
+                    runs.logBatch(
+                        id,
+                        List.of(metric("counter", i, i)),
+                        List.of(),
+                        List.of(tag("counter", "" + i)));
+                  }
+                } finally {
+                  done.set(true);
+                }
+                return writes;
+              }
+              int seen = 0;
+              while (!done.get()) {
+                Run run = runs.get(id);
+                String tag = tags(run).get("counter");
+                List<Metric> metrics = run.getData().getMetricsList();
+                if (tag == null) {
+                  assertThat(metrics).isEmpty();
+                } else {
+                  assertThat(metrics)
+                      .singleElement()
+                      .extracting(Metric::getValue)
+                      .isEqualTo(Double.parseDouble(tag));
+                  seen++;
+                }
+              }
+              return seen;
+            });
     assertThat(results.get(0)).isEqualTo(writes);
   }
 
   @Test
   void concurrentRunCreationKeepsEveryRun() throws Exception {
-    List<List<String>> created = Concurrently.all(8, t -> {
-      List<String> mine = new ArrayList<>();
-      for (int i = 0; i < 15; i++) {
-        mine.add(runs.create(experiment, "r" + t + "-" + i, "kim", i, Map.of()).getInfo()
-            .getRunId());
-      }
-      return mine;
-    });
+    List<List<String>> created =
+        Concurrently.all(
+            8,
+            t -> {
+              List<String> mine = new ArrayList<>();
+              for (int i = 0; i < 15; i++) {
+                mine.add(
+                    runs.create(experiment, "r" + t + "-" + i, "kim", i, Map.of())
+                        .getInfo()
+                        .getRunId());
+              }
+              return mine;
+            });
     List<String> all = created.stream().flatMap(List::stream).toList();
     assertThat(all).hasSize(120).doesNotHaveDuplicates();
     assertThat(ids(runs.search(List.of(experiment), SearchFilter.parse(""), null)))
@@ -266,7 +330,8 @@ class RunStoreTest {
 
   private String newRun() {
     return runs.create(experiment, "run", "kim", System.currentTimeMillis(), Map.of())
-        .getInfo().getRunId();
+        .getInfo()
+        .getRunId();
   }
 
   private static Param param(String key, String value) {
@@ -282,7 +347,11 @@ class RunStoreTest {
   }
 
   private static Metric metric(String key, double value, long step, long timestamp) {
-    return Metric.newBuilder().setKey(key).setValue(value).setStep(step).setTimestamp(timestamp)
+    return Metric.newBuilder()
+        .setKey(key)
+        .setValue(value)
+        .setStep(step)
+        .setTimestamp(timestamp)
         .build();
   }
 

@@ -10,45 +10,51 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SearchFilterTest {
   @Test
   void parsesComparisonsJoinedByAnd() {
-    SearchFilter f = SearchFilter.parse("tags.`flywheel.task` = 'train AND x' and "
-        + "metrics.auc >= 0.7 AND attributes.status = 'FINISHED' AND name LIKE 'ctr%'");
-    assertThat(f.clauses()).containsExactly(
-        new SearchFilter.Clause("tags", "flywheel.task", "=", "train AND x"),
-        new SearchFilter.Clause("metrics", "auc", ">=", "0.7"),
-        new SearchFilter.Clause("attributes", "status", "=", "FINISHED"),
-        new SearchFilter.Clause("attributes", "name", "LIKE", "ctr%"));
+    SearchFilter f =
+        SearchFilter.parse(
+            "tags.`flywheel.task` = 'train AND x' and "
+                + "metrics.auc >= 0.7 AND attributes.status = 'FINISHED' AND name LIKE 'ctr%'");
+    assertThat(f.clauses())
+        .containsExactly(
+            new SearchFilter.Clause("tags", "flywheel.task", "=", "train AND x"),
+            new SearchFilter.Clause("metrics", "auc", ">=", "0.7"),
+            new SearchFilter.Clause("attributes", "status", "=", "FINISHED"),
+            new SearchFilter.Clause("attributes", "name", "LIKE", "ctr%"));
     assertThat(f.clauses().get(1).matches("0.71")).isTrue();
     assertThat(f.clauses().get(1).matches("0.69")).isFalse();
     assertThat(f.clauses().get(3).matches("ctr-model")).isTrue();
     assertThat(f.clauses().get(3).matches("cvr")).isFalse();
-    assertThat(SearchFilter.parse("tags.k = 'it\\'s'").clauses().get(0).value())
-        .isEqualTo("it's");
+    assertThat(SearchFilter.parse("tags.k = 'it\\'s'").clauses().get(0).value()).isEqualTo("it's");
   }
 
   @Test
   void rejectsWhatItCannotParse() {
     assertThatThrownBy(() -> SearchFilter.parse("tags.k = 'a' OR tags.k = 'b'"))
-        .isInstanceOf(MlflowError.class).hasMessageContaining("filter");
+        .isInstanceOf(MlflowError.class)
+        .hasMessageContaining("filter");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "tags.k = 'a' OR tags.k = 'b'",
-      "(tags.k = 'a')",
-      "tags.k IN ('a', 'b')",
-      "tags.k = abc",
-      "tags.k =",
-      "= 'a'",
-      "tags.k 'a'",
-      "tags.k ~ 'a'",
-      "tags.k = 'unterminated",
-      "tags.k = 'a' AND",
-      "NOT tags.k = 'a'",
-      "tags.k IS NULL"})
+  @ValueSource(
+      strings = {
+        "tags.k = 'a' OR tags.k = 'b'",
+        "(tags.k = 'a')",
+        "tags.k IN ('a', 'b')",
+        "tags.k = abc",
+        "tags.k =",
+        "= 'a'",
+        "tags.k 'a'",
+        "tags.k ~ 'a'",
+        "tags.k = 'unterminated",
+        "tags.k = 'a' AND",
+        "NOT tags.k = 'a'",
+        "tags.k IS NULL"
+      })
   void refusesUnsupportedClausesNamingTheOffendingText(String filter) {
     assertThatThrownBy(() -> SearchFilter.parse(filter))
-        .isInstanceOfSatisfying(MlflowError.class, e -> assertThat(e.code)
-            .isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE))
+        .isInstanceOfSatisfying(
+            MlflowError.class,
+            e -> assertThat(e.code).isEqualTo(MlflowError.Code.INVALID_PARAMETER_VALUE))
         .hasMessageStartingWith("Invalid value for 'filter': cannot parse '")
         .hasMessageContaining("joined by AND");
   }
@@ -63,16 +69,23 @@ class SearchFilterTest {
   void blankFiltersHaveNoClausesAndMatchEverything() {
     assertThat(SearchFilter.parse(null).clauses()).isEmpty();
     assertThat(SearchFilter.parse("   ").clauses()).isEmpty();
-    assertThat(SearchFilter.parse("").matches(c -> {
-      throw new AssertionError("no clause to resolve");
-    })).isTrue();
+    assertThat(
+            SearchFilter.parse("")
+                .matches(
+                    c -> {
+                      throw new AssertionError("no clause to resolve");
+                    }))
+        .isTrue();
   }
 
   @Test
   void readsEntityAliasesQuotedKeysAndOperators() {
-    assertThat(SearchFilter.parse("tag.a = 'x' AND param.b != 'y' AND metric.c < 1 AND "
-        + "attr.d ILIKE 'Z%' AND run.e <= -2.5 AND \"f g\" > 3 AND params.`h i` = \"q\"")
-        .clauses()).containsExactly(
+    assertThat(
+            SearchFilter.parse(
+                    "tag.a = 'x' AND param.b != 'y' AND metric.c < 1 AND "
+                        + "attr.d ILIKE 'Z%' AND run.e <= -2.5 AND \"f g\" > 3 AND params.`h i` = \"q\"")
+                .clauses())
+        .containsExactly(
             new SearchFilter.Clause("tags", "a", "=", "x"),
             new SearchFilter.Clause("params", "b", "!=", "y"),
             new SearchFilter.Clause("metrics", "c", "<", "1"),
@@ -98,11 +111,16 @@ class SearchFilterTest {
   @Test
   void everyClauseIsResolvedSoAnUnknownKeyIsRefusedEvenAfterAMiss() {
     SearchFilter f = SearchFilter.parse("tags.k = 'a' AND attributes.bogus = 'b'");
-    assertThatThrownBy(() -> f.matches(c -> {
-      if (c.key().equals("bogus")) {
-        throw MlflowError.invalid("filter", "unknown attribute 'bogus'");
-      }
-      return "not a";
-    })).isInstanceOf(MlflowError.class).hasMessageContaining("bogus");
+    assertThatThrownBy(
+            () ->
+                f.matches(
+                    c -> {
+                      if (c.key().equals("bogus")) {
+                        throw MlflowError.invalid("filter", "unknown attribute 'bogus'");
+                      }
+                      return "not a";
+                    }))
+        .isInstanceOf(MlflowError.class)
+        .hasMessageContaining("bogus");
   }
 }

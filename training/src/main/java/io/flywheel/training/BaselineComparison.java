@@ -18,17 +18,19 @@ import java.util.Map;
  */
 public record BaselineComparison(double baselineAuc, Bootstrap.Interval lift, Verdict verdict) {
 
-  public static BaselineComparison of(ScoringModel model, List<TrainingExample> examples,
-      ShopCatalog catalog) throws Exception {
-    ScoringModel baseline = ModelTrainer.train(examples, catalog, PredictionTarget.CTR,
-        ModelTrainer.Options.logisticBaseline());
+  public static BaselineComparison of(
+      ScoringModel model, List<TrainingExample> examples, ShopCatalog catalog) throws Exception {
+    ScoringModel baseline =
+        ModelTrainer.train(
+            examples, catalog, PredictionTarget.CTR, ModelTrainer.Options.logisticBaseline());
     ModelTrainer.Validation v = baseline.validation();
     Map<String, TrainingExample> byId = new HashMap<>();
     examples.forEach(x -> byId.put(x.eventId(), x));
     double[] trees = model.predict(v.eventIds().stream().map(byId::get).toList(), catalog);
-    Bootstrap.Interval lift = Bootstrap.difference(trees, v.predictions(), v.positives(),
-        ClassificationMetrics::rocAuc, 200, 1, 0.95);
-    return new BaselineComparison(ClassificationMetrics.rocAuc(v.predictions(), v.positives()),
-        lift, Verdict.of(lift));
+    Bootstrap.Interval lift =
+        Bootstrap.difference(
+            trees, v.predictions(), v.positives(), ClassificationMetrics::rocAuc, 200, 1, 0.95);
+    return new BaselineComparison(
+        ClassificationMetrics.rocAuc(v.predictions(), v.positives()), lift, Verdict.of(lift));
   }
 }

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A tracked run's model against the registered champion on the same held-out rows: the run's
- * own training window, re-read and checked against its data hash, so both are judged on exactly
- * the rows the run was judged on.
+ * A tracked run's model against the registered champion on the same held-out rows: the run's own
+ * training window, re-read and checked against its data hash, so both are judged on exactly the
+ * rows the run was judged on.
  */
 public final class ChampionComparison {
   public static final String COMPARED_WITH_TAG = "flywheel.compared_with_version";
@@ -26,10 +26,10 @@ public final class ChampionComparison {
   private ChampionComparison() {}
 
   /**
-   * Logs the champion's figures and the difference on the run ({@code champion_<metric>} and
-   * {@code <metric>_vs_champion}, the champion's version as a tag) and returns them. Without a
-   * champion (or when the run is the champion's own) it logs nothing and says so; a comparison
-   * already logged against the same champion is reused.
+   * Logs the champion's figures and the difference on the run ({@code champion_<metric>} and {@code
+   * <metric>_vs_champion}, the champion's version as a tag) and returns them. Without a champion
+   * (or when the run is the champion's own) it logs nothing and says so; a comparison already
+   * logged against the same champion is reused.
    */
   public static Map<String, String> compare(Path home, ModelRegistry registry, String runId)
       throws Exception {
@@ -55,10 +55,15 @@ public final class ChampionComparison {
     }
     TrainingTable rows = heldOutRows(home, run, target);
     Path dir = Files.createTempDirectory("flywheel-compare-");
-    ScoringModel candidate = ScoringModel.load(run.downloadArtifacts("model",
-        dir.resolve("model")));
-    Map<String, Double> figures = figures(target, metric, rows, candidate.predict(rows),
-        ModelRegistration.load(registry, champion.get()).predict(rows));
+    ScoringModel candidate =
+        ScoringModel.load(run.downloadArtifacts("model", dir.resolve("model")));
+    Map<String, Double> figures =
+        figures(
+            target,
+            metric,
+            rows,
+            candidate.predict(rows),
+            ModelRegistration.load(registry, champion.get()).predict(rows));
     run.logMetrics(figures, 0);
     run.setTags(Map.of(COMPARED_WITH_TAG, Integer.toString(champion.get().version())));
     out.put("gain", Double.toString(figures.get(metric + "_vs_champion")));
@@ -71,19 +76,25 @@ public final class ChampionComparison {
       throws IOException {
     String window = run.tags().get(Lineage.TRAINING_WINDOW);
     String[] dates = window.split("/");
-    TrainingTable examples = TrainingTable.fromStore(home, LocalDate.parse(dates[0]),
-        LocalDate.parse(dates[1]), ShopCatalog.ofHome(home));
+    TrainingTable examples =
+        TrainingTable.fromStore(
+            home, LocalDate.parse(dates[0]), LocalDate.parse(dates[1]), ShopCatalog.ofHome(home));
     if (!Lineage.dataHash(examples).equals(run.tags().get(Lineage.DATA_HASH))) {
-      throw new IllegalStateException("run " + run.runId() + ": the feature store's examples "
-          + "for " + window + " changed since it was trained (data hash differs); retrain "
-          + "instead of comparing on different rows");
+      throw new IllegalStateException(
+          "run "
+              + run.runId()
+              + ": the feature store's examples "
+              + "for "
+              + window
+              + " changed since it was trained (data hash differs); retrain "
+              + "instead of comparing on different rows");
     }
-    return ModelTrainer.heldOut(examples, target,
-        Double.parseDouble(run.params().get("validation_share")));
+    return ModelTrainer.heldOut(
+        examples, target, Double.parseDouble(run.params().get("validation_share")));
   }
 
-  private static Map<String, Double> figures(PredictionTarget target, String metric,
-      TrainingTable rows, double[] mine, double[] theirs) {
+  private static Map<String, Double> figures(
+      PredictionTarget target, String metric, TrainingTable rows, double[] mine, double[] theirs) {
     Map<String, Double> figures = new LinkedHashMap<>();
     if (target.ranking()) {
       List<String> requests = new ArrayList<>();
@@ -101,11 +112,13 @@ public final class ChampionComparison {
       for (int i = 0; i < positives.length; i++) {
         positives[i] = target.positive(rows.clicked(i), rows.purchased(i));
       }
-      ModelEvaluation.classification(mine, positives, null, theirs).forEach((k, v) -> {
-        if (k.contains("champion")) {
-          figures.put(k, v);
-        }
-      });
+      ModelEvaluation.classification(mine, positives, null, theirs)
+          .forEach(
+              (k, v) -> {
+                if (k.contains("champion")) {
+                  figures.put(k, v);
+                }
+              });
     }
     return figures;
   }

@@ -26,8 +26,11 @@ public final class Lineage {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(TARGET, target.modelName());
     FeatureRegistry registry = FeatureRegistry.builtIn();
-    tags.put("flywheel.feature_views", TrainingExample.FEATURE_VIEWS.stream()
-        .map(v -> v + ":v" + registry.view(v).version()).collect(Collectors.joining(",")));
+    tags.put(
+        "flywheel.feature_views",
+        TrainingExample.FEATURE_VIEWS.stream()
+            .map(v -> v + ":v" + registry.view(v).version())
+            .collect(Collectors.joining(",")));
     long from = Long.MAX_VALUE;
     long to = Long.MIN_VALUE;
     for (int i = 0; i < examples.size(); i++) {
@@ -59,8 +62,13 @@ public final class Lineage {
       }
       Arrays.sort(order, Comparator.comparing(examples::eventId));
       for (int i : order) {
-        sha.update((examples.eventId(i) + ':' + (examples.clicked(i) ? 1 : 0)
-            + (examples.purchased(i) ? 1 : 0) + '\n').getBytes(StandardCharsets.UTF_8));
+        sha.update(
+            (examples.eventId(i)
+                    + ':'
+                    + (examples.clicked(i) ? 1 : 0)
+                    + (examples.purchased(i) ? 1 : 0)
+                    + '\n')
+                .getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {

@@ -34,17 +34,19 @@ public final class ModelRegistration {
   public static Registered register(ModelRegistry registry, String runId) {
     TrackedRun run = registry.run(runId);
     String name = MODEL_PREFIX + run.tags().get("flywheel.target");
-    Optional<ModelVersionInfo> earlier = registry.versions(name).stream()
-        .filter(v -> v.runId().equals(runId)).findFirst();
+    Optional<ModelVersionInfo> earlier =
+        registry.versions(name).stream().filter(v -> v.runId().equals(runId)).findFirst();
     if (earlier.isPresent()) {
       return new Registered(earlier.get(), null, true);
     }
     Map<String, String> versionTags = new LinkedHashMap<>();
-    run.tags().forEach((k, v) -> {
-      if (k.startsWith("flywheel.")) {
-        versionTags.put(k, v);
-      }
-    });
+    run.tags()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("flywheel.")) {
+                versionTags.put(k, v);
+              }
+            });
     versionTags.put("flywheel.run_id", runId);
     ModelVersionInfo version = registry.register(name, run, "model", versionTags);
     String alias = nextAlias(registry, name);
@@ -55,7 +57,8 @@ public final class ModelRegistration {
   /** {@code champion} for a model's first version, {@code challenger} after that. */
   static String nextAlias(ModelRegistry registry, String name) {
     return registry.aliased(name, ModelRegistry.CHAMPION).isEmpty()
-        ? ModelRegistry.CHAMPION : ModelRegistry.CHALLENGER;
+        ? ModelRegistry.CHAMPION
+        : ModelRegistry.CHALLENGER;
   }
 
   /** The champion's model files, if one is registered. */

@@ -22,10 +22,10 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * Trains Flywheel's response models on point-in-time training examples with single-process
- * XGBoost: {@code hist} trees, a time-based validation split (the latest examples), early
- * stopping on validation loss, optional negative down-sampling whose bias the model corrects
- * when it predicts, and a {@code rank:ndcg} variant grouped per request.
+ * Trains Flywheel's response models on point-in-time training examples with single-process XGBoost:
+ * {@code hist} trees, a time-based validation split (the latest examples), early stopping on
+ * validation loss, optional negative down-sampling whose bias the model corrects when it predicts,
+ * and a {@code rank:ndcg} variant grouped per request.
  */
 public final class ModelTrainer {
   private ModelTrainer() {}
@@ -33,32 +33,38 @@ public final class ModelTrainer {
   /**
    * How to train.
    *
-   * @param validationShare the latest share of examples held out for early stopping and
-   *     evaluation
+   * @param validationShare the latest share of examples held out for early stopping and evaluation
    * @param negativeSampling keep this share of the negative training rows (1 keeps all; ranking
    *     always keeps all, since a request's group must stay whole)
-   * @param maxRounds boosting rounds at most; training stops after {@code earlyStopping}
-   *     rounds without a better validation score
+   * @param maxRounds boosting rounds at most; training stops after {@code earlyStopping} rounds
+   *     without a better validation score
    * @param booster {@code gbtree} (gradient-boosted trees) or {@code gblinear} (a logistic
    *     regression: the baseline every tree model must beat)
    */
-  public record Options(double validationShare, double negativeSampling, int maxRounds,
-      int earlyStopping, int maxDepth, double learningRate, long seed, String booster) {
+  public record Options(
+      double validationShare,
+      double negativeSampling,
+      int maxRounds,
+      int earlyStopping,
+      int maxDepth,
+      double learningRate,
+      long seed,
+      String booster) {
     public Options {
       if (!(validationShare > 0 && validationShare < 1)) {
-        throw new IllegalArgumentException("validationShare: must be in (0, 1), got "
-            + validationShare);
+        throw new IllegalArgumentException(
+            "validationShare: must be in (0, 1), got " + validationShare);
       }
       if (!(negativeSampling > 0 && negativeSampling <= 1)) {
-        throw new IllegalArgumentException("negativeSampling: must be in (0, 1], got "
-            + negativeSampling);
+        throw new IllegalArgumentException(
+            "negativeSampling: must be in (0, 1], got " + negativeSampling);
       }
       if (!"gbtree".equals(booster) && !"gblinear".equals(booster)) {
         throw new IllegalArgumentException("booster: gbtree or gblinear, got " + booster);
       }
       if (maxRounds < 1 || earlyStopping < 1 || maxDepth < 1 || !(learningRate > 0)) {
-        throw new IllegalArgumentException("maxRounds, earlyStopping, maxDepth and "
-            + "learningRate must be positive");
+        throw new IllegalArgumentException(
+            "maxRounds, earlyStopping, maxDepth and " + "learningRate must be positive");
       }
     }
 
@@ -73,13 +79,20 @@ public final class ModelTrainer {
     }
 
     public Options withNegativeSampling(double share) {
-      return new Options(validationShare, share, maxRounds, earlyStopping, maxDepth,
-          learningRate, seed, booster);
+      return new Options(
+          validationShare, share, maxRounds, earlyStopping, maxDepth, learningRate, seed, booster);
     }
 
     public Options withMaxRounds(int rounds) {
-      return new Options(validationShare, negativeSampling, rounds, earlyStopping, maxDepth,
-          learningRate, seed, booster);
+      return new Options(
+          validationShare,
+          negativeSampling,
+          rounds,
+          earlyStopping,
+          maxDepth,
+          learningRate,
+          seed,
+          booster);
     }
 
     /** As XGBoost parameters and MLflow params see them. */
@@ -98,10 +111,10 @@ public final class ModelTrainer {
   }
 
   /**
-   * Where training runs: {@code local} (single-process xgboost4j, early stopping) or
-   * {@code flink} (xgboost4j-flink on the MiniCluster, or on the session cluster at
-   * {@code flinkRestUrl}, with {@code parallelism} workers; exactly {@code maxRounds} rounds;
-   * its rows file goes under {@code scratch}, temp by default). Both write the same model file.
+   * Where training runs: {@code local} (single-process xgboost4j, early stopping) or {@code flink}
+   * (xgboost4j-flink on the MiniCluster, or on the session cluster at {@code flinkRestUrl}, with
+   * {@code parallelism} workers; exactly {@code maxRounds} rounds; its rows file goes under {@code
+   * scratch}, temp by default). Both write the same model file.
    */
   public record Engine(String kind, int parallelism, String flinkRestUrl, Path scratch) {
     /** Cells (rows × features) above which {@code auto} picks the distributed engine. */
@@ -113,8 +126,7 @@ public final class ModelTrainer {
         throw new IllegalArgumentException("engine: local, flink or auto; got '" + kind + "'");
       }
       if (parallelism < 1) {
-        throw new IllegalArgumentException("parallelism: must be at least 1, got "
-            + parallelism);
+        throw new IllegalArgumentException("parallelism: must be at least 1, got " + parallelism);
       }
     }
 
@@ -152,8 +164,13 @@ public final class ModelTrainer {
    * @param gains the label per row (0/1, or graded relevance for ranking)
    * @param rows the held-out rows themselves (to score another model on the same rows)
    */
-  public record Validation(List<String> eventIds, List<String> requestIds, double[] predictions,
-      boolean[] positives, double[] gains, TrainingTable rows) {}
+  public record Validation(
+      List<String> eventIds,
+      List<String> requestIds,
+      double[] predictions,
+      boolean[] positives,
+      double[] gains,
+      TrainingTable rows) {}
 
   /** The numeric feature columns, in the order the model sees them. */
   public static List<String> featureNames() {
@@ -172,32 +189,49 @@ public final class ModelTrainer {
   }
 
   /**
-   * Trains a model of {@code target} on {@code examples}. Fails with a message naming the
-   * problem for data it cannot learn from: too few examples, or a part without both outcomes.
+   * Trains a model of {@code target} on {@code examples}. Fails with a message naming the problem
+   * for data it cannot learn from: too few examples, or a part without both outcomes.
    */
-  public static ScoringModel train(List<TrainingExample> examples, ShopCatalog catalog,
-      PredictionTarget target, Options options) throws Exception {
+  public static ScoringModel train(
+      List<TrainingExample> examples, ShopCatalog catalog, PredictionTarget target, Options options)
+      throws Exception {
     return train(TrainingTable.of(examples, catalog), target, options, Engine.local());
   }
 
   /** As above, on the given engine. */
-  public static ScoringModel train(List<TrainingExample> examples, ShopCatalog catalog,
-      PredictionTarget target, Options options, Engine engine) throws Exception {
+  public static ScoringModel train(
+      List<TrainingExample> examples,
+      ShopCatalog catalog,
+      PredictionTarget target,
+      Options options,
+      Engine engine)
+      throws Exception {
     return train(TrainingTable.of(examples, catalog), target, options, engine);
   }
 
   /** As above on a table (how large training sets are read: see {@link TrainingTable}). */
-  public static ScoringModel train(TrainingTable table, PredictionTarget target,
-      Options options, Engine engine) throws Exception {
+  public static ScoringModel train(
+      TrainingTable table, PredictionTarget target, Options options, Engine engine)
+      throws Exception {
     if (engine.distributed() && target.ranking()) {
-      throw new IllegalArgumentException("engine: rank:ndcg needs request groups, which "
-          + "xgboost4j-flink cannot carry; train " + target.modelName() + " with the local "
-          + "engine");
+      throw new IllegalArgumentException(
+          "engine: rank:ndcg needs request groups, which "
+              + "xgboost4j-flink cannot carry; train "
+              + target.modelName()
+              + " with the local "
+              + "engine");
     }
     int[] byTime = byRequestTime(table, target);
     if (byTime.length < 20) {
-      throw new IllegalArgumentException("examples: " + byTime.length + " usable examples "
-          + "for " + target.modelName() + " (" + target.meaning() + "); at least 20 are needed");
+      throw new IllegalArgumentException(
+          "examples: "
+              + byTime.length
+              + " usable examples "
+              + "for "
+              + target.modelName()
+              + " ("
+              + target.meaning()
+              + "); at least 20 are needed");
     }
     int split = splitPoint(table, byTime, options.validationShare(), target.ranking());
     int[] train = Arrays.copyOfRange(byTime, 0, split);
@@ -206,8 +240,10 @@ public final class ModelTrainer {
     requireBothOutcomes(table, validationRows, "validation", target);
     double sampling = target.ranking() ? 1.0 : options.negativeSampling();
     Random random = new Random(options.seed());
-    int[] sampled = Arrays.stream(train)
-        .filter(r -> target.positive(table, r) || random.nextDouble() < sampling).toArray();
+    int[] sampled =
+        Arrays.stream(train)
+            .filter(r -> target.positive(table, r) || random.nextDouble() < sampling)
+            .toArray();
     List<String> names = table.columns();
     Map<String, Object> params = xgboostParams(target, options);
     int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -221,15 +257,26 @@ public final class ModelTrainer {
         Rows rows = rows(table.select(sampled), names, target);
         Path scratch = Files.createTempDirectory(engine.scratch(), "flywheel-xgboost-");
         try {
-          booster = DistributedEngine.find().train(rows.values(), rows.labels(), names.size(),
-              params, options.maxRounds(), engine.parallelism(), engine.flinkRestUrl(), scratch);
+          booster =
+              DistributedEngine.find()
+                  .train(
+                      rows.values(),
+                      rows.labels(),
+                      names.size(),
+                      params,
+                      options.maxRounds(),
+                      engine.parallelism(),
+                      engine.flinkRestUrl(),
+                      scratch);
         } finally {
           Files.deleteIfExists(scratch);
         }
-        String eval = booster.evalSet(new DMatrix[] {validationMatrix},
-            new String[] {"validation"}, options.maxRounds() - 1);
-        curve = new double[] {Double.parseDouble(eval.substring(eval.lastIndexOf(':') + 1)
-            .trim())};
+        String eval =
+            booster.evalSet(
+                new DMatrix[] {validationMatrix},
+                new String[] {"validation"},
+                options.maxRounds() - 1);
+        curve = new double[] {Double.parseDouble(eval.substring(eval.lastIndexOf(':') + 1).trim())};
       } else {
         params.put("nthread", cores);
         DMatrix trainMatrix = matrix(table.select(sampled), names, target);
@@ -238,8 +285,16 @@ public final class ModelTrainer {
           watches.put("train", trainMatrix);
           watches.put("validation", validationMatrix); // the last one decides early stopping
           float[][] history = new float[watches.size()][options.maxRounds()];
-          booster = XGBoost.train(trainMatrix, params, options.maxRounds(), watches, history,
-              null, null, options.earlyStopping());
+          booster =
+              XGBoost.train(
+                  trainMatrix,
+                  params,
+                  options.maxRounds(),
+                  watches,
+                  history,
+                  null,
+                  null,
+                  options.earlyStopping());
           curve = validationCurve(history[1]);
         } finally {
           trainMatrix.dispose();
@@ -255,11 +310,12 @@ public final class ModelTrainer {
    * The rows a model trained with {@code validationShare} is judged on: the latest share of the
    * target's population, split where training splits it.
    */
-  public static TrainingTable heldOut(TrainingTable table, PredictionTarget target,
-      double validationShare) {
+  public static TrainingTable heldOut(
+      TrainingTable table, PredictionTarget target, double validationShare) {
     int[] byTime = byRequestTime(table, target);
-    return table.select(Arrays.copyOfRange(byTime, splitPoint(table, byTime, validationShare,
-        target.ranking()), byTime.length));
+    return table.select(
+        Arrays.copyOfRange(
+            byTime, splitPoint(table, byTime, validationShare, target.ranking()), byTime.length));
   }
 
   /** The XGBoost parameters of a target and options (threads are the engine's to set). */
@@ -310,10 +366,11 @@ public final class ModelTrainer {
         requestTime.merge(t.requestKey(r), t.timestamp(r), Math::min);
       }
     }
-    rows.sort(Comparator.<Integer>comparingLong(r -> requestTime.get(t.requestKey(r)))
-        .thenComparing(t::requestKey)
-        .thenComparingInt(t::position)
-        .thenComparing(t::eventId));
+    rows.sort(
+        Comparator.<Integer>comparingLong(r -> requestTime.get(t.requestKey(r)))
+            .thenComparing(t::requestKey)
+            .thenComparingInt(t::position)
+            .thenComparing(t::eventId));
     return rows.stream().mapToInt(Integer::intValue).toArray();
   }
 
@@ -321,7 +378,8 @@ public final class ModelTrainer {
   private static int splitPoint(TrainingTable t, int[] byTime, double share, boolean ranking) {
     int split = byTime.length - (int) Math.round(byTime.length * share);
     if (ranking) {
-      while (split > 0 && split < byTime.length
+      while (split > 0
+          && split < byTime.length
           && t.requestKey(byTime[split]).equals(t.requestKey(byTime[split - 1]))) {
         split++;
       }
@@ -329,15 +387,25 @@ public final class ModelTrainer {
     return split;
   }
 
-  private static void requireBothOutcomes(TrainingTable t, int[] part, String name,
-      PredictionTarget target) {
+  private static void requireBothOutcomes(
+      TrainingTable t, int[] part, String name, PredictionTarget target) {
     boolean anyPositive = Arrays.stream(part).anyMatch(r -> target.positive(t, r));
     boolean anyNegative = Arrays.stream(part).anyMatch(r -> !target.positive(t, r));
     if (!anyPositive || !anyNegative) {
-      throw new IllegalArgumentException("examples: the " + name + " part has "
-          + (anyPositive ? "no negative" : "no positive") + " examples for "
-          + target.modelName() + " (" + target.meaning() + "; " + t.size() + " examples in all, "
-          + part.length + " in this part): a single class cannot be learned or judged");
+      throw new IllegalArgumentException(
+          "examples: the "
+              + name
+              + " part has "
+              + (anyPositive ? "no negative" : "no positive")
+              + " examples for "
+              + target.modelName()
+              + " ("
+              + target.meaning()
+              + "; "
+              + t.size()
+              + " examples in all, "
+              + part.length
+              + " in this part): a single class cannot be learned or judged");
     }
   }
 
@@ -359,8 +427,7 @@ public final class ModelTrainer {
         lastRequest = request;
       }
     }
-    return new Rows(t.values(names), labels, groups.stream().mapToInt(Integer::intValue)
-        .toArray());
+    return new Rows(t.values(names), labels, groups.stream().mapToInt(Integer::intValue).toArray());
   }
 
   static DMatrix matrix(TrainingTable t, List<String> names, PredictionTarget target)

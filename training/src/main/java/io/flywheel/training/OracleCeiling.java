@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The ceiling for every click model trained on a set of examples: how well the simulator's
- * true click probabilities rank them, with a bootstrap interval.
+ * The ceiling for every click model trained on a set of examples: how well the simulator's true
+ * click probabilities rank them, with a bootstrap interval.
  *
  * @param rows the examples the truth file knows
  */
@@ -20,8 +20,11 @@ public record OracleCeiling(Bootstrap.Interval auc, ClassificationReport report,
   /** Empty when the truth file knows none of the examples. */
   public static Optional<OracleCeiling> of(List<TrainingExample> examples, Path truthFile)
       throws IOException {
-    double[] all = OracleScores.of(truthFile, examples.stream().map(TrainingExample::eventId)
-        .toList(), PredictionTarget.CTR);
+    double[] all =
+        OracleScores.of(
+            truthFile,
+            examples.stream().map(TrainingExample::eventId).toList(),
+            PredictionTarget.CTR);
     int known = 0;
     for (double p : all) {
       known += Double.isNaN(p) ? 0 : 1;
@@ -37,9 +40,9 @@ public record OracleCeiling(Bootstrap.Interval auc, ClassificationReport report,
         clicked[k++] = examples.get(i).clicked();
       }
     }
-    Bootstrap.Interval auc = Bootstrap.interval(scores, clicked, ClassificationMetrics::rocAuc,
-        200, 1, 0.95);
-    return Optional.of(new OracleCeiling(auc, ClassificationMetrics.evaluate(scores, clicked),
-        known));
+    Bootstrap.Interval auc =
+        Bootstrap.interval(scores, clicked, ClassificationMetrics::rocAuc, 200, 1, 0.95);
+    return Optional.of(
+        new OracleCeiling(auc, ClassificationMetrics.evaluate(scores, clicked), known));
   }
 }

@@ -20,20 +20,26 @@ public final class OracleScores {
       throws IOException {
     Map<String, GroundTruth.ImpressionTruth> truth = new HashMap<>();
     Set<String> wanted = new HashSet<>(eventIds);
-    JsonLinesReader.forEach(truthFile, Codecs.TRUTH, t -> {
-      if (t instanceof GroundTruth.ImpressionTruth i && wanted.contains(i.eventId())) {
-        truth.put(i.eventId(), i);
-      }
-    });
+    JsonLinesReader.forEach(
+        truthFile,
+        Codecs.TRUTH,
+        t -> {
+          if (t instanceof GroundTruth.ImpressionTruth i && wanted.contains(i.eventId())) {
+            truth.put(i.eventId(), i);
+          }
+        });
     double[] scores = new double[eventIds.size()];
     for (int k = 0; k < scores.length; k++) {
       GroundTruth.ImpressionTruth t = truth.get(eventIds.get(k));
-      scores[k] = t == null ? Double.NaN : switch (target) {
-        case CTR -> t.pClick();
-        case CVR -> t.pPurchase();
-        case CVR_POST_CLICK -> t.pClick() > 0 ? t.pPurchase() / t.pClick() : 0;
-        case RANK -> t.pClick() + t.pPurchase(); // expected graded gain
-      };
+      scores[k] =
+          t == null
+              ? Double.NaN
+              : switch (target) {
+                case CTR -> t.pClick();
+                case CVR -> t.pPurchase();
+                case CVR_POST_CLICK -> t.pClick() > 0 ? t.pPurchase() / t.pClick() : 0;
+                case RANK -> t.pClick() + t.pPurchase(); // expected graded gain
+              };
     }
     return scores;
   }

@@ -4,8 +4,8 @@ import io.flywheel.featurestore.TrainingExample;
 import java.util.Locale;
 
 /**
- * What a model predicts, and from which examples: the shop's response funnel. The name is what
- * the CLI and the registry call the model.
+ * What a model predicts, and from which examples: the shop's response funnel. The name is what the
+ * CLI and the registry call the model.
  */
 public enum PredictionTarget {
   /** P(click | impression). */
@@ -90,7 +90,7 @@ public enum PredictionTarget {
         return t;
       }
     }
-    throw new IllegalArgumentException("model: one of ctr, cvr, cvr-post-click, rank; got '"
-        + name + "'");
+    throw new IllegalArgumentException(
+        "model: one of ctr, cvr, cvr-post-click, rank; got '" + name + "'");
   }
 }

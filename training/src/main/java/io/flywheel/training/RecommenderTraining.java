@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Judges every recommender on the events (fitted before a cut-off at 80 % of the time span,
- * scored on what shoppers did after it), one tracked run each, and registers the best by
- * NDCG@10 as a version of {@value #RECOMMENDER_MODEL} (its artifact names the recommender and
- * its settings; serving reads the live views).
+ * Judges every recommender on the events (fitted before a cut-off at 80 % of the time span, scored
+ * on what shoppers did after it), one tracked run each, and registers the best by NDCG@10 as a
+ * version of {@value #RECOMMENDER_MODEL} (its artifact names the recommender and its settings;
+ * serving reads the live views).
  */
 public final class RecommenderTraining {
   public static final String RECOMMENDER_MODEL = ModelRegistration.MODEL_PREFIX + "recs";
@@ -23,16 +23,20 @@ public final class RecommenderTraining {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the recommender evaluation produced and registered. */
-  public record Outcome(RecommenderEvaluation.Result result, String best,
-      ModelVersionInfo version, String alias, Map<String, String> runIds) {}
+  public record Outcome(
+      RecommenderEvaluation.Result result,
+      String best,
+      ModelVersionInfo version,
+      String alias,
+      Map<String, String> runIds) {}
 
   private RecommenderTraining() {}
 
   public static Outcome run(Path home, ModelRegistry registry, Path eventsFile, Path truthFile)
       throws Exception {
     ShopCatalog catalog = ShopCatalog.ofHome(home);
-    RecommenderEvaluation.Result result = RecommenderEvaluation.evaluate(eventsFile, catalog,
-        truthFile, RECOMMENDATIONS, 0.2);
+    RecommenderEvaluation.Result result =
+        RecommenderEvaluation.evaluate(eventsFile, catalog, truthFile, RECOMMENDATIONS, 0.2);
     Map<String, String> runIds = new LinkedHashMap<>();
     String best = null;
     TrackedRun bestRun = null;
@@ -45,34 +49,64 @@ public final class RecommenderTraining {
         bestRun = run;
       }
     }
-    ModelVersionInfo version = registry.register(RECOMMENDER_MODEL, bestRun, "model",
-        Map.of("flywheel.recommender", best, "flywheel.run_id", bestRun.runId()));
+    ModelVersionInfo version =
+        registry.register(
+            RECOMMENDER_MODEL,
+            bestRun,
+            "model",
+            Map.of("flywheel.recommender", best, "flywheel.run_id", bestRun.runId()));
     String alias = ModelRegistration.nextAlias(registry, RECOMMENDER_MODEL);
     registry.setAlias(RECOMMENDER_MODEL, alias, version.version());
     return new Outcome(result, best, version, alias, runIds);
   }
 
-  private static TrackedRun track(Path home, ModelRegistry registry,
-      RecommenderEvaluation.Result result, String name, Map<String, Double> figures)
+  private static TrackedRun track(
+      Path home,
+      ModelRegistry registry,
+      RecommenderEvaluation.Result result,
+      String name,
+      Map<String, Double> figures)
       throws Exception {
-    TrackedRun run = registry.startRun(RECOMMENDER_MODEL, name + "-" + Instant.now()
-        .toEpochMilli(), Map.of(Lineage.TARGET, "recs", "flywheel.recommender", name));
+    TrackedRun run =
+        registry.startRun(
+            RECOMMENDER_MODEL,
+            name + "-" + Instant.now().toEpochMilli(),
+            Map.of(Lineage.TARGET, "recs", "flywheel.recommender", name));
     try {
-      run.logParams(Map.of("recommender", name, "k", RECOMMENDATIONS, "cutoff",
-          Instant.ofEpochMilli(result.cutoff()).toString(), "shoppers_judged",
-          result.shoppers(), "cold_shoppers", result.coldShoppers()));
+      run.logParams(
+          Map.of(
+              "recommender",
+              name,
+              "k",
+              RECOMMENDATIONS,
+              "cutoff",
+              Instant.ofEpochMilli(result.cutoff()).toString(),
+              "shoppers_judged",
+              result.shoppers(),
+              "cold_shoppers",
+              result.coldShoppers()));
       Map<String, Double> finite = new LinkedHashMap<>();
-      figures.forEach((k, v) -> {
-        if (Double.isFinite(v)) {
-          finite.put(k, v);
-        }
-      });
+      figures.forEach(
+          (k, v) -> {
+            if (Double.isFinite(v)) {
+              finite.put(k, v);
+            }
+          });
       run.logMetrics(finite, 0);
-      Path spec = Files.createDirectories(home.resolve("training").resolve(run.runId())
-          .resolve("model"));
-      Files.writeString(spec.resolve("recommender.json"), JSON
-          .writeValueAsString(Map.of("recommender", name, "k", RECOMMENDATIONS,
-              "halfLifeDays", 7, "recentProducts", 5)));
+      Path spec =
+          Files.createDirectories(home.resolve("training").resolve(run.runId()).resolve("model"));
+      Files.writeString(
+          spec.resolve("recommender.json"),
+          JSON.writeValueAsString(
+              Map.of(
+                  "recommender",
+                  name,
+                  "k",
+                  RECOMMENDATIONS,
+                  "halfLifeDays",
+                  7,
+                  "recentProducts",
+                  5)));
       run.logArtifact(spec, "model");
       run.finish();
       return run;

@@ -20,14 +20,15 @@ import java.util.Set;
 /**
  * Recommendation candidates from the behaviour before a cut-off, with the same feature code the
  * streaming jobs use ({@link CoVisitation} baskets per session, {@link CategoryAffinity} per
- * shopper): global popularity, category-affinity popularity (global popularity for shoppers
- * never seen), and co-visitation from the shopper's latest products (topped up by category
- * popularity). Popularity counts click 1, add-to-cart 2, purchase 3, halving every week.
+ * shopper): global popularity, category-affinity popularity (global popularity for shoppers never
+ * seen), and co-visitation from the shopper's latest products (topped up by category popularity).
+ * Popularity counts click 1, add-to-cart 2, purchase 3, halving every week.
  */
 public final class Recommenders {
   /** How each recommender is called in the registry and in reports. */
-  public static final List<String> NAMES = List.of("global_popularity", "category_popularity",
-      "covisitation");
+  public static final List<String> NAMES =
+      List.of("global_popularity", "category_popularity", "covisitation");
+
   static final int RECENT_PRODUCTS = 5;
 
   private final ShopCatalog catalog;
@@ -49,34 +50,42 @@ public final class Recommenders {
     Recommenders r = new Recommenders(catalog, asOf);
     Map<String, CoVisitation.Basket> baskets = new HashMap<>();
     List<Event> sorted = new ArrayList<>();
-    events.forEach(e -> {
-      if (e.timestamp() <= asOf) {
-        sorted.add(e);
-      }
-    });
+    events.forEach(
+        e -> {
+          if (e.timestamp() <= asOf) {
+            sorted.add(e);
+          }
+        });
     sorted.sort(Comparator.comparingLong(Event::timestamp).thenComparing(Event::eventId));
     for (Event e : sorted) {
       if (e.productId() == null || e.type() == EventType.IMPRESSION) {
         continue;
       }
-      double weight = switch (e.type()) {
-        case PURCHASE -> 3;
-        case ADD_TO_CART -> 2;
-        default -> 1;
-      };
-      double decayed = weight * Math.pow(0.5, (asOf - e.timestamp())
-          / (double) CategoryAffinity.HALF_LIFE_MILLIS);
+      double weight =
+          switch (e.type()) {
+            case PURCHASE -> 3;
+            case ADD_TO_CART -> 2;
+            default -> 1;
+          };
+      double decayed =
+          weight
+              * Math.pow(0.5, (asOf - e.timestamp()) / (double) CategoryAffinity.HALF_LIFE_MILLIS);
       r.popularity.merge(e.productId(), decayed, Double::sum);
-      catalog.product(e.productId()).ifPresent(p -> {
-        r.popularityByLeaf.computeIfAbsent(p.leafCategory(), k -> new HashMap<>())
-            .merge(p.id(), decayed, Double::sum);
-        CategoryAffinity a = r.affinity.computeIfAbsent(e.userId(), k -> new CategoryAffinity());
-        if (e.type() == EventType.PURCHASE) {
-          a.purchase(p.leafCategory(), e.timestamp());
-        } else {
-          a.click(p.leafCategory(), e.timestamp());
-        }
-      });
+      catalog
+          .product(e.productId())
+          .ifPresent(
+              p -> {
+                r.popularityByLeaf
+                    .computeIfAbsent(p.leafCategory(), k -> new HashMap<>())
+                    .merge(p.id(), decayed, Double::sum);
+                CategoryAffinity a =
+                    r.affinity.computeIfAbsent(e.userId(), k -> new CategoryAffinity());
+                if (e.type() == EventType.PURCHASE) {
+                  a.purchase(p.leafCategory(), e.timestamp());
+                } else {
+                  a.click(p.leafCategory(), e.timestamp());
+                }
+              });
       Deque<String> latest = r.recent.computeIfAbsent(e.userId(), k -> new ArrayDeque<>());
       latest.remove(e.productId());
       latest.addFirst(e.productId());
@@ -88,10 +97,13 @@ public final class Recommenders {
       }
     }
     for (CoVisitation.Basket basket : baskets.values()) {
-      basket.coVisits().forEach((product, neighbours) -> {
-        CoVisitation c = r.coVisits.computeIfAbsent(product, k -> new CoVisitation());
-        neighbours.forEach(c::add);
-      });
+      basket
+          .coVisits()
+          .forEach(
+              (product, neighbours) -> {
+                CoVisitation c = r.coVisits.computeIfAbsent(product, k -> new CoVisitation());
+                neighbours.forEach(c::add);
+              });
     }
     r.globalRanking = ranked(r.popularity, Integer.MAX_VALUE);
     return r;
@@ -103,8 +115,9 @@ public final class Recommenders {
       case "global_popularity" -> globalRanking.subList(0, Math.min(k, globalRanking.size()));
       case "category_popularity" -> categoryPopularity(userId, k);
       case "covisitation" -> coVisitation(userId, k);
-      default -> throw new IllegalArgumentException("recommender: one of " + NAMES + ", got '"
-          + recommender + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "recommender: one of " + NAMES + ", got '" + recommender + "'");
     };
   }
 
@@ -131,8 +144,9 @@ public final class Recommenders {
         break;
       }
       double weight = ((Number) w).doubleValue() + 3 * ((Number) pw).doubleValue();
-      popularityByLeaf.getOrDefault((String) leaf, Map.of()).forEach((p, pop) ->
-          scores.merge(p, weight * pop, Double::sum));
+      popularityByLeaf
+          .getOrDefault((String) leaf, Map.of())
+          .forEach((p, pop) -> scores.merge(p, weight * pop, Double::sum));
     }
     return topUp(ranked(scores, k), k);
   }
@@ -186,9 +200,12 @@ public final class Recommenders {
 
   private static List<String> ranked(Map<String, Double> scores, int k) {
     return scores.entrySet().stream()
-        .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())
-            .thenComparing(Map.Entry::getKey))
-        .limit(k).map(Map.Entry::getKey).toList();
+        .sorted(
+            Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry::getKey))
+        .limit(k)
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   /** For reports: how many products each recommender could draw from. */

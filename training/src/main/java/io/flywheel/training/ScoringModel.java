@@ -14,8 +14,8 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * A trained response model: the XGBoost booster, what it predicts, its ordered feature names,
- * and the negative sampling rate it was trained with (probabilities are corrected for it).
+ * A trained response model: the XGBoost booster, what it predicts, its ordered feature names, and
+ * the negative sampling rate it was trained with (probabilities are corrected for it).
  */
 public final class ScoringModel {
   public static final String MODEL_FILE = "model.json";
@@ -28,8 +28,13 @@ public final class ScoringModel {
   private final ModelTrainer.Validation validation;
   private final double[] validationCurve;
 
-  private ScoringModel(Booster booster, PredictionTarget target, List<String> featureNames,
-      double negativeSampling, ModelTrainer.Validation validation, double[] validationCurve) {
+  private ScoringModel(
+      Booster booster,
+      PredictionTarget target,
+      List<String> featureNames,
+      double negativeSampling,
+      ModelTrainer.Validation validation,
+      double[] validationCurve) {
     this.booster = booster;
     this.target = target;
     this.featureNames = List.copyOf(featureNames);
@@ -39,11 +44,16 @@ public final class ScoringModel {
   }
 
   /** A freshly trained model, scored on the held-out rows it was not trained on. */
-  static ScoringModel trained(Booster booster, PredictionTarget target, List<String> names,
-      double negativeSampling, TrainingTable heldOut, double[] validationCurve)
+  static ScoringModel trained(
+      Booster booster,
+      PredictionTarget target,
+      List<String> names,
+      double negativeSampling,
+      TrainingTable heldOut,
+      double[] validationCurve)
       throws XGBoostError {
-    ScoringModel unscored = new ScoringModel(booster, target, names, negativeSampling, null,
-        validationCurve);
+    ScoringModel unscored =
+        new ScoringModel(booster, target, names, negativeSampling, null, validationCurve);
     boolean[] positives = new boolean[heldOut.size()];
     double[] gains = new double[heldOut.size()];
     List<String> eventIds = new ArrayList<>(heldOut.size());
@@ -54,9 +64,19 @@ public final class ScoringModel {
       eventIds.add(heldOut.eventId(i));
       requestIds.add(heldOut.requestKey(i));
     }
-    return new ScoringModel(booster, target, names, negativeSampling, new ModelTrainer.Validation(
-        List.copyOf(eventIds), List.copyOf(requestIds), unscored.predict(heldOut), positives,
-        gains, heldOut), validationCurve);
+    return new ScoringModel(
+        booster,
+        target,
+        names,
+        negativeSampling,
+        new ModelTrainer.Validation(
+            List.copyOf(eventIds),
+            List.copyOf(requestIds),
+            unscored.predict(heldOut),
+            positives,
+            gains,
+            heldOut),
+        validationCurve);
   }
 
   public PredictionTarget target() {
@@ -87,11 +107,10 @@ public final class ScoringModel {
   }
 
   /**
-   * Scores: probabilities corrected for negative down-sampling, q / (q + (1 - q) / rate), or
-   * for ranking the raw ordering scores.
+   * Scores: probabilities corrected for negative down-sampling, q / (q + (1 - q) / rate), or for
+   * ranking the raw ordering scores.
    */
-  public double[] predict(List<TrainingExample> examples, ShopCatalog catalog)
-      throws XGBoostError {
+  public double[] predict(List<TrainingExample> examples, ShopCatalog catalog) throws XGBoostError {
     return predict(TrainingTable.of(examples, catalog));
   }
 
@@ -121,8 +140,9 @@ public final class ScoringModel {
 
   /** XGBoost's importance of each feature by total gain, largest first. */
   public List<Map.Entry<String, Double>> importance() throws XGBoostError {
-    List<Map.Entry<String, Double>> out = new ArrayList<>(booster.getScore(
-        featureNames.toArray(String[]::new), "total_gain").entrySet());
+    List<Map.Entry<String, Double>> out =
+        new ArrayList<>(
+            booster.getScore(featureNames.toArray(String[]::new), "total_gain").entrySet());
     out.sort(Map.Entry.<String, Double>comparingByValue().reversed());
     return out;
   }
@@ -134,18 +154,28 @@ public final class ScoringModel {
   public void save(Path dir) throws IOException, XGBoostError {
     Files.createDirectories(dir);
     booster.saveModel(dir.resolve(MODEL_FILE).toString());
-    Files.writeString(dir.resolve(FEATURES_FILE), "# target=" + target.modelName() + "\n"
-        + "# negative_sampling=" + negativeSampling + "\n" + String.join("\n", featureNames)
-        + "\n");
+    Files.writeString(
+        dir.resolve(FEATURES_FILE),
+        "# target="
+            + target.modelName()
+            + "\n"
+            + "# negative_sampling="
+            + negativeSampling
+            + "\n"
+            + String.join("\n", featureNames)
+            + "\n");
   }
 
   public static ScoringModel load(Path dir) throws IOException, XGBoostError {
     Path file = dir.resolve(FEATURES_FILE);
     List<String> lines = Files.readAllLines(file);
-    if (lines.size() < 3 || !lines.get(0).startsWith("# target=")
+    if (lines.size() < 3
+        || !lines.get(0).startsWith("# target=")
         || !lines.get(1).startsWith("# negative_sampling=")) {
-      throw new IOException(file + ": must start with '# target=NAME' and "
-          + "'# negative_sampling=RATE' lines, then one feature name per line");
+      throw new IOException(
+          file
+              + ": must start with '# target=NAME' and "
+              + "'# negative_sampling=RATE' lines, then one feature name per line");
     }
     PredictionTarget target = PredictionTarget.of(lines.get(0).substring("# target=".length()));
     double rate = Double.parseDouble(lines.get(1).substring("# negative_sampling=".length()));
@@ -153,8 +183,12 @@ public final class ScoringModel {
     java.util.Set<String> known = new java.util.HashSet<>(ModelTrainer.featureNames());
     for (String name : names) {
       if (!known.contains(name)) {
-        throw new IOException(file + ": feature '" + name + "' is not produced by the feature "
-            + "registry (a view or feature removed since this model was trained?)");
+        throw new IOException(
+            file
+                + ": feature '"
+                + name
+                + "' is not produced by the feature "
+                + "registry (a view or feature removed since this model was trained?)");
       }
     }
     Booster booster = XGBoost.loadModel(dir.resolve(MODEL_FILE).toString());

@@ -13,18 +13,25 @@ import java.util.Map;
 final class TrainingReport {
   private TrainingReport() {}
 
-  static Path write(ScoringModel model, Map<String, Double> metrics, PredictionTarget target,
-      Path dir, String runId) throws Exception {
+  static Path write(
+      ScoringModel model,
+      Map<String, Double> metrics,
+      PredictionTarget target,
+      Path dir,
+      String runId)
+      throws Exception {
     ModelTrainer.Validation v = model.validation();
-    List<Path> charts = target.ranking() ? List.of()
-        : EvaluationPlots.write(v.predictions(), v.positives(), dir.resolve("charts"));
+    List<Path> charts =
+        target.ranking()
+            ? List.of()
+            : EvaluationPlots.write(v.predictions(), v.positives(), dir.resolve("charts"));
     String name = ModelRegistration.registeredName(target);
     Map<String, String> context = new LinkedHashMap<>();
     context.put("model", name);
     context.put("predicts", target.meaning());
     context.put("run", runId);
-    context.put("held-out rows", String.format(Locale.ROOT, "%,d (latest by time)",
-        v.eventIds().size()));
+    context.put(
+        "held-out rows", String.format(Locale.ROOT, "%,d (latest by time)", v.eventIds().size()));
     List<String> top = new ArrayList<>();
     for (Map.Entry<String, Double> e : model.importance().stream().limit(8).toList()) {
       top.add(e.getKey());

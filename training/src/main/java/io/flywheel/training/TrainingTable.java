@@ -13,15 +13,14 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Training examples as models see them: one row of FP32 values per example in
- * {@link ModelTrainer#featureNames()} order (NaN where missing; on-demand impression features
- * computed as the row is added), with only the ids, time, position and labels that splitting,
- * judging and lineage need. Examples are converted as they stream past, so a million of them
- * take ~0.3 GB instead of the several GB their per-example feature maps would.
+ * Training examples as models see them: one row of FP32 values per example in {@link
+ * ModelTrainer#featureNames()} order (NaN where missing; on-demand impression features computed as
+ * the row is added), with only the ids, time, position and labels that splitting, judging and
+ * lineage need. Examples are converted as they stream past, so a million of them take ~0.3 GB
+ * instead of the several GB their per-example feature maps would.
  */
 public final class TrainingTable {
-  private static final String CONTEXT_PREFIX = TrainingExample.column(ImpressionContext.VIEW,
-      "");
+  private static final String CONTEXT_PREFIX = TrainingExample.column(ImpressionContext.VIEW, "");
 
   private final List<String> columns;
   private final float[] values;
@@ -33,9 +32,16 @@ public final class TrainingTable {
   private final boolean[] purchased;
   private final int size;
 
-  private TrainingTable(List<String> columns, float[] values, String[] eventIds,
-      String[] requestKeys, long[] timestamps, int[] positions, boolean[] clicked,
-      boolean[] purchased, int size) {
+  private TrainingTable(
+      List<String> columns,
+      float[] values,
+      String[] eventIds,
+      String[] requestKeys,
+      long[] timestamps,
+      int[] positions,
+      boolean[] clicked,
+      boolean[] purchased,
+      int size) {
     this.columns = columns;
     this.values = values;
     this.eventIds = eventIds;
@@ -55,11 +61,11 @@ public final class TrainingTable {
   }
 
   /**
-   * The feature store's examples whose impression date is in [from, to] under {@code home},
-   * read as they stream from the offline Parquet files (a million fit in a small heap).
+   * The feature store's examples whose impression date is in [from, to] under {@code home}, read as
+   * they stream from the offline Parquet files (a million fit in a small heap).
    */
-  public static TrainingTable fromStore(Path home, LocalDate from, LocalDate to,
-      ShopCatalog catalog) {
+  public static TrainingTable fromStore(
+      Path home, LocalDate from, LocalDate to, ShopCatalog catalog) {
     Builder builder = builder(catalog);
     FeatureStore.offline(home).forEachTrainingExample(from, to, builder);
     return builder.build();
@@ -91,11 +97,11 @@ public final class TrainingTable {
     }
 
     /**
-     * Appends columns computed from each example by {@code values} (for diagnostics that give
-     * a model information the store does not have); call before adding examples.
+     * Appends columns computed from each example by {@code values} (for diagnostics that give a
+     * model information the store does not have); call before adding examples.
      */
-    public Builder extraColumns(List<String> names,
-        java.util.function.Function<TrainingExample, float[]> values) {
+    public Builder extraColumns(
+        List<String> names, java.util.function.Function<TrainingExample, float[]> values) {
       if (size > 0) {
         throw new IllegalStateException("extraColumns: call before adding examples");
       }
@@ -143,10 +149,16 @@ public final class TrainingTable {
     }
 
     public TrainingTable build() {
-      return new TrainingTable(columns, Arrays.copyOf(values, size * width),
-          Arrays.copyOf(eventIds, size), Arrays.copyOf(requestKeys, size),
-          Arrays.copyOf(timestamps, size), Arrays.copyOf(positions, size),
-          Arrays.copyOf(clicked, size), Arrays.copyOf(purchased, size), size);
+      return new TrainingTable(
+          columns,
+          Arrays.copyOf(values, size * width),
+          Arrays.copyOf(eventIds, size),
+          Arrays.copyOf(requestKeys, size),
+          Arrays.copyOf(timestamps, size),
+          Arrays.copyOf(positions, size),
+          Arrays.copyOf(clicked, size),
+          Arrays.copyOf(purchased, size),
+          size);
     }
   }
 
@@ -220,8 +232,8 @@ public final class TrainingTable {
   }
 
   /**
-   * All rows' values of {@code names} (a subset of the columns), row-major. For all the columns
-   * in order this is the table's own array: read it, do not change it.
+   * All rows' values of {@code names} (a subset of the columns), row-major. For all the columns in
+   * order this is the table's own array: read it, do not change it.
    */
   public float[] values(List<String> names) {
     if (names.equals(columns)) {
@@ -232,8 +244,8 @@ public final class TrainingTable {
     for (int k = 0; k < index.length; k++) {
       index[k] = columns.indexOf(names.get(k));
       if (index[k] < 0) {
-        throw new IllegalArgumentException("features: '" + names.get(k) + "' is not a column "
-            + "of the training table");
+        throw new IllegalArgumentException(
+            "features: '" + names.get(k) + "' is not a column " + "of the training table");
       }
     }
     float[] out = new float[size * index.length];

@@ -19,26 +19,29 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The recommenders, fitted before a cut-off and judged on what shoppers did after it. */
 class RecommenderEvaluationTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path world;
   static ShopCatalog catalog;
 
   @BeforeAll
   static void shop() throws Exception {
     world = dir.resolve("world");
-    MarketplaceSimulator.run(new SimulationConfig(1000, 200, 7, 11, 0.01,
-        WorldConfig.defaults()), world, SimulationProgress.NONE);
+    MarketplaceSimulator.run(
+        new SimulationConfig(1000, 200, 7, 11, 0.01, WorldConfig.defaults()),
+        world,
+        SimulationProgress.NONE);
     catalog = ShopCatalog.load(world.resolve("products.jsonl"));
   }
 
   @Test
   void everyRecommenderIsJudgedAgainstTheHeldOutBehaviourAndTheOracle() throws Exception {
-    RecommenderEvaluation.Result r = RecommenderEvaluation.evaluate(
-        world.resolve("events.jsonl"), catalog, world.resolve("truth.jsonl"), 10, 0.2);
+    RecommenderEvaluation.Result r =
+        RecommenderEvaluation.evaluate(
+            world.resolve("events.jsonl"), catalog, world.resolve("truth.jsonl"), 10, 0.2);
     assertThat(r.shoppers()).isPositive();
-    assertThat(r.figures()).containsOnlyKeys("global_popularity", "category_popularity",
-        "covisitation", "preference_oracle");
+    assertThat(r.figures())
+        .containsOnlyKeys(
+            "global_popularity", "category_popularity", "covisitation", "preference_oracle");
     for (Map<String, Double> f : r.figures().values()) {
       assertThat(f.get("ndcg")).isBetween(0.0, 1.0);
       assertThat(f.get("hit_rate")).isBetween(f.get("precision"), 1.0);
@@ -64,7 +67,24 @@ class RecommenderEvaluationTest {
   }
 
   private static Event event(String id, String user, String product, EventType type, long t) {
-    return new Event(id, type, user, product, null, null, "s-" + user, null, null, null, null,
-        null, null, null, null, t, t, Map.of());
+    return new Event(
+        id,
+        type,
+        user,
+        product,
+        null,
+        null,
+        "s-" + user,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        t,
+        t,
+        Map.of());
   }
 }

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Starts a child {@link DagWorkflow} per date (workflow id {@code <backfill>-<date>}), never more
- * than the parallelism at once; a failed date does not stop the others, and can be run again
- * alone with {@code pipelines run NAME --date D}.
+ * than the parallelism at once; a failed date does not stop the others, and can be run again alone
+ * with {@code pipelines run NAME --date D}.
  */
 public final class BackfillWorkflowImpl implements BackfillWorkflow {
   private final Map<String, String> progress = new LinkedHashMap<>();
@@ -28,20 +28,27 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
       while (!queue.isEmpty() && running < limit) {
         String date = queue.poll();
         String runId = backfill.backfillId() + "-" + date;
-        DagWorkflow child = Workflow.newChildWorkflowStub(DagWorkflow.class,
-            ChildWorkflowOptions.newBuilder().setWorkflowId(runId)
-                .setTaskQueue(DagWorkflowImpl.QUEUE)
-                .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
-                .build());
+        DagWorkflow child =
+            Workflow.newChildWorkflowStub(
+                DagWorkflow.class,
+                ChildWorkflowOptions.newBuilder()
+                    .setWorkflowId(runId)
+                    .setTaskQueue(DagWorkflowImpl.QUEUE)
+                    .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
+                    .build());
         progress.put(date, "RUNNING");
         running++;
-        Promise<RunState> result = Async.function(child::run, new DagRun(runId,
-            backfill.pipeline(), backfill.params(), date, backfill.routing()));
-        result.handle((state, failure) -> {
-          progress.put(date, failure == null ? state.status() : "FAILED");
-          running--;
-          return null;
-        });
+        Promise<RunState> result =
+            Async.function(
+                child::run,
+                new DagRun(
+                    runId, backfill.pipeline(), backfill.params(), date, backfill.routing()));
+        result.handle(
+            (state, failure) -> {
+              progress.put(date, failure == null ? state.status() : "FAILED");
+              running--;
+              return null;
+            });
       }
       int before = running;
       Workflow.await(() -> running < before);

@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The generic DAG workflow: starts every task whose upstream tasks are done and whose trigger
- * rule holds, in parallel, each as an activity on its type's task queue with the task's retry
- * policy and timeout; approval tasks wait for a signal. Everything here is deterministic
- * (Temporal replays it after a crash), so times come from {@link Workflow#currentTimeMillis}.
+ * The generic DAG workflow: starts every task whose upstream tasks are done and whose trigger rule
+ * holds, in parallel, each as an activity on its type's task queue with the task's retry policy and
+ * timeout; approval tasks wait for a signal. Everything here is deterministic (Temporal replays it
+ * after a crash), so times come from {@link Workflow#currentTimeMillis}.
  */
 public final class DagWorkflowImpl implements DagWorkflow {
   /** The task queue of the workflows themselves. */
@@ -65,8 +65,9 @@ public final class DagWorkflowImpl implements DagWorkflow {
       }
       Workflow.await(() -> changes != seen || cancelled);
     }
-    boolean failed = tasks.values().stream().anyMatch(t -> t.state() == TaskState.FAILED
-        || t.state() == TaskState.UPSTREAM_FAILED);
+    boolean failed =
+        tasks.values().stream()
+            .anyMatch(t -> t.state() == TaskState.FAILED || t.state() == TaskState.UPSTREAM_FAILED);
     status = failed ? "FAILED" : "SUCCEEDED";
     return state();
   }
@@ -84,13 +85,17 @@ public final class DagWorkflowImpl implements DagWorkflow {
       if (!ups.stream().allMatch(TaskState::done)) {
         continue;
       }
-      boolean anyFailed = ups.stream().anyMatch(s -> s == TaskState.FAILED
-          || s == TaskState.UPSTREAM_FAILED);
+      boolean anyFailed =
+          ups.stream().anyMatch(s -> s == TaskState.FAILED || s == TaskState.UPSTREAM_FAILED);
       boolean allSucceeded = ups.stream().allMatch(s -> s == TaskState.SUCCEEDED);
       switch (t.triggerRule()) {
         case ALL_SUCCESS -> {
           if (!allSucceeded) {
-            set(t.id(), anyFailed ? TaskState.UPSTREAM_FAILED : TaskState.SKIPPED, 0, Map.of(),
+            set(
+                t.id(),
+                anyFailed ? TaskState.UPSTREAM_FAILED : TaskState.SKIPPED,
+                0,
+                Map.of(),
                 anyFailed ? "an upstream task failed" : "an upstream task was skipped");
             continue;
           }
@@ -101,7 +106,7 @@ public final class DagWorkflowImpl implements DagWorkflow {
             continue;
           }
         }
-        default -> { }
+        default -> {}
       }
       start(t);
     }
@@ -129,15 +134,23 @@ public final class DagWorkflowImpl implements DagWorkflow {
         set(t.id(), TaskState.FAILED, 1, Map.of(), e.getMessage());
         return;
       }
-      Async.procedure(() -> {
-        boolean approved = Workflow.await(timeout, () -> approvals.contains(t.id()) || cancelled);
-        if (approvals.contains(t.id())) {
-          set(t.id(), TaskState.SUCCEEDED, 1, Map.of("approved", "true"), null);
-        } else {
-          set(t.id(), TaskState.FAILED, 1, Map.of(), cancelled ? "run cancelled"
-              : "not approved within " + timeout + (approved ? "" : " (timed out)"));
-        }
-      });
+      Async.procedure(
+          () -> {
+            boolean approved =
+                Workflow.await(timeout, () -> approvals.contains(t.id()) || cancelled);
+            if (approvals.contains(t.id())) {
+              set(t.id(), TaskState.SUCCEEDED, 1, Map.of("approved", "true"), null);
+            } else {
+              set(
+                  t.id(),
+                  TaskState.FAILED,
+                  1,
+                  Map.of(),
+                  cancelled
+                      ? "run cancelled"
+                      : "not approved within " + timeout + (approved ? "" : " (timed out)"));
+            }
+          });
       return;
     }
     TaskRouting type = run.routing().get(t.type());
@@ -145,28 +158,36 @@ public final class DagWorkflowImpl implements DagWorkflow {
       set(t.id(), TaskState.FAILED, 0, Map.of(), "no worker offers task type " + t.type());
       return;
     }
-    ActivityOptions.Builder options = ActivityOptions.newBuilder()
-        .setTaskQueue(type.queue())
-        .setStartToCloseTimeout(t.timeout())
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(t.maxAttempts())
-            .setInitialInterval(t.retryInterval()).setBackoffCoefficient(2.0)
-            .setDoNotRetry("InvalidTaskParameters").build());
+    ActivityOptions.Builder options =
+        ActivityOptions.newBuilder()
+            .setTaskQueue(type.queue())
+            .setStartToCloseTimeout(t.timeout())
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setMaximumAttempts(t.maxAttempts())
+                    .setInitialInterval(t.retryInterval())
+                    .setBackoffCoefficient(2.0)
+                    .setDoNotRetry("InvalidTaskParameters")
+                    .build());
     if (type.heartbeatTimeout() != null) {
       options.setHeartbeatTimeout(type.heartbeatTimeout());
     }
     TaskActivities activities = Workflow.newActivityStub(TaskActivities.class, options.build());
     TaskCall call = new TaskCall(run.runId(), t.id(), t.type(), params);
-    CancellationScope scope = Workflow.newCancellationScope(() -> {
-      Promise<TaskResult> result = Async.function(activities::execute, call);
-      result.handle((r, e) -> {
-        if (e == null) {
-          set(t.id(), TaskState.SUCCEEDED, r.attempt(), r.outputs(), null);
-        } else {
-          set(t.id(), TaskState.FAILED, attempts(e, t), Map.of(), reason(e));
-        }
-        return null;
-      });
-    });
+    CancellationScope scope =
+        Workflow.newCancellationScope(
+            () -> {
+              Promise<TaskResult> result = Async.function(activities::execute, call);
+              result.handle(
+                  (r, e) -> {
+                    if (e == null) {
+                      set(t.id(), TaskState.SUCCEEDED, r.attempt(), r.outputs(), null);
+                    } else {
+                      set(t.id(), TaskState.FAILED, attempts(e, t), Map.of(), reason(e));
+                    }
+                    return null;
+                  });
+            });
     scopes.put(t.id(), scope);
     scope.run();
   }
@@ -181,17 +202,18 @@ public final class DagWorkflowImpl implements DagWorkflow {
     // A parameter may itself use the run's built-ins (from: "{{ ds }}").
     Map<String, String> builtIns = Map.copyOf(vars);
     params.forEach((k, v) -> vars.put("params." + k, Templates.render(v, builtIns)));
-    tasks.forEach((id, tr) -> {
-      vars.put("tasks." + id + "." + Templates.STATE, tr.state().name());
-      tr.outputs().forEach((k, v) -> vars.put("tasks." + id + "." + k, v));
-    });
+    tasks.forEach(
+        (id, tr) -> {
+          vars.put("tasks." + id + "." + Templates.STATE, tr.state().name());
+          tr.outputs().forEach((k, v) -> vars.put("tasks." + id + "." + k, v));
+        });
     // A task that did not succeed has no outputs: a downstream task that runs anyway (all_done,
     // one_failed) reads them as empty instead of failing on the template.
     for (String value : t.params().values()) {
       for (String ref : Templates.references(value)) {
         String[] parts = ref.split("\\.", 3);
-        RunState.TaskRun up = parts.length == 3 && "tasks".equals(parts[0])
-            ? tasks.get(parts[1]) : null;
+        RunState.TaskRun up =
+            parts.length == 3 && "tasks".equals(parts[0]) ? tasks.get(parts[1]) : null;
         if (up != null && up.state().done() && up.state() != TaskState.SUCCEEDED) {
           vars.putIfAbsent(ref, "");
         }
@@ -203,7 +225,8 @@ public final class DagWorkflowImpl implements DagWorkflow {
   }
 
   private static int attempts(Throwable e, TaskSpec t) {
-    if (e instanceof ActivityFailure af && af.getCause() instanceof ApplicationFailure app
+    if (e instanceof ActivityFailure af
+        && af.getCause() instanceof ApplicationFailure app
         && app.isNonRetryable()) {
       return 1;
     }
@@ -224,20 +247,26 @@ public final class DagWorkflowImpl implements DagWorkflow {
     return cause.getMessage();
   }
 
-  private void set(String id, TaskState state, int attempts, Map<String, String> outputs,
-      String error) {
+  private void set(
+      String id, TaskState state, int attempts, Map<String, String> outputs, String error) {
     RunState.TaskRun before = tasks.get(id);
-    tasks.put(id, new RunState.TaskRun(state, attempts, before.startedAt(),
-        Workflow.currentTimeMillis(), outputs, error));
+    tasks.put(
+        id,
+        new RunState.TaskRun(
+            state, attempts, before.startedAt(), Workflow.currentTimeMillis(), outputs, error));
     changes++;
   }
 
   @Override
   public RunState state() {
     String shown = "RUNNING".equals(status) && paused ? "PAUSED" : status;
-    return new RunState(run == null ? "" : run.runId(), run == null ? ""
-        : run.pipeline().name(), run == null ? "" : run.logicalDate(), shown,
-        new LinkedHashMap<>(tasks), null);
+    return new RunState(
+        run == null ? "" : run.runId(),
+        run == null ? "" : run.pipeline().name(),
+        run == null ? "" : run.logicalDate(),
+        shown,
+        new LinkedHashMap<>(tasks),
+        null);
   }
 
   @Override

@@ -20,9 +20,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Flywheel's triggers: {@code data-arrival} (a new date partition in the offline store) and
- * {@code drift} (a feature's distribution in the newest partition against the champion's
- * training window, by population stability index).
+ * Flywheel's triggers: {@code data-arrival} (a new date partition in the offline store) and {@code
+ * drift} (a feature's distribution in the newest partition against the champion's training window,
+ * by population stability index).
  */
 public final class FlywheelSensors {
   private FlywheelSensors() {}
@@ -30,14 +30,14 @@ public final class FlywheelSensors {
   public static List<SensorType> all(Path home, FlywheelConfig config) {
     return List.of(
         new SensorType("data-arrival", List.of(), true, params -> arrivals(home, params)),
-        new SensorType("drift", List.of("model", "features"), false,
-            params -> drift(home, config, params)));
+        new SensorType(
+            "drift", List.of("model", "features"), false, params -> drift(home, config, params)));
   }
 
   /**
-   * One condition per date partition of {@code dataset} (default {@code training-examples})
-   * whose newest file is older than {@code settle} (default 1m), so a partition still being
-   * written does not start a run on half its data.
+   * One condition per date partition of {@code dataset} (default {@code training-examples}) whose
+   * newest file is older than {@code settle} (default 1m), so a partition still being written does
+   * not start a run on half its data.
    */
   public static List<SensorType.Firing> arrivals(Path home, Map<String, String> params)
       throws Exception {
@@ -45,27 +45,35 @@ public final class FlywheelSensors {
     Duration settle = Durations.parse("settle", params.getOrDefault("settle", "1m"));
     Instant settledBefore = Instant.now().minus(settle);
     List<SensorType.Firing> out = new ArrayList<>();
-    FeatureStore.offline(home).partitionTimes(dataset).forEach((date, written) -> {
-      if (!written.isAfter(settledBefore)) {
-        out.add(new SensorType.Firing("date=" + date, date, Map.of(), "new partition date="
-            + date + " of " + dataset));
-      }
-    });
+    FeatureStore.offline(home)
+        .partitionTimes(dataset)
+        .forEach(
+            (date, written) -> {
+              if (!written.isAfter(settledBefore)) {
+                out.add(
+                    new SensorType.Firing(
+                        "date=" + date,
+                        date,
+                        Map.of(),
+                        "new partition date=" + date + " of " + dataset));
+              }
+            });
     return out;
   }
 
   /**
-   * PSI of each listed feature ({@code view__feature} columns of the training examples) between
-   * the champion of {@code model}'s training window and the newest partition after it; one
-   * condition (keyed by that date) when any feature's PSI exceeds {@code threshold} (default
-   * 0.2).
+   * PSI of each listed feature ({@code view__feature} columns of the training examples) between the
+   * champion of {@code model}'s training window and the newest partition after it; one condition
+   * (keyed by that date) when any feature's PSI exceeds {@code threshold} (default 0.2).
    */
-  public static List<SensorType.Firing> drift(Path home, FlywheelConfig config,
-      Map<String, String> params)
-      throws Exception {
+  public static List<SensorType.Firing> drift(
+      Path home, FlywheelConfig config, Map<String, String> params) throws Exception {
     String model = params.get("model");
-    List<String> features = Arrays.stream(params.get("features").split(","))
-        .map(String::trim).filter(f -> !f.isEmpty()).toList();
+    List<String> features =
+        Arrays.stream(params.get("features").split(","))
+            .map(String::trim)
+            .filter(f -> !f.isEmpty())
+            .toList();
     if (features.isEmpty()) {
       throw new IllegalArgumentException("features: name at least one column to watch");
     }
@@ -74,15 +82,20 @@ public final class FlywheelSensors {
       String[] parts = feature.split("__", 2);
       boolean known;
       try {
-        known = parts.length == 2 && TrainingExample.FEATURE_VIEWS.contains(parts[0])
-            && views.view(parts[0]).featureNames().contains(parts[1])
-            && views.view(parts[0]).feature(parts[1]).type() == FeatureType.NUMBER;
+        known =
+            parts.length == 2
+                && TrainingExample.FEATURE_VIEWS.contains(parts[0])
+                && views.view(parts[0]).featureNames().contains(parts[1])
+                && views.view(parts[0]).feature(parts[1]).type() == FeatureType.NUMBER;
       } catch (IllegalArgumentException e) {
         known = false;
       }
       if (!known) {
-        throw new IllegalArgumentException("features: '" + feature + "' is not a number "
-            + "column of the training examples (VIEW__FEATURE, like user_activity__ctr_7d)");
+        throw new IllegalArgumentException(
+            "features: '"
+                + feature
+                + "' is not a number "
+                + "column of the training examples (VIEW__FEATURE, like user_activity__ctr_7d)");
       }
     }
     double threshold;
@@ -93,8 +106,7 @@ public final class FlywheelSensors {
     }
     String window;
     try (ModelRegistry registry = FlywheelTasks.registry(home, config)) {
-      ModelVersionInfo champion = registry.aliased(model, ModelRegistry.CHAMPION)
-          .orElse(null);
+      ModelVersionInfo champion = registry.aliased(model, ModelRegistry.CHAMPION).orElse(null);
       if (champion == null) {
         return List.of(); // nothing trained yet: nothing to drift from
       }
@@ -127,23 +139,35 @@ public final class FlywheelSensors {
     if (drifting.isEmpty()) {
       return List.of();
     }
-    return List.of(new SensorType.Firing("drift-" + newest, newest, Map.of(),
-        String.join(", ", drifting) + String.format(Locale.ROOT, " > %.3f (reference %s, "
-            + "current %s)", threshold, window, newest)));
+    return List.of(
+        new SensorType.Firing(
+            "drift-" + newest,
+            newest,
+            Map.of(),
+            String.join(", ", drifting)
+                + String.format(
+                    Locale.ROOT,
+                    " > %.3f (reference %s, " + "current %s)",
+                    threshold,
+                    window,
+                    newest)));
   }
 
   /** The listed columns of the examples in [from, to], one array per column (NaN: missing). */
-  private static double[][] columns(OfflineStore store, LocalDate from, LocalDate to,
-      List<String> names) {
+  private static double[][] columns(
+      OfflineStore store, LocalDate from, LocalDate to, List<String> names) {
     List<double[]> rows = new ArrayList<>();
-    store.forEachTrainingExample(from, to, x -> {
-      double[] row = new double[names.size()];
-      for (int f = 0; f < row.length; f++) {
-        Object v = x.features().get(names.get(f));
-        row[f] = v instanceof Number n ? n.doubleValue() : Double.NaN;
-      }
-      rows.add(row);
-    });
+    store.forEachTrainingExample(
+        from,
+        to,
+        x -> {
+          double[] row = new double[names.size()];
+          for (int f = 0; f < row.length; f++) {
+            Object v = x.features().get(names.get(f));
+            row[f] = v instanceof Number n ? n.doubleValue() : Double.NaN;
+          }
+          rows.add(row);
+        });
     double[][] out = new double[names.size()][rows.size()];
     for (int r = 0; r < rows.size(); r++) {
       for (int f = 0; f < names.size(); f++) {

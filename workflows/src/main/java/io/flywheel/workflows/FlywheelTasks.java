@@ -1,16 +1,8 @@
 package io.flywheel.workflows;
 
-import io.flywheel.training.ChampionComparison;
-import io.flywheel.training.Lineage;
-import io.flywheel.training.ModelRegistration;
-import io.flywheel.training.ModelTrainer;
-import io.flywheel.training.PredictionTarget;
-import io.flywheel.training.ScoringModel;
-import io.flywheel.training.TrainingRun;
-import io.flywheel.training.TrainingTable;
 import io.flywheel.core.Codecs;
-import io.flywheel.core.FlywheelConfig;
 import io.flywheel.core.Event;
+import io.flywheel.core.FlywheelConfig;
 import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.RolloutState;
 import io.flywheel.featurestore.FeatureStore;
@@ -24,6 +16,14 @@ import io.flywheel.flink.JobProgress;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
 import io.flywheel.registry.TrackedRun;
+import io.flywheel.training.ChampionComparison;
+import io.flywheel.training.Lineage;
+import io.flywheel.training.ModelRegistration;
+import io.flywheel.training.ModelTrainer;
+import io.flywheel.training.PredictionTarget;
+import io.flywheel.training.ScoringModel;
+import io.flywheel.training.TrainingRun;
+import io.flywheel.training.TrainingTable;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +38,14 @@ import java.util.Optional;
 
 /**
  * Flywheel's own task types for pipelines, on their task queues: {@code features} (the Flink
- * feature jobs over a date range of events), {@code training-set} (which examples a run will
- * use), {@code train} (train and track a model), {@code evaluate} (against the champion on the
- * same rows), {@code register}, {@code gate} (rules over the run's metrics), {@code threshold}
- * (one number against a floor), {@code deploy} (a canary through {@code ModelRollout}, judged on
- * replayed traffic) and {@code record} (the outcome, onto the MLflow run). Each is idempotent:
- * a retried or re-run task finds its earlier result (the MLflow run tagged with the pipeline run
- * and task id, the version registered from a run, the version already live or on trial) instead
- * of doing the work twice.
+ * feature jobs over a date range of events), {@code training-set} (which examples a run will use),
+ * {@code train} (train and track a model), {@code evaluate} (against the champion on the same
+ * rows), {@code register}, {@code gate} (rules over the run's metrics), {@code threshold} (one
+ * number against a floor), {@code deploy} (a canary through {@code ModelRollout}, judged on
+ * replayed traffic) and {@code record} (the outcome, onto the MLflow run). Each is idempotent: a
+ * retried or re-run task finds its earlier result (the MLflow run tagged with the pipeline run and
+ * task id, the version registered from a run, the version already live or on trial) instead of
+ * doing the work twice.
  */
 public final class FlywheelTasks {
   public static final String RUN_TAG = "flywheel.pipeline_run";
@@ -55,27 +55,71 @@ public final class FlywheelTasks {
   private FlywheelTasks() {}
 
   public static TaskCatalog catalog(Path home, FlywheelConfig config) {
-    TaskCatalog catalog = TaskCatalog.withGenericTasks()
-        .add(new TaskType("features", TaskType.FLINK_QUEUE, List.of("events", "from", "to"),
-            TaskType.LONG_TASK_HEARTBEAT_TIMEOUT, ctx -> features(home, config, ctx)))
-        .add(new TaskType("training-set", TaskType.DEFAULT_QUEUE, List.of(), false,
-            ctx -> trainingSet(home, config, ctx)))
-        .add(new TaskType("train", TaskType.TRAINING_QUEUE, List.of("model"),
-            TaskType.LONG_TASK_HEARTBEAT_TIMEOUT,
-            ctx -> train(home, config, ctx)))
-        .add(new TaskType("evaluate", TaskType.TRAINING_QUEUE, List.of("run_id"),
-            TaskType.LONG_TASK_HEARTBEAT_TIMEOUT,
-            ctx -> evaluate(home, config, ctx)))
-        .add(new TaskType("register", TaskType.DEFAULT_QUEUE, List.of("run_id"), false,
-            ctx -> register(home, config, ctx)))
-        .add(new TaskType("gate", TaskType.DEFAULT_QUEUE, List.of("run_id", "rules"), false,
-            ctx -> gate(home, config, ctx)))
-        .add(new TaskType("threshold", TaskType.DEFAULT_QUEUE, List.of("name", "value", "min"),
-            false, FlywheelTasks::threshold))
-        .add(new TaskType("deploy", TaskType.SERVING_QUEUE, List.of("model", "version",
-            "canary"), TaskType.LONG_TASK_HEARTBEAT_TIMEOUT, ctx -> deploy(home, config, ctx)))
-        .add(new TaskType("record", TaskType.DEFAULT_QUEUE, List.of("run_id"), false,
-            ctx -> record(home, config, ctx)));
+    TaskCatalog catalog =
+        TaskCatalog.withGenericTasks()
+            .add(
+                new TaskType(
+                    "features",
+                    TaskType.FLINK_QUEUE,
+                    List.of("events", "from", "to"),
+                    TaskType.LONG_TASK_HEARTBEAT_TIMEOUT,
+                    ctx -> features(home, config, ctx)))
+            .add(
+                new TaskType(
+                    "training-set",
+                    TaskType.DEFAULT_QUEUE,
+                    List.of(),
+                    false,
+                    ctx -> trainingSet(home, config, ctx)))
+            .add(
+                new TaskType(
+                    "train",
+                    TaskType.TRAINING_QUEUE,
+                    List.of("model"),
+                    TaskType.LONG_TASK_HEARTBEAT_TIMEOUT,
+                    ctx -> train(home, config, ctx)))
+            .add(
+                new TaskType(
+                    "evaluate",
+                    TaskType.TRAINING_QUEUE,
+                    List.of("run_id"),
+                    TaskType.LONG_TASK_HEARTBEAT_TIMEOUT,
+                    ctx -> evaluate(home, config, ctx)))
+            .add(
+                new TaskType(
+                    "register",
+                    TaskType.DEFAULT_QUEUE,
+                    List.of("run_id"),
+                    false,
+                    ctx -> register(home, config, ctx)))
+            .add(
+                new TaskType(
+                    "gate",
+                    TaskType.DEFAULT_QUEUE,
+                    List.of("run_id", "rules"),
+                    false,
+                    ctx -> gate(home, config, ctx)))
+            .add(
+                new TaskType(
+                    "threshold",
+                    TaskType.DEFAULT_QUEUE,
+                    List.of("name", "value", "min"),
+                    false,
+                    FlywheelTasks::threshold))
+            .add(
+                new TaskType(
+                    "deploy",
+                    TaskType.SERVING_QUEUE,
+                    List.of("model", "version", "canary"),
+                    TaskType.LONG_TASK_HEARTBEAT_TIMEOUT,
+                    ctx -> deploy(home, config, ctx)))
+            .add(
+                new TaskType(
+                    "record",
+                    TaskType.DEFAULT_QUEUE,
+                    List.of("run_id"),
+                    false,
+                    ctx -> record(home, config, ctx)));
     FlywheelSensors.all(home, config).forEach(catalog::addSensor);
     return catalog;
   }
@@ -96,13 +140,21 @@ public final class FlywheelTasks {
   }
 
   /** Which examples a training run will read: their dates, count, labels and data hash. */
-  public static Map<String, String> trainingSet(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
-    TrainingTable examples = TrainingTable.fromStore(home, date(ctx, "from", LocalDate.MIN),
-        date(ctx, "to", LocalDate.MAX), ShopCatalog.ofHome(home));
+  public static Map<String, String> trainingSet(Path home, FlywheelConfig config, TaskContext ctx)
+      throws Exception {
+    TrainingTable examples =
+        TrainingTable.fromStore(
+            home,
+            date(ctx, "from", LocalDate.MIN),
+            date(ctx, "to", LocalDate.MAX),
+            ShopCatalog.ofHome(home));
     if (examples.size() == 0) {
-      throw new IllegalStateException("training set: the feature store has no examples between "
-          + ctx.params().getOrDefault("from", "") + " and " + ctx.params().getOrDefault("to", "")
-          + " (run the feature jobs first)");
+      throw new IllegalStateException(
+          "training set: the feature store has no examples between "
+              + ctx.params().getOrDefault("from", "")
+              + " and "
+              + ctx.params().getOrDefault("to", "")
+              + " (run the feature jobs first)");
     }
     Map<String, String> lineage = Lineage.of(examples, PredictionTarget.CTR);
     String[] window = lineage.get("flywheel.training_window").split("/");
@@ -123,7 +175,8 @@ public final class FlywheelTasks {
   }
 
   /** Trains and tracks a model (not registered), or finds the run an earlier attempt made. */
-  public static Map<String, String> train(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
+  public static Map<String, String> train(Path home, FlywheelConfig config, TaskContext ctx)
+      throws Exception {
     PredictionTarget target = PredictionTarget.of(ctx.param("model"));
     String truth = ctx.params().getOrDefault("truth", "");
     try (ModelRegistry registry = registry(home, config)) {
@@ -138,10 +191,18 @@ public final class FlywheelTasks {
         earlier.get().metrics().forEach((k, v) -> out.put(k, Double.toString(v)));
         return out;
       }
-      TrainingRun.Trained t = TrainingRun.train(home, registry, target,
-          ModelTrainer.Options.defaults(), new TrainingRun.EngineChoice("auto", 2,
-              config.flinkRestUrl()), date(ctx, "from", LocalDate.MIN),
-          date(ctx, "to", LocalDate.MAX), truth.isBlank() ? null : Path.of(truth), key, false);
+      TrainingRun.Trained t =
+          TrainingRun.train(
+              home,
+              registry,
+              target,
+              ModelTrainer.Options.defaults(),
+              new TrainingRun.EngineChoice("auto", 2, config.flinkRestUrl()),
+              date(ctx, "from", LocalDate.MIN),
+              date(ctx, "to", LocalDate.MAX),
+              truth.isBlank() ? null : Path.of(truth),
+              key,
+              false);
       out.put("run_id", t.runId());
       out.put("trained", "new");
       t.metrics().forEach((k, v) -> out.put(k, Double.toString(v)));
@@ -150,14 +211,16 @@ public final class FlywheelTasks {
   }
 
   /** The run's model against the champion on the same held-out rows, logged on the run. */
-  public static Map<String, String> evaluate(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
+  public static Map<String, String> evaluate(Path home, FlywheelConfig config, TaskContext ctx)
+      throws Exception {
     try (ModelRegistry registry = registry(home, config)) {
       return ChampionComparison.compare(home, registry, ctx.param("run_id"));
     }
   }
 
   /** Registers the run as a version (once: a re-run finds the version made from the run). */
-  public static Map<String, String> register(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
+  public static Map<String, String> register(Path home, FlywheelConfig config, TaskContext ctx)
+      throws Exception {
     try (ModelRegistry registry = registry(home, config)) {
       ModelRegistration.Registered r = ModelRegistration.register(registry, ctx.param("run_id"));
       Map<String, String> out = new LinkedHashMap<>();
@@ -170,15 +233,17 @@ public final class FlywheelTasks {
   }
 
   /** Rules over the run's logged metrics (see {@link MetricGate}). */
-  public static Map<String, String> gate(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
+  public static Map<String, String> gate(Path home, FlywheelConfig config, TaskContext ctx)
+      throws Exception {
     MetricGate gate = MetricGate.parse(ctx.param("rules"));
     try (ModelRegistry registry = registry(home, config)) {
-      Map<String, String> out = new LinkedHashMap<>(gate.check(registry.run(ctx.param("run_id"))
-          .metrics()));
+      Map<String, String> out =
+          new LinkedHashMap<>(gate.check(registry.run(ctx.param("run_id")).metrics()));
       out.put("passed", "true");
       return out;
     }
   }
+
   public static Map<String, String> threshold(TaskContext ctx) {
     double value;
     double min;
@@ -186,24 +251,29 @@ public final class FlywheelTasks {
       value = Double.parseDouble(ctx.param("value"));
       min = Double.parseDouble(ctx.param("min"));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("threshold: value and min must be numbers, got '"
-          + ctx.param("value") + "' and '" + ctx.param("min") + "'");
+      throw new IllegalArgumentException(
+          "threshold: value and min must be numbers, got '"
+              + ctx.param("value")
+              + "' and '"
+              + ctx.param("min")
+              + "'");
     }
     if (value < min) {
-      throw new IllegalStateException(ctx.param("name") + " " + value + " is below the floor "
-          + min + ": not deployed");
+      throw new IllegalStateException(
+          ctx.param("name") + " " + value + " is below the floor " + min + ": not deployed");
     }
     return Map.of("passed", "true", ctx.param("name"), Double.toString(value));
   }
 
   /**
-   * Deploys the version as a canary (once: a version already live or on trial is left as it
-   * is), then, with {@code replay} &gt; 0, replays up to that many requests made of the latest
-   * day's examples through the rollout, so that {@code ModelRollout} judges the canary
-   * on traffic and promotes it or rolls it back. Without a decision the canary stays for a
-   * person ({@code flywheel rollout promote|rollback}).
+   * Deploys the version as a canary (once: a version already live or on trial is left as it is),
+   * then, with {@code replay} &gt; 0, replays up to that many requests made of the latest day's
+   * examples through the rollout, so that {@code ModelRollout} judges the canary on traffic and
+   * promotes it or rolls it back. Without a decision the canary stays for a person ({@code flywheel
+   * rollout promote|rollback}).
    */
-  public static Map<String, String> deploy(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
+  public static Map<String, String> deploy(Path home, FlywheelConfig config, TaskContext ctx)
+      throws Exception {
     String model = ctx.param("model");
     int version = integer(ctx, "version");
     int canary = integer(ctx, "canary");
@@ -225,9 +295,14 @@ public final class FlywheelTasks {
       out.put("canary", String.valueOf(state.canary()));
       out.put("canary_percent", Integer.toString(state.canaryPercent()));
       out.put("replayed_requests", Integer.toString(sent));
-      out.put("outcome", Integer.valueOf(version).equals(state.canary()) ? "canary"
-          : Integer.valueOf(version).equals(state.live()) ? "live" : "rolled_back");
-      state.history().stream().filter(e -> e.version() == version).reduce((a, b) -> b)
+      out.put(
+          "outcome",
+          Integer.valueOf(version).equals(state.canary())
+              ? "canary"
+              : Integer.valueOf(version).equals(state.live()) ? "live" : "rolled_back");
+      state.history().stream()
+          .filter(e -> e.version() == version)
+          .reduce((a, b) -> b)
           .ifPresent(e -> out.put("detail", e.event() + ": " + e.detail()));
       return out;
     }
@@ -237,14 +312,20 @@ public final class FlywheelTasks {
     try {
       return Integer.parseInt(ctx.param(name).trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": '" + ctx.param(name) + "' is not a whole "
-          + "number");
+      throw new IllegalArgumentException(
+          name + ": '" + ctx.param(name) + "' is not a whole " + "number");
     }
   }
 
   /** Sends the latest day's examples through the rollout until it decides; returns the count. */
-  private static int replay(Path home, ModelRegistry registry, ModelDeployment deployment,
-      ModelVersionInfo version, int limit, TaskContext ctx) throws Exception {
+  private static int replay(
+      Path home,
+      ModelRegistry registry,
+      ModelDeployment deployment,
+      ModelVersionInfo version,
+      int limit,
+      TaskContext ctx)
+      throws Exception {
     OfflineStore store = FeatureStore.offline(home);
     List<LocalDate> dates = store.trainingDates();
     if (dates.isEmpty()) {
@@ -266,8 +347,14 @@ public final class FlywheelTasks {
       try {
         // Each pass over the day is fresh traffic: request keys differ per pass, so the canary
         // gets its share of requests however few examples the day holds.
-        deployment.rollout().score(version.model(), latest.get(i).eventId() + "/"
-            + sent / latest.size(), row, 1, columns);
+        deployment
+            .rollout()
+            .score(
+                version.model(),
+                latest.get(i).eventId() + "/" + sent / latest.size(),
+                row,
+                1,
+                columns);
       } catch (InferenceClient.InferenceException e) {
         // counted by the rollout against whichever version answered
       }
@@ -275,8 +362,8 @@ public final class FlywheelTasks {
       if (sent % 200 == 0) {
         ctx.heartbeat(sent + " requests replayed");
       }
-      if (!Integer.valueOf(version.version()).equals(deployment.rollout().state(version.model())
-          .canary())) {
+      if (!Integer.valueOf(version.version())
+          .equals(deployment.rollout().state(version.model()).canary())) {
         break; // promoted or rolled back
       }
     }
@@ -284,17 +371,21 @@ public final class FlywheelTasks {
   }
 
   /**
-   * Writes how the pipeline ended onto the MLflow run (and the version, when one was
-   * registered): {@code flywheel.outcome} is {@code live}, {@code canary}, {@code rolled_back},
-   * {@code rejected_by_gate}, {@code not_approved}, {@code deploy_failed} or
-   * {@code not_deployed}, with the pipeline run that decided it. A version that went live
-   * becomes the registry's {@code champion}.
+   * Writes how the pipeline ended onto the MLflow run (and the version, when one was registered):
+   * {@code flywheel.outcome} is {@code live}, {@code canary}, {@code rolled_back}, {@code
+   * rejected_by_gate}, {@code not_approved}, {@code deploy_failed} or {@code not_deployed}, with
+   * the pipeline run that decided it. A version that went live becomes the registry's {@code
+   * champion}.
    */
-  public static Map<String, String> record(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
+  public static Map<String, String> record(Path home, FlywheelConfig config, TaskContext ctx)
+      throws Exception {
     Map<String, String> p = ctx.params();
     if (ctx.param("run_id").isBlank()) {
-      return Map.of("outcome", "no_run", "detail", "training did not finish: nothing to record "
-          + "on (the failed MLflow run says why)");
+      return Map.of(
+          "outcome",
+          "no_run",
+          "detail",
+          "training did not finish: nothing to record " + "on (the failed MLflow run says why)");
     }
     String outcome;
     if ("SUCCEEDED".equals(p.get("deploy")) && !p.getOrDefault("outcome", "").isBlank()) {
@@ -327,12 +418,15 @@ public final class FlywheelTasks {
   }
 
   /** The Flink feature jobs over the events whose time falls in [from, to] (UTC days). */
-  public static Map<String, String> features(Path home, FlywheelConfig config, TaskContext ctx) throws Exception {
+  public static Map<String, String> features(Path home, FlywheelConfig config, TaskContext ctx)
+      throws Exception {
     LocalDate from = LocalDate.parse(ctx.param("from"));
     LocalDate to = LocalDate.parse(ctx.param("to"));
     String eventsParam = ctx.param("events");
-    Path events = eventsParam.isBlank() ? home.resolve("world").resolve("events.jsonl")
-        : Path.of(eventsParam);
+    Path events =
+        eventsParam.isBlank()
+            ? home.resolve("world").resolve("events.jsonl")
+            : Path.of(eventsParam);
     if (!Files.isRegularFile(events)) {
       throw new IllegalArgumentException("events: no such file " + events);
     }
@@ -349,8 +443,7 @@ public final class FlywheelTasks {
           } catch (RuntimeException malformed) {
             continue; // the feature job dead-letters these when it replays the whole file
           }
-          LocalDate day = Instant.ofEpochMilli(e.timestamp()).atZone(ZoneOffset.UTC)
-              .toLocalDate();
+          LocalDate day = Instant.ofEpochMilli(e.timestamp()).atZone(ZoneOffset.UTC).toLocalDate();
           if (!day.isBefore(from) && !day.isAfter(to)) {
             out.write(line);
             out.newLine();
@@ -360,11 +453,20 @@ public final class FlywheelTasks {
       }
       // The job replaces the offline partitions of the days it replays (a re-run adds no
       // second copy; online upserts are idempotent already).
-      FeatureJobResult r = FeatureJob.run(FeatureJobOptions.defaults(slice.toString(),
-          products.toString(), home.toString()).on(config), JobProgress.NONE);
+      FeatureJobResult r =
+          FeatureJob.run(
+              FeatureJobOptions.defaults(slice.toString(), products.toString(), home.toString())
+                  .on(config),
+              JobProgress.NONE);
       ShopCatalog.publish(products, home);
-      return Map.of("events", Long.toString(kept), "accepted", Long.toString(r.accepted()),
-          "examples", Long.toString(r.trainingExamples()), "replaced_partitions",
+      return Map.of(
+          "events",
+          Long.toString(kept),
+          "accepted",
+          Long.toString(r.accepted()),
+          "examples",
+          Long.toString(r.trainingExamples()),
+          "replaced_partitions",
           Integer.toString(r.replacedPartitions()));
     } finally {
       Files.deleteIfExists(slice);

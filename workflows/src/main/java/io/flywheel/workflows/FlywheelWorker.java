@@ -7,9 +7,9 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 
 /**
- * One worker process for every module's activities: the DAG workflow on
- * {@value DagWorkflowImpl#QUEUE} and one activity worker per task queue of the catalogue (Flink
- * jobs, training, serving, generic), so kinds of work can be scaled apart on a real cluster.
+ * One worker process for every module's activities: the DAG workflow on {@value
+ * DagWorkflowImpl#QUEUE} and one activity worker per task queue of the catalogue (Flink jobs,
+ * training, serving, generic), so kinds of work can be scaled apart on a real cluster.
  */
 public final class FlywheelWorker implements AutoCloseable {
   private final WorkerFactory factory;
@@ -19,8 +19,8 @@ public final class FlywheelWorker implements AutoCloseable {
   }
 
   /**
-   * @param localService true against the embedded service, which stalls a run on the sticky
-   *     queue of a worker that is gone
+   * @param localService true against the embedded service, which stalls a run on the sticky queue
+   *     of a worker that is gone
    */
   public static FlywheelWorker start(Pipelines pipelines, boolean localService) {
     WorkflowClient client = pipelines.client();
@@ -37,8 +37,11 @@ public final class FlywheelWorker implements AutoCloseable {
       options.setStickyQueueScheduleToStartTimeout(java.time.Duration.ZERO);
     }
     Worker workflows = factory.newWorker(DagWorkflowImpl.QUEUE, options.build());
-    workflows.registerWorkflowImplementationTypes(DagWorkflowImpl.class,
-        BackfillWorkflowImpl.class, TriggerWorkflowImpl.class, ScheduleWorkflowImpl.class);
+    workflows.registerWorkflowImplementationTypes(
+        DagWorkflowImpl.class,
+        BackfillWorkflowImpl.class,
+        TriggerWorkflowImpl.class,
+        ScheduleWorkflowImpl.class);
     TaskActivitiesImpl activities = new TaskActivitiesImpl(catalog);
     java.util.Set<String> queues = new java.util.TreeSet<>(catalog.queues());
     queues.add(TaskType.DEFAULT_QUEUE); // triggers and schedules start runs from there

@@ -9,10 +9,10 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Temporal's own Java service ({@code temporal-test-server}) on a loopback port: the local
- * default when {@code TEMPORAL_ADDRESS} is not set. It binds 127.0.0.1 only (the service has no
- * authentication), runs in real time, and keeps everything in memory: a restart forgets all
- * runs, which is why Flywheel keeps its own run index.
+ * Temporal's own Java service ({@code temporal-test-server}) on a loopback port: the local default
+ * when {@code TEMPORAL_ADDRESS} is not set. It binds 127.0.0.1 only (the service has no
+ * authentication), runs in real time, and keeps everything in memory: a restart forgets all runs,
+ * which is why Flywheel keeps its own run index.
  */
 public final class LocalTemporal implements AutoCloseable {
   private final TestServicesStarter services;
@@ -27,8 +27,8 @@ public final class LocalTemporal implements AutoCloseable {
   public static LocalTemporal start(int port) throws IOException {
     // Time skipping locked: workflow timers follow the wall clock, as on a real cluster.
     TestServicesStarter services = new TestServicesStarter(true, 0);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(
-        "127.0.0.1", port));
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port));
     for (BindableService service : services.getServices()) {
       builder.addService(service);
     }

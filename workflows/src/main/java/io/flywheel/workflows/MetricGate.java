@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
 /**
  * A release gate over a run's metrics: rules such as {@code auc >= 0.55; auc_vs_champion? >= 0}
  * separated by {@code ;} or {@code ,}. A metric marked {@code ?} is checked only when the run has
- * it (there is no champion to compare with on a model's first run); any other missing metric
- * fails the gate.
+ * it (there is no champion to compare with on a model's first run); any other missing metric fails
+ * the gate.
  */
 public record MetricGate(List<Rule> rules) {
-  private static final Pattern RULE = Pattern.compile(
-      "\\s*([A-Za-z0-9_.]+)(\\?)?\\s*(>=|<=|>|<)\\s*([-+0-9.eE]+)\\s*");
+  private static final Pattern RULE =
+      Pattern.compile("\\s*([A-Za-z0-9_.]+)(\\?)?\\s*(>=|<=|>|<)\\s*([-+0-9.eE]+)\\s*");
 
   /** One comparison. */
   public record Rule(String metric, boolean optional, String op, double bound) {
@@ -49,8 +49,8 @@ public record MetricGate(List<Rule> rules) {
         }
         bound = Double.parseDouble(m.group(4));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("rules: '" + part.trim() + "' is not METRIC[?] "
-            + "(>=|>|<=|<) NUMBER");
+        throw new IllegalArgumentException(
+            "rules: '" + part.trim() + "' is not METRIC[?] " + "(>=|>|<=|<) NUMBER");
       }
       rules.add(new Rule(m.group(1), m.group(2) != null, m.group(3), bound));
     }

@@ -11,9 +11,9 @@ import io.flywheel.deploy.ServingMetadata;
 import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.TrainingExample;
 import io.flywheel.registry.ModelRegistry;
+import io.flywheel.registry.ModelVersionInfo;
 import io.flywheel.training.ModelRegistration;
 import io.flywheel.training.ScoringModel;
-import io.flywheel.registry.ModelVersionInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +21,10 @@ import java.util.List;
 
 /**
  * From the registry to serving: a registered version's files become a Triton repository version
- * (XGBoost JSON + Flywheel's metadata) and go through {@link ModelRollout}. The inference server
- * is the configured Triton ({@code TRITON_GRPC_ADDRESS}; its repository must be the one under
- * {@code HOME/deploy/repository}, or {@code FLYWHEEL_MODEL_REPOSITORY}), else an embedded one
- * started for the command.
+ * (XGBoost JSON + Flywheel's metadata) and go through {@link ModelRollout}. The inference server is
+ * the configured Triton ({@code TRITON_GRPC_ADDRESS}; its repository must be the one under {@code
+ * HOME/deploy/repository}, or {@code FLYWHEEL_MODEL_REPOSITORY}), else an embedded one started for
+ * the command.
  */
 public final class ModelDeployment implements AutoCloseable {
   private final ModelRepository repository;
@@ -32,19 +32,27 @@ public final class ModelDeployment implements AutoCloseable {
   private final InferenceClient client;
   private final ModelRollout rollout;
 
-  private ModelDeployment(Path home, ModelRepository repository, EmbeddedInferenceServer embedded,
+  private ModelDeployment(
+      Path home,
+      ModelRepository repository,
+      EmbeddedInferenceServer embedded,
       InferenceClient client) {
     this.repository = repository;
     this.embedded = embedded;
     this.client = client;
-    this.rollout = new ModelRollout(home.resolve("deploy").resolve("rollouts"), repository,
-        client, embedded == null ? FilModelConfig.Serving.onGpu()
-            : FilModelConfig.Serving.onCpu());
+    this.rollout =
+        new ModelRollout(
+            home.resolve("deploy").resolve("rollouts"),
+            repository,
+            client,
+            embedded == null ? FilModelConfig.Serving.onGpu() : FilModelConfig.Serving.onCpu());
   }
 
   /** The configured model repository, else {@code HOME/deploy/repository}. */
   public static Path repositoryRoot(Path home, FlywheelConfig config) {
-    return config.get(FlywheelConfig.FLYWHEEL_MODEL_REPOSITORY).map(Path::of)
+    return config
+        .get(FlywheelConfig.FLYWHEEL_MODEL_REPOSITORY)
+        .map(Path::of)
         .orElse(home.resolve("deploy").resolve("repository"));
   }
 
@@ -56,10 +64,10 @@ public final class ModelDeployment implements AutoCloseable {
     if (triton != null) {
       return new ModelDeployment(home, repository, null, InferenceClient.connect(triton));
     }
-    EmbeddedInferenceServer server = EmbeddedInferenceServer.start(repository.root(),
-        "127.0.0.1", 0, 0);
-    ModelDeployment deployment = new ModelDeployment(home, repository, server,
-        InferenceClient.connect(server.address()));
+    EmbeddedInferenceServer server =
+        EmbeddedInferenceServer.start(repository.root(), "127.0.0.1", 0, 0);
+    ModelDeployment deployment =
+        new ModelDeployment(home, repository, server, InferenceClient.connect(server.address()));
     for (String model : repository.models()) {
       deployment.rollout.resume(model);
     }
@@ -79,7 +87,8 @@ public final class ModelDeployment implements AutoCloseable {
   }
 
   public String server() {
-    return embedded == null ? "Triton at " + client.address()
+    return embedded == null
+        ? "Triton at " + client.address()
         : "embedded inference server at " + client.address();
   }
 
@@ -89,8 +98,8 @@ public final class ModelDeployment implements AutoCloseable {
     Path work = Files.createTempDirectory("flywheel-deploy-");
     Path files = registry.download(version, work.resolve("model"));
     ServingMetadata metadata = metadata(version, files);
-    return rollout.deploy(version.model(), version.version(), files.resolve("model.json"),
-        metadata, canaryPercent);
+    return rollout.deploy(
+        version.model(), version.version(), files.resolve("model.json"), metadata, canaryPercent);
   }
 
   /**
@@ -110,17 +119,22 @@ public final class ModelDeployment implements AutoCloseable {
   public record Parity(int rows, int features, double largestDifference) {}
 
   /**
-   * Scores {@code examples} through the inference server (KServe v2 gRPC) with the live version
-   * of {@code version}'s model and with the same files in process, and compares.
+   * Scores {@code examples} through the inference server (KServe v2 gRPC) with the live version of
+   * {@code version}'s model and with the same files in process, and compares.
    */
-  public Parity parity(ModelRegistry registry, ModelVersionInfo version,
-      List<TrainingExample> examples, ShopCatalog catalog) throws Exception {
+  public Parity parity(
+      ModelRegistry registry,
+      ModelVersionInfo version,
+      List<TrainingExample> examples,
+      ShopCatalog catalog)
+      throws Exception {
     RolloutState state = rollout.state(version.model());
     ScoringModel local = ModelRegistration.load(registry, version);
     float[] rows = local.featureRows(examples, catalog);
     int features = local.featureNames().size();
-    var served = client.infer(version.model(), Integer.toString(state.live()), rows,
-        examples.size(), features);
+    var served =
+        client.infer(
+            version.model(), Integer.toString(state.live()), rows, examples.size(), features);
     double[] inProcess = local.predict(examples, catalog);
     ServingMetadata metadata = repository.readMetadata(version.model(), state.live());
     double worst = 0;
@@ -134,20 +148,28 @@ public final class ModelDeployment implements AutoCloseable {
   public static ServingMetadata metadata(ModelVersionInfo version, Path files) throws IOException {
     Path features = files.resolve("features.txt");
     if (!Files.isRegularFile(features) || !Files.isRegularFile(files.resolve("model.json"))) {
-      throw new IOException(version.ref() + " has no model.json and features.txt: not a "
-          + "deployable XGBoost model (recommenders are served from the feature store)");
+      throw new IOException(
+          version.ref()
+              + " has no model.json and features.txt: not a "
+              + "deployable XGBoost model (recommenders are served from the feature store)");
     }
     List<String> lines = Files.readAllLines(features);
-    if (lines.size() < 3 || !lines.get(0).startsWith("# target=")
+    if (lines.size() < 3
+        || !lines.get(0).startsWith("# target=")
         || !lines.get(1).startsWith("# negative_sampling=")) {
-      throw new IOException(features + ": expected '# target=' and '# negative_sampling=' "
-          + "lines before the feature names");
+      throw new IOException(
+          features
+              + ": expected '# target=' and '# negative_sampling=' "
+              + "lines before the feature names");
     }
-    return new ServingMetadata(version.model(), version.version(), version.runId(),
+    return new ServingMetadata(
+        version.model(),
+        version.version(),
+        version.runId(),
         lines.get(0).substring("# target=".length()),
-        lines.subList(2, lines.size()), Double.parseDouble(lines.get(1).substring(
-            "# negative_sampling=".length())), version.tags().getOrDefault(
-                "flywheel.training_window", ""));
+        lines.subList(2, lines.size()),
+        Double.parseDouble(lines.get(1).substring("# negative_sampling=".length())),
+        version.tags().getOrDefault("flywheel.training_window", ""));
   }
 
   @Override

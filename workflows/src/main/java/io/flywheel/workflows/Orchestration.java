@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where pipelines run: the configured Temporal cluster ({@code TEMPORAL_ADDRESS}, namespace
- * {@code TEMPORAL_NAMESPACE}), with workers started by {@code flywheel worker}; otherwise
- * Temporal's own Java service and a worker inside this process, which live only as long as the
- * process (runs are kept in Flywheel's run index, not in the service).
+ * Where pipelines run: the configured Temporal cluster ({@code TEMPORAL_ADDRESS}, namespace {@code
+ * TEMPORAL_NAMESPACE}), with workers started by {@code flywheel worker}; otherwise Temporal's own
+ * Java service and a worker inside this process, which live only as long as the process (runs are
+ * kept in Flywheel's run index, not in the service).
  */
 public final class Orchestration implements AutoCloseable {
   private final LocalTemporal local;
@@ -17,8 +17,8 @@ public final class Orchestration implements AutoCloseable {
   private final FlywheelWorker worker;
   private final String where;
 
-  private Orchestration(LocalTemporal local, Pipelines pipelines, FlywheelWorker worker,
-      String where) {
+  private Orchestration(
+      LocalTemporal local, Pipelines pipelines, FlywheelWorker worker, String where) {
     this.local = local;
     this.pipelines = pipelines;
     this.worker = worker;
@@ -40,12 +40,18 @@ public final class Orchestration implements AutoCloseable {
     TaskCatalog catalog = catalog(home, config);
     String address = config.temporalAddress();
     if (address != null) {
-      return new Orchestration(null, Pipelines.connect(address, config.temporalNamespace(),
-          catalog, home), null, "Temporal at " + address);
+      return new Orchestration(
+          null,
+          Pipelines.connect(address, config.temporalNamespace(), catalog, home),
+          null,
+          "Temporal at " + address);
     }
     LocalTemporal local = LocalTemporal.start(0);
     Pipelines pipelines = Pipelines.connect(local.address(), "default", catalog, home);
-    return new Orchestration(local, pipelines, FlywheelWorker.start(pipelines, true),
+    return new Orchestration(
+        local,
+        pipelines,
+        FlywheelWorker.start(pipelines, true),
         "Temporal's embedded service at " + local.address() + " (in this process)");
   }
 

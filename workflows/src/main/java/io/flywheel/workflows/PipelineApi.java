@@ -1,7 +1,5 @@
 package io.flywheel.workflows;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.flywheel.core.BearerToken;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -17,14 +15,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The pipelines over HTTP/JSON: {@code GET /v1/pipelines}, {@code POST
- * /v1/pipelines/{name}/runs} (returns the run id), {@code GET /v1/runs/{id}}, {@code POST
- * /v1/runs/{id}/approve/{task}}, {@code POST /v1/runs/{id}/pause|resume|cancel},
- * {@code GET /v1/triggers}, plus {@code /health} and
- * Prometheus {@code /metrics}. Every POST needs {@code Authorization: Bearer $FLYWHEEL_API_TOKEN};
- * without a configured token they are refused.
+ * The pipelines over HTTP/JSON: {@code GET /v1/pipelines}, {@code POST /v1/pipelines/{name}/runs}
+ * (returns the run id), {@code GET /v1/runs/{id}}, {@code POST /v1/runs/{id}/approve/{task}},
+ * {@code POST /v1/runs/{id}/pause|resume|cancel}, {@code GET /v1/triggers}, plus {@code /health}
+ * and Prometheus {@code /metrics}. Every POST needs {@code Authorization: Bearer
+ * $FLYWHEEL_API_TOKEN}; without a configured token they are refused.
  */
 public final class PipelineApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineApi.class);
@@ -41,34 +40,42 @@ public final class PipelineApi implements AutoCloseable {
     this.orchestration = orchestration;
     this.home = home;
     this.token = token == null || token.isBlank() ? null : BearerToken.of(token);
-    this.app = Javalin.create(config -> config.showJavalinBanner = false)
-        .get("/health", ctx -> ctx.json(Map.of("status", "up", "temporal",
-            orchestration.where())))
-        .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
-            .result(metrics.scrape()))
-        .get("/v1/pipelines", this::pipelines)
-        .post("/v1/pipelines/{name}/runs", this::submit)
-        .get("/v1/runs/{id}", this::run)
-        .post("/v1/runs/{id}/approve/{task}", ctx -> signal(ctx, "approve"))
-        .post("/v1/runs/{id}/pause", ctx -> signal(ctx, "pause"))
-        .post("/v1/runs/{id}/resume", ctx -> signal(ctx, "resume"))
-        .post("/v1/runs/{id}/cancel", ctx -> signal(ctx, "cancel"))
-        .get("/v1/triggers", ctx -> ctx.json(io.flywheel.workflows.Pipelines
-            .triggerHistories(home)));
-    app.before(ctx -> {
-      if ("POST".equals(ctx.method().name())) {
-        authorize(ctx);
-      }
-    });
-    app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.field, e.getMessage(),
-        e.problems));
+    this.app =
+        Javalin.create(config -> config.showJavalinBanner = false)
+            .get(
+                "/health",
+                ctx -> ctx.json(Map.of("status", "up", "temporal", orchestration.where())))
+            .get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()))
+            .get("/v1/pipelines", this::pipelines)
+            .post("/v1/pipelines/{name}/runs", this::submit)
+            .get("/v1/runs/{id}", this::run)
+            .post("/v1/runs/{id}/approve/{task}", ctx -> signal(ctx, "approve"))
+            .post("/v1/runs/{id}/pause", ctx -> signal(ctx, "pause"))
+            .post("/v1/runs/{id}/resume", ctx -> signal(ctx, "resume"))
+            .post("/v1/runs/{id}/cancel", ctx -> signal(ctx, "cancel"))
+            .get(
+                "/v1/triggers",
+                ctx -> ctx.json(io.flywheel.workflows.Pipelines.triggerHistories(home)));
+    app.before(
+        ctx -> {
+          if ("POST".equals(ctx.method().name())) {
+            authorize(ctx);
+          }
+        });
+    app.exception(
+        ApiError.class, (e, ctx) -> error(ctx, e.status, e.field, e.getMessage(), e.problems));
   }
 
-  public static PipelineApi start(Orchestration orchestration, Path home, String token, String host,
-      int port) {
+  public static PipelineApi start(
+      Orchestration orchestration, Path home, String token, String host, int port) {
     PipelineApi api = new PipelineApi(orchestration, home, token);
     api.app.start(host, port);
-    LOG.info("pipeline API on {}:{} ({})", host, api.app.port(),
+    LOG.info(
+        "pipeline API on {}:{} ({})",
+        host,
+        api.app.port(),
         token == null ? "read-only: no token configured" : "writes need the bearer token");
     return api;
   }
@@ -108,21 +115,25 @@ public final class PipelineApi implements AutoCloseable {
     if (p instanceof Map<?, ?> m) {
       m.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
     } else if (p != null) {
-      throw new ApiError(HttpStatus.BAD_REQUEST, "params", "must be an object of names to "
-          + "values");
+      throw new ApiError(
+          HttpStatus.BAD_REQUEST, "params", "must be an object of names to " + "values");
     }
     LocalDate date;
     try {
-      date = body.get("date") == null ? LocalDate.now(java.time.ZoneOffset.UTC) : LocalDate.parse(
-          String.valueOf(body.get("date")));
+      date =
+          body.get("date") == null
+              ? LocalDate.now(java.time.ZoneOffset.UTC)
+              : LocalDate.parse(String.valueOf(body.get("date")));
     } catch (DateTimeParseException e) {
-      throw new ApiError(HttpStatus.BAD_REQUEST, "date", "expected YYYY-MM-DD, got '"
-          + body.get("date") + "'");
+      throw new ApiError(
+          HttpStatus.BAD_REQUEST, "date", "expected YYYY-MM-DD, got '" + body.get("date") + "'");
     }
     try {
       String runId = orchestration.pipelines().submit(spec, params, date);
-      Counter.builder("flywheel.pipeline.runs.submitted").tag("pipeline", name)
-          .register(metrics).increment();
+      Counter.builder("flywheel.pipeline.runs.submitted")
+          .tag("pipeline", name)
+          .register(metrics)
+          .increment();
       ctx.status(HttpStatus.CREATED).json(Map.of("runId", runId));
     } catch (PipelineException e) {
       throw new ApiError(HttpStatus.BAD_REQUEST, "pipeline", e.getMessage(), e.problems());
@@ -161,17 +172,19 @@ public final class PipelineApi implements AutoCloseable {
 
   private void authorize(Context ctx) {
     if (token == null) {
-      throw new ApiError(HttpStatus.FORBIDDEN, "Authorization", "set FLYWHEEL_API_TOKEN to "
-          + "allow changes over HTTP");
+      throw new ApiError(
+          HttpStatus.FORBIDDEN,
+          "Authorization",
+          "set FLYWHEEL_API_TOKEN to " + "allow changes over HTTP");
     }
     if (!token.acceptsHeader(ctx.header("Authorization"))) {
-      throw new ApiError(HttpStatus.UNAUTHORIZED, "Authorization", "a valid bearer token is "
-          + "required");
+      throw new ApiError(
+          HttpStatus.UNAUTHORIZED, "Authorization", "a valid bearer token is " + "required");
     }
   }
 
-  private static void error(Context ctx, HttpStatus status, String field, String message,
-      List<String> problems) {
+  private static void error(
+      Context ctx, HttpStatus status, String field, String message, List<String> problems) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", message);
     body.put("field", field);

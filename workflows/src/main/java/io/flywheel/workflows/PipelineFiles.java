@@ -24,14 +24,22 @@ import java.util.stream.Stream;
  * types are errors naming the file and the field.
  */
 public final class PipelineFiles {
-  static final List<String> BUILT_IN = List.of("smoke-test", "feature-backfill",
-      "train-evaluate-deploy");
+  static final List<String> BUILT_IN =
+      List.of("smoke-test", "feature-backfill", "train-evaluate-deploy");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> PIPELINE_KEYS = Set.of("name", "description", "schedule",
-      "params", "tasks", "triggers");
+  private static final Set<String> PIPELINE_KEYS =
+      Set.of("name", "description", "schedule", "params", "tasks", "triggers");
   private static final Set<String> TRIGGER_KEYS = Set.of("id", "type", "params", "every");
-  private static final Set<String> TASK_KEYS = Set.of("id", "type", "params", "upstream",
-      "retries", "retry_interval", "timeout", "trigger_rule");
+  private static final Set<String> TASK_KEYS =
+      Set.of(
+          "id",
+          "type",
+          "params",
+          "upstream",
+          "retries",
+          "retry_interval",
+          "timeout",
+          "trigger_rule");
 
   private PipelineFiles() {}
 
@@ -39,8 +47,8 @@ public final class PipelineFiles {
   public static Map<String, PipelineSpec> load(Path folder) throws IOException {
     Map<String, PipelineSpec> all = new TreeMap<>();
     for (String name : BUILT_IN) {
-      try (InputStream in = PipelineFiles.class.getResourceAsStream("/pipelines/" + name
-          + ".yaml")) {
+      try (InputStream in =
+          PipelineFiles.class.getResourceAsStream("/pipelines/" + name + ".yaml")) {
         if (in == null) {
           throw new IOException("built-in pipeline " + name + " is missing from the jar");
         }
@@ -50,8 +58,11 @@ public final class PipelineFiles {
     }
     if (Files.isDirectory(folder)) {
       try (Stream<Path> files = Files.list(folder)) {
-        for (Path f : files.filter(p -> p.toString().endsWith(".yaml")
-            || p.toString().endsWith(".yml")).sorted().toList()) {
+        for (Path f :
+            files
+                .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                .sorted()
+                .toList()) {
           PipelineSpec spec = read(f);
           all.put(spec.name(), spec);
         }
@@ -114,21 +125,35 @@ public final class PipelineFiles {
         }
       }
       int retries = t.has("retries") ? integer(t.get("retries"), where + " retries") : 0;
-      Duration interval = t.has("retry_interval") ? Durations.parse(where + " retry_interval",
-          t.get("retry_interval").asText()) : null;
-      Duration timeout = t.has("timeout") ? Durations.parse(where + " timeout",
-          t.get("timeout").asText()) : null;
+      Duration interval =
+          t.has("retry_interval")
+              ? Durations.parse(where + " retry_interval", t.get("retry_interval").asText())
+              : null;
+      Duration timeout =
+          t.has("timeout") ? Durations.parse(where + " timeout", t.get("timeout").asText()) : null;
       TriggerRule rule = null;
       if (t.has("trigger_rule")) {
         try {
           rule = TriggerRule.valueOf(t.get("trigger_rule").asText().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(where + " trigger_rule: all_success, all_done or "
-              + "one_failed; got '" + t.get("trigger_rule").asText() + "'");
+          throw new IllegalArgumentException(
+              where
+                  + " trigger_rule: all_success, all_done or "
+                  + "one_failed; got '"
+                  + t.get("trigger_rule").asText()
+                  + "'");
         }
       }
-      b.task(new TaskSpec(id, text(t, "type", where, true), strings(t.get("params"), where
-          + " params"), upstream, retries + 1, interval, timeout, rule));
+      b.task(
+          new TaskSpec(
+              id,
+              text(t, "type", where, true),
+              strings(t.get("params"), where + " params"),
+              upstream,
+              retries + 1,
+              interval,
+              timeout,
+              rule));
     }
     JsonNode triggers = root.get("triggers");
     if (triggers != null && !triggers.isNull()) {
@@ -142,10 +167,14 @@ public final class PipelineFiles {
           throw new IllegalArgumentException(where + ": expected a mapping");
         }
         unknownKeys(t, TRIGGER_KEYS, where);
-        Duration every = t.has("every") ? Durations.parse(where + " every",
-            t.get("every").asText()) : null;
-        b.trigger(new TriggerSpec(text(t, "id", where, true), text(t, "type", where, true),
-            strings(t.get("params"), where + " params"), every));
+        Duration every =
+            t.has("every") ? Durations.parse(where + " every", t.get("every").asText()) : null;
+        b.trigger(
+            new TriggerSpec(
+                text(t, "id", where, true),
+                text(t, "type", where, true),
+                strings(t.get("params"), where + " params"),
+                every));
       }
     }
     return b.build();
@@ -156,8 +185,8 @@ public final class PipelineFiles {
     while (names.hasNext()) {
       String name = names.next();
       if (!known.contains(name)) {
-        throw new IllegalArgumentException(where + ": unknown key '" + name + "' (known: "
-            + new java.util.TreeSet<>(known) + ")");
+        throw new IllegalArgumentException(
+            where + ": unknown key '" + name + "' (known: " + new java.util.TreeSet<>(known) + ")");
       }
     }
   }
@@ -191,12 +220,15 @@ public final class PipelineFiles {
     if (!node.isObject()) {
       throw new IllegalArgumentException(where + ": expected a mapping of names to values");
     }
-    node.fields().forEachRemaining(e -> {
-      if (!e.getValue().isValueNode()) {
-        throw new IllegalArgumentException(where + " " + e.getKey() + ": must be a plain value");
-      }
-      out.put(e.getKey(), e.getValue().asText());
-    });
+    node.fields()
+        .forEachRemaining(
+            e -> {
+              if (!e.getValue().isValueNode()) {
+                throw new IllegalArgumentException(
+                    where + " " + e.getKey() + ": must be a plain value");
+              }
+              out.put(e.getKey(), e.getValue().asText());
+            });
     return out;
   }
 }

@@ -6,12 +6,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A pipeline: a DAG of named tasks, run-level parameters with defaults, an optional cron
- * schedule and triggers (sensors that start runs). Built in Java with {@link #builder} or read
- * from YAML with {@link PipelineFiles}.
+ * A pipeline: a DAG of named tasks, run-level parameters with defaults, an optional cron schedule
+ * and triggers (sensors that start runs). Built in Java with {@link #builder} or read from YAML
+ * with {@link PipelineFiles}.
  */
-public record PipelineSpec(String name, String description, String schedule,
-    Map<String, String> params, List<TaskSpec> tasks, List<TriggerSpec> triggers) {
+public record PipelineSpec(
+    String name,
+    String description,
+    String schedule,
+    Map<String, String> params,
+    List<TaskSpec> tasks,
+    List<TriggerSpec> triggers) {
 
   public PipelineSpec {
     params = params == null ? Map.of() : Map.copyOf(params);
@@ -21,9 +26,10 @@ public record PipelineSpec(String name, String description, String schedule,
   }
 
   public TaskSpec task(String id) {
-    return tasks.stream().filter(t -> t.id().equals(id)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("task: no task '" + id + "' in "
-            + name));
+    return tasks.stream()
+        .filter(t -> t.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("task: no task '" + id + "' in " + name));
   }
 
   public static Builder builder(String name) {
@@ -69,8 +75,7 @@ public record PipelineSpec(String name, String description, String schedule,
     }
 
     /** A task with defaults: one attempt, one hour, all upstream must succeed. */
-    public Builder task(String id, String type, Map<String, String> params,
-        String... upstream) {
+    public Builder task(String id, String type, Map<String, String> params, String... upstream) {
       return task(new TaskSpec(id, type, params, List.of(upstream), 1, null, null, null));
     }
 

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks a pipeline before anything starts: unique task ids, known task types, required
- * parameters present, upstream tasks that exist, no cycles, and references in templates to run
- * parameters and tasks that exist. All problems are reported at once.
+ * Checks a pipeline before anything starts: unique task ids, known task types, required parameters
+ * present, upstream tasks that exist, no cycles, and references in templates to run parameters and
+ * tasks that exist. All problems are reported at once.
  */
 public final class PipelineValidator {
   private PipelineValidator() {}
@@ -39,8 +39,15 @@ public final class PipelineValidator {
       } else {
         for (String required : catalog.type(t.type()).requiredParams()) {
           if (!t.params().containsKey(required)) {
-            problems.add("task " + t.id() + ": missing parameter '" + required + "' (required "
-                + "by type " + t.type() + ")");
+            problems.add(
+                "task "
+                    + t.id()
+                    + ": missing parameter '"
+                    + required
+                    + "' (required "
+                    + "by type "
+                    + t.type()
+                    + ")");
           }
         }
       }
@@ -58,8 +65,14 @@ public final class PipelineValidator {
             if (parts.length < 3 || !byId.containsKey(parts[1])) {
               problems.add("task " + t.id() + ": '{{ " + ref + " }}' names no task");
             } else if (!upstreamClosure(t, byId).contains(parts[1])) {
-              problems.add("task " + t.id() + ": '{{ " + ref + " }}' reads task " + parts[1]
-                  + ", which is not upstream of it");
+              problems.add(
+                  "task "
+                      + t.id()
+                      + ": '{{ "
+                      + ref
+                      + " }}' reads task "
+                      + parts[1]
+                      + ", which is not upstream of it");
             }
           } else if (!ref.startsWith("params.") && !Templates.BUILT_INS.contains(ref)) {
             problems.add("task " + t.id() + ": unknown template variable '{{ " + ref + " }}'");
@@ -67,14 +80,22 @@ public final class PipelineValidator {
         }
       }
     }
-    spec.params().forEach((name, value) -> {
-      for (String ref : Templates.references(value)) {
-        if (!Templates.BUILT_INS.contains(ref)) {
-          problems.add("param " + name + ": its default may use only " + Templates.BUILT_INS
-              + ", not '{{ " + ref + " }}'");
-        }
-      }
-    });
+    spec.params()
+        .forEach(
+            (name, value) -> {
+              for (String ref : Templates.references(value)) {
+                if (!Templates.BUILT_INS.contains(ref)) {
+                  problems.add(
+                      "param "
+                          + name
+                          + ": its default may use only "
+                          + Templates.BUILT_INS
+                          + ", not '{{ "
+                          + ref
+                          + " }}'");
+                }
+              }
+            });
     if (spec.schedule() != null) {
       try {
         Schedules.parse(spec.schedule());
@@ -94,8 +115,14 @@ public final class PipelineValidator {
       } else {
         for (String required : catalog.sensor(t.type()).requiredParams()) {
           if (!t.params().containsKey(required)) {
-            problems.add("trigger " + t.id() + ": missing parameter '" + required
-                + "' (required by type " + t.type() + ")");
+            problems.add(
+                "trigger "
+                    + t.id()
+                    + ": missing parameter '"
+                    + required
+                    + "' (required by type "
+                    + t.type()
+                    + ")");
           }
         }
       }
@@ -142,8 +169,8 @@ public final class PipelineValidator {
     return null;
   }
 
-  private static String visit(String id, Map<String, TaskSpec> byId, Map<String, Integer> mark,
-      List<String> path) {
+  private static String visit(
+      String id, Map<String, TaskSpec> byId, Map<String, Integer> mark, List<String> path) {
     Integer m = mark.get(id);
     if (m != null && m == 2) {
       return null;

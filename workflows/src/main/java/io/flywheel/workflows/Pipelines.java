@@ -25,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Submitting and following pipeline runs. Each run is a {@link DagWorkflow} with the run id as
- * its workflow id; Flywheel keeps its own index of runs under {@code HOME/workflows/runs}
- * (pipeline, date, parameters, last known state), because the embedded service answers
- * visibility queries with UNIMPLEMENTED and forgets everything when it restarts.
+ * Submitting and following pipeline runs. Each run is a {@link DagWorkflow} with the run id as its
+ * workflow id; Flywheel keeps its own index of runs under {@code HOME/workflows/runs} (pipeline,
+ * date, parameters, last known state), because the embedded service answers visibility queries with
+ * UNIMPLEMENTED and forgets everything when it restarts.
  */
 public final class Pipelines implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -39,8 +39,12 @@ public final class Pipelines implements AutoCloseable {
   private final Path index;
   private final Path triggers;
 
-  private Pipelines(WorkflowServiceStubs service, WorkflowClient client, TaskCatalog catalog,
-      Path index, Path triggers) {
+  private Pipelines(
+      WorkflowServiceStubs service,
+      WorkflowClient client,
+      TaskCatalog catalog,
+      Path index,
+      Path triggers) {
     this.service = service;
     this.client = client;
     this.catalog = catalog;
@@ -49,23 +53,24 @@ public final class Pipelines implements AutoCloseable {
   }
 
   /** A client of the service at {@code address} in {@code namespace}. */
-  public static Pipelines connect(String address, String namespace, TaskCatalog catalog,
-      Path home) throws IOException {
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
-    WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions
-        .newBuilder().setNamespace(namespace).build());
+  public static Pipelines connect(String address, String namespace, TaskCatalog catalog, Path home)
+      throws IOException {
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
     Path index = Files.createDirectories(home.resolve("workflows").resolve("runs"));
     Path triggers = Files.createDirectories(home.resolve("workflows").resolve("triggers"));
     return new Pipelines(service, client, catalog, index, triggers);
   }
 
   /**
-   * Over an existing client (Temporal's time-skipping test environment, say); closing leaves
-   * the client's service to its owner.
+   * Over an existing client (Temporal's time-skipping test environment, say); closing leaves the
+   * client's service to its owner.
    */
-  static Pipelines using(WorkflowClient client, TaskCatalog catalog, Path home)
-      throws IOException {
+  static Pipelines using(WorkflowClient client, TaskCatalog catalog, Path home) throws IOException {
     Path index = Files.createDirectories(home.resolve("workflows").resolve("runs"));
     Path triggers = Files.createDirectories(home.resolve("workflows").resolve("triggers"));
     return new Pipelines(null, client, catalog, index, triggers);
@@ -80,50 +85,72 @@ public final class Pipelines implements AutoCloseable {
   }
 
   /**
-   * Validates and starts a run; returns its id. An invalid pipeline or parameter is refused
-   * before anything starts.
+   * Validates and starts a run; returns its id. An invalid pipeline or parameter is refused before
+   * anything starts.
    */
   public String submit(PipelineSpec spec, Map<String, String> params, LocalDate logicalDate)
       throws IOException {
-    return submit(spec, params, logicalDate, spec.name() + "-" + logicalDate + "-"
-        + UUID.randomUUID().toString().substring(0, 8));
+    return submit(
+        spec,
+        params,
+        logicalDate,
+        spec.name() + "-" + logicalDate + "-" + UUID.randomUUID().toString().substring(0, 8));
   }
 
   /**
    * As above with the run id chosen by the caller (triggers and schedules derive it from what
    * started the run): a second submission of the same id starts nothing and returns the id.
    */
-  public String submit(PipelineSpec spec, Map<String, String> params, LocalDate logicalDate,
-      String runId) throws IOException {
+  public String submit(
+      PipelineSpec spec, Map<String, String> params, LocalDate logicalDate, String runId)
+      throws IOException {
     PipelineValidator.validate(spec, catalog);
     for (String key : params.keySet()) {
       if (!spec.params().containsKey(key)) {
-        throw new PipelineException(spec.name(), List.of("param '" + key + "' is not declared "
-            + "by the pipeline (declared: " + spec.params().keySet() + ")"));
+        throw new PipelineException(
+            spec.name(),
+            List.of(
+                "param '"
+                    + key
+                    + "' is not declared "
+                    + "by the pipeline (declared: "
+                    + spec.params().keySet()
+                    + ")"));
       }
     }
     safe(runId);
-    DagWorkflow stub = client.newWorkflowStub(DagWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(runId).setTaskQueue(DagWorkflowImpl.QUEUE)
-        .setWorkflowIdReusePolicy(
-            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-        .build());
-    DagRun run = new DagRun(runId, spec, Map.copyOf(params), logicalDate.toString(),
-        TaskRouting.of(spec, catalog));
+    DagWorkflow stub =
+        client.newWorkflowStub(
+            DagWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(runId)
+                .setTaskQueue(DagWorkflowImpl.QUEUE)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .build());
+    DagRun run =
+        new DagRun(
+            runId, spec, Map.copyOf(params), logicalDate.toString(), TaskRouting.of(spec, catalog));
     try {
       WorkflowClient.start(stub::run, run);
     } catch (io.temporal.client.WorkflowExecutionAlreadyStarted e) {
       return runId;
     }
-    record(new RunRecord(runId, spec.name(), logicalDate.toString(), Map.copyOf(params),
-        System.currentTimeMillis(), null));
+    record(
+        new RunRecord(
+            runId,
+            spec.name(),
+            logicalDate.toString(),
+            Map.copyOf(params),
+            System.currentTimeMillis(),
+            null));
     return runId;
   }
 
   /**
    * Arms the pipeline's schedule (a cron workflow, {@code schedule-NAME}) and triggers (one
-   * watching workflow each, {@code trigger-NAME-ID}), replacing any armed before (the spec may
-   * have changed). Returns the armed workflow ids.
+   * watching workflow each, {@code trigger-NAME-ID}), replacing any armed before (the spec may have
+   * changed). Returns the armed workflow ids.
    */
   public List<String> arm(PipelineSpec spec) {
     PipelineValidator.validate(spec, catalog);
@@ -131,18 +158,27 @@ public final class Pipelines implements AutoCloseable {
     if (spec.schedule() != null) {
       String id = "schedule-" + spec.name();
       stop(id);
-      ScheduleWorkflow schedule = client.newWorkflowStub(ScheduleWorkflow.class,
-          WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(DagWorkflowImpl.QUEUE)
-              .setCronSchedule(spec.schedule()).build());
+      ScheduleWorkflow schedule =
+          client.newWorkflowStub(
+              ScheduleWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(id)
+                  .setTaskQueue(DagWorkflowImpl.QUEUE)
+                  .setCronSchedule(spec.schedule())
+                  .build());
       WorkflowClient.start(schedule::fire, spec);
       armed.add(id);
     }
     for (TriggerSpec t : spec.triggers()) {
       String id = "trigger-" + spec.name() + "-" + t.id();
       stop(id);
-      TriggerWorkflow watcher = client.newWorkflowStub(TriggerWorkflow.class,
-          WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(DagWorkflowImpl.QUEUE)
-              .build());
+      TriggerWorkflow watcher =
+          client.newWorkflowStub(
+              TriggerWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(id)
+                  .setTaskQueue(DagWorkflowImpl.QUEUE)
+                  .build());
       WorkflowClient.start(watcher::watch, spec, t.id());
       armed.add(id);
     }
@@ -168,16 +204,17 @@ public final class Pipelines implements AutoCloseable {
   public Optional<TriggerHistory> triggerHistory(String pipeline, String trigger)
       throws IOException {
     Path file = triggers.resolve(safe(pipeline) + "--" + safe(trigger) + ".json");
-    return Files.isRegularFile(file) ? Optional.of(JSON.readValue(file.toFile(),
-        TriggerHistory.class)) : Optional.empty();
+    return Files.isRegularFile(file)
+        ? Optional.of(JSON.readValue(file.toFile(), TriggerHistory.class))
+        : Optional.empty();
   }
 
   /**
-   * Waits up to {@code timeout} for an armed trigger's first check to be recorded; empty if
-   * none came. (Its history is a file the trigger's activity writes, so this watches the file.)
+   * Waits up to {@code timeout} for an armed trigger's first check to be recorded; empty if none
+   * came. (Its history is a file the trigger's activity writes, so this watches the file.)
    */
-  public Optional<TriggerHistory> awaitTriggerCheck(String pipeline, String trigger,
-      Duration timeout) throws IOException, InterruptedException {
+  public Optional<TriggerHistory> awaitTriggerCheck(
+      String pipeline, String trigger, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Optional<TriggerHistory> history = triggerHistory(pipeline, trigger);
     while (history.isEmpty() && System.nanoTime() < deadline) {
@@ -203,47 +240,65 @@ public final class Pipelines implements AutoCloseable {
   }
 
   synchronized void saveTriggerHistory(TriggerHistory history) throws IOException {
-    AtomicFiles.writeString(triggers.resolve(safe(history.pipeline()) + "--"
-        + safe(history.trigger()) + ".json"), JSON.writeValueAsString(history));
+    AtomicFiles.writeString(
+        triggers.resolve(safe(history.pipeline()) + "--" + safe(history.trigger()) + ".json"),
+        JSON.writeValueAsString(history));
   }
 
   /**
-   * Runs the pipeline for every date from {@code from} to {@code to} (inclusive) as child runs,
-   * at most {@code parallelism} at a time; returns the backfill's id. Each child run is indexed
-   * like any run ({@code <backfill>-<date>}).
+   * Runs the pipeline for every date from {@code from} to {@code to} (inclusive) as child runs, at
+   * most {@code parallelism} at a time; returns the backfill's id. Each child run is indexed like
+   * any run ({@code <backfill>-<date>}).
    */
-  public String backfill(PipelineSpec spec, Map<String, String> params, LocalDate from,
-      LocalDate to, int parallelism) throws IOException {
+  public String backfill(
+      PipelineSpec spec, Map<String, String> params, LocalDate from, LocalDate to, int parallelism)
+      throws IOException {
     PipelineValidator.validate(spec, catalog);
     if (to.isBefore(from)) {
-      throw new PipelineException(spec.name(), List.of("backfill: --to " + to
-          + " is before --from " + from));
+      throw new PipelineException(
+          spec.name(), List.of("backfill: --to " + to + " is before --from " + from));
     }
     if (parallelism < 1) {
-      throw new PipelineException(spec.name(), List.of("backfill: parallelism must be at "
-          + "least 1"));
+      throw new PipelineException(
+          spec.name(), List.of("backfill: parallelism must be at " + "least 1"));
     }
     List<String> dates = new ArrayList<>();
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       dates.add(d.toString());
     }
-    String backfillId = spec.name() + "-backfill-" + UUID.randomUUID().toString()
-        .substring(0, 8);
-    BackfillWorkflow stub = client.newWorkflowStub(BackfillWorkflow.class, WorkflowOptions
-        .newBuilder().setWorkflowId(backfillId).setTaskQueue(DagWorkflowImpl.QUEUE).build());
-    WorkflowClient.start(stub::run, new BackfillRun(backfillId, spec, Map.copyOf(params), dates,
-        parallelism, TaskRouting.of(spec, catalog)));
+    String backfillId = spec.name() + "-backfill-" + UUID.randomUUID().toString().substring(0, 8);
+    BackfillWorkflow stub =
+        client.newWorkflowStub(
+            BackfillWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(backfillId)
+                .setTaskQueue(DagWorkflowImpl.QUEUE)
+                .build());
+    WorkflowClient.start(
+        stub::run,
+        new BackfillRun(
+            backfillId,
+            spec,
+            Map.copyOf(params),
+            dates,
+            parallelism,
+            TaskRouting.of(spec, catalog)));
     for (String d : dates) {
-      record(new RunRecord(backfillId + "-" + d, spec.name(), d, Map.copyOf(params),
-          System.currentTimeMillis(), null));
+      record(
+          new RunRecord(
+              backfillId + "-" + d,
+              spec.name(),
+              d,
+              Map.copyOf(params),
+              System.currentTimeMillis(),
+              null));
     }
     return backfillId;
   }
 
   /** Waits for a backfill and returns the status of each date. */
   @SuppressWarnings("unchecked")
-  public Map<String, String> awaitBackfill(String backfillId, Duration timeout)
-      throws Exception {
+  public Map<String, String> awaitBackfill(String backfillId, Duration timeout) throws Exception {
     Map<String, String> result = result(backfillId, timeout, Map.class);
     for (String date : result.keySet()) {
       status(backfillId + "-" + date); // refreshes the index entry of each child run
@@ -252,10 +307,10 @@ public final class Pipelines implements AutoCloseable {
   }
 
   /**
-   * The run's state: asked of the service; else, when the service answers that it does not know
-   * the run (a local service that died with its process), the run index's record marked
-   * {@code LOST} unless it had ended; when the service cannot be reached, the last state
-   * Flywheel recorded. Empty only when neither knows the run.
+   * The run's state: asked of the service; else, when the service answers that it does not know the
+   * run (a local service that died with its process), the run index's record marked {@code LOST}
+   * unless it had ended; when the service cannot be reached, the last state Flywheel recorded.
+   * Empty only when neither knows the run.
    */
   public Optional<RunState> status(String runId) throws IOException {
     try {
@@ -271,10 +326,16 @@ public final class Pipelines implements AutoCloseable {
       if (last != null && last.ended()) {
         return Optional.of(last);
       }
-      RunState lost = new RunState(runId, record.get().pipeline(), record.get().logicalDate(),
-          RunState.LOST, last == null ? Map.of() : last.tasks(), "the Temporal service that ran "
-              + "it no longer knows it (a local service lives only as long as its process); "
-              + "the last known task states are kept; run the pipeline again for this date");
+      RunState lost =
+          new RunState(
+              runId,
+              record.get().pipeline(),
+              record.get().logicalDate(),
+              RunState.LOST,
+              last == null ? Map.of() : last.tasks(),
+              "the Temporal service that ran "
+                  + "it no longer knows it (a local service lives only as long as its process); "
+                  + "the last known task states are kept; run the pipeline again for this date");
       update(runId, lost);
       return Optional.of(lost);
     } catch (RuntimeException unreachable) {
@@ -307,8 +368,8 @@ public final class Pipelines implements AutoCloseable {
   }
 
   /**
-   * A workflow's result, asked for in short polls until {@code timeout}: the embedded service
-   * can miss waking a long poll when a run ends from a timer.
+   * A workflow's result, asked for in short polls until {@code timeout}: the embedded service can
+   * miss waking a long poll when a run ends from a timer.
    */
   private <T> T result(String workflowId, Duration timeout, Class<T> type) throws Exception {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
@@ -355,30 +416,35 @@ public final class Pipelines implements AutoCloseable {
   }
 
   /** One entry of Flywheel's run index. */
-  public record RunRecord(String runId, String pipeline, String logicalDate,
-      Map<String, String> params, long submittedAt, RunState lastState) {}
+  public record RunRecord(
+      String runId,
+      String pipeline,
+      String logicalDate,
+      Map<String, String> params,
+      long submittedAt,
+      RunState lastState) {}
 
   private Optional<RunRecord> read(String runId) throws IOException {
     Path file = index.resolve(safe(runId) + ".json");
-    return Files.isRegularFile(file) ? Optional.of(JSON.readValue(file.toFile(),
-        RunRecord.class)) : Optional.empty();
+    return Files.isRegularFile(file)
+        ? Optional.of(JSON.readValue(file.toFile(), RunRecord.class))
+        : Optional.empty();
   }
 
   private void update(String runId, RunState state) throws IOException {
     Optional<RunRecord> existing = read(runId);
     if (existing.isPresent()) {
       RunRecord r = existing.get();
-      record(new RunRecord(r.runId(), r.pipeline(), r.logicalDate(), r.params(),
-          r.submittedAt(), state));
+      record(
+          new RunRecord(
+              r.runId(), r.pipeline(), r.logicalDate(), r.params(), r.submittedAt(), state));
     }
   }
 
   private void record(RunRecord record) throws IOException {
-    AtomicFiles.writeString(index.resolve(safe(record.runId()) + ".json"),
-        JSON.writeValueAsString(record));
+    AtomicFiles.writeString(
+        index.resolve(safe(record.runId()) + ".json"), JSON.writeValueAsString(record));
   }
-
-
 
   private static String safe(String runId) {
     if (!runId.matches("[A-Za-z0-9_.-]+")) {

@@ -9,11 +9,14 @@ import java.time.Duration;
 public final class ScheduleWorkflowImpl implements ScheduleWorkflow {
   @Override
   public String fire(PipelineSpec pipeline) {
-    TriggerActivities starts = Workflow.newActivityStub(TriggerActivities.class,
-        ActivityOptions.newBuilder().setTaskQueue(TaskType.DEFAULT_QUEUE)
-            .setStartToCloseTimeout(Duration.ofMinutes(1))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
-            .build());
+    TriggerActivities starts =
+        Workflow.newActivityStub(
+            TriggerActivities.class,
+            ActivityOptions.newBuilder()
+                .setTaskQueue(TaskType.DEFAULT_QUEUE)
+                .setStartToCloseTimeout(Duration.ofMinutes(1))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
+                .build());
     return starts.startScheduled(pipeline, Workflow.currentTimeMillis());
   }
 }

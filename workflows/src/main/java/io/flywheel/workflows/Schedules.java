@@ -9,12 +9,12 @@ import java.time.ZonedDateTime;
 import java.util.Optional;
 
 /**
- * Cron schedules in the dialect Temporal's cron workflows use: five UNIX fields (minute, hour,
- * day of month, month, day of week), in UTC.
+ * Cron schedules in the dialect Temporal's cron workflows use: five UNIX fields (minute, hour, day
+ * of month, month, day of week), in UTC.
  */
 final class Schedules {
-  private static final CronParser PARSER = new CronParser(
-      CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final CronParser PARSER =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
   private Schedules() {}
 
@@ -22,8 +22,12 @@ final class Schedules {
     try {
       return PARSER.parse(expression).validate();
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + expression + "' is not a five-field cron "
-          + "expression (minute hour day-of-month month day-of-week): " + e.getMessage());
+      throw new IllegalArgumentException(
+          "'"
+              + expression
+              + "' is not a five-field cron "
+              + "expression (minute hour day-of-month month day-of-week): "
+              + e.getMessage());
     }
   }
 

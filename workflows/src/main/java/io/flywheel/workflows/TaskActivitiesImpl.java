@@ -1,7 +1,5 @@
 package io.flywheel.workflows;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -9,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Dispatches a task to its type's handler, with Temporal's heartbeat behind the context. */
 final class TaskActivitiesImpl implements TaskActivities {
@@ -23,38 +23,43 @@ final class TaskActivitiesImpl implements TaskActivities {
   public TaskResult execute(TaskCall call) {
     ActivityExecutionContext activity = Activity.getExecutionContext();
     int attempt = activity.getInfo().getAttempt();
-    TaskContext context = new TaskContext() {
-      @Override
-      public String runId() {
-        return call.runId();
-      }
+    TaskContext context =
+        new TaskContext() {
+          @Override
+          public String runId() {
+            return call.runId();
+          }
 
-      @Override
-      public String taskId() {
-        return call.taskId();
-      }
+          @Override
+          public String taskId() {
+            return call.taskId();
+          }
 
-      @Override
-      public int attempt() {
-        return attempt;
-      }
+          @Override
+          public int attempt() {
+            return attempt;
+          }
 
-      @Override
-      public Map<String, String> params() {
-        return call.params();
-      }
+          @Override
+          public Map<String, String> params() {
+            return call.params();
+          }
 
-      @Override
-      public void heartbeat(String details) {
-        activity.heartbeat(details);
-      }
-    };
+          @Override
+          public void heartbeat(String details) {
+            activity.heartbeat(details);
+          }
+        };
     TaskType type = catalog.type(call.type());
     // A heartbeating type is kept alive while its handler works (a long XGBoost or Flink call
     // has no loop to beat from), so a dead worker is noticed within the heartbeat timeout
     // rather than the task's whole timeout.
     ScheduledExecutorService keepAlive = type.heartbeats() ? keepAlive(activity) : null;
-    LOG.info("run {} task {} ({}) attempt {} started", call.runId(), call.taskId(), call.type(),
+    LOG.info(
+        "run {} task {} ({}) attempt {} started",
+        call.runId(),
+        call.taskId(),
+        call.type(),
         attempt);
     try {
       Map<String, String> outputs = type.handler().run(context);
@@ -63,8 +68,12 @@ final class TaskActivitiesImpl implements TaskActivities {
     } catch (io.temporal.client.ActivityCompletionException e) {
       throw e; // cancelled or timed out while heartbeating: Temporal's to report
     } catch (IllegalArgumentException e) {
-      LOG.warn("run {} task {} attempt {}: bad parameters: {}", call.runId(), call.taskId(),
-          attempt, e.getMessage());
+      LOG.warn(
+          "run {} task {} attempt {}: bad parameters: {}",
+          call.runId(),
+          call.taskId(),
+          attempt,
+          e.getMessage());
       // Bad parameters will not get better on a retry.
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "InvalidTaskParameters");
     } catch (InterruptedException e) {
@@ -72,8 +81,8 @@ final class TaskActivitiesImpl implements TaskActivities {
       throw ApplicationFailure.newFailure("interrupted", "Interrupted");
     } catch (Exception e) {
       LOG.warn("run {} task {} attempt {} failed", call.runId(), call.taskId(), attempt, e);
-      throw ApplicationFailure.newFailure(e.getClass().getSimpleName() + ": " + e.getMessage(),
-          e.getClass().getSimpleName());
+      throw ApplicationFailure.newFailure(
+          e.getClass().getSimpleName() + ": " + e.getMessage(), e.getClass().getSimpleName());
     } finally {
       if (keepAlive != null) {
         keepAlive.shutdownNow();
@@ -82,20 +91,27 @@ final class TaskActivitiesImpl implements TaskActivities {
   }
 
   private static ScheduledExecutorService keepAlive(ActivityExecutionContext activity) {
-    ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "task-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService beat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "task-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
     long started = System.nanoTime();
-    var unused = beat.scheduleAtFixedRate(() -> {
-      try {
-        activity.heartbeat("working for " + (System.nanoTime() - started) / 1_000_000_000
-            + " s");
-      } catch (RuntimeException cancelledOrGone) {
-        // The attempt was cancelled or timed out: the handler's thread hears of it too.
-      }
-    }, 1, 1, TimeUnit.SECONDS);
+    var unused =
+        beat.scheduleAtFixedRate(
+            () -> {
+              try {
+                activity.heartbeat(
+                    "working for " + (System.nanoTime() - started) / 1_000_000_000 + " s");
+              } catch (RuntimeException cancelledOrGone) {
+                // The attempt was cancelled or timed out: the handler's thread hears of it too.
+              }
+            },
+            1,
+            1,
+            TimeUnit.SECONDS);
     return beat;
   }
 }

@@ -19,25 +19,46 @@ public final class TaskCatalog {
   public static TaskCatalog withGenericTasks() {
     TaskCatalog c = new TaskCatalog();
     c.add(new TaskType("noop", TaskType.DEFAULT_QUEUE, List.of(), false, ctx -> ctx.params()));
-    c.add(new TaskType("sleep", TaskType.DEFAULT_QUEUE, List.of("duration"), true, ctx -> {
-      Duration d = Durations.parse("duration", ctx.param("duration"));
-      long end = System.nanoTime() + d.toNanos();
-      while (System.nanoTime() < end) {
-        ctx.heartbeat("sleeping");
-        Thread.sleep(Math.min(200, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-      }
-      return Map.of("slept", d.toString());
-    }));
-    c.add(new TaskType("check", TaskType.DEFAULT_QUEUE, List.of("condition"), false, ctx -> {
-      if (!Boolean.parseBoolean(ctx.param("condition").trim())) {
-        throw new IllegalStateException(ctx.params().getOrDefault("message",
-            "check failed: condition is '" + ctx.param("condition") + "'"));
-      }
-      return Map.of("passed", "true");
-    }));
-    c.add(new TaskType(TaskType.APPROVAL, "", List.of("timeout"), false, ctx -> {
-      throw new IllegalStateException("approval tasks run inside the workflow");
-    }));
+    c.add(
+        new TaskType(
+            "sleep",
+            TaskType.DEFAULT_QUEUE,
+            List.of("duration"),
+            true,
+            ctx -> {
+              Duration d = Durations.parse("duration", ctx.param("duration"));
+              long end = System.nanoTime() + d.toNanos();
+              while (System.nanoTime() < end) {
+                ctx.heartbeat("sleeping");
+                Thread.sleep(Math.min(200, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+              }
+              return Map.of("slept", d.toString());
+            }));
+    c.add(
+        new TaskType(
+            "check",
+            TaskType.DEFAULT_QUEUE,
+            List.of("condition"),
+            false,
+            ctx -> {
+              if (!Boolean.parseBoolean(ctx.param("condition").trim())) {
+                throw new IllegalStateException(
+                    ctx.params()
+                        .getOrDefault(
+                            "message",
+                            "check failed: condition is '" + ctx.param("condition") + "'"));
+              }
+              return Map.of("passed", "true");
+            }));
+    c.add(
+        new TaskType(
+            TaskType.APPROVAL,
+            "",
+            List.of("timeout"),
+            false,
+            ctx -> {
+              throw new IllegalStateException("approval tasks run inside the workflow");
+            }));
     return c;
   }
 
@@ -54,8 +75,8 @@ public final class TaskCatalog {
   public SensorType sensor(String name) {
     SensorType s = sensors.get(name);
     if (s == null) {
-      throw new IllegalArgumentException("trigger type: unknown '" + name + "' (known: "
-          + sensors.keySet() + ")");
+      throw new IllegalArgumentException(
+          "trigger type: unknown '" + name + "' (known: " + sensors.keySet() + ")");
     }
     return s;
   }
@@ -67,8 +88,8 @@ public final class TaskCatalog {
   public TaskType type(String name) {
     TaskType t = types.get(name);
     if (t == null) {
-      throw new IllegalArgumentException("task type: unknown '" + name + "' (known: "
-          + types.keySet() + ")");
+      throw new IllegalArgumentException(
+          "task type: unknown '" + name + "' (known: " + types.keySet() + ")");
     }
     return t;
   }
@@ -80,11 +101,14 @@ public final class TaskCatalog {
   /** The task queues that have activity types (one worker per queue). */
   public Set<String> queues() {
     Set<String> queues = new TreeSet<>();
-    types.values().forEach(t -> {
-      if (!t.queue().isEmpty()) {
-        queues.add(t.queue());
-      }
-    });
+    types
+        .values()
+        .forEach(
+            t -> {
+              if (!t.queue().isEmpty()) {
+                queues.add(t.queue());
+              }
+            });
     return queues;
   }
 

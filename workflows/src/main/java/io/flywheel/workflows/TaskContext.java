@@ -3,8 +3,8 @@ package io.flywheel.workflows;
 import java.util.Map;
 
 /**
- * What a running task knows: its run and task ids (for idempotency keys), its rendered
- * parameters, which attempt this is, and a heartbeat for long work.
+ * What a running task knows: its run and task ids (for idempotency keys), its rendered parameters,
+ * which attempt this is, and a heartbeat for long work.
  */
 public interface TaskContext {
   String runId();

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * What the DAG workflow needs of a task type to schedule it: its task queue and whether it
- * heartbeats. Carried in each run's input, so the workflow reads nothing the worker process
- * holds (its replays are deterministic whichever worker runs them).
+ * heartbeats. Carried in each run's input, so the workflow reads nothing the worker process holds
+ * (its replays are deterministic whichever worker runs them).
  */
 public record TaskRouting(String queue, Duration heartbeatTimeout) {
 

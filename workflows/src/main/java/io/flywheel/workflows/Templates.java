@@ -9,17 +9,18 @@ import java.util.regex.Pattern;
 
 /**
  * Airflow-style placeholders in task parameters: {@code {{ ds }}} (logical date, yyyy-MM-dd),
- * {@code {{ ds_nodash }}}, {@code {{ run_id }}}, {@code {{ params.NAME }}} and
- * {@code {{ tasks.ID.KEY }}} (an output of an upstream task; empty when that task did not
- * succeed) and {@code {{ tasks.ID.state }}} (its state). Rendering is pure, so the workflow can
- * do it deterministically.
+ * {@code {{ ds_nodash }}}, {@code {{ run_id }}}, {@code {{ params.NAME }}} and {@code {{
+ * tasks.ID.KEY }}} (an output of an upstream task; empty when that task did not succeed) and {@code
+ * {{ tasks.ID.state }}} (its state). Rendering is pure, so the workflow can do it
+ * deterministically.
  */
 final class Templates {
   static final Set<String> BUILT_INS = Set.of("ds", "ds_nodash", "run_id");
+
   /** The key under which every task's state is readable: {@code tasks.ID.state}. */
   static final String STATE = "state";
-  private static final Pattern PLACEHOLDER = Pattern.compile(
-      "\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
 
   private Templates() {}
 

@@ -25,20 +25,40 @@ final class TriggerActivitiesImpl implements TriggerActivities {
 
   @Override
   public List<String> check(PipelineSpec pipeline, String triggerId) {
-    TriggerSpec trigger = pipeline.triggers().stream().filter(t -> t.id().equals(triggerId))
-        .findFirst().orElseThrow();
+    TriggerSpec trigger =
+        pipeline.triggers().stream()
+            .filter(t -> t.id().equals(triggerId))
+            .findFirst()
+            .orElseThrow();
     SensorType type = catalog.sensor(trigger.type());
     try {
-      TriggerHistory before = pipelines.triggerHistory(pipeline.name(), trigger.id())
-          .orElse(new TriggerHistory(pipeline.name(), trigger.id(), trigger.type(), false,
-              List.of(), List.of(), 0, null));
+      TriggerHistory before =
+          pipelines
+              .triggerHistory(pipeline.name(), trigger.id())
+              .orElse(
+                  new TriggerHistory(
+                      pipeline.name(),
+                      trigger.id(),
+                      trigger.type(),
+                      false,
+                      List.of(),
+                      List.of(),
+                      0,
+                      null));
       List<SensorType.Firing> firings;
       try {
         firings = type.sensor().check(trigger.params());
       } catch (Exception e) {
-        pipelines.saveTriggerHistory(new TriggerHistory(before.pipeline(), before.trigger(),
-            before.type(), before.armed(), before.seen(), before.fired(),
-            System.currentTimeMillis(), e.getClass().getSimpleName() + ": " + e.getMessage()));
+        pipelines.saveTriggerHistory(
+            new TriggerHistory(
+                before.pipeline(),
+                before.trigger(),
+                before.type(),
+                before.armed(),
+                before.seen(),
+                before.fired(),
+                System.currentTimeMillis(),
+                e.getClass().getSimpleName() + ": " + e.getMessage()));
         throw new IllegalStateException("trigger " + trigger.id() + ": " + e.getMessage(), e);
       }
       List<String> seen = new ArrayList<>(before.seen());
@@ -52,22 +72,47 @@ final class TriggerActivitiesImpl implements TriggerActivities {
         if (!baseline) {
           // Trigger params named run.X become the run's param X.
           Map<String, String> runParams = new java.util.LinkedHashMap<>(f.runParams());
-          trigger.params().forEach((k, v) -> {
-            if (k.startsWith("run.")) {
-              runParams.put(k.substring(4), v);
-            }
-          });
-          String runId = pipelines.submit(pipeline, runParams, f.logicalDate(),
-              pipeline.name() + "-" + f.logicalDate() + "-" + trigger.id() + "-"
-                  + f.key().replaceAll("[^A-Za-z0-9_.-]", "_"));
+          trigger
+              .params()
+              .forEach(
+                  (k, v) -> {
+                    if (k.startsWith("run.")) {
+                      runParams.put(k.substring(4), v);
+                    }
+                  });
+          String runId =
+              pipelines.submit(
+                  pipeline,
+                  runParams,
+                  f.logicalDate(),
+                  pipeline.name()
+                      + "-"
+                      + f.logicalDate()
+                      + "-"
+                      + trigger.id()
+                      + "-"
+                      + f.key().replaceAll("[^A-Za-z0-9_.-]", "_"));
           started.add(runId);
-          fired.add(new TriggerHistory.Firing(f.key(), runId, f.logicalDate().toString(),
-              f.reason(), System.currentTimeMillis()));
+          fired.add(
+              new TriggerHistory.Firing(
+                  f.key(),
+                  runId,
+                  f.logicalDate().toString(),
+                  f.reason(),
+                  System.currentTimeMillis()));
         }
         seen.add(f.key());
       }
-      pipelines.saveTriggerHistory(new TriggerHistory(pipeline.name(), trigger.id(),
-          trigger.type(), true, seen, fired, System.currentTimeMillis(), null));
+      pipelines.saveTriggerHistory(
+          new TriggerHistory(
+              pipeline.name(),
+              trigger.id(),
+              trigger.type(),
+              true,
+              seen,
+              fired,
+              System.currentTimeMillis(),
+              null));
       return started;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -78,8 +123,9 @@ final class TriggerActivitiesImpl implements TriggerActivities {
   public String startScheduled(PipelineSpec pipeline, long firedAtMillis) {
     ZonedDateTime at = Instant.ofEpochMilli(firedAtMillis).atZone(ZoneOffset.UTC);
     LocalDate ds = at.toLocalDate();
-    String runId = String.format("%s-%s-scheduled-%02d%02d", pipeline.name(), ds, at.getHour(),
-        at.getMinute());
+    String runId =
+        String.format(
+            "%s-%s-scheduled-%02d%02d", pipeline.name(), ds, at.getHour(), at.getMinute());
     try {
       return pipelines.submit(pipeline, Map.of(), ds, runId);
     } catch (IOException e) {

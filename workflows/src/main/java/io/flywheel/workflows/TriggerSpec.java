@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Something that starts a pipeline by itself: a sensor type (for example {@code data-arrival}
- * or {@code drift}) with parameters, checked every {@code every}. Each condition it reports
- * starts one run, once.
+ * Something that starts a pipeline by itself: a sensor type (for example {@code data-arrival} or
+ * {@code drift}) with parameters, checked every {@code every}. Each condition it reports starts one
+ * run, once.
  */
 public record TriggerSpec(String id, String type, Map<String, String> params, Duration every) {
   public TriggerSpec {

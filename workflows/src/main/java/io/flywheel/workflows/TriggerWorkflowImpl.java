@@ -17,15 +17,26 @@ public final class TriggerWorkflowImpl implements TriggerWorkflow {
 
   @Override
   public void watch(PipelineSpec pipeline, String triggerId) {
-    TriggerSpec trigger = pipeline.triggers().stream().filter(t -> t.id().equals(triggerId))
-        .findFirst().orElseThrow(() -> new IllegalArgumentException("trigger: no trigger '"
-            + triggerId + "' in " + pipeline.name()));
-    TriggerActivities checks = Workflow.newActivityStub(TriggerActivities.class,
-        ActivityOptions.newBuilder().setTaskQueue(TaskType.DEFAULT_QUEUE)
-            .setStartToCloseTimeout(Duration.ofMinutes(30))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3)
-                .setInitialInterval(Duration.ofSeconds(1)).build())
-            .build());
+    TriggerSpec trigger =
+        pipeline.triggers().stream()
+            .filter(t -> t.id().equals(triggerId))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "trigger: no trigger '" + triggerId + "' in " + pipeline.name()));
+    TriggerActivities checks =
+        Workflow.newActivityStub(
+            TriggerActivities.class,
+            ActivityOptions.newBuilder()
+                .setTaskQueue(TaskType.DEFAULT_QUEUE)
+                .setStartToCloseTimeout(Duration.ofMinutes(30))
+                .setRetryOptions(
+                    RetryOptions.newBuilder()
+                        .setMaximumAttempts(3)
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .build())
+                .build());
     for (int i = 0; i < CHECKS_PER_EXECUTION; i++) {
       try {
         started.addAll(checks.check(pipeline, triggerId));

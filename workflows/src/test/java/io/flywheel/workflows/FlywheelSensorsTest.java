@@ -24,8 +24,7 @@ class FlywheelSensorsTest {
   static final String CTR = TrainingExample.column("user_activity", "ctr_7d");
   static final String CLICKS = TrainingExample.column("user_activity", "clicks_7d");
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   /** A day of examples whose 7-day CTR centres on {@code ctr}; clicks never change. */
   private static List<TrainingExample> day(LocalDate date, double ctr, long seed) {
@@ -33,10 +32,24 @@ class FlywheelSensorsTest {
     long start = date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     List<TrainingExample> out = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
-      out.add(new TrainingExample(date + "-" + i, "r" + i, "u" + (i % 50), "p" + (i % 20), "c1",
-          null, null, null, null, 0, 0.5, start + i * 60_000L, r.nextDouble() < ctr, false,
-          Map.of(CTR, Math.max(0, ctr + 0.01 * r.nextGaussian()), CLICKS,
-              (double) r.nextInt(5))));
+      out.add(
+          new TrainingExample(
+              date + "-" + i,
+              "r" + i,
+              "u" + (i % 50),
+              "p" + (i % 20),
+              "c1",
+              null,
+              null,
+              null,
+              null,
+              0,
+              0.5,
+              start + i * 60_000L,
+              r.nextDouble() < ctr,
+              false,
+              Map.of(
+                  CTR, Math.max(0, ctr + 0.01 * r.nextGaussian()), CLICKS, (double) r.nextInt(5))));
     }
     return out;
   }
@@ -57,21 +70,24 @@ class FlywheelSensorsTest {
     try (FeatureStore held = FeatureStore.open(home, null)) {
       settled = FlywheelSensors.arrivals(home, Map.of("settle", "0s"));
     }
-    assertThat(settled).extracting(SensorType.Firing::key)
+    assertThat(settled)
+        .extracting(SensorType.Firing::key)
         .containsExactly("date=2026-01-05", "date=2026-01-06");
     assertThat(settled.get(1).logicalDate()).isEqualTo(LocalDate.of(2026, 1, 6));
     // Just written: not settled for an hour yet.
     assertThat(FlywheelSensors.arrivals(home, Map.of("settle", "1h"))).isEmpty();
-    assertThat(FlywheelSensors.arrivals(home, Map.of("dataset", "features/product_stats",
-        "settle", "0s"))).isEmpty();
+    assertThat(
+            FlywheelSensors.arrivals(
+                home, Map.of("dataset", "features/product_stats", "settle", "0s")))
+        .isEmpty();
     assertThatThrownBy(() -> FlywheelSensors.arrivals(home, Map.of("dataset", "orders")))
         .hasMessageContaining("dataset");
   }
 
   @Test
   void driftFiresWhenTheNewestDayMovesAwayFromTheChampionsTrainingWindow() throws Exception {
-    Map<String, String> params = Map.of("model", "flywheel-ctr", "features", CTR + ", " + CLICKS,
-        "threshold", "0.2");
+    Map<String, String> params =
+        Map.of("model", "flywheel-ctr", "features", CTR + ", " + CLICKS, "threshold", "0.2");
     write(day(LocalDate.of(2026, 1, 5), 0.05, 1));
     write(day(LocalDate.of(2026, 1, 6), 0.05, 2));
     // No champion yet: nothing to drift from.
@@ -79,12 +95,19 @@ class FlywheelSensorsTest {
     try (ModelRegistry registry = ModelRegistry.open(home, null, null)) {
       Path model = Files.createDirectories(home.resolve("m"));
       Files.writeString(model.resolve("model.json"), "{}");
-      TrackedRun run = registry.startRun("flywheel-ctr", "reference", Map.of(
-          "flywheel.training_window", "2026-01-05/2026-01-06"));
+      TrackedRun run =
+          registry.startRun(
+              "flywheel-ctr",
+              "reference",
+              Map.of("flywheel.training_window", "2026-01-05/2026-01-06"));
       run.logArtifact(model, "model");
       run.finish();
-      var version = registry.register("flywheel-ctr", run, "model", Map.of(
-          "flywheel.training_window", "2026-01-05/2026-01-06"));
+      var version =
+          registry.register(
+              "flywheel-ctr",
+              run,
+              "model",
+              Map.of("flywheel.training_window", "2026-01-05/2026-01-06"));
       registry.setAlias("flywheel-ctr", ModelRegistry.CHAMPION, version.version());
     }
     // Nothing newer than the training window yet.
@@ -101,15 +124,33 @@ class FlywheelSensorsTest {
     assertThat(drift).hasSize(1);
     assertThat(drift.get(0).key()).isEqualTo("drift-2026-01-08");
     assertThat(drift.get(0).logicalDate()).isEqualTo(LocalDate.of(2026, 1, 8));
-    assertThat(drift.get(0).reason()).contains(CTR + " PSI", "reference 2026-01-05/2026-01-06")
+    assertThat(drift.get(0).reason())
+        .contains(CTR + " PSI", "reference 2026-01-05/2026-01-06")
         .doesNotContain(CLICKS);
-    assertThatThrownBy(() -> FlywheelSensors.drift(home, FlywheelConfig.local(), Map.of("model", "flywheel-ctr",
-        "features", "user_activity__mood")))
+    assertThatThrownBy(
+            () ->
+                FlywheelSensors.drift(
+                    home,
+                    FlywheelConfig.local(),
+                    Map.of("model", "flywheel-ctr", "features", "user_activity__mood")))
         .hasMessageContaining("'user_activity__mood' is not a number column");
-    assertThatThrownBy(() -> FlywheelSensors.drift(home, FlywheelConfig.local(), Map.of("model", "flywheel-ctr",
-        "features", TrainingExample.column("user_category_affinity", "category_1"))))
+    assertThatThrownBy(
+            () ->
+                FlywheelSensors.drift(
+                    home,
+                    FlywheelConfig.local(),
+                    Map.of(
+                        "model",
+                        "flywheel-ctr",
+                        "features",
+                        TrainingExample.column("user_category_affinity", "category_1"))))
         .hasMessageContaining("is not a number column");
-    assertThatThrownBy(() -> FlywheelSensors.drift(home, FlywheelConfig.local(), Map.of("model", "flywheel-ctr",
-        "features", " , "))).hasMessageContaining("at least one column");
+    assertThatThrownBy(
+            () ->
+                FlywheelSensors.drift(
+                    home,
+                    FlywheelConfig.local(),
+                    Map.of("model", "flywheel-ctr", "features", " , ")))
+        .hasMessageContaining("at least one column");
   }
 }

@@ -16,7 +16,9 @@ class PipelineFilesTest {
 
   @Test
   void builtInAndOwnPipelinesLoadAndValidate() throws Exception {
-    Files.writeString(dir.resolve("nightly.yaml"), """
+    Files.writeString(
+        dir.resolve("nightly.yaml"),
+        """
         name: nightly
         schedule: "0 3 * * *"
         params: {region: eu}
@@ -33,8 +35,8 @@ class PipelineFilesTest {
             trigger_rule: all_done
         """);
     Map<String, PipelineSpec> all = PipelineFiles.load(dir);
-    assertThat(all).containsKeys("smoke-test", "feature-backfill", "train-evaluate-deploy",
-        "nightly");
+    assertThat(all)
+        .containsKeys("smoke-test", "feature-backfill", "train-evaluate-deploy", "nightly");
     PipelineSpec nightly = all.get("nightly");
     assertThat(nightly.schedule()).isEqualTo("0 3 * * *");
     TaskSpec b = nightly.task("b");
@@ -49,16 +51,24 @@ class PipelineFilesTest {
 
   @Test
   void mistakesNameTheFileAndTheField() throws Exception {
-    Path typo = Files.writeString(dir.resolve("typo.yaml"), """
+    Path typo =
+        Files.writeString(
+            dir.resolve("typo.yaml"),
+            """
         name: typo
         tasks:
           - id: a
             type: noop
             upstreams: [b]
         """);
-    assertThatThrownBy(() -> PipelineFiles.read(typo)).hasMessageContaining("typo.yaml")
-        .hasMessageContaining("tasks[0]").hasMessageContaining("unknown key 'upstreams'");
-    Path rule = Files.writeString(dir.resolve("rule.yaml"), """
+    assertThatThrownBy(() -> PipelineFiles.read(typo))
+        .hasMessageContaining("typo.yaml")
+        .hasMessageContaining("tasks[0]")
+        .hasMessageContaining("unknown key 'upstreams'");
+    Path rule =
+        Files.writeString(
+            dir.resolve("rule.yaml"),
+            """
         name: rule
         tasks:
           - {id: a, type: noop, trigger_rule: sometimes}
@@ -76,8 +86,10 @@ class PipelineFilesTest {
       PipelineValidator.validate(spec, catalog);
     }
     PipelineSpec ml = PipelineFiles.load(home.resolve("none")).get("train-evaluate-deploy");
-    assertThat(ml.tasks()).extracting(TaskSpec::id).containsExactly("training-set", "train",
-        "evaluate", "register", "gate", "approve", "deploy", "record");
+    assertThat(ml.tasks())
+        .extracting(TaskSpec::id)
+        .containsExactly(
+            "training-set", "train", "evaluate", "register", "gate", "approve", "deploy", "record");
     assertThat(ml.task("record").triggerRule()).isEqualTo(TriggerRule.ALL_DONE);
     assertThat(ml.triggers()).extracting(TriggerSpec::type).containsExactly("drift");
   }

@@ -11,19 +11,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs outlive the service that ran them: a later process finds every run in the run index,
- * a run its dead local service left unfinished is LOST (never RUNNING forever), and signals to
- * unknown or ended runs are refused in plain words.
+ * Runs outlive the service that ran them: a later process finds every run in the run index, a run
+ * its dead local service left unfinished is LOST (never RUNNING forever), and signals to unknown or
+ * ended runs are refused in plain words.
  */
 class RunIndexTest {
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   @Test
   void runsOfADeadLocalServiceAreLostAndSignalsToThemAreRefused() throws Exception {
     TaskCatalog catalog = TaskCatalog.withGenericTasks();
-    PipelineSpec slow = PipelineSpec.builder("slow").task("wait", "sleep",
-        Map.of("duration", "1h")).build();
+    PipelineSpec slow =
+        PipelineSpec.builder("slow").task("wait", "sleep", Map.of("duration", "1h")).build();
     PipelineSpec quick = PipelineSpec.builder("quick").task("a", "noop", Map.of()).build();
     String running;
     String finished;
@@ -32,12 +31,12 @@ class RunIndexTest {
         Pipelines pipelines = Pipelines.connect(temporal.address(), "default", catalog, home);
         FlywheelWorker worker = FlywheelWorker.start(pipelines, true)) {
       finished = pipelines.submit(quick, Map.of(), LocalDate.of(2026, 3, 1));
-      assertThat(pipelines.await(finished, Duration.ofSeconds(30)).status())
-          .isEqualTo("SUCCEEDED");
+      assertThat(pipelines.await(finished, Duration.ofSeconds(30)).status()).isEqualTo("SUCCEEDED");
       running = pipelines.submit(slow, Map.of(), LocalDate.of(2026, 3, 1));
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (pipelines.status(running).orElseThrow().tasks().get("wait").state()
-          != TaskState.RUNNING && System.nanoTime() < deadline) {
+              != TaskState.RUNNING
+          && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
       assertThat(pipelines.status(running).orElseThrow().status()).isEqualTo("RUNNING");
@@ -50,15 +49,18 @@ class RunIndexTest {
       assertThat(lost.message()).contains("no longer knows it");
       assertThat(lost.tasks()).containsKey("wait");
       // Recorded: the run index no longer says RUNNING.
-      assertThat(pipelines.runs()).filteredOn(r -> r.runId().equals(running))
-          .singleElement().satisfies(r -> assertThat(r.lastState().status())
-              .isEqualTo(RunState.LOST));
+      assertThat(pipelines.runs())
+          .filteredOn(r -> r.runId().equals(running))
+          .singleElement()
+          .satisfies(r -> assertThat(r.lastState().status()).isEqualTo(RunState.LOST));
       assertThat(pipelines.status(finished).orElseThrow().status()).isEqualTo("SUCCEEDED");
 
       assertThatThrownBy(() -> pipelines.cancel(running))
-          .isInstanceOf(EndedRunException.class).hasMessageContaining("is LOST");
+          .isInstanceOf(EndedRunException.class)
+          .hasMessageContaining("is LOST");
       assertThatThrownBy(() -> pipelines.approve(finished, "a"))
-          .isInstanceOf(EndedRunException.class).hasMessageContaining("is SUCCEEDED");
+          .isInstanceOf(EndedRunException.class)
+          .hasMessageContaining("is SUCCEEDED");
       assertThatThrownBy(() -> pipelines.cancel("nightly-2026-03-01-0000"))
           .isInstanceOf(UnknownRunException.class)
           .hasMessage("no run 'nightly-2026-03-01-0000' is known");

@@ -11,12 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cron schedules on Temporal's time-skipping test service: an hour of an every-15-minutes
- * schedule passes in moments, and each firing starts exactly one run dated the day it fired.
+ * Cron schedules on Temporal's time-skipping test service: an hour of an every-15-minutes schedule
+ * passes in moments, and each firing starts exactly one run dated the day it fired.
  */
 class ScheduleTest {
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   @Test
   void aCronScheduleStartsOneRunPerFiringDatedTheDayItFired() throws Exception {
@@ -24,24 +23,28 @@ class ScheduleTest {
     TaskCatalog catalog = TaskCatalog.withGenericTasks();
     try (Pipelines pipelines = Pipelines.using(env.getWorkflowClient(), catalog, home);
         FlywheelWorker worker = FlywheelWorker.start(pipelines, true)) {
-      PipelineSpec spec = PipelineSpec.builder("quarterly").schedule("*/15 * * * *")
-          .param("source", "manual")
-          .task("a", "noop", Map.of("day", "{{ ds }}", "source", "{{ params.source }}"))
-          .build();
+      PipelineSpec spec =
+          PipelineSpec.builder("quarterly")
+              .schedule("*/15 * * * *")
+              .param("source", "manual")
+              .task("a", "noop", Map.of("day", "{{ ds }}", "source", "{{ params.source }}"))
+              .build();
       assertThat(pipelines.arm(spec)).containsExactly("schedule-quarterly");
       env.sleep(Duration.ofMinutes(61));
       pipelines.disarm(spec);
 
-      List<Pipelines.RunRecord> scheduled = pipelines.runs().stream()
-          .filter(r -> r.runId().startsWith("quarterly-") && r.runId().contains("-scheduled-"))
-          .toList();
+      List<Pipelines.RunRecord> scheduled =
+          pipelines.runs().stream()
+              .filter(r -> r.runId().startsWith("quarterly-") && r.runId().contains("-scheduled-"))
+              .toList();
       // 61 minutes of "every 15 minutes" is four firings, however the hour was aligned.
       assertThat(scheduled).hasSize(4);
       assertThat(scheduled).extracting(Pipelines.RunRecord::runId).doesNotHaveDuplicates();
       for (Pipelines.RunRecord r : scheduled) {
         RunState ran = pipelines.await(r.runId(), Duration.ofSeconds(30));
         assertThat(ran.status()).isEqualTo("SUCCEEDED");
-        assertThat(ran.tasks().get("a").outputs()).containsEntry("source", "manual")
+        assertThat(ran.tasks().get("a").outputs())
+            .containsEntry("source", "manual")
             .containsEntry("day", r.logicalDate());
         assertThat(r.runId()).startsWith("quarterly-" + r.logicalDate() + "-scheduled-");
       }

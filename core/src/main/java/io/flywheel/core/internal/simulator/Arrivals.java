@@ -10,17 +10,23 @@ final class Arrivals {
   private Arrivals() {}
 
   /**
-   * Sorted arrival times: exactly {@code round(initialShare * count)} fall in the
-   * {@code historyDays} before {@code start}; the others are uniform over [start, end).
+   * Sorted arrival times: exactly {@code round(initialShare * count)} fall in the {@code
+   * historyDays} before {@code start}; the others are uniform over [start, end).
    */
-  static long[] times(int count, double initialShare, long start, long end, int historyDays,
+  static long[] times(
+      int count,
+      double initialShare,
+      long start,
+      long end,
+      int historyDays,
       UniformRandomProvider rng) {
     int initial = initialCount(count, initialShare);
     long[] times = new long[count];
     for (int i = 0; i < count; i++) {
-      times[i] = i < initial
-          ? Latent.between(rng, start - historyDays * DAY, start)
-          : Latent.between(rng, start, end);
+      times[i] =
+          i < initial
+              ? Latent.between(rng, start - historyDays * DAY, start)
+              : Latent.between(rng, start, end);
     }
     Arrays.sort(times);
     return times;

@@ -3,13 +3,14 @@ package io.flywheel.core.internal.simulator;
 import io.flywheel.core.WorldConfig;
 
 /**
- * The true response model: how likely a shopper is to click an item at a position, to cart it
- * after a click, and to buy it after carting. Every simulated outcome is drawn from these, so
- * they are the oracle later models are measured against.
+ * The true response model: how likely a shopper is to click an item at a position, to cart it after
+ * a click, and to buy it after carting. Every simulated outcome is drawn from these, so they are
+ * the oracle later models are measured against.
  */
 final class Behaviour {
   /** Affinities at or below this share all act alike (the log-affinity term is clipped). */
   static final double AFFINITY_FLOOR = Math.exp(-2.5) / Taxonomy.LEAVES.size();
+
   private static final double AFFINITY_WEIGHT = 0.6;
   private static final double QUALITY_WEIGHT = 0.3;
   private static final double LOYALTY_WEIGHT = 0.8;
@@ -35,25 +36,31 @@ final class Behaviour {
   double pClick(int user, int content, int position, int hourOfDay) {
     int p = catalog.productOf(content);
     double affinity = shoppers.affinity(user, catalog.leaf[p]) * shoppers.leaves;
-    double logit = baseClickLogit
-        + AFFINITY_WEIGHT * clip(Math.log(Math.max(affinity, 1e-12)), 2.5)
-        + QUALITY_WEIGHT * catalog.quality[p]
-        + catalog.appeal[content]
-        + brandBonus(user, p)
-        + hourEffect(hourOfDay);
+    double logit =
+        baseClickLogit
+            + AFFINITY_WEIGHT * clip(Math.log(Math.max(affinity, 1e-12)), 2.5)
+            + QUALITY_WEIGHT * catalog.quality[p]
+            + catalog.appeal[content]
+            + brandBonus(user, p)
+            + hourEffect(hourOfDay);
     return Latent.round9(examination[position] * Latent.sigmoid(logit));
   }
 
   double pCartGivenClick(int user, int product) {
-    return Latent.sigmoid(CART_BASE + 0.4 * catalog.quality[product]
-        - 0.8 * shoppers.priceSensitivity[user] * relativePrice(product)
-        + 0.5 * brandBonus(user, product));
+    return Latent.sigmoid(
+        CART_BASE
+            + 0.4 * catalog.quality[product]
+            - 0.8 * shoppers.priceSensitivity[user] * relativePrice(product)
+            + 0.5 * brandBonus(user, product));
   }
 
   double pBuyGivenCart(int user, int product, boolean weekend) {
-    return Latent.sigmoid(BUY_BASE + 0.3 * catalog.quality[product]
-        - 0.5 * shoppers.priceSensitivity[user] * relativePrice(product)
-        + (weekend ? 0.15 : 0) - (shoppers.mobile[user] ? 0.2 : 0));
+    return Latent.sigmoid(
+        BUY_BASE
+            + 0.3 * catalog.quality[product]
+            - 0.5 * shoppers.priceSensitivity[user] * relativePrice(product)
+            + (weekend ? 0.15 : 0)
+            - (shoppers.mobile[user] ? 0.2 : 0));
   }
 
   private double relativePrice(int product) {
@@ -62,7 +69,8 @@ final class Behaviour {
 
   private double brandBonus(int user, int product) {
     return catalog.brand[product] == shoppers.favouriteBrand[user]
-        ? LOYALTY_WEIGHT * shoppers.loyalty[user] : 0;
+        ? LOYALTY_WEIGHT * shoppers.loyalty[user]
+        : 0;
   }
 
   private static double hourEffect(int hour) {

@@ -15,31 +15,57 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 
 /**
- * The products, their copy variants and the campaigns, with the latent quality of each product
- * and appeal of each variant. Products are numbered in listing order and a product's variants
- * are contiguous, so "what is on sale at time t" is always a prefix of each array.
+ * The products, their copy variants and the campaigns, with the latent quality of each product and
+ * appeal of each variant. Products are numbered in listing order and a product's variants are
+ * contiguous, so "what is on sale at time t" is always a prefix of each array.
  */
 final class Catalog {
   static final int BRANDS_PER_DEPARTMENT = 6;
   static final String GENERATOR = "simulator";
   static final String GENERATOR_VERSION = "1";
-  private static final ContentKind[] SIMULATED_KINDS = {ContentKind.PRODUCT_DESCRIPTION,
-      ContentKind.AD_COPY, ContentKind.EMAIL, ContentKind.BANNER_TEXT};
+  private static final ContentKind[] SIMULATED_KINDS = {
+    ContentKind.PRODUCT_DESCRIPTION, ContentKind.AD_COPY, ContentKind.EMAIL, ContentKind.BANNER_TEXT
+  };
   // Kinds differ in how well they pull on average; variants differ around that.
   private static final double[] KIND_APPEAL = {0.0, 0.1, -0.15, -0.05};
   private static final double APPEAL_SD = 0.5;
-  private static final String[] SYLLABLES = {"Nor", "Vel", "Aur", "Kin", "Sol", "Tre", "Mar",
-      "Lum", "Cor", "Bri", "Oak", "Zen", "Ast", "Pol", "Riv", "Hal"};
-  private static final String[] ENDINGS = {"wave", "ora", "ix", "line", "forge", "wood", "ly",
-      "mont", "era", "dale", "stone", "field"};
-  private static final String[] ADJECTIVES = {"Classic", "Pro", "Compact", "Everyday", "Premium",
-      "Eco", "Ultra", "Essential", "Signature", "Lite"};
-  private static final String[] COLOURS = {"black", "white", "navy", "sage", "sand", "red",
-      "grey", "blue"};
-  private static final String[] HOOKS = {"Meet your new", "Upgrade to the", "Fall for this",
-      "Don't miss the", "Treat yourself to the", "Everyone's talking about the"};
-  private static final String[] CALLS = {"Shop now.", "See it today.", "Order before it's gone.",
-      "Free returns, always.", "Yours in two days."};
+  private static final String[] SYLLABLES = {
+    "Nor", "Vel", "Aur", "Kin", "Sol", "Tre", "Mar", "Lum", "Cor", "Bri", "Oak", "Zen", "Ast",
+    "Pol", "Riv", "Hal"
+  };
+  private static final String[] ENDINGS = {
+    "wave", "ora", "ix", "line", "forge", "wood", "ly", "mont", "era", "dale", "stone", "field"
+  };
+  private static final String[] ADJECTIVES = {
+    "Classic",
+    "Pro",
+    "Compact",
+    "Everyday",
+    "Premium",
+    "Eco",
+    "Ultra",
+    "Essential",
+    "Signature",
+    "Lite"
+  };
+  private static final String[] COLOURS = {
+    "black", "white", "navy", "sage", "sand", "red", "grey", "blue"
+  };
+  private static final String[] HOOKS = {
+    "Meet your new",
+    "Upgrade to the",
+    "Fall for this",
+    "Don't miss the",
+    "Treat yourself to the",
+    "Everyone's talking about the"
+  };
+  private static final String[] CALLS = {
+    "Shop now.",
+    "See it today.",
+    "Order before it's gone.",
+    "Free returns, always.",
+    "Yours in two days."
+  };
 
   final int productCount;
   final int variants;
@@ -55,7 +81,12 @@ final class Catalog {
   private final ContentItem[] content;
   private final List<Campaign> campaigns;
 
-  Catalog(int productCount, int variants, double initialShare, long start, long end,
+  Catalog(
+      int productCount,
+      int variants,
+      double initialShare,
+      long start,
+      long end,
       UniformRandomProvider rng) {
     this.productCount = productCount;
     this.variants = variants;
@@ -70,9 +101,10 @@ final class Catalog {
     for (int p = 0; p < productCount; p++) {
       Taxonomy.Leaf l = Taxonomy.LEAVES.get(rng.nextInt(Taxonomy.LEAVES.size()));
       leaf[p] = l.index();
-      brand[p] = Taxonomy.departmentOf(l) * BRANDS_PER_DEPARTMENT
-          + rng.nextInt(BRANDS_PER_DEPARTMENT);
-      price[p] = Math.max(0.99, Math.round(l.medianPrice() * Math.exp(0.5 * normal.sample())) - 0.01);
+      brand[p] =
+          Taxonomy.departmentOf(l) * BRANDS_PER_DEPARTMENT + rng.nextInt(BRANDS_PER_DEPARTMENT);
+      price[p] =
+          Math.max(0.99, Math.round(l.medianPrice() * Math.exp(0.5 * normal.sample())) - 0.01);
       price[p] = Math.round(price[p] * 100) / 100.0;
       quality[p] = Latent.round6(0.6 * normal.sample());
       products[p] = product(p, l, rng);
@@ -87,10 +119,21 @@ final class Catalog {
       appeal[c] = Latent.round6(KIND_APPEAL[k] + APPEAL_SD * normal.sample());
       content[c] = contentItem(c, rng);
     }
-    campaigns = Taxonomy.DEPARTMENT_NAMES.stream()
-        .map(d -> new Campaign(campaignId(d), d + " always-on", "conversion", List.of(d), "all",
-            start, end, null, List.of()))
-        .toList();
+    campaigns =
+        Taxonomy.DEPARTMENT_NAMES.stream()
+            .map(
+                d ->
+                    new Campaign(
+                        campaignId(d),
+                        d + " always-on",
+                        "conversion",
+                        List.of(d),
+                        "all",
+                        start,
+                        end,
+                        null,
+                        List.of()))
+            .toList();
   }
 
   private static String[] brandNames(UniformRandomProvider rng) {
@@ -109,15 +152,32 @@ final class Catalog {
   private Product product(int p, Taxonomy.Leaf l, UniformRandomProvider rng) {
     String model = (char) ('A' + rng.nextInt(26)) + Integer.toString(10 + rng.nextInt(90));
     String adjective = Latent.pick(rng, ADJECTIVES);
-    String title = brandNames[brand[p]] + " " + adjective + " " + capitalise(l.noun()) + " " + model;
+    String title =
+        brandNames[brand[p]] + " " + adjective + " " + capitalise(l.noun()) + " " + model;
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("colour", Latent.pick(rng, COLOURS));
     attributes.put("model", model);
-    String description = "The " + title + " is a " + adjective.toLowerCase(Locale.ROOT) + " "
-        + l.noun() + " from " + brandNames[brand[p]] + ", chosen for " + l.department()
-        .toLowerCase(Locale.ROOT) + " lovers.";
-    return new Product(productId(p), title, List.of(l.department(), l.name()),
-        brandNames[brand[p]], price[p], attributes, description, listedAt[p]);
+    String description =
+        "The "
+            + title
+            + " is a "
+            + adjective.toLowerCase(Locale.ROOT)
+            + " "
+            + l.noun()
+            + " from "
+            + brandNames[brand[p]]
+            + ", chosen for "
+            + l.department().toLowerCase(Locale.ROOT)
+            + " lovers.";
+    return new Product(
+        productId(p),
+        title,
+        List.of(l.department(), l.name()),
+        brandNames[brand[p]],
+        price[p],
+        attributes,
+        description,
+        listedAt[p]);
   }
 
   private ContentItem contentItem(int c, UniformRandomProvider rng) {
@@ -139,8 +199,13 @@ final class Catalog {
       }
       case EMAIL -> {
         title = "Picked for you: the " + brandName + " " + noun;
-        body = "We think you'll love the " + products[p].title() + ". Yours for " + priceText
-            + ". " + Latent.pick(rng, CALLS);
+        body =
+            "We think you'll love the "
+                + products[p].title()
+                + ". Yours for "
+                + priceText
+                + ". "
+                + Latent.pick(rng, CALLS);
       }
       default -> {
         title = brandName + " " + capitalise(noun) + " days";
@@ -148,9 +213,20 @@ final class Catalog {
       }
     }
     String segment = kind[c] == ContentKind.EMAIL ? "returning" : "all";
-    return new ContentItem(contentId(c), kind[c], "en-US", title, body, List.of(productId(p)),
-        segment, variantId(c), campaignId(l.department()), GENERATOR, GENERATOR_VERSION,
-        SafetyVerdict.APPROVED, listedAt[p]);
+    return new ContentItem(
+        contentId(c),
+        kind[c],
+        "en-US",
+        title,
+        body,
+        List.of(productId(p)),
+        segment,
+        variantId(c),
+        campaignId(l.department()),
+        GENERATOR,
+        GENERATOR_VERSION,
+        SafetyVerdict.APPROVED,
+        listedAt[p]);
   }
 
   private static String capitalise(String word) {

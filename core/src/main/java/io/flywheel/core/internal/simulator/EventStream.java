@@ -9,17 +9,19 @@ import java.util.PriorityQueue;
 import org.apache.commons.rng.UniformRandomProvider;
 
 /**
- * Puts simulated events on the wire in event-time order, as a tracking pipeline would deliver
- * them, and (with a dirty rate) mixes in what real pipelines also deliver: malformed lines,
- * duplicate deliveries of the same event, and events that arrive hours late. Dirt is drawn from
- * its own random stream, so the clean events are the same whatever the rate.
+ * Puts simulated events on the wire in event-time order, as a tracking pipeline would deliver them,
+ * and (with a dirty rate) mixes in what real pipelines also deliver: malformed lines, duplicate
+ * deliveries of the same event, and events that arrive hours late. Dirt is drawn from its own
+ * random stream, so the clean events are the same whatever the rate.
  */
 final class EventStream {
   /** An event written at least this far (event time) behind the newest before it is late. */
   static final long LATE_THRESHOLD_MS = 3_600_000L;
+
   private static final long MAX_LATENESS_MS = 6 * 3_600_000L;
-  private static final String[] GARBAGE = {"<html><body>502 Bad Gateway</body></html>",
-      "{\"eventId\": \"broken", "null", "[1, 2, 3]"};
+  private static final String[] GARBAGE = {
+    "<html><body>502 Bad Gateway</body></html>", "{\"eventId\": \"broken", "null", "[1, 2, 3]"
+  };
 
   private record Scheduled(Event event, long at, long seq, boolean late) {}
 
@@ -70,16 +72,24 @@ final class EventStream {
     if (dirtyRate > 0) {
       double roll = dirt.nextDouble();
       if (roll < dirtyRate) {
-        long releaseAt = event.timestamp()
-            + Latent.between(dirt, LATE_THRESHOLD_MS, MAX_LATENESS_MS);
-        held.add(new Scheduled(event.withReceivedAt(Math.max(event.receivedAt(), releaseAt)),
-            releaseAt, seq++, true));
+        long releaseAt =
+            event.timestamp() + Latent.between(dirt, LATE_THRESHOLD_MS, MAX_LATENESS_MS);
+        held.add(
+            new Scheduled(
+                event.withReceivedAt(Math.max(event.receivedAt(), releaseAt)),
+                releaseAt,
+                seq++,
+                true));
         return;
       }
       if (roll < 2 * dirtyRate) {
         long redeliveredAt = event.receivedAt() + Latent.between(dirt, 1_000, 60_000);
-        held.add(new Scheduled(event.withReceivedAt(redeliveredAt),
-            event.timestamp() + (redeliveredAt - event.receivedAt()), seq++, false));
+        held.add(
+            new Scheduled(
+                event.withReceivedAt(redeliveredAt),
+                event.timestamp() + (redeliveredAt - event.receivedAt()),
+                seq++,
+                false));
         duplicates++;
       }
     }
@@ -113,10 +123,12 @@ final class EventStream {
     return switch (dirt.nextInt(6)) {
       case 0 -> line.substring(0, line.length() / 2);
       case 1 -> "{" + line.substring(line.indexOf(",\"type\"") + 1);
-      case 2 -> line.replace("\"timestamp\":" + event.timestamp(),
-          "\"timestamp\":\"" + Instant.ofEpochMilli(event.timestamp()) + "\"");
-      case 3 -> line.replace("\"type\":\"" + event.type().wireName() + "\"",
-          "\"type\":\"page_view\"");
+      case 2 ->
+          line.replace(
+              "\"timestamp\":" + event.timestamp(),
+              "\"timestamp\":\"" + Instant.ofEpochMilli(event.timestamp()) + "\"");
+      case 3 ->
+          line.replace("\"type\":\"" + event.type().wireName() + "\"", "\"type\":\"page_view\"");
       case 4 -> line.replace("\"userId\":\"" + event.userId() + "\"", "\"userId\":\"\"");
       default -> GARBAGE[dirt.nextInt(GARBAGE.length)];
     };

@@ -6,8 +6,8 @@ import org.apache.commons.rng.UniformRandomProvider;
  * The logged baseline policy: fill a slot with content drawn by click popularity, except that a
  * share of draws (exploration) is uniform over everything on sale. Items in a slot are distinct;
  * each is drawn from the base distribution with the items already placed removed, and the
- * propensity logged for it is that conditional probability, which is what off-policy
- * estimators need. Popularity is refreshed once per simulated hour, like a batch job would.
+ * propensity logged for it is that conditional probability, which is what off-policy estimators
+ * need. Popularity is refreshed once per simulated hour, like a batch job would.
  */
 final class PopularityPolicy {
   private static final double PRIOR_CLICKS = 1.0;
@@ -56,9 +56,8 @@ final class PopularityPolicy {
   }
 
   /**
-   * Fills {@code slot} with distinct items and {@code propensity} with the probability the
-   * policy gave each at its position. Returns how many were placed (fewer when little is on
-   * sale).
+   * Fills {@code slot} with distinct items and {@code propensity} with the probability the policy
+   * gave each at its position. Returns how many were placed (fewer when little is on sale).
    */
   int fill(int[] slot, double[] propensity, UniformRandomProvider rng) {
     int n = Math.min(slot.length, live);

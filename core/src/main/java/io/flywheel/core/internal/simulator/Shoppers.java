@@ -10,8 +10,8 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 
 /**
  * The shoppers and their latent preferences: category affinities (sparse, Dirichlet), price
- * sensitivity, a favourite brand with a loyalty strength, and activity (sessions per day).
- * Users are numbered in sign-up order.
+ * sensitivity, a favourite brand with a loyalty strength, and activity (sessions per day). Users
+ * are numbered in sign-up order.
  */
 final class Shoppers {
   private static final String[] REGIONS = {"NA", "EU", "APAC", "LATAM"};
@@ -34,8 +34,14 @@ final class Shoppers {
   private final User[] users;
   private final String[] brandNames;
 
-  Shoppers(int size, double initialShare, double meanSessionsPerDay, long start, long end,
-      String[] brandNames, UniformRandomProvider rng) {
+  Shoppers(
+      int size,
+      double initialShare,
+      double meanSessionsPerDay,
+      long start,
+      long end,
+      String[] brandNames,
+      UniformRandomProvider rng) {
     this.size = size;
     this.leaves = Taxonomy.LEAVES.size();
     this.brandNames = brandNames;
@@ -64,13 +70,16 @@ final class Shoppers {
         }
       }
       int department = Taxonomy.departmentOf(Taxonomy.LEAVES.get(top));
-      favouriteBrand[u] = department * Catalog.BRANDS_PER_DEPARTMENT
-          + rng.nextInt(Catalog.BRANDS_PER_DEPARTMENT);
+      favouriteBrand[u] =
+          department * Catalog.BRANDS_PER_DEPARTMENT + rng.nextInt(Catalog.BRANDS_PER_DEPARTMENT);
       loyalty[u] = Latent.round6(rng.nextDouble());
       priceSensitivity[u] = Latent.round6(Math.exp(0.5 * normal.sample()));
       // Log-normal with mean meanSessionsPerDay: a few heavy shoppers, many occasional ones.
-      activity[u] = Latent.round6(meanSessionsPerDay
-          * Math.exp(ACTIVITY_SIGMA * normal.sample() - ACTIVITY_SIGMA * ACTIVITY_SIGMA / 2));
+      activity[u] =
+          Latent.round6(
+              meanSessionsPerDay
+                  * Math.exp(
+                      ACTIVITY_SIGMA * normal.sample() - ACTIVITY_SIGMA * ACTIVITY_SIGMA / 2));
       String region = REGIONS[Latent.pickWeighted(rng, REGION_SHARES)];
       String device = DEVICES[Latent.pickWeighted(rng, DEVICE_SHARES)];
       mobile[u] = device.equals("mobile");
@@ -111,7 +120,12 @@ final class Shoppers {
         shares.put(Taxonomy.LEAVES.get(l).name(), a);
       }
     }
-    return new GroundTruth.UserTruth(userId(u), shares, priceSensitivity[u],
-        brandNames[favouriteBrand[u]], loyalty[u], activity[u]);
+    return new GroundTruth.UserTruth(
+        userId(u),
+        shares,
+        priceSensitivity[u],
+        brandNames[favouriteBrand[u]],
+        loyalty[u],
+        activity[u]);
   }
 }

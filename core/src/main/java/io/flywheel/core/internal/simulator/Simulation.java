@@ -37,17 +37,19 @@ import org.apache.commons.rng.sampling.distribution.PoissonSampler;
 import org.apache.commons.rng.simple.RandomSource;
 
 /**
- * Runs the simulated marketplace hour by hour: shoppers and products arrive, sessions start
- * (busier in the evening and at weekends), the baseline policy fills each request's slot, and
- * shoppers click, cart and buy with the true probabilities. Files are written to a staging
- * folder and moved into place only when complete, so a failed run leaves earlier output intact.
+ * Runs the simulated marketplace hour by hour: shoppers and products arrive, sessions start (busier
+ * in the evening and at weekends), the baseline policy fills each request's slot, and shoppers
+ * click, cart and buy with the true probabilities. Files are written to a staging folder and moved
+ * into place only when complete, so a failed run leaves earlier output intact.
  */
 public final class Simulation {
   private static final long HOUR = 3_600_000L;
   private static final long DAY = 24 * HOUR;
   // Share of a day's sessions that start in each hour (UTC): quiet nights, an evening peak.
-  private static final double[] HOUR_SHARE = {1.0, 0.6, 0.4, 0.3, 0.3, 0.5, 1.0, 2.0, 3.0, 3.5,
-      3.5, 3.8, 4.2, 4.0, 3.8, 3.8, 4.0, 4.5, 5.5, 6.5, 7.0, 6.5, 4.5, 2.5};
+  private static final double[] HOUR_SHARE = {
+    1.0, 0.6, 0.4, 0.3, 0.3, 0.5, 1.0, 2.0, 3.0, 3.5, 3.5, 3.8, 4.2, 4.0, 3.8, 3.8, 4.0, 4.5, 5.5,
+    6.5, 7.0, 6.5, 4.5, 2.5
+  };
   // Monday .. Sunday.
   private static final double[] WEEKDAY_FACTOR = {0.95, 0.9, 0.95, 1.0, 1.05, 1.15, 1.1};
   private static final double HOUR_SHARE_TOTAL = java.util.Arrays.stream(HOUR_SHARE).sum();
@@ -87,10 +89,23 @@ public final class Simulation {
     this.start = world.startInstant().toEpochMilli();
     this.end = start + config.days() * DAY;
     UniformRandomProvider worldRng = stream(config.seed(), 1);
-    this.catalog = new Catalog(config.products(), world.variantsPerProduct(),
-        world.initialProductShare(), start, end, worldRng);
-    this.shoppers = new Shoppers(config.users(), world.initialUserShare(),
-        world.meanSessionsPerUserDay(), start, end, catalog.brandNames, worldRng);
+    this.catalog =
+        new Catalog(
+            config.products(),
+            world.variantsPerProduct(),
+            world.initialProductShare(),
+            start,
+            end,
+            worldRng);
+    this.shoppers =
+        new Shoppers(
+            config.users(),
+            world.initialUserShare(),
+            world.meanSessionsPerUserDay(),
+            start,
+            end,
+            catalog.brandNames,
+            worldRng);
     this.behaviour = new Behaviour(catalog, shoppers, world);
     this.policy = new PopularityPolicy(catalog.contentCount(), world.exploration());
     this.activeShoppers = new WeightedSampler(config.users());
@@ -115,8 +130,8 @@ public final class Simulation {
   private static final long BYTES_PER_PRODUCT = 2_500;
 
   /**
-   * Refuses, before anything is allocated, a world that cannot fit the heap, naming the size
-   * that does (an OutOfMemoryError halfway through a run helps nobody).
+   * Refuses, before anything is allocated, a world that cannot fit the heap, naming the size that
+   * does (an OutOfMemoryError halfway through a run helps nobody).
    */
   static void requireHeap(SimulationConfig config, long maxHeap) {
     long needed = heapNeeded(config.users(), config.products());
@@ -127,19 +142,27 @@ public final class Simulation {
     long maxUsers = Math.max(0, (room - config.products() * BYTES_PER_PRODUCT) / BYTES_PER_USER);
     long maxProducts = Math.max(0, (room - config.users() * BYTES_PER_USER) / BYTES_PER_PRODUCT);
     boolean usersTooMany = config.users() * BYTES_PER_USER >= config.products() * BYTES_PER_PRODUCT;
-    throw new InvalidRecordException(usersTooMany ? "users" : "products", String.format(
-        java.util.Locale.ROOT, "%,d shoppers and %,d products need about %,d MB of heap; this "
-            + "JVM has %,d MB: at most %,d %s fit (raise the heap with FLYWHEEL_JAVA_OPTS=-Xmx...)",
-        config.users(), config.products(), needed >> 20, maxHeap >> 20,
-        usersTooMany ? maxUsers : maxProducts, usersTooMany ? "shoppers with these products"
-            : "products with these shoppers"));
+    throw new InvalidRecordException(
+        usersTooMany ? "users" : "products",
+        String.format(
+            java.util.Locale.ROOT,
+            "%,d shoppers and %,d products need about %,d MB of heap; this "
+                + "JVM has %,d MB: at most %,d %s fit (raise the heap with FLYWHEEL_JAVA_OPTS=-Xmx...)",
+            config.users(),
+            config.products(),
+            needed >> 20,
+            maxHeap >> 20,
+            usersTooMany ? maxUsers : maxProducts,
+            usersTooMany ? "shoppers with these products" : "products with these shoppers"));
   }
 
-  public static SimulationSummary run(SimulationConfig config, Path outDir,
-      SimulationProgress progress) throws IOException {
+  public static SimulationSummary run(
+      SimulationConfig config, Path outDir, SimulationProgress progress) throws IOException {
     long began = System.nanoTime();
-    List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+    List<MemoryPoolMXBean> heapPools =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP)
+            .toList();
     heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
 
     requireHeap(config, Runtime.getRuntime().maxMemory());
@@ -152,7 +175,9 @@ public final class Simulation {
       long elapsed = (System.nanoTime() - began) / 1_000_000;
       long peakHeap = heapPools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
       SimulationSummary summary = simulation.summary(elapsed, peakHeap);
-      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build()
           .writeValue(staging.resolve(MarketplaceSimulator.SUMMARY_FILE).toFile(), summary);
       publish(staging, outDir);
       return summary;
@@ -162,14 +187,16 @@ public final class Simulation {
   }
 
   private void writeWorld(Path dir) throws IOException {
-    try (var products = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.PRODUCTS_FILE),
-            Codecs.PRODUCTS);
-        var users = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.USERS_FILE),
-            Codecs.USERS);
-        var content = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.CONTENT_FILE),
-            Codecs.CONTENT);
-        var campaigns = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.CAMPAIGNS_FILE),
-            Codecs.CAMPAIGNS)) {
+    try (var products =
+            JsonLinesWriter.create(
+                dir.resolve(MarketplaceSimulator.PRODUCTS_FILE), Codecs.PRODUCTS);
+        var users =
+            JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.USERS_FILE), Codecs.USERS);
+        var content =
+            JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.CONTENT_FILE), Codecs.CONTENT);
+        var campaigns =
+            JsonLinesWriter.create(
+                dir.resolve(MarketplaceSimulator.CAMPAIGNS_FILE), Codecs.CAMPAIGNS)) {
       for (Product product : catalog.products()) {
         products.write(product);
       }
@@ -187,10 +214,10 @@ public final class Simulation {
   }
 
   private void writeBehaviour(Path dir, SimulationProgress progress) throws IOException {
-    try (var events = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.EVENTS_FILE),
-            Codecs.EVENTS);
-        var truthOut = JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.TRUTH_FILE),
-            Codecs.TRUTH)) {
+    try (var events =
+            JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.EVENTS_FILE), Codecs.EVENTS);
+        var truthOut =
+            JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.TRUTH_FILE), Codecs.TRUTH)) {
       this.truth = truthOut;
       this.stream = new EventStream(events, stream(config.seed(), 3), config.dirtyRate());
       for (int u = 0; u < shoppers.size; u++) {
@@ -213,8 +240,7 @@ public final class Simulation {
           activeShoppers.set(nextUser, shoppers.activity[nextUser]);
           nextUser++;
         }
-        while (nextProduct < catalog.productCount
-            && catalog.listedAt[nextProduct] <= hourStart) {
+        while (nextProduct < catalog.productCount && catalog.listedAt[nextProduct] <= hourStart) {
           shelves.add(catalog.leaf[nextProduct], nextProduct);
           nextProduct++;
         }
@@ -235,8 +261,11 @@ public final class Simulation {
     ZonedDateTime time = Instant.ofEpochMilli(hourStart).atZone(ZoneOffset.UTC);
     int hour = time.getHour();
     DayOfWeek day = time.getDayOfWeek();
-    double expected = activeShoppers.total() * WEEKDAY_FACTOR[day.getValue() - 1]
-        * HOUR_SHARE[hour] / HOUR_SHARE_TOTAL;
+    double expected =
+        activeShoppers.total()
+            * WEEKDAY_FACTOR[day.getValue() - 1]
+            * HOUR_SHARE[hour]
+            / HOUR_SHARE_TOTAL;
     int sessions = PoissonSampler.of(rng, expected).sample();
     // Key = offset within the hour, then draw order: sessions are run in start order.
     long[] keys = new long[sessions];
@@ -266,8 +295,17 @@ public final class Simulation {
       String requestId = "r" + counts.requests++;
       int shown = policy.fill(slot, propensity, rng);
       for (int position = 0; position < shown; position++) {
-        impression(user, userId, sessionId, requestId, slot[position], position,
-            propensity[position], time + position, hour, weekend);
+        impression(
+            user,
+            userId,
+            sessionId,
+            requestId,
+            slot[position],
+            position,
+            propensity[position],
+            time + position,
+            hour,
+            weekend);
       }
       time += Latent.between(rng, 15_000, 120_000);
     }
@@ -276,8 +314,17 @@ public final class Simulation {
     }
   }
 
-  private void impression(int user, String userId, String sessionId, String requestId,
-      int content, int position, double propensity, long shownAt, int hour, boolean weekend) {
+  private void impression(
+      int user,
+      String userId,
+      String sessionId,
+      String requestId,
+      int content,
+      int position,
+      double propensity,
+      long shownAt,
+      int hour,
+      boolean weekend) {
     int product = catalog.productOf(content);
     String productId = catalog.productId(product);
     String contentId = catalog.contentId(content);
@@ -287,11 +334,29 @@ public final class Simulation {
     double pCart = behaviour.pCartGivenClick(user, product);
     double pBuy = behaviour.pBuyGivenCart(user, product, weekend);
     String impressionId = nextEventId();
-    emit(new Event(impressionId, EventType.IMPRESSION, userId, productId,
-        contentId, requestId, sessionId, position, propensity, campaignId, null, null, variantId,
-        null, null, shownAt, received(shownAt), null));
-    truth.write(new GroundTruth.ImpressionTruth(impressionId, requestId, contentId, pClick,
-        Latent.round9(pClick * pCart * pBuy)));
+    emit(
+        new Event(
+            impressionId,
+            EventType.IMPRESSION,
+            userId,
+            productId,
+            contentId,
+            requestId,
+            sessionId,
+            position,
+            propensity,
+            campaignId,
+            null,
+            null,
+            variantId,
+            null,
+            null,
+            shownAt,
+            received(shownAt),
+            null));
+    truth.write(
+        new GroundTruth.ImpressionTruth(
+            impressionId, requestId, contentId, pClick, Latent.round9(pClick * pCart * pBuy)));
     counts.impressions++;
     counts.expectedClicks += pClick;
     counts.expectedPurchases += Latent.round9(pClick * pCart * pBuy);
@@ -300,25 +365,58 @@ public final class Simulation {
     }
     policy.recordClick(content);
     long clickAt = shownAt + Latent.between(rng, 2_000, 90_000);
-    emitFollowUp(EventType.CLICK, userId, productId, contentId, requestId,
-        sessionId, position, campaignId, variantId, null, null, clickAt);
+    emitFollowUp(
+        EventType.CLICK,
+        userId,
+        productId,
+        contentId,
+        requestId,
+        sessionId,
+        position,
+        campaignId,
+        variantId,
+        null,
+        null,
+        clickAt);
     counts.clicks++;
     if (rng.nextDouble() >= pCart) {
       return;
     }
     long cartAt = clickAt + Latent.between(rng, 10_000, 600_000);
-    emitFollowUp(EventType.ADD_TO_CART, userId, productId, contentId,
-        requestId, sessionId, position, campaignId, variantId, catalog.price[product], null,
+    emitFollowUp(
+        EventType.ADD_TO_CART,
+        userId,
+        productId,
+        contentId,
+        requestId,
+        sessionId,
+        position,
+        campaignId,
+        variantId,
+        catalog.price[product],
+        null,
         cartAt);
     counts.carts++;
     if (rng.nextDouble() >= pBuy) {
       return;
     }
-    long buyAt = rng.nextDouble() < world.delayedPurchaseShare()
-        ? cartAt + Latent.between(rng, HOUR, 20 * HOUR)
-        : cartAt + Latent.between(rng, 30_000, 1_200_000);
-    emitFollowUp(EventType.PURCHASE, userId, productId, contentId, requestId,
-        sessionId, position, campaignId, variantId, catalog.price[product], quantity(), buyAt);
+    long buyAt =
+        rng.nextDouble() < world.delayedPurchaseShare()
+            ? cartAt + Latent.between(rng, HOUR, 20 * HOUR)
+            : cartAt + Latent.between(rng, 30_000, 1_200_000);
+    emitFollowUp(
+        EventType.PURCHASE,
+        userId,
+        productId,
+        contentId,
+        requestId,
+        sessionId,
+        position,
+        campaignId,
+        variantId,
+        catalog.price[product],
+        quantity(),
+        buyAt);
     counts.purchases++;
   }
 
@@ -330,21 +428,70 @@ public final class Simulation {
     String productId = catalog.productId(product);
     long cartAt = sessionStart + Latent.between(rng, 30_000, 1_200_000);
     long buyAt = cartAt + Latent.between(rng, 30_000, 600_000);
-    emitFollowUp(EventType.ADD_TO_CART, userId, productId, null, null,
-        sessionId, null, null, null, catalog.price[product], null, cartAt);
-    emitFollowUp(EventType.PURCHASE, userId, productId, null, null, sessionId,
-        null, null, null, catalog.price[product], quantity(), buyAt);
+    emitFollowUp(
+        EventType.ADD_TO_CART,
+        userId,
+        productId,
+        null,
+        null,
+        sessionId,
+        null,
+        null,
+        null,
+        catalog.price[product],
+        null,
+        cartAt);
+    emitFollowUp(
+        EventType.PURCHASE,
+        userId,
+        productId,
+        null,
+        null,
+        sessionId,
+        null,
+        null,
+        null,
+        catalog.price[product],
+        quantity(),
+        buyAt);
     counts.carts++;
     counts.purchases++;
     counts.organic++;
   }
 
-  private void emitFollowUp(io.flywheel.core.EventType type, String userId, String productId,
-      String contentId, String requestId, String sessionId, Integer position, String campaignId,
-      String variantId, Double price, Integer quantity, long at) {
-    emit(new Event(nextEventId(), type, userId, productId, contentId, requestId, sessionId,
-        position, null, campaignId, null, null, variantId, price, quantity, at, received(at),
-        null));
+  private void emitFollowUp(
+      io.flywheel.core.EventType type,
+      String userId,
+      String productId,
+      String contentId,
+      String requestId,
+      String sessionId,
+      Integer position,
+      String campaignId,
+      String variantId,
+      Double price,
+      Integer quantity,
+      long at) {
+    emit(
+        new Event(
+            nextEventId(),
+            type,
+            userId,
+            productId,
+            contentId,
+            requestId,
+            sessionId,
+            position,
+            null,
+            campaignId,
+            null,
+            null,
+            variantId,
+            price,
+            quantity,
+            at,
+            received(at),
+            null));
   }
 
   private void emit(Event event) {
@@ -368,21 +515,46 @@ public final class Simulation {
     int initialUsers = Arrivals.initialCount(config.users(), world.initialUserShare());
     int initialProducts = Arrivals.initialCount(config.products(), world.initialProductShare());
     long lines = stream.eventLines();
-    return new SimulationSummary(config.seed(), config.days(), Instant.ofEpochMilli(start).toString(),
-        Instant.ofEpochMilli(end).toString(), config.users(), initialUsers,
-        config.users() - initialUsers, config.products(), initialProducts,
-        config.products() - initialProducts, catalog.contentCount(), catalog.campaigns().size(),
-        counts.sessions, counts.requests, counts.impressions, counts.clicks, counts.carts,
-        counts.purchases, counts.purchases - counts.organic, counts.organic,
-        counts.expectedClicks, counts.expectedPurchases, lines, stream.malformed(),
-        stream.duplicates(), stream.late(), stream.delayed(), elapsedMillis,
-        elapsedMillis == 0 ? 0 : lines * 1000.0 / elapsedMillis, peakHeapBytes);
+    return new SimulationSummary(
+        config.seed(),
+        config.days(),
+        Instant.ofEpochMilli(start).toString(),
+        Instant.ofEpochMilli(end).toString(),
+        config.users(),
+        initialUsers,
+        config.users() - initialUsers,
+        config.products(),
+        initialProducts,
+        config.products() - initialProducts,
+        catalog.contentCount(),
+        catalog.campaigns().size(),
+        counts.sessions,
+        counts.requests,
+        counts.impressions,
+        counts.clicks,
+        counts.carts,
+        counts.purchases,
+        counts.purchases - counts.organic,
+        counts.organic,
+        counts.expectedClicks,
+        counts.expectedPurchases,
+        lines,
+        stream.malformed(),
+        stream.duplicates(),
+        stream.late(),
+        stream.delayed(),
+        elapsedMillis,
+        elapsedMillis == 0 ? 0 : lines * 1000.0 / elapsedMillis,
+        peakHeapBytes);
   }
 
   private static void publish(Path staging, Path outDir) throws IOException {
     try (Stream<Path> files = Files.list(staging)) {
       for (Path file : files.toList()) {
-        Files.move(file, outDir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+            file,
+            outDir.resolve(file.getFileName()),
+            StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
       }
     }

@@ -3,8 +3,8 @@ package io.flywheel.core.internal.simulator;
 import org.apache.commons.rng.UniformRandomProvider;
 
 /**
- * Draws an index with probability proportional to its weight, with weights that change as the
- * world runs (arrivals, popularity). A Fenwick tree keeps both update and draw at O(log n).
+ * Draws an index with probability proportional to its weight, with weights that change as the world
+ * runs (arrivals, popularity). A Fenwick tree keeps both update and draw at O(log n).
  */
 final class WeightedSampler {
   private final double[] tree;
