@@ -2,8 +2,6 @@ package io.flywheel.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,13 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BadInputTest {
   @TempDir Path dir;
 
-  record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = FlywheelCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(code, out.toString(), err.toString());
+  private static Cli.Result run(String... args) {
+    return Cli.run(args);
   }
 
   @Test
@@ -27,18 +20,20 @@ class BadInputTest {
     Path events = dir.resolve("events.jsonl");
     String content = "{\"eventId\":\"e1\"}\nnot json\n";
     Files.writeString(events, content);
-    Result same = run("validate", "events", events.toString(), "--dead-letter", events.toString());
+    Cli.Result same =
+        run("validate", "events", events.toString(), "--dead-letter", events.toString());
     assertThat(same.code()).isEqualTo(2);
     assertThat(same.err()).contains("--dead-letter", "is the input file itself");
     Path link = Files.createSymbolicLink(dir.resolve("link.jsonl"), events);
-    Result viaLink = run("validate", "events", events.toString(), "--dead-letter", link.toString());
+    Cli.Result viaLink =
+        run("validate", "events", events.toString(), "--dead-letter", link.toString());
     assertThat(viaLink.code()).isEqualTo(2);
     assertThat(Files.readString(events)).isEqualTo(content);
   }
 
   @Test
   void aDirectoryGivenAsTheFileIsCalledADirectory() {
-    Result r = run("validate", "events", dir.toString());
+    Cli.Result r = run("validate", "events", dir.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("is a directory");
   }
@@ -46,7 +41,7 @@ class BadInputTest {
   @Test
   void aWorldTooBigForTheHeapIsRefusedInOneLineBeforeAnythingIsWritten() {
     Path home = dir.resolve("home");
-    Result r =
+    Cli.Result r =
         run(
             "--home",
             home.toString(),
@@ -68,7 +63,7 @@ class BadInputTest {
   void aBadConfigurationValueStopsTheCommandNamingItsKey() throws Exception {
     Path home = Files.createDirectories(dir.resolve("configured"));
     Files.writeString(home.resolve("flywheel.yaml"), "mlflow:\n  tracking_uri: mlflow:5000\n");
-    Result r = run("--home", home.toString(), "models", "list");
+    Cli.Result r = run("--home", home.toString(), "models", "list");
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).contains("flywheel.yaml", "'mlflow.tracking_uri'", "http(s) URL");
   }
@@ -76,7 +71,7 @@ class BadInputTest {
   @Test
   void readingFeaturesOfAMissingHomeCreatesNothing() {
     Path home = dir.resolve("typo");
-    Result r =
+    Cli.Result r =
         run("--home", home.toString(), "features", "get", "--view", "user_activity", "--key", "u1");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("no feature store here");
@@ -85,7 +80,7 @@ class BadInputTest {
 
   @Test
   void anUnknownModelListsEveryModelTrainAccepts() {
-    Result r = run("--home", dir.toString(), "train", "--model", "ltv");
+    Cli.Result r = run("--home", dir.toString(), "train", "--model", "ltv");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("ctr", "cvr", "cvr-post-click", "rank", "recs", "'ltv'");
   }

@@ -7,8 +7,6 @@ import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.FeatureView;
 import io.flywheel.featurestore.OfflineStore;
 import io.flywheel.featurestore.TrainingExample;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -28,13 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FeaturesRerunTest {
   @TempDir static Path home;
 
-  private static int run(String... args) {
-    StringWriter err = new StringWriter();
-    int code =
-        FlywheelCli.execute(
-            new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
-    assertThat(code).as(err.toString()).isZero();
-    return code;
+  private static void run(String... args) {
+    Cli.Result result = Cli.run(args);
+    assertThat(result.code()).as(result.transcript()).isZero();
   }
 
   /** Rows per dataset: training examples and every view's snapshots. */
