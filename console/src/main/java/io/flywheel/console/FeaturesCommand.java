@@ -296,6 +296,11 @@ final class FeaturesCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      try {
+        io.flywheel.featurestore.FeatureRegistry.builtIn().view(view);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--view: " + e.getMessage());
+      }
       if (!Files.isDirectory(parent.root.home().resolve("features"))) {
         // Reading must not create a home: a mistyped --home would leave an empty store behind.
         throw new ParameterException(
