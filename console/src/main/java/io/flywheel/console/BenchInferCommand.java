@@ -1,6 +1,6 @@
 package io.flywheel.console;
 
-import io.flywheel.deploy.InferenceLoadTest;
+import io.flywheel.deploy.InferenceLoadHarness;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code flywheel bench-infer}: runs the inference load harness ({@link InferenceLoadTest}). */
+/** {@code flywheel bench-infer}: runs the inference load harness ({@link InferenceLoadHarness}). */
 @Command(
     name = "bench-infer",
     mixinStandardHelpOptions = true,
@@ -67,15 +67,15 @@ final class BenchInferCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    InferenceLoadTest.Settings settings;
+    InferenceLoadHarness.Settings settings;
     try {
       settings =
-          new InferenceLoadTest.Settings(trees, depth, features, batch, requests, concurrency);
+          new InferenceLoadHarness.Settings(trees, depth, features, batch, requests, concurrency);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    List<InferenceLoadTest.Level> levels =
-        new InferenceLoadTest(settings)
+    List<InferenceLoadHarness.Level> levels =
+        new InferenceLoadHarness(settings)
             .run(
                 l -> {
                   if (!output.json()) {
@@ -103,7 +103,7 @@ final class BenchInferCommand implements Callable<Integer> {
                 });
     if (output.json()) {
       List<Map<String, Object>> results = new ArrayList<>();
-      for (InferenceLoadTest.Level l : levels) {
+      for (InferenceLoadHarness.Level l : levels) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("concurrency", l.concurrency());
         r.put("rowsPerSecond", l.rowsPerSecond());

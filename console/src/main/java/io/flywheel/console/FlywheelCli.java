@@ -66,7 +66,7 @@ public final class FlywheelCli implements Runnable {
    */
   FlywheelConfig config() {
     if (config == null) {
-      config = FlywheelConfig.load(home());
+      config = FlywheelConfig.load(home(), System.getenv());
     }
     return config;
   }

@@ -45,7 +45,7 @@ final class WorkerCommand implements Callable<Integer> {
           .getOut()
           .println(
               "worker polling "
-                  + Orchestration.catalog(root.home(), config).queues()
+                  + pipelines.catalog().queues()
                   + " and flywheel-pipelines on "
                   + config.temporalAddress()
                   + " ("

@@ -173,11 +173,6 @@ public final class FlywheelConfig {
     return new FlywheelConfig(Map.of());
   }
 
-  /** The process's environment over {@code home}'s {@value #FILE}. */
-  public static FlywheelConfig load(Path home) {
-    return load(home, System.getenv());
-  }
-
   /** {@code environment} over {@code home}'s {@value #FILE} (if there is one). */
   public static FlywheelConfig load(Path home, Map<String, String> environment) {
     Map<Key, String> values = new LinkedHashMap<>(fromFile(home.resolve(FILE)));

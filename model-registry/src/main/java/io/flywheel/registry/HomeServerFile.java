@@ -1,10 +1,10 @@
 package io.flywheel.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flywheel.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
@@ -39,13 +39,29 @@ final class HomeServerFile {
     }
   }
 
+  /**
+   * Writes the file owner-only from its first byte (created with those permissions, then moved into
+   * place), since it holds the server's token.
+   */
   static void write(Path folder, Entry entry) throws IOException {
-    Path file = folder.resolve(NAME);
-    AtomicFiles.writeString(file, JSON.writeValueAsString(entry));
+    boolean posix = folder.getFileSystem().supportedFileAttributeViews().contains("posix");
+    Path staged =
+        posix
+            ? Files.createTempFile(
+                folder,
+                ".server-",
+                ".json",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+            : Files.createTempFile(folder, ".server-", ".json");
     try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException notPosix) {
-      // the token is per process and the server binds to loopback; best effort elsewhere
+      Files.writeString(staged, JSON.writeValueAsString(entry));
+      Files.move(
+          staged,
+          folder.resolve(NAME),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(staged);
     }
   }
 

@@ -42,6 +42,9 @@ class HomeServerTest {
       assertThat(registry.trackingUri()).isNotEqualTo("http://127.0.0.1:1");
       assertThat(Files.readString(folder.resolve(HomeServerFile.NAME)))
           .contains("\"pid\":" + ProcessHandle.current().pid());
+      // It holds the server's token: readable by its owner only.
+      assertThat(Files.getPosixFilePermissions(folder.resolve(HomeServerFile.NAME)))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
     assertThat(folder.resolve(HomeServerFile.NAME)).doesNotExist();
   }

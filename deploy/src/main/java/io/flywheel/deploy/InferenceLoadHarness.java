@@ -23,7 +23,7 @@ import ml.dmlc.xgboost4j.java.XGBoost;
  * concurrency measures requests of {@code batch} rows (throughput and p50/p95/p99 per request)
  * against in-process xgboost4j prediction of the same rows with as many threads.
  */
-public final class InferenceLoadTest {
+public final class InferenceLoadHarness {
   /** What to measure. */
   public record Settings(
       int trees, int depth, int features, int batch, int requests, List<Integer> concurrency) {
@@ -59,7 +59,7 @@ public final class InferenceLoadTest {
 
   private final Settings settings;
 
-  public InferenceLoadTest(Settings settings) {
+  public InferenceLoadHarness(Settings settings) {
     this.settings = settings;
   }
 

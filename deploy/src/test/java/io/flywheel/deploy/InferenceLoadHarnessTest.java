@@ -8,16 +8,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The load harness measures every level over a real gRPC port and in process. */
-class InferenceLoadTestTest {
+class InferenceLoadHarnessTest {
   @Test
   void eachLevelIsMeasuredServedAndInProcessWithOrderedPercentiles() throws Exception {
-    List<InferenceLoadTest.Level> seen = new ArrayList<>();
-    List<InferenceLoadTest.Level> levels =
-        new InferenceLoadTest(new InferenceLoadTest.Settings(10, 3, 5, 16, 60, List.of(1, 2)))
+    List<InferenceLoadHarness.Level> seen = new ArrayList<>();
+    List<InferenceLoadHarness.Level> levels =
+        new InferenceLoadHarness(new InferenceLoadHarness.Settings(10, 3, 5, 16, 60, List.of(1, 2)))
             .run(seen::add);
     assertThat(levels).hasSize(2).isEqualTo(seen);
-    assertThat(levels).extracting(InferenceLoadTest.Level::concurrency).containsExactly(1, 2);
-    for (InferenceLoadTest.Level l : levels) {
+    assertThat(levels).extracting(InferenceLoadHarness.Level::concurrency).containsExactly(1, 2);
+    for (InferenceLoadHarness.Level l : levels) {
       assertThat(l.rowsPerSecond()).isPositive();
       assertThat(l.inProcessRowsPerSecond()).isPositive();
       assertThat(l.p50Millis()).isPositive().isLessThanOrEqualTo(l.p95Millis());
@@ -30,15 +30,15 @@ class InferenceLoadTestTest {
   @Test
   void percentilesAreNearestRank() {
     long[] sorted = {1_000_000, 2_000_000, 3_000_000, 4_000_000};
-    assertThat(InferenceLoadTest.percentile(sorted, 0.5)).isEqualTo(2.0);
-    assertThat(InferenceLoadTest.percentile(sorted, 0.99)).isEqualTo(4.0);
+    assertThat(InferenceLoadHarness.percentile(sorted, 0.5)).isEqualTo(2.0);
+    assertThat(InferenceLoadHarness.percentile(sorted, 0.99)).isEqualTo(4.0);
   }
 
   @Test
   void settingsThatCannotBeMeasuredAreRefused() {
-    assertThatThrownBy(() -> new InferenceLoadTest.Settings(10, 3, 5, 16, 60, List.of(0)))
+    assertThatThrownBy(() -> new InferenceLoadHarness.Settings(10, 3, 5, 16, 60, List.of(0)))
         .hasMessageContaining("concurrency");
-    assertThatThrownBy(() -> new InferenceLoadTest.Settings(10, 3, 2, 16, 60, List.of(1)))
+    assertThatThrownBy(() -> new InferenceLoadHarness.Settings(10, 3, 2, 16, 60, List.of(1)))
         .hasMessageContaining("features");
   }
 }
