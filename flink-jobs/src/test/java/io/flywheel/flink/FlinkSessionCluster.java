@@ -2,6 +2,7 @@ package io.flywheel.flink;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -65,7 +66,12 @@ final class FlinkSessionCluster implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = clusterClasspath();
     List<String> jvmOptions =
-        Arrays.asList(System.getProperty("flink.java.opts", "").trim().split("\\s+"));
+        new ArrayList<>(
+            Arrays.asList(System.getProperty("flink.java.opts", "").trim().split("\\s+")));
+    // The cluster's JVMs live as briefly as this one: they take its JIT tiers.
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(option -> option.startsWith("-XX:TieredStopAtLevel"))
+        .forEach(jvmOptions::add);
 
     List<String> jm = new ArrayList<>(List.of(java, "-Xmx512m"));
     jm.addAll(jvmOptions);
