@@ -3,7 +3,6 @@ package io.flywheel.console;
 import io.flywheel.benchmarks.LatentCeiling;
 import io.flywheel.training.ModelTrainer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -44,9 +42,7 @@ final class BenchQualityCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(truth)) {
-      throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
-    }
+    InputFiles.require(spec.commandLine(), "--truth", truth);
     LatentCeiling.Result r =
         LatentCeiling.measure(root.home(), truth, ModelTrainer.Options.defaults());
     PrintWriter out = spec.commandLine().getOut();

@@ -11,7 +11,6 @@ import io.flywheel.training.PredictionTarget;
 import io.flywheel.training.ScoringModel;
 import io.flywheel.training.TrainingTable;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -56,8 +55,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (truth != null && !Files.isRegularFile(truth)) {
-      throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
+    if (truth != null) {
+      InputFiles.require(spec.commandLine(), "--truth", truth);
     }
     try (ModelRegistry registry = root.registry(root.home())) {
       ModelVersionInfo version = ModelRefs.resolve(registry, model, spec.commandLine(), "--model");

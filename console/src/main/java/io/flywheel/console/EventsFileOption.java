@@ -1,10 +1,8 @@
 package io.flywheel.console;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /** {@code --events FILE}: the events.jsonl a command replays, HOME/world's by default. */
 final class EventsFileOption {
@@ -17,11 +15,8 @@ final class EventsFileOption {
   /** The file to replay; a missing one is a usage error naming the option. */
   Path resolve(Path home, CommandLine commandLine) {
     Path file = events != null ? events : home.resolve("world").resolve("events.jsonl");
-    if (!Files.isRegularFile(file)) {
-      throw new ParameterException(
-          commandLine,
-          "--events " + file + ": no such file (run `flywheel simulate` first, or name one)");
-    }
+    InputFiles.require(
+        commandLine, "--events", file, " (run `flywheel simulate` first, or name one)");
     return file;
   }
 }

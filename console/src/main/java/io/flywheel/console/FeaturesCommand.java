@@ -144,10 +144,7 @@ final class FeaturesCommand implements Runnable {
           products != null
               ? products
               : eventsFile.toAbsolutePath().getParent().resolve("products.jsonl");
-      if (!Files.isRegularFile(productsFile)) {
-        throw new ParameterException(
-            spec.commandLine(), "--products " + productsFile + ": no such file");
-      }
+      InputFiles.require(spec.commandLine(), "--products", productsFile);
       if (parallelism < 1) {
         throw new ParameterException(
             spec.commandLine(), "--parallelism must be at least 1, got " + parallelism);

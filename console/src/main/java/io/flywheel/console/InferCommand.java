@@ -1,12 +1,12 @@
 package io.flywheel.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flywheel.core.TextLines;
 import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.RolloutState;
 import io.flywheel.deploy.ServingMetadata;
 import io.flywheel.workflows.ModelDeployment;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,15 +41,13 @@ final class InferCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE",
       description =
-          "JSON lines: each an object of feature name -> number (missing = unknown) "
+          "JSON lines: each an object of feature name -> number (absent or null = unknown) "
               + "or an array in the model's feature order; an optional \"key\" routes the row.")
   private Path input;
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(input)) {
-      throw new ParameterException(spec.commandLine(), "--input: no such file " + input);
-    }
+    InputFiles.require(spec.commandLine(), "--input", input);
     PrintWriter out = spec.commandLine().getOut();
     try (ModelDeployment deployment = ModelDeployment.open(root.home(), root.config())) {
       RolloutState state = deployment.rollout().state(model);
@@ -61,40 +59,48 @@ final class InferCommand implements Callable<Integer> {
       ServingMetadata metadata = deployment.repository().readMetadata(model, state.live());
       List<String> names = metadata.featureNames();
       Map<Integer, ServingMetadata> byVersion = new java.util.HashMap<>();
-      int line = 0;
-      for (String text : Files.readAllLines(input)) {
-        line++;
-        if (text.isBlank()) {
-          continue;
+      try (TextLines lines = TextLines.open(input)) {
+        TextLines.Line read;
+        while ((read = lines.next()) != null) {
+          int line = (int) read.number();
+          if (!read.isText()) {
+            throw new ParameterException(
+                spec.commandLine(), "--input line " + line + ": " + read.problem());
+          }
+          String text = read.text();
+          if (text.isBlank()) {
+            continue;
+          }
+          JsonNode row;
+          try {
+            row = TrainCommand.JSON.readTree(text);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ParameterException(
+                spec.commandLine(),
+                "--input line " + line + ": not JSON: " + e.getOriginalMessage());
+          }
+          float[] values = features(row, names, line);
+          String key =
+              row.isObject() && row.hasNonNull("key") ? row.get("key").asText() : "row-" + line;
+          InferenceClient.Scores scores =
+              deployment.rollout().score(model, key, values, 1, names.size());
+          int version = Integer.parseInt(scores.version());
+          ServingMetadata used = byVersion.get(version);
+          if (used == null) {
+            used = deployment.repository().readMetadata(model, version);
+            byVersion.put(version, used);
+          }
+          Map<String, Object> result = new LinkedHashMap<>();
+          result.put("line", line);
+          result.put("key", key);
+          result.put("version", version);
+          result.put("score", used.correct(scores.values()[0]));
+          out.println(
+              TrainCommand.JSON
+                  .writer()
+                  .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                  .writeValueAsString(result));
         }
-        JsonNode row;
-        try {
-          row = TrainCommand.JSON.readTree(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new ParameterException(
-              spec.commandLine(), "--input line " + line + ": not JSON: " + e.getOriginalMessage());
-        }
-        float[] values = features(row, names, line);
-        String key =
-            row.isObject() && row.hasNonNull("key") ? row.get("key").asText() : "row-" + line;
-        InferenceClient.Scores scores =
-            deployment.rollout().score(model, key, values, 1, names.size());
-        int version = Integer.parseInt(scores.version());
-        ServingMetadata used = byVersion.get(version);
-        if (used == null) {
-          used = deployment.repository().readMetadata(model, version);
-          byVersion.put(version, used);
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("line", line);
-        result.put("key", key);
-        result.put("version", version);
-        result.put("score", used.correct(scores.values()[0]));
-        out.println(
-            TrainCommand.JSON
-                .writer()
-                .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(result));
       }
     }
     return 0;
@@ -114,7 +120,7 @@ final class InferCommand implements Callable<Integer> {
                 + names.size());
       }
       for (int i = 0; i < values.length; i++) {
-        values[i] = row.get(i).isNumber() ? (float) row.get(i).asDouble() : Float.NaN;
+        values[i] = number(row.get(i), names.get(i), line);
       }
       return values;
     }
@@ -136,8 +142,32 @@ final class InferCommand implements Callable<Integer> {
     }
     for (int i = 0; i < values.length; i++) {
       JsonNode v = row.get(names.get(i));
-      values[i] = v != null && v.isNumber() ? (float) v.asDouble() : Float.NaN;
+      values[i] = v == null ? Float.NaN : number(v, names.get(i), line);
     }
     return values;
+  }
+
+  /** A feature's value: a number, or null for unknown (XGBoost's missing value). */
+  private float number(JsonNode value, String feature, int line) {
+    if (value.isNull()) {
+      return Float.NaN;
+    }
+    if (!value.isNumber()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--input line "
+              + line
+              + ": feature '"
+              + feature
+              + "': expected a number or null, got "
+              + value);
+    }
+    double d = value.asDouble();
+    if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--input line " + line + ": feature '" + feature + "': " + value + " is out of range");
+    }
+    return (float) d;
   }
 }

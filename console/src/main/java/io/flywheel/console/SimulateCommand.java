@@ -5,7 +5,6 @@ import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationSummary;
 import io.flywheel.core.WorldConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -107,9 +106,7 @@ final class SimulateCommand implements Callable<Integer> {
     if (worldFile == null) {
       return WorldConfig.defaults();
     }
-    if (!Files.isRegularFile(worldFile)) {
-      throw new ParameterException(spec.commandLine(), "--world " + worldFile + ": no such file");
-    }
+    InputFiles.require(spec.commandLine(), "--world", worldFile);
     try {
       return WorldConfig.fromYaml(worldFile);
     } catch (IllegalArgumentException e) {

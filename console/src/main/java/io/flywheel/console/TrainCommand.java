@@ -10,7 +10,6 @@ import io.flywheel.training.PredictionTarget;
 import io.flywheel.training.RecommenderTraining;
 import io.flywheel.training.TrainingRun;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -106,8 +105,8 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--parallelism: at least 1, got " + parallelism);
     }
-    if (truth != null && !Files.isRegularFile(truth)) {
-      throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
+    if (truth != null) {
+      InputFiles.require(spec.commandLine(), "--truth", truth);
     }
     ModelTrainer.Options options;
     try {
@@ -152,8 +151,8 @@ final class TrainCommand implements Callable<Integer> {
 
   private int recommenders() throws Exception {
     Path eventsFile = events.resolve(root.home(), spec.commandLine());
-    if (truth != null && !Files.isRegularFile(truth)) {
-      throw new ParameterException(spec.commandLine(), "--truth: no such file " + truth);
+    if (truth != null) {
+      InputFiles.require(spec.commandLine(), "--truth", truth);
     }
     PrintWriter out = spec.commandLine().getOut();
     try (ModelRegistry registry = root.registry(root.home())) {

@@ -56,13 +56,7 @@ final class ValidateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "KIND: " + e.getMessage());
     }
-    if (Files.isDirectory(file)) {
-      throw new ParameterException(
-          spec.commandLine(), "FILE " + file + ": is a directory, not " + "a file");
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new ParameterException(spec.commandLine(), "FILE " + file + ": no such file");
-    }
+    InputFiles.require(spec.commandLine(), "FILE", file);
     if (deadLetter != null
         && Files.exists(deadLetter)
         && Files.isSameFile(file.toRealPath(), deadLetter.toRealPath())) {

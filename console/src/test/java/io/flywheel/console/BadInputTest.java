@@ -84,4 +84,30 @@ class BadInputTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("ctr", "cvr", "cvr-post-click", "rank", "recs", "'ltv'");
   }
+
+  @Test
+  void linesThatAreNotTextAreNamedAndDeadLetteredWhenAsked() throws Exception {
+    Path events = dir.resolve("binary.jsonl");
+    byte[] good =
+        ("{\"eventId\":\"e1\",\"type\":\"click\",\"userId\":\"u1\","
+                + "\"productId\":\"p1\",\"timestamp\":10,\"receivedAt\":10}\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes(good);
+    bytes.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFE, 0x00, 0x01, '\n'});
+    bytes.writeBytes(good);
+    Files.write(events, bytes.toByteArray());
+
+    Cli.Result stop = run("validate", "events", events.toString());
+    assertThat(stop.code()).isEqualTo(1);
+    assertThat(stop.err()).contains(":2:", "not UTF-8 text", "0xFF").doesNotContain("Input length");
+
+    Path dead = dir.resolve("dead.jsonl");
+    Cli.Result goOn =
+        run("validate", "events", events.toString(), "--dead-letter", dead.toString(), "--json");
+    assertThat(goOn.code()).isZero();
+    assertThat(Cli.integer(goOn.json(), "/accepted")).isEqualTo(2);
+    assertThat(Cli.integer(goOn.json(), "/rejected")).isEqualTo(1);
+    assertThat(Files.readString(dead)).contains("not UTF-8 text");
+  }
 }

@@ -102,6 +102,17 @@ class DeployCommandTest {
     Cli.Result badRow = run(home, "infer", "flywheel-ctr", "--input", rows.toString());
     assertThat(badRow.code()).isEqualTo(2);
     assertThat(badRow.err()).contains("line 1", "unknown features [nope]");
+    Files.writeString(rows, "{\"position\": 1}\n{\"position\": \"abc\"}\n");
+    Cli.Result notANumber = run(home, "infer", "flywheel-ctr", "--input", rows.toString());
+    assertThat(notANumber.code()).isEqualTo(2);
+    assertThat(notANumber.err())
+        .contains("--input line 2", "feature 'position'", "expected a number", "\"abc\"");
+    Files.write(rows, new byte[] {'{', '}', '\n', (byte) 0xC0, (byte) 0x80, '\n'});
+    Cli.Result binary = run(home, "infer", "flywheel-ctr", "--input", rows.toString());
+    assertThat(binary.code()).isEqualTo(2);
+    assertThat(binary.err()).contains("--input line 2", "not UTF-8 text");
+    Cli.Result directory = run(home, "infer", "flywheel-ctr", "--input", dir.toString());
+    assertThat(directory.err()).contains("--input", "is a directory");
     Cli.Result badAction = run(home, "rollout", "restart", "flywheel-ctr");
     assertThat(badAction.code()).isEqualTo(2);
     assertThat(badAction.err()).contains("ACTION", "restart");

@@ -1,22 +1,20 @@
 package io.flywheel.core;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
  * Streams records from a JSON-lines file, one line at a time (memory does not grow with the file).
- * Lines that break the contract go to the {@link BadRecordHandler}: fail fast, or a {@link
- * DeadLetterFile} and carry on. Blank lines hold no record and are skipped.
+ * Lines that break the contract (including lines that are not UTF-8 text) go to the {@link
+ * BadRecordHandler}: fail fast, or a {@link DeadLetterFile} and carry on. Blank lines hold no
+ * record and are skipped.
  */
 public final class JsonLinesReader<T> implements Closeable {
   private final String source;
-  private final BufferedReader in;
+  private final TextLines in;
   private final RecordCodec<T> codec;
   private final BadRecordHandler onBad;
   private long lineNumber;
@@ -26,7 +24,7 @@ public final class JsonLinesReader<T> implements Closeable {
   private JsonLinesReader(Path path, RecordCodec<T> codec, BadRecordHandler onBad)
       throws IOException {
     this.source = path.toString();
-    this.in = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+    this.in = TextLines.open(path);
     this.codec = codec;
     this.onBad = onBad;
   }
@@ -47,19 +45,24 @@ public final class JsonLinesReader<T> implements Closeable {
   /** The next good record, or {@code null} at the end of the file. */
   public T next() {
     try {
-      String line;
-      while ((line = in.readLine()) != null) {
-        lineNumber++;
-        if (line.isBlank()) {
+      TextLines.Line line;
+      while ((line = in.next()) != null) {
+        lineNumber = line.number();
+        if (!line.isText()) {
+          rejected++;
+          onBad.onBadRecord(new BadRecord(source, lineNumber, "line", line.problem(), line.text()));
+          continue;
+        }
+        if (line.text().isBlank()) {
           continue;
         }
         try {
-          T record = Codecs.decodeLine(codec, line);
+          T record = Codecs.decodeLine(codec, line.text());
           accepted++;
           return record;
         } catch (InvalidRecordException e) {
           rejected++;
-          onBad.onBadRecord(new BadRecord(source, lineNumber, e.field(), e.reason(), line));
+          onBad.onBadRecord(new BadRecord(source, lineNumber, e.field(), e.reason(), line.text()));
         }
       }
       return null;
