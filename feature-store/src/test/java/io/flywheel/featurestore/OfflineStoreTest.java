@@ -136,64 +136,6 @@ class OfflineStoreTest {
         .hasMessageContaining("unknown feature column 'user_activity__no_such_feature'");
   }
 
-  @Test
-  void partitionsSetAsideAreReplacedOnSuccessAndRestoredOnFailure() {
-    OfflineStore store = new OfflineStore(root, REGISTRY);
-    TrainingExample jan5 =
-        new TrainingExample(
-            "s1", "r1", "u1", "p1", "c1", null, null, null, null, 0, 0.5, JAN_5, true, false,
-            Map.of());
-    TrainingExample jan6 =
-        new TrainingExample(
-            "s2",
-            "r2",
-            "u2",
-            "p2",
-            "c2",
-            null,
-            null,
-            null,
-            null,
-            0,
-            0.5,
-            JAN_5 + DAY,
-            false,
-            false,
-            Map.of());
-    store.writeTrainingExamples(List.of(jan5, jan6));
-    LocalDate day5 = LocalDate.parse("2026-01-05");
-    LocalDate day6 = LocalDate.parse("2026-01-06");
-
-    OfflineStore.SetAside failed = store.setAside(day6, day6);
-    assertThat(failed.partitions()).isEqualTo(1);
-    assertThat(store.trainingDates()).containsExactly(day5);
-    store.writeTrainingExamples(List.of(jan6)); // a re-run's partial output
-    failed.restore();
-    assertThat(store.readTrainingSet(day5, day6)).containsExactlyInAnyOrder(jan5, jan6);
-
-    OfflineStore.SetAside replaced = store.setAside(day6, day6);
-    TrainingExample newer =
-        new TrainingExample(
-            "s3",
-            "r3",
-            "u3",
-            "p3",
-            "c3",
-            null,
-            null,
-            null,
-            null,
-            0,
-            0.5,
-            JAN_5 + DAY + 5,
-            true,
-            true,
-            Map.of());
-    store.writeTrainingExamples(List.of(newer));
-    replaced.discard();
-    assertThat(store.readTrainingSet(day5, day6)).containsExactlyInAnyOrder(jan5, newer);
-  }
-
   /**
    * Every Parquet path the platform uses, with the minimal Hadoop jars the build declares: each
    * built-in view written directly and staged-then-published (the Flink sink's two-phase commit),

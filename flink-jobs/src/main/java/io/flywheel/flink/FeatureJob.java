@@ -2,11 +2,10 @@ package io.flywheel.flink;
 
 import io.flywheel.core.Event;
 import io.flywheel.core.EventType;
-import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.FeatureVector;
-import io.flywheel.featurestore.OfflineStore;
 import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.featurestore.StoreLock;
+import io.flywheel.featurestore.StoreReplacement;
 import io.flywheel.featurestore.TrainingExample;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,23 +105,28 @@ public final class FeatureJob {
         return run(options, progress, UnaryOperator.identity());
       }
       // A replay replaces the offline partitions of the days its events cover, so running the
-      // same events twice gives the store once; what a killed run left is undone first.
-      OfflineStore offline = FeatureStore.offline(Path.of(options.home()));
-      offline.restoreInterruptedReplacements();
+      // same events twice gives the store once. It writes beside the store and commits at the
+      // end, so a run killed at any point leaves the last committed store readable; what a
+      // killed run left is finished or cleared first.
+      Path features = Path.of(options.home()).resolve("features");
+      StoreReplacement.recover(features);
       Optional<LocalDate[]> days = EventDays.of(Path.of(options.events()));
-      OfflineStore.SetAside replaced =
+      StoreReplacement replacement =
           days.isEmpty()
-              ? new OfflineStore.SetAside(Map.of())
-              : offline.setAside(days.get()[0], days.get()[1]);
+              ? StoreReplacement.begin(features, LocalDate.MAX, LocalDate.MIN)
+              : StoreReplacement.begin(features, days.get()[0], days.get()[1]);
       FeatureJobResult result;
       try {
-        result = run(options, progress, UnaryOperator.identity());
+        result =
+            run(
+                options.withOutputDir(replacement.outputDir().toString()),
+                progress,
+                UnaryOperator.identity());
       } catch (Exception | Error e) {
-        replaced.restore();
+        replacement.abandon();
         throw e;
       }
-      replaced.discard();
-      return result.replacing(replaced.partitions());
+      return result.replacing(replacement.commit());
     }
   }
 
@@ -294,7 +298,7 @@ public final class FeatureJob {
             .process(new EventParser(sourceName))
             .name("parse")
             .setParallelism(1);
-    String outDir = Path.of(options.home()).resolve("features").resolve(job).toString();
+    String outDir = options.sideOutputDir(job);
     parsed
         .getSideOutput(EventParser.DEAD_LETTERS)
         .sinkTo(new LinesFileSink(outDir, "dead-letters"))
@@ -405,7 +409,7 @@ public final class FeatureJob {
       vectors.sinkTo(new DiscardingSink<>()).name("features discarded");
     } else {
       vectors
-          .sinkTo(new FeatureStoreSink(options.home(), options.redisUrl()))
+          .sinkTo(new FeatureStoreSink(options.home(), options.offlineDir(), options.redisUrl()))
           .name("feature store");
     }
 
@@ -420,7 +424,7 @@ public final class FeatureJob {
         .sinkTo(
             options.discardOutputs()
                 ? new DiscardingSink<>()
-                : new TrainingExampleSink(options.home()))
+                : new TrainingExampleSink(options.offlineDir()))
         .name("training examples");
     return "flywheel-features";
   }
@@ -440,7 +444,7 @@ public final class FeatureJob {
         .sinkTo(
             options.discardOutputs()
                 ? new DiscardingSink<>()
-                : new FeatureStoreSink(options.home(), options.redisUrl()))
+                : new FeatureStoreSink(options.home(), options.offlineDir(), options.redisUrl()))
         .name("feature store");
   }
 }

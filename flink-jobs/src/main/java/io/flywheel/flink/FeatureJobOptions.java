@@ -28,6 +28,10 @@ import java.time.Duration;
  *     (state on the heap)
  * @param discardOutputs throw features and examples away instead of storing them (only for
  *     measuring the jobs themselves)
+ * @param jobJar the job jar a remote cluster runs (null: found beside Flywheel's own jar)
+ * @param outputDir where the offline store and the dead-letter and late files are written; null for
+ *     their places under {@code home/features}. A replay writes into a staging folder here and
+ *     commits it into the store when it has finished (see {@link FeatureJob#run}).
  */
 public record FeatureJobOptions(
     String events,
@@ -45,7 +49,8 @@ public record FeatureJobOptions(
     Duration checkpointInterval,
     String stateBackend,
     boolean discardOutputs,
-    String jobJar)
+    String jobJar,
+    String outputDir)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -113,6 +118,7 @@ public record FeatureJobOptions(
         Duration.ofSeconds(10),
         "rocksdb",
         false,
+        null,
         null);
   }
 
@@ -134,6 +140,7 @@ public record FeatureJobOptions(
         Duration.ofSeconds(10),
         "rocksdb",
         false,
+        null,
         null);
   }
 
@@ -159,7 +166,46 @@ public record FeatureJobOptions(
         o.checkpointInterval,
         o.stateBackend,
         o.discardOutputs,
-        config.jobJar());
+        config.jobJar(),
+        o.outputDir);
+  }
+
+  /** The same options writing their offline output and side outputs under {@code dir}. */
+  public FeatureJobOptions withOutputDir(String dir) {
+    return new FeatureJobOptions(
+        events,
+        products,
+        home,
+        redisUrl,
+        kafka,
+        flinkRestUrl,
+        outOfOrderness,
+        allowedLateness,
+        clickWindow,
+        purchaseWindow,
+        sessionGap,
+        parallelism,
+        checkpointInterval,
+        stateBackend,
+        discardOutputs,
+        jobJar,
+        dir);
+  }
+
+  /** The folder of the offline store the job writes. */
+  public String offlineDir() {
+    return outputDir == null
+        ? java.nio.file.Path.of(home).resolve("features").resolve("offline").toString()
+        : java.nio.file.Path.of(outputDir).resolve("offline").toString();
+  }
+
+  /** The folder of a job's dead-letter and late-event files. */
+  public String sideOutputDir(String job) {
+    return (outputDir == null
+            ? java.nio.file.Path.of(home).resolve("features")
+            : java.nio.file.Path.of(outputDir))
+        .resolve(job)
+        .toString();
   }
 
   /** Whether the source ends (a file replay) or runs until cancelled (Kafka). */
@@ -184,7 +230,8 @@ public record FeatureJobOptions(
         checkpointInterval,
         stateBackend,
         discardOutputs,
-        jobJar);
+        jobJar,
+        outputDir);
   }
 
   /** The online store on Redis at {@code url}, or embedded RocksDB when null. */
@@ -205,7 +252,8 @@ public record FeatureJobOptions(
         checkpointInterval,
         stateBackend,
         discardOutputs,
-        jobJar);
+        jobJar,
+        outputDir);
   }
 
   /** Events from {@code topic} (unbounded) instead of the file; null for the file. */
@@ -226,7 +274,8 @@ public record FeatureJobOptions(
         checkpointInterval,
         stateBackend,
         discardOutputs,
-        jobJar);
+        jobJar,
+        outputDir);
   }
 
   /** Submit to the session cluster at {@code url}; null for a local MiniCluster. */
@@ -247,7 +296,8 @@ public record FeatureJobOptions(
         checkpointInterval,
         stateBackend,
         discardOutputs,
-        jobJar);
+        jobJar,
+        outputDir);
   }
 
   public FeatureJobOptions withLateness(Duration newOutOfOrderness, Duration newAllowedLateness) {
@@ -267,7 +317,8 @@ public record FeatureJobOptions(
         checkpointInterval,
         stateBackend,
         discardOutputs,
-        jobJar);
+        jobJar,
+        outputDir);
   }
 
   public FeatureJobOptions withCheckpointInterval(Duration interval) {
@@ -287,7 +338,8 @@ public record FeatureJobOptions(
         interval,
         stateBackend,
         discardOutputs,
-        jobJar);
+        jobJar,
+        outputDir);
   }
 
   /** For benchmarks: state on {@code backend} and, when {@code discard}, no stores written. */
@@ -308,6 +360,7 @@ public record FeatureJobOptions(
         checkpointInterval,
         backend,
         discard,
-        jobJar);
+        jobJar,
+        outputDir);
   }
 }

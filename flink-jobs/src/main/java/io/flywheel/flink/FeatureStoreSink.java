@@ -29,10 +29,15 @@ final class FeatureStoreSink implements Sink<FeatureVector>, StagedFilesSink {
   static final long ONLINE_FLUSH_MILLIS = 200;
 
   private final String home;
+  private final String offlineDir;
   private final String redisUrl;
 
-  FeatureStoreSink(String home, String redisUrl) {
+  /**
+   * Online values go to {@code home}'s online store (or Redis), snapshots to {@code offlineDir}.
+   */
+  FeatureStoreSink(String home, String offlineDir, String redisUrl) {
     this.home = home;
+    this.offlineDir = offlineDir;
     this.redisUrl = redisUrl;
   }
 
@@ -62,8 +67,7 @@ final class FeatureStoreSink implements Sink<FeatureVector>, StagedFilesSink {
   private final class Writer implements CommittingSinkWriter<FeatureVector, String> {
     private final FeatureRegistry registry = FeatureRegistry.builtIn();
     private final OnlineStore online;
-    private final OfflineStore offline =
-        new OfflineStore(Path.of(home).resolve("features").resolve("offline"), registry);
+    private final OfflineStore offline = new OfflineStore(Path.of(offlineDir), registry);
     private final Map<String, Map<String, FeatureVector>> latest = new HashMap<>();
     private final Map<String, Map<String, FeatureVector>> daily = new HashMap<>();
     private int buffered;

@@ -18,18 +18,16 @@ final class TrainingExampleSink implements Sink<TrainingExample>, StagedFilesSin
   private static final long serialVersionUID = 1L;
   private static final int MAX_BUFFERED = 100_000;
 
-  private final String home;
+  private final String offlineDir;
 
-  TrainingExampleSink(String home) {
-    this.home = home;
+  TrainingExampleSink(String offlineDir) {
+    this.offlineDir = offlineDir;
   }
 
   @Override
   @SuppressWarnings("deprecation")
   public CommittingSinkWriter<TrainingExample, String> createWriter(InitContext context) {
-    OfflineStore offline =
-        new OfflineStore(
-            Path.of(home).resolve("features").resolve("offline"), FeatureRegistry.builtIn());
+    OfflineStore offline = new OfflineStore(Path.of(offlineDir), FeatureRegistry.builtIn());
     return new CommittingSinkWriter<>() {
       private final List<TrainingExample> buffer = new ArrayList<>();
       private final List<String> staged = new ArrayList<>();
