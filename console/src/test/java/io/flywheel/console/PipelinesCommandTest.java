@@ -12,6 +12,7 @@ import io.flywheel.workflows.TaskContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -276,17 +277,16 @@ class PipelinesCommandTest {
    * window has closed inside the replayed events, so a one-day slice labels none.
    */
   @Test
-  void featureBackfillReplacesTheDaysPartitions() throws Exception {
+  void featureBackfillOfOneDayGivesThatDayAsAFullReplayDoesAndLeavesTheOthers() throws Exception {
     Path home = ShopWorlds.copy(ShopWorlds.featured().home(), dir.resolve("home"));
     Path events = ShopWorlds.events(home);
     LocalDate jan5 = LocalDate.of(2026, 1, 5);
     LocalDate jan6 = LocalDate.of(2026, 1, 6);
-    int before;
-    try (FeatureStore store = FeatureStore.open(home, null)) {
-      before = store.trainingSet(jan5, jan6).size();
-    }
-    assertThat(before).isPositive();
+    LocalDate jan7 = LocalDate.of(2026, 1, 7);
+    Map<LocalDate, List<String>> before = examplesByDay(home, jan5, jan7);
+    assertThat(before.get(jan6)).isNotEmpty();
 
+    // The middle day: its features look back on day 5, its labels ahead into day 7.
     JsonNode run =
         Cli.ok(
                 home,
@@ -296,7 +296,7 @@ class PipelinesCommandTest {
                 "--param",
                 "events=" + events,
                 "--param",
-                "from=2026-01-05",
+                "from=2026-01-06",
                 "--param",
                 "to=2026-01-06",
                 "--date",
@@ -304,18 +304,25 @@ class PipelinesCommandTest {
                 "--json")
             .jsonObject();
     assertThat(Cli.text(run, "/status")).isEqualTo("SUCCEEDED");
-    long rangeEvents = (long) Cli.outputNumber(run, "/tasks/features/outputs/events");
+    long replayed = (long) Cli.outputNumber(run, "/tasks/features/outputs/events");
     long allEvents = Files.readAllLines(events).size();
-    // Two of the three days.
-    assertThat(rangeEvents).isPositive().isLessThan(allEvents);
-    assertThat(Cli.outputNumber(run, "/tasks/features/outputs/accepted")).isPositive();
-    long examples = (long) Cli.outputNumber(run, "/tasks/features/outputs/examples");
-    assertThat(examples).isPositive();
+    // Up to the end of day 6 and the purchase window after it, not the whole file.
+    assertThat(replayed).isPositive().isLessThan(allEvents);
     assertThat(Cli.outputNumber(run, "/tasks/features/outputs/replaced_partitions")).isPositive();
+    // Replaced, not added to, and every example labelled as the full replay labelled it.
+    assertThat(examplesByDay(home, jan5, jan7)).isEqualTo(before);
+  }
+
+  /** The training examples of each day, as sorted text. */
+  private static Map<LocalDate, List<String>> examplesByDay(Path home, LocalDate from, LocalDate to)
+      throws Exception {
+    Map<LocalDate, List<String>> days = new java.util.TreeMap<>();
     try (FeatureStore store = FeatureStore.open(home, null)) {
-      // Had they been added to, the days would hold the earlier examples as well.
-      assertThat(store.trainingSet(jan5, jan6)).hasSize((int) examples);
+      for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+        days.put(d, store.trainingSet(d, d).stream().map(Object::toString).sorted().toList());
+      }
     }
+    return days;
   }
 
   /** A task's context outside Temporal, for calling a task type directly. */

@@ -46,27 +46,34 @@ public final class StoreReplacement {
   private final String id;
   private final LocalDate from;
   private final LocalDate to;
+  private final boolean sideOutputs;
 
-  private StoreReplacement(Path features, Path staging, LocalDate from, LocalDate to) {
+  private StoreReplacement(
+      Path features, Path staging, LocalDate from, LocalDate to, boolean sideOutputs) {
     this.features = features;
     this.staging = staging;
     this.id = staging.getFileName().toString().substring(STAGING.length());
     this.from = from;
     this.to = to;
+    this.sideOutputs = sideOutputs;
   }
 
   /**
-   * Opens a staging folder for a replay of the days [from, to] of the store under {@code features}
-   * ({@code HOME/features}).
+   * Opens a staging folder for a replay that replaces the days [from, to] of the store under {@code
+   * features} ({@code HOME/features}): what it stages for other days is dropped at the commit.
+   *
+   * @param sideOutputs whether the replay's dead-letter and late-event files replace the store's (a
+   *     whole-file replay) or are dropped (a replay of some days, whose input was cut to them)
    */
-  public static StoreReplacement begin(Path features, LocalDate from, LocalDate to) {
+  public static StoreReplacement begin(
+      Path features, LocalDate from, LocalDate to, boolean sideOutputs) {
     Path staging = features.resolve(STAGING + UUID.randomUUID().toString().substring(0, 8));
     try {
       Files.createDirectories(staging);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + staging, e);
     }
-    return new StoreReplacement(features, staging, from, to);
+    return new StoreReplacement(features, staging, from, to, sideOutputs);
   }
 
   /** Where the replay writes: its offline store is {@code offline/} here, side outputs beside. */
@@ -124,7 +131,7 @@ public final class StoreReplacement {
       throw new UncheckedIOException("cannot list " + features, e);
     }
     for (Path staging : left) {
-      StoreReplacement r = new StoreReplacement(features, staging, null, null);
+      StoreReplacement r = new StoreReplacement(features, staging, null, null, false);
       Path journal = staging.resolve(JOURNAL);
       if (Files.isRegularFile(journal)) {
         r.apply(readJournal(journal));
@@ -154,15 +161,9 @@ public final class StoreReplacement {
     datasets.addAll(datasets(staging.resolve("offline")));
     for (String dataset : datasets) {
       TreeSet<String> partitions = new TreeSet<>();
-      for (String name : children(staging.resolve(dataset))) {
-        if (name.startsWith("date=")) {
-          partitions.add(name);
-        }
-      }
-      for (String name : children(features.resolve(dataset))) {
-        if (name.startsWith("date=")) {
-          LocalDate day = LocalDate.parse(name.substring("date=".length()));
-          if (!day.isBefore(from) && !day.isAfter(to)) {
+      for (Path dir : List.of(staging.resolve(dataset), features.resolve(dataset))) {
+        for (String name : children(dir)) {
+          if (name.startsWith("date=") && covers(name)) {
             partitions.add(name);
           }
         }
@@ -173,11 +174,16 @@ public final class StoreReplacement {
       }
     }
     for (String side : children(staging)) {
-      if (!side.equals("offline") && Files.isDirectory(staging.resolve(side))) {
+      if (sideOutputs && !side.equals("offline") && Files.isDirectory(staging.resolve(side))) {
         swaps.add(new Swap(side, true));
       }
     }
     return swaps;
+  }
+
+  private boolean covers(String partition) {
+    LocalDate day = LocalDate.parse(partition.substring("date=".length()));
+    return !day.isBefore(from) && !day.isAfter(to);
   }
 
   /** The dataset folders of an offline store: {@code offline/training_examples/v1}, … */

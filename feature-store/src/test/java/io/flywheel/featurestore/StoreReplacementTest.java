@@ -59,7 +59,7 @@ class StoreReplacementTest {
 
   /** A replay of days 5 to 7 that produced examples for 5 and 6 only, and new dead letters. */
   private StoreReplacement replay() throws IOException {
-    StoreReplacement r = StoreReplacement.begin(features, D5, D7);
+    StoreReplacement r = StoreReplacement.begin(features, D5, D7, true);
     staged(r).writeTrainingExamples(List.of(example("new5", JAN_5), example("new6", JAN_5 + DAY)));
     Path side = Files.createDirectories(r.outputDir().resolve("features"));
     Files.writeString(side.resolve("dead-letters-0.jsonl"), "new\n");
@@ -83,6 +83,20 @@ class StoreReplacementTest {
     // Day 4 is outside the replay; day 7 was covered and produced nothing, so it is gone.
     assertThat(ids()).containsExactly("new5", "new6", "old4");
     assertThat(features.resolve("features").resolve("dead-letters-0.jsonl")).hasContent("new");
+    assertThat(hiddenLeftovers()).isEmpty();
+  }
+
+  @Test
+  void aReplayOfSomeDaysCommitsThoseDaysOnlyAndKeepsTheDeadLetters() throws IOException {
+    committedStore();
+    StoreReplacement r = StoreReplacement.begin(features, D5, D5, false);
+    staged(r)
+        .writeTrainingExamples(
+            List.of(example("new5", JAN_5), example("tail6", JAN_5 + DAY))); // a labelling tail
+    Files.createDirectories(r.outputDir().resolve("features"));
+    assertThat(r.commit()).isEqualTo(1);
+    assertThat(ids()).containsExactly("new5", "old4", "old6", "old7");
+    assertThat(features.resolve("features").resolve("dead-letters-0.jsonl")).hasContent("old");
     assertThat(hiddenLeftovers()).isEmpty();
   }
 

@@ -104,30 +104,66 @@ public final class FeatureJob {
       if (options.discardOutputs() || !options.bounded()) {
         return run(options, progress, UnaryOperator.identity());
       }
-      // A replay replaces the offline partitions of the days its events cover, so running the
-      // same events twice gives the store once. It writes beside the store and commits at the
-      // end, so a run killed at any point leaves the last committed store readable; what a
-      // killed run left is finished or cleared first.
-      Path features = Path.of(options.home()).resolve("features");
-      StoreReplacement.recover(features);
       Optional<LocalDate[]> days = EventDays.of(Path.of(options.events()));
-      StoreReplacement replacement =
-          days.isEmpty()
-              ? StoreReplacement.begin(features, LocalDate.MAX, LocalDate.MIN)
-              : StoreReplacement.begin(features, days.get()[0], days.get()[1]);
-      FeatureJobResult result;
-      try {
-        result =
-            run(
-                options.withOutputDir(replacement.outputDir().toString()),
-                progress,
-                UnaryOperator.identity());
-      } catch (Exception | Error e) {
-        replacement.abandon();
-        throw e;
-      }
-      return result.replacing(replacement.commit());
+      return days.isEmpty()
+          ? replay(options, progress, LocalDate.MAX, LocalDate.MIN, true)
+          : replay(options, progress, days.get()[0], days.get()[1], true);
     }
+  }
+
+  /**
+   * Replays the events file but replaces only the offline partitions of [from, to] (a backfill):
+   * the file should hold the days before {@code from} that features look back on and the purchase
+   * window after {@code to} that labels need; what it gives for other days is dropped, and the
+   * store's dead-letter and late files are left as they are.
+   */
+  public static FeatureJobResult replayDays(
+      FeatureJobOptions options,
+      JobProgress progress,
+      Duration lockWait,
+      LocalDate from,
+      LocalDate to)
+      throws Exception {
+    if (!options.bounded() || options.discardOutputs()) {
+      throw new IllegalArgumentException("replayDays: a file replay that stores its outputs");
+    }
+    try (StoreLock writer =
+        StoreLock.acquire(
+            Path.of(options.home()).resolve("features"),
+            "writer",
+            "the feature store's writer",
+            lockWait)) {
+      return replay(options, progress, from, to, false);
+    }
+  }
+
+  /**
+   * A replay replaces the offline partitions of [from, to], so running the same events twice gives
+   * the store once. It writes beside the store and commits at the end, so a run killed at any point
+   * leaves the last committed store readable; what a killed run left is finished or cleared first.
+   */
+  private static FeatureJobResult replay(
+      FeatureJobOptions options,
+      JobProgress progress,
+      LocalDate from,
+      LocalDate to,
+      boolean sideOutputs)
+      throws Exception {
+    Path features = Path.of(options.home()).resolve("features");
+    StoreReplacement.recover(features);
+    StoreReplacement replacement = StoreReplacement.begin(features, from, to, sideOutputs);
+    FeatureJobResult result;
+    try {
+      result =
+          run(
+              options.withOutputDir(replacement.outputDir().toString()),
+              progress,
+              UnaryOperator.identity());
+    } catch (Exception | Error e) {
+      replacement.abandon();
+      throw e;
+    }
+    return result.replacing(replacement.commit());
   }
 
   /** As above, with {@code tap} applied to the parsed events (tests inject failures there). */

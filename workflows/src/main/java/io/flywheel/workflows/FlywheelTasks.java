@@ -3,6 +3,7 @@ package io.flywheel.workflows;
 import io.flywheel.core.Codecs;
 import io.flywheel.core.Event;
 import io.flywheel.core.FlywheelConfig;
+import io.flywheel.core.TextLines;
 import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.RolloutState;
 import io.flywheel.featurestore.FeatureStore;
@@ -27,7 +28,6 @@ import io.flywheel.training.TrainingTable;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -417,11 +417,20 @@ public final class FlywheelTasks {
     return Map.of("outcome", outcome, "run_id", ctx.param("run_id"));
   }
 
-  /** The Flink feature jobs over the events whose time falls in [from, to] (UTC days). */
+  /**
+   * The Flink feature jobs recomputing the offline partitions of [from, to] (UTC days). Features
+   * look back (7-day windows, decayed affinities, time since the last purchase) and labels look
+   * ahead (the purchase window), so the job replays every event up to the end of {@code to} plus
+   * the purchase window and an hour's lateness, and commits only the days asked for: they come out
+   * as a full replay would make them.
+   */
   public static Map<String, String> features(Path home, FlywheelConfig config, TaskContext ctx)
       throws Exception {
     LocalDate from = LocalDate.parse(ctx.param("from"));
     LocalDate to = LocalDate.parse(ctx.param("to"));
+    if (to.isBefore(from)) {
+      throw new IllegalArgumentException("to: " + to + " is before from " + from);
+    }
     String eventsParam = ctx.param("events");
     Path events =
         eventsParam.isBlank()
@@ -431,33 +440,41 @@ public final class FlywheelTasks {
       throw new IllegalArgumentException("events: no such file " + events);
     }
     Path products = events.resolveSibling("products.jsonl");
+    FeatureJobOptions options =
+        FeatureJobOptions.defaults(events.toString(), products.toString(), home.toString())
+            .on(config);
+    long end =
+        to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()
+            + options.purchaseWindow().toMillis()
+            + options.allowedLateness().toMillis();
     Path slice = Files.createTempFile("flywheel-backfill-", ".jsonl");
     long kept = 0;
     try {
       try (BufferedWriter out = Files.newBufferedWriter(slice);
-          java.util.stream.Stream<String> lines = Files.lines(events)) {
-        for (String line : (Iterable<String>) lines::iterator) {
+          TextLines lines = TextLines.open(events)) {
+        TextLines.Line line;
+        while ((line = lines.next()) != null) {
           Event e;
           try {
-            e = Codecs.decodeLine(Codecs.EVENTS, line);
+            e = Codecs.decodeLine(Codecs.EVENTS, line.text());
           } catch (RuntimeException malformed) {
             continue; // the feature job dead-letters these when it replays the whole file
           }
-          LocalDate day = Instant.ofEpochMilli(e.timestamp()).atZone(ZoneOffset.UTC).toLocalDate();
-          if (!day.isBefore(from) && !day.isAfter(to)) {
-            out.write(line);
+          if (line.isText() && e.timestamp() < end) {
+            out.write(line.text());
             out.newLine();
             kept++;
           }
         }
       }
-      // The job replaces the offline partitions of the days it replays (a re-run adds no
-      // second copy; online upserts are idempotent already).
       FeatureJobResult r =
-          FeatureJob.run(
+          FeatureJob.replayDays(
               FeatureJobOptions.defaults(slice.toString(), products.toString(), home.toString())
                   .on(config),
-              JobProgress.NONE);
+              JobProgress.NONE,
+              java.time.Duration.ZERO,
+              from,
+              to);
       ShopCatalog.publish(products, home);
       return Map.of(
           "events",
