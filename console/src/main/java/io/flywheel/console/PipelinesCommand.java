@@ -4,6 +4,7 @@ import io.flywheel.core.FlywheelConfig;
 import io.flywheel.workflows.Orchestration;
 import io.flywheel.workflows.PipelineApi;
 import io.flywheel.workflows.PipelineException;
+import io.flywheel.workflows.PipelineFiles;
 import io.flywheel.workflows.PipelineSpec;
 import io.flywheel.workflows.Pipelines;
 import io.flywheel.workflows.RunState;
@@ -95,10 +96,17 @@ final class PipelinesCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = parent.spec.commandLine().getOut();
-      Map<String, PipelineSpec> specs = Orchestration.pipelineSpecs(parent.root.home());
+      PipelineFiles.Catalog catalog = Orchestration.pipelineCatalog(parent.root.home());
+      Map<String, PipelineSpec> specs = catalog.pipelines();
+      // One broken file is flagged (and fails the command) without hiding the others.
+      catalog
+          .broken()
+          .forEach(
+              (file, why) -> parent.spec.commandLine().getErr().println("error: broken " + why));
+      int code = catalog.broken().isEmpty() ? 0 : 1;
       if (output.json()) {
         out.println(TrainCommand.JSON.writeValueAsString(specs.values()));
-        return 0;
+        return code;
       }
       for (PipelineSpec s : specs.values()) {
         String starts =
@@ -114,7 +122,7 @@ final class PipelinesCommand implements Runnable {
             starts,
             s.description());
       }
-      return 0;
+      return code;
     }
   }
 

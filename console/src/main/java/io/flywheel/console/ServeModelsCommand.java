@@ -8,6 +8,7 @@ import io.flywheel.deploy.ModelRollout;
 import io.flywheel.workflows.ModelDeployment;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -61,9 +62,19 @@ final class ServeModelsCommand implements Callable<Integer> {
               repository,
               client,
               FilModelConfig.Serving.onCpu());
-      for (String model : repository.models()) {
-        rollout.resume(model);
-        out.println("serving " + model + " " + rollout.state(model).serving());
+      List<String> models = repository.models();
+      server.expect(models);
+      for (String model : models) {
+        try {
+          rollout.resume(model);
+          out.println("serving " + model + " " + rollout.state(model).serving());
+        } catch (RuntimeException e) {
+          // The others still serve; /health reports this one as failed, with why.
+          server.loadFailed(model, e.getMessage());
+          spec.commandLine()
+              .getErr()
+              .println("error: " + model + " did not load: " + e.getMessage());
+        }
       }
       out.printf(
           "gRPC (KServe v2) on %s:%d, /health and /metrics on http://%s:%d; Ctrl-C stops%n",

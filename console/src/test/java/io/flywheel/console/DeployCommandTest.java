@@ -93,6 +93,11 @@ class DeployCommandTest {
     Cli.Result badShare = run(home, "deploy", "flywheel-ctr", "--canary", "0");
     assertThat(badShare.code()).isEqualTo(2);
     assertThat(badShare.err()).contains("--canary", "got 0");
+    Cli.Result noSuchVersion = run(home, "deploy", "flywheel-ctr:99");
+    assertThat(noSuchVersion.code()).isNotZero();
+    assertThat(noSuchVersion.err())
+        .contains("Model version 99 of 'flywheel-ctr' does not exist", "RESOURCE_DOES_NOT_EXIST")
+        .doesNotContain("statusCode=", "reasonPhrase");
     Cli.Result neverDeployed = run(home, "rollout", "status", "flywheel-cvr");
     assertThat(neverDeployed.code()).isEqualTo(2);
     assertThat(neverDeployed.err()).contains("never deployed");
@@ -168,7 +173,9 @@ class DeployCommandTest {
                       HttpResponse.BodyHandlers.ofString())
                   .body());
       assertThat(Cli.text(health, "/status")).isEqualTo("up");
-      assertThat(Cli.at(health, "/models/flywheel-ctr").toString()).isEqualTo("[" + champion + "]");
+      assertThat(Cli.text(health, "/models/flywheel-ctr/state")).isEqualTo("ready");
+      assertThat(Cli.at(health, "/models/flywheel-ctr/versions").toString())
+          .isEqualTo("[" + champion + "]");
     } finally {
       server.interrupt();
       server.join(TimeUnit.SECONDS.toMillis(30));

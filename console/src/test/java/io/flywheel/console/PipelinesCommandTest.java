@@ -70,6 +70,14 @@ class PipelinesCommandTest {
     Cli.Result listed = Cli.ok(home, "pipelines", "list");
     assertThat(listed.out())
         .contains("smoke-test", "train-evaluate-deploy", "feature-backfill", "gated");
+    // One broken file is flagged; the others are still listed and still run.
+    Path broken =
+        Files.writeString(home.resolve("pipelines").resolve("broken.yaml"), "name: [oops\n");
+    Cli.Result flagged = Cli.run(home, "pipelines", "list");
+    assertThat(flagged.code()).isEqualTo(1);
+    assertThat(flagged.out()).contains("gated", "smoke-test");
+    assertThat(flagged.err()).contains("broken.yaml", "not valid YAML");
+    Files.delete(broken);
 
     JsonNode passed =
         Cli.ok(

@@ -110,7 +110,18 @@ public record WorldConfig(
    */
   public static WorldConfig fromYaml(Path file) throws IOException {
     ObjectNode merged = YAML.valueToTree(defaults());
-    JsonNode overrides = YAML.readTree(file.toFile());
+    JsonNode overrides;
+    try {
+      overrides = YAML.readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var at = e.getLocation();
+      throw new IllegalArgumentException(
+          file
+              + ": not valid YAML"
+              + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+              + ": "
+              + e.getOriginalMessage());
+    }
     if (overrides != null && !overrides.isMissingNode() && !overrides.isNull()) {
       if (!overrides.isObject()) {
         throw new IllegalArgumentException(file + ": expected a mapping of world settings");

@@ -46,6 +46,11 @@ class FlywheelConfigTest {
   void badValuesFailNamingTheVariableOrKeyAndTheReason() throws Exception {
     assertThatThrownBy(() -> FlywheelConfig.load(home, Map.of("FLINK_REST_URL", "jobmanager")))
         .hasMessageStartingWith("FLINK_REST_URL: expected an http(s) URL");
+    Path yaml = Files.writeString(home.resolve("flywheel.yaml"), "flink: {rest_url: [\n");
+    assertThatThrownBy(() -> FlywheelConfig.load(home, Map.of()))
+        .hasMessageStartingWith(yaml.toString())
+        .hasMessageContaining("not valid YAML");
+    Files.delete(yaml);
     assertThatThrownBy(() -> FlywheelConfig.load(home, Map.of("TEMPORAL_ADDRESS", "temporal")))
         .hasMessageStartingWith("TEMPORAL_ADDRESS: expected host:port");
     assertThatThrownBy(() -> FlywheelConfig.load(home, Map.of("REDIS_URL", "http://r:6379")))

@@ -37,5 +37,9 @@ class WorldConfigTest {
     Path badStart = dir.resolve("start.yaml");
     Files.writeString(badStart, "start: yesterday\n");
     assertThatThrownBy(() -> WorldConfig.fromYaml(badStart)).hasMessageContaining("field 'start'");
+    Path malformed = Files.writeString(dir.resolve("malformed.yaml"), "users: [1, 2\nseed: 3\n");
+    assertThatThrownBy(() -> WorldConfig.fromYaml(malformed))
+        .hasMessageStartingWith(malformed.toString())
+        .hasMessageContaining("not valid YAML at line");
   }
 }

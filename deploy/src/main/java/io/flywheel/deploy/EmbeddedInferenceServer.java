@@ -27,6 +27,10 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
   private static final int MAX_MESSAGE_BYTES = 64 << 20;
 
   private final ModelStore store;
+
+  /** Expected models not loaded yet, or whose load failed: name → loading | failed: why. */
+  private final Map<String, String> pending = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Server grpc;
   private final Javalin http;
   private final PrometheusMeterRegistry metrics =
@@ -53,7 +57,12 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
             .start();
     Javalin http = Javalin.create(config -> config.showJavalinBanner = false);
     EmbeddedInferenceServer server = new EmbeddedInferenceServer(store, grpc, http);
-    http.get("/health", ctx -> ctx.json(server.health()));
+    http.get(
+        "/health",
+        ctx -> {
+          Map<String, Object> health = server.health();
+          ctx.status("up".equals(health.get("status")) ? 200 : 503).json(health);
+        });
     http.get(
         "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(server.scrape()));
     http.start(host, httpPort);
@@ -79,11 +88,49 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
     return "127.0.0.1:" + grpcPort();
   }
 
+  /**
+   * Models this server is about to load: {@code /health} reports each as loading until it is
+   * loaded, and the server as loading (HTTP 503) until all are, so no balancer sends it requests
+   * for models it cannot answer yet.
+   */
+  public void expect(java.util.Collection<String> models) {
+    models.forEach(m -> pending.putIfAbsent(m, "loading"));
+  }
+
+  /** An expected model that could not be loaded: {@code /health} says so and why. */
+  public void loadFailed(String model, String reason) {
+    pending.put(model, "failed: " + reason);
+  }
+
   private Map<String, Object> health() {
+    Map<String, ? extends Map<Integer, ?>> loaded = store.all();
+    Map<String, Object> models = new java.util.TreeMap<>();
+    boolean loading = false;
+    boolean failed = false;
+    for (String name : pending.keySet()) {
+      String state = pending.get(name);
+      if (!loaded.containsKey(name)) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (state.startsWith("failed: ")) {
+          failed = true;
+          m.put("state", "failed");
+          m.put("error", state.substring("failed: ".length()));
+        } else {
+          loading = true;
+          m.put("state", "loading");
+        }
+        models.put(name, m);
+      }
+    }
+    loaded.forEach(
+        (name, versions) -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("state", "ready");
+          m.put("versions", versions.keySet());
+          models.put(name, m);
+        });
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", "up");
-    Map<String, Object> models = new LinkedHashMap<>();
-    store.all().forEach((name, versions) -> models.put(name, versions.keySet()));
+    body.put("status", failed ? "degraded" : loading ? "loading" : "up");
     body.put("models", models);
     return body;
   }

@@ -80,14 +80,23 @@ class EmbeddedInferenceServerTest {
                   HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(metrics).contains("flywheel_inference_requests_total{model=\"ctr\"");
-      assertThat(
-              http.send(
-                      HttpRequest.newBuilder(
-                              URI.create("http://127.0.0.1:" + server.httpPort() + "/health"))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .body())
-          .contains("\"status\":\"up\"");
+      HttpRequest healthRequest =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/health"))
+              .build();
+      HttpResponse<String> up = http.send(healthRequest, HttpResponse.BodyHandlers.ofString());
+      assertThat(up.statusCode()).isEqualTo(200);
+      assertThat(up.body()).contains("\"status\":\"up\"", "\"ctr\":{\"state\":\"ready\"");
+      // Models it was told to expect: loading (503) until loaded, failed with why.
+      server.expect(List.of("ctr", "cvr"));
+      HttpResponse<String> loading = http.send(healthRequest, HttpResponse.BodyHandlers.ofString());
+      assertThat(loading.statusCode()).isEqualTo(503);
+      assertThat(loading.body())
+          .contains("\"status\":\"loading\"", "\"cvr\":{\"state\":\"loading\"}");
+      server.loadFailed("cvr", "no such model in the repository");
+      HttpResponse<String> failed = http.send(healthRequest, HttpResponse.BodyHandlers.ofString());
+      assertThat(failed.statusCode()).isEqualTo(503);
+      assertThat(failed.body())
+          .contains("\"status\":\"degraded\"", "no such model in the repository");
 
       client.unload("ctr");
       assertThat(client.modelReady("ctr", "1")).isFalse();

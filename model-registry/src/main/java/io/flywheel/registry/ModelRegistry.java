@@ -119,7 +119,7 @@ public final class ModelRegistry implements AutoCloseable {
           "MLflow tracking server at "
               + RedactedUri.of(trackingUri)
               + " is unreachable or refused the request: "
-              + e.getMessage(),
+              + describe(e),
           e);
     }
   }
@@ -351,8 +351,35 @@ public final class ModelRegistry implements AutoCloseable {
       return call.get();
     } catch (MlflowClientException e) {
       throw new RegistryException(
-          what + " at " + RedactedUri.of(trackingUri) + ": " + e.getMessage(), e);
+          what + " at " + RedactedUri.of(trackingUri) + ": " + describe(e), e);
     }
+  }
+
+  /**
+   * What the server said, in its own words: MLflow answers errors with a JSON body holding {@code
+   * error_code} and {@code message}; the client's text around it (status code, reason phrase) is
+   * noise to a user.
+   */
+  static String describe(MlflowClientException e) {
+    if (e instanceof org.mlflow.tracking.MlflowHttpException http) {
+      try {
+        com.fasterxml.jackson.databind.JsonNode body =
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.getBodyMessage());
+        if (body != null && body.hasNonNull("message")) {
+          String code = body.path("error_code").asText("");
+          return body.get("message").asText()
+              + " ("
+              + (code.isEmpty() ? "" : code + ", ")
+              + "HTTP "
+              + http.getStatusCode()
+              + ")";
+        }
+      } catch (java.io.IOException | RuntimeException notJson) {
+        // fall through to the status line
+      }
+      return "HTTP " + http.getStatusCode() + " " + http.getReasonPhrase();
+    }
+    return e.getMessage();
   }
 
   @Override

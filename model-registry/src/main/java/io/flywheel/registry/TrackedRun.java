@@ -235,7 +235,7 @@ public final class TrackedRun {
     try {
       return call.get();
     } catch (MlflowClientException e) {
-      throw new RegistryException(what + " (run " + runId + "): " + e.getMessage(), e);
+      throw new RegistryException(what + " (run " + runId + "): " + ModelRegistry.describe(e), e);
     }
   }
 }

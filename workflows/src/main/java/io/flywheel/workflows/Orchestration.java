@@ -32,6 +32,11 @@ public final class Orchestration implements AutoCloseable {
 
   /** The shipped pipelines and the home's own ({@code HOME/pipelines}). */
   public static Map<String, PipelineSpec> pipelineSpecs(Path home) throws IOException {
+    return pipelineCatalog(home).pipelines();
+  }
+
+  /** The pipelines that load, and {@code HOME/pipelines} files that do not, with why. */
+  public static PipelineFiles.Catalog pipelineCatalog(Path home) throws IOException {
     return PipelineFiles.load(home.resolve("pipelines"));
   }
 

@@ -36,12 +36,19 @@ public final class PipelineApi implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Javalin app;
 
+  /** A run request is a few parameters; anything near this size is a mistake or an attack. */
+  static final long MAX_BODY_BYTES = 256L << 10;
+
   private PipelineApi(Orchestration orchestration, Path home, String token) {
     this.orchestration = orchestration;
     this.home = home;
     this.token = token == null || token.isBlank() ? null : BearerToken.of(token);
     this.app =
-        Javalin.create(config -> config.showJavalinBanner = false)
+        Javalin.create(
+                config -> {
+                  config.showJavalinBanner = false;
+                  config.http.maxRequestSize = MAX_BODY_BYTES;
+                })
             .get(
                 "/health",
                 ctx -> ctx.json(Map.of("status", "up", "temporal", orchestration.where())))
@@ -86,7 +93,8 @@ public final class PipelineApi implements AutoCloseable {
 
   private void pipelines(Context ctx) throws Exception {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (PipelineSpec s : Orchestration.pipelineSpecs(home).values()) {
+    PipelineFiles.Catalog catalog = Orchestration.pipelineCatalog(home);
+    for (PipelineSpec s : catalog.pipelines().values()) {
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("name", s.name());
       p.put("description", s.description());
@@ -95,7 +103,11 @@ public final class PipelineApi implements AutoCloseable {
       p.put("tasks", s.tasks().stream().map(t -> t.id()).toList());
       out.add(p);
     }
-    ctx.json(Map.of("pipelines", out));
+    List<Map<String, String>> broken = new ArrayList<>();
+    catalog
+        .broken()
+        .forEach((file, why) -> broken.add(Map.of("file", file.toString(), "error", why)));
+    ctx.json(Map.of("pipelines", out, "broken", broken));
   }
 
   private void submit(Context ctx) throws Exception {
@@ -104,9 +116,18 @@ public final class PipelineApi implements AutoCloseable {
     if (spec == null) {
       throw new ApiError(HttpStatus.NOT_FOUND, "name", "no pipeline named '" + name + "'");
     }
+    if (ctx.contentLength() > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
     Map<String, Object> body;
+    String text;
     try {
-      body = ctx.body().isBlank() ? Map.of() : JSON.readValue(ctx.body(), Map.class);
+      text = ctx.body();
+    } catch (io.javalin.http.HttpResponseException e) {
+      throw tooLarge(); // a body without a declared length that grew past the limit
+    }
+    try {
+      body = text.isBlank() ? Map.of() : JSON.readValue(text, Map.class);
     } catch (Exception e) {
       throw new ApiError(HttpStatus.BAD_REQUEST, "body", "not a JSON object");
     }
@@ -192,6 +213,13 @@ public final class PipelineApi implements AutoCloseable {
       body.put("problems", problems);
     }
     ctx.status(status).json(body);
+  }
+
+  private static ApiError tooLarge() {
+    return new ApiError(
+        HttpStatus.CONTENT_TOO_LARGE,
+        "body",
+        "larger than the " + (MAX_BODY_BYTES >> 10) + " KiB a request may carry");
   }
 
   /** A refusal with its status and the field at fault. */

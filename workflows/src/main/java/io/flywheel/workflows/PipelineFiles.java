@@ -43,8 +43,15 @@ public final class PipelineFiles {
 
   private PipelineFiles() {}
 
+  /**
+   * The pipelines by name (built-ins, then the folder's files, which may override a built-in by
+   * name) and the folder's files that could not be read, each with its error: one broken file never
+   * hides the others.
+   */
+  public record Catalog(Map<String, PipelineSpec> pipelines, Map<Path, String> broken) {}
+
   /** Built-ins, then the folder's files (which may override a built-in); by name. */
-  public static Map<String, PipelineSpec> load(Path folder) throws IOException {
+  public static Catalog load(Path folder) throws IOException {
     Map<String, PipelineSpec> all = new TreeMap<>();
     for (String name : BUILT_IN) {
       try (InputStream in =
@@ -56,6 +63,7 @@ public final class PipelineFiles {
         all.put(spec.name(), spec);
       }
     }
+    Map<Path, String> broken = new TreeMap<>();
     if (Files.isDirectory(folder)) {
       try (Stream<Path> files = Files.list(folder)) {
         for (Path f :
@@ -63,12 +71,16 @@ public final class PipelineFiles {
                 .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
                 .sorted()
                 .toList()) {
-          PipelineSpec spec = read(f);
-          all.put(spec.name(), spec);
+          try {
+            PipelineSpec spec = read(f);
+            all.put(spec.name(), spec);
+          } catch (IOException | IllegalArgumentException e) {
+            broken.put(f, e.getMessage());
+          }
         }
       }
     }
-    return all;
+    return new Catalog(all, broken);
   }
 
   /** A pipeline from a YAML stream; {@code source} names it in errors. */

@@ -50,6 +50,15 @@ class PipelineApiTest {
               "s3cret");
       assertThat(badParam.statusCode()).isEqualTo(400);
       assertThat(badParam.body()).contains("param 'speed' is not declared");
+      HttpResponse<String> huge =
+          post(
+              http,
+              base + "/v1/pipelines/smoke-test/runs",
+              "{\"params\": {\"pause\": \"" + "x".repeat(20 << 20) + "\"}}",
+              "s3cret");
+      assertThat(huge.statusCode()).isEqualTo(413);
+      assertThat(JSON.readTree(huge.body()).get("field").asText()).isEqualTo("body");
+      assertThat(huge.body()).contains("256 KiB");
       HttpResponse<String> badDate =
           post(http, base + "/v1/pipelines/smoke-test/runs", "{\"date\": \"soon\"}", "s3cret");
       assertThat(badDate.statusCode()).isEqualTo(400);

@@ -34,7 +34,7 @@ class PipelineFilesTest {
             timeout: 10m
             trigger_rule: all_done
         """);
-    Map<String, PipelineSpec> all = PipelineFiles.load(dir);
+    Map<String, PipelineSpec> all = PipelineFiles.load(dir).pipelines();
     assertThat(all)
         .containsKeys("smoke-test", "feature-backfill", "train-evaluate-deploy", "nightly");
     PipelineSpec nightly = all.get("nightly");
@@ -47,6 +47,17 @@ class PipelineFilesTest {
     assertThat(b.upstream()).containsExactly("a");
     TaskCatalog catalog = FlywheelTasks.catalog(dir, FlywheelConfig.local());
     all.values().forEach(spec -> PipelineValidator.validate(spec, catalog));
+  }
+
+  @Test
+  void aBrokenFileIsReportedWithoutHidingTheOthers() throws Exception {
+    Files.writeString(dir.resolve("good.yaml"), "name: good\ntasks:\n  - {id: a, type: noop}\n");
+    Files.writeString(dir.resolve("bad.yaml"), "name: bad\ntasks: [ {id: a, type: noop\n");
+    PipelineFiles.Catalog catalog = PipelineFiles.load(dir);
+    assertThat(catalog.pipelines()).containsKeys("good", "smoke-test");
+    assertThat(catalog.broken()).containsOnlyKeys(dir.resolve("bad.yaml"));
+    assertThat(catalog.broken().get(dir.resolve("bad.yaml")))
+        .contains("bad.yaml", "not valid YAML");
   }
 
   @Test
@@ -82,10 +93,11 @@ class PipelineFilesTest {
   void everyShippedPipelineIsValidAgainstFlywheelsTaskAndTriggerTypes(@TempDir Path home)
       throws Exception {
     TaskCatalog catalog = FlywheelTasks.catalog(home, FlywheelConfig.local());
-    for (PipelineSpec spec : PipelineFiles.load(home.resolve("none")).values()) {
+    for (PipelineSpec spec : PipelineFiles.load(home.resolve("none")).pipelines().values()) {
       PipelineValidator.validate(spec, catalog);
     }
-    PipelineSpec ml = PipelineFiles.load(home.resolve("none")).get("train-evaluate-deploy");
+    PipelineSpec ml =
+        PipelineFiles.load(home.resolve("none")).pipelines().get("train-evaluate-deploy");
     assertThat(ml.tasks())
         .extracting(TaskSpec::id)
         .containsExactly(
