@@ -306,31 +306,41 @@ final class FeaturesCommand implements Runnable {
                 + parent.root.home()
                 + ": no feature store here (run `flywheel features run` first)");
       }
+      var server =
+          io.flywheel.core.LocalServices.find(
+              parent.root.home(), io.flywheel.core.LocalServices.FEATURES);
+      if (server.isPresent()) {
+        // `flywheel up` holds the online store: ask its feature server.
+        return print(RunningFeatureServer.lookup(server.get().url(), view, key));
+      }
       try (FeatureStore store = parent.root.featureStore(parent.root.home())) {
         try {
           store.registry().view(view);
         } catch (IllegalArgumentException e) {
           throw new ParameterException(spec.commandLine(), "--view: " + e.getMessage());
         }
-        var found = store.lookup(view, key);
-        if (found.isEmpty()) {
-          spec.commandLine()
-              .getErr()
-              .println("error: no live features for --key " + key + " in view " + view);
-          return 1;
-        }
-        FeatureVector vector = found.get();
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-          out.println(SummaryReport.json(vector));
-        } else {
-          out.printf("%s %s as of %s%n", view, key, java.time.Instant.ofEpochMilli(vector.asOf()));
-          for (Map.Entry<String, Object> value : vector.values().entrySet()) {
-            out.printf("  %-30s %s%n", value.getKey(), value.getValue());
-          }
-        }
-        return 0;
+        return print(store.lookup(view, key));
       }
+    }
+
+    private int print(java.util.Optional<FeatureVector> found) {
+      if (found.isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .println("error: no live features for --key " + key + " in view " + view);
+        return 1;
+      }
+      FeatureVector vector = found.get();
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(SummaryReport.json(vector));
+      } else {
+        out.printf("%s %s as of %s%n", view, key, java.time.Instant.ofEpochMilli(vector.asOf()));
+        for (Map.Entry<String, Object> value : vector.values().entrySet()) {
+          out.printf("  %-30s %s%n", value.getKey(), value.getValue());
+        }
+      }
+      return 0;
     }
   }
 

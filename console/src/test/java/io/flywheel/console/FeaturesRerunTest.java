@@ -8,7 +8,6 @@ import io.flywheel.featurestore.FeatureVector;
 import io.flywheel.featurestore.FeatureView;
 import io.flywheel.featurestore.OfflineStore;
 import io.flywheel.featurestore.TrainingExample;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,36 +101,8 @@ class FeaturesRerunTest {
 
   /** {@code flywheel features run} in its own JVM (this one's flags), to be killed. */
   private static Process featuresRunProcess(Path log, String... jvmFlags) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent"))
-        .forEach(command::add);
-    command.addAll(List.of(jvmFlags));
-    command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            FlywheelCli.class.getName(),
-            "--home",
-            home.toString(),
-            "features",
-            "run",
-            "--quiet"));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-  }
-
-  private static void await(String what, Process process, Predicate<Void> condition)
-      throws Exception {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (!condition.test(null)) {
-      assertThat(process.isAlive()).as("process alive while waiting for " + what).isTrue();
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    return CliProcess.start(
+        log, List.of(jvmFlags), "--home", home.toString(), "features", "run", "--quiet");
   }
 
   private static List<Path> staging() {
@@ -141,11 +111,6 @@ class FeaturesRerunTest {
     } catch (java.io.IOException e) {
       return List.of();
     }
-  }
-
-  private static void kill(Process process) throws InterruptedException {
-    process.destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
-    assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
@@ -160,30 +125,24 @@ class FeaturesRerunTest {
     // Killed while its jobs run (they have started writing beside the store).
     Path log = home.resolve("killed.log");
     Process running = featuresRunProcess(log);
-    await(
+    CliProcess.await(
         "the jobs to write",
         running,
-        x ->
+        () ->
             staging().stream()
                 .anyMatch(
                     s -> Files.exists(s.resolve("features").resolve("dead-letters-0.jsonl"))));
-    kill(running);
+    CliProcess.kill(running);
     assertThat(staging()).as("what the killed run left").isNotEmpty();
     assertThat(store()).as("the last committed store, readable").isEqualTo(once);
 
     // Killed midway through its commit: one partition swapped, the others not yet.
     Process committing = featuresRunProcess(log, "-Dflywheel.faults.haltAfterSwaps=1");
-    await(
+    CliProcess.await(
         "the first partition to be committed",
         committing,
-        x -> {
-          try {
-            return Files.readString(log).contains("halted after committing");
-          } catch (java.io.IOException e) {
-            return false;
-          }
-        });
-    kill(committing);
+        () -> CliProcess.logged(log, "halted after committing"));
+    CliProcess.kill(committing);
     assertThat(staging()).as("the interrupted commit").hasSize(1);
     assertThat(staging().get(0).resolve("COMMIT")).exists();
 

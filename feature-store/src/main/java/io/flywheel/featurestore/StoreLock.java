@@ -101,6 +101,22 @@ public final class StoreLock implements AutoCloseable {
     }
   }
 
+  /**
+   * Fails as {@link #acquire} would if another process holds the lock {@code name}: for a caller
+   * about to hand the store to code that would take the lock where its error cannot be read (a
+   * Flink task, whose failure arrives as a bare JobExecutionException). A lock this process holds
+   * is left to it.
+   */
+  public static void requireFree(Path folder, String name, String what) {
+    boolean mine =
+        holder(folder.resolve(name + ".lock"))
+            .map(h -> h.pid() == ProcessHandle.current().pid())
+            .orElse(false);
+    if (!mine) {
+      acquire(folder, name, what, Duration.ZERO).close();
+    }
+  }
+
   /** Who holds the lock in {@code file}, as its holder wrote it (empty when unknown). */
   static java.util.Optional<Holder> holder(Path file) {
     try {

@@ -104,6 +104,7 @@ public final class FeatureJob {
       if (options.discardOutputs() || !options.bounded()) {
         return run(options, progress, UnaryOperator.identity());
       }
+      requireOnlineStore(options);
       Optional<LocalDate[]> days = EventDays.of(Path.of(options.events()));
       return days.isEmpty()
           ? replay(options, progress, LocalDate.MAX, LocalDate.MIN, true)
@@ -133,7 +134,16 @@ public final class FeatureJob {
             "writer",
             "the feature store's writer",
             lockWait)) {
+      requireOnlineStore(options);
       return replay(options, progress, from, to, false);
+    }
+  }
+
+  /** The embedded online store must be free (e.g. not held by `features serve` or `up`). */
+  private static void requireOnlineStore(FeatureJobOptions options) {
+    if (options.redisUrl() == null) {
+      StoreLock.requireFree(
+          Path.of(options.home()).resolve("features"), "online", "the embedded online store");
     }
   }
 

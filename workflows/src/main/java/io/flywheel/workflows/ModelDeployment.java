@@ -1,6 +1,7 @@
 package io.flywheel.workflows;
 
 import io.flywheel.core.FlywheelConfig;
+import io.flywheel.core.LocalServices;
 import io.flywheel.deploy.EmbeddedInferenceServer;
 import io.flywheel.deploy.FilModelConfig;
 import io.flywheel.deploy.InferenceClient;
@@ -32,20 +33,24 @@ public final class ModelDeployment implements AutoCloseable {
   private final InferenceClient client;
   private final ModelRollout rollout;
 
+  private final boolean embeddedServer;
+
   private ModelDeployment(
       Path home,
       ModelRepository repository,
       EmbeddedInferenceServer embedded,
-      InferenceClient client) {
+      InferenceClient client,
+      boolean embeddedServer) {
     this.repository = repository;
     this.embedded = embedded;
     this.client = client;
+    this.embeddedServer = embeddedServer;
     this.rollout =
         new ModelRollout(
             home.resolve("deploy").resolve("rollouts"),
             repository,
             client,
-            embedded == null ? FilModelConfig.Serving.onGpu() : FilModelConfig.Serving.onCpu());
+            embeddedServer ? FilModelConfig.Serving.onCpu() : FilModelConfig.Serving.onGpu());
   }
 
   /** The configured model repository, else {@code HOME/deploy/repository}. */
@@ -62,12 +67,19 @@ public final class ModelDeployment implements AutoCloseable {
     Files.createDirectories(repository.root());
     String triton = config.tritonGrpcAddress();
     if (triton != null) {
-      return new ModelDeployment(home, repository, null, InferenceClient.connect(triton));
+      return new ModelDeployment(home, repository, null, InferenceClient.connect(triton), false);
+    }
+    var running = LocalServices.find(home, LocalServices.INFERENCE);
+    if (running.isPresent()) {
+      // `flywheel up` serves this home's repository (on CPU) and resumed its rollouts.
+      return new ModelDeployment(
+          home, repository, null, InferenceClient.connect(running.get().url()), true);
     }
     EmbeddedInferenceServer server =
         EmbeddedInferenceServer.start(repository.root(), "127.0.0.1", 0, 0);
     ModelDeployment deployment =
-        new ModelDeployment(home, repository, server, InferenceClient.connect(server.address()));
+        new ModelDeployment(
+            home, repository, server, InferenceClient.connect(server.address()), true);
     for (String model : repository.models()) {
       deployment.rollout.resume(model);
     }
@@ -87,8 +99,11 @@ public final class ModelDeployment implements AutoCloseable {
   }
 
   public String server() {
+    if (!embeddedServer) {
+      return "Triton at " + client.address();
+    }
     return embedded == null
-        ? "Triton at " + client.address()
+        ? "embedded inference server at " + client.address() + " (run by `flywheel up`)"
         : "embedded inference server at " + client.address();
   }
 

@@ -1,6 +1,7 @@
 package io.flywheel.workflows;
 
 import io.flywheel.core.FlywheelConfig;
+import io.flywheel.core.LocalServices;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -40,7 +41,10 @@ public final class Orchestration implements AutoCloseable {
     return PipelineFiles.load(home.resolve("pipelines"));
   }
 
-  /** Connects to the configured cluster, or starts the local service with a worker here. */
+  /**
+   * Connects to the configured cluster, else to the service {@code flywheel up} runs for this home,
+   * else starts the local service with a worker here.
+   */
   public static Orchestration open(Path home, FlywheelConfig config) throws IOException {
     TaskCatalog catalog = catalog(home, config);
     String address = config.temporalAddress();
@@ -50,6 +54,16 @@ public final class Orchestration implements AutoCloseable {
           Pipelines.connect(address, config.temporalNamespace(), catalog, home),
           null,
           "Temporal at " + address);
+    }
+    var running = LocalServices.find(home, LocalServices.TEMPORAL);
+    if (running.isPresent()) {
+      // `flywheel up` runs the service and a worker for this home: its worker runs the tasks.
+      String at = running.get().url();
+      return new Orchestration(
+          null,
+          Pipelines.connect(at, "default", catalog, home),
+          null,
+          "Temporal's embedded service at " + at + " (run by `flywheel up`)");
     }
     LocalTemporal local = LocalTemporal.start(0);
     Pipelines pipelines = Pipelines.connect(local.address(), "default", catalog, home);
@@ -67,6 +81,11 @@ public final class Orchestration implements AutoCloseable {
   /** Whether the service runs in this process (and ends with it). */
   public boolean local() {
     return local != null;
+  }
+
+  /** The embedded service's {@code host:port} when it runs in this process, else null. */
+  public String localAddress() {
+    return local == null ? null : local.address();
   }
 
   /** Where runs go, for people. */
