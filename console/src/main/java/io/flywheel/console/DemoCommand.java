@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.core.LocalServices;
 import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationSummary;
@@ -119,6 +120,11 @@ final class DemoCommand implements Callable<Integer> {
     deployAndScore(demoHome, examples, out);
     step(out, "7. Orchestrate: a DAG pipeline on Temporal (embedded service, real worker)");
     orchestrate(demoHome, truthFile, out);
+    step(
+        out,
+        "8. One local platform: `flywheel up` runs every service of the home; other commands "
+            + "find them in services.json");
+    platform(demoHome, out);
 
     out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
@@ -126,6 +132,25 @@ final class DemoCommand implements Callable<Integer> {
         "Next steps of the loop (content generation, delivery, conversion experiments) "
             + "join this demo as they land.");
     return 0;
+  }
+
+  private static void platform(Path demoHome, PrintWriter out) throws Exception {
+    try (UpProcess up =
+        UpProcess.start(demoHome, Duration.ofMinutes(2)).awaitHealthy(Duration.ofMinutes(1))) {
+      var running = up.services();
+      out.printf("  pid %d, %s%n", running.pid(), demoHome.resolve(LocalServices.FILE));
+      for (ServiceHealth.Checked c : ServiceHealth.check(running.services())) {
+        out.printf(
+            Locale.ROOT, "  %-10s %-32s %s%n", c.service().name(), c.service().url(), c.state());
+      }
+      // What `flywheel features get` now does: ask the running feature server.
+      String features = running.service(LocalServices.FEATURES).orElseThrow().url();
+      var vector = RunningFeatureServer.lookup(features, "product_stats", "p1");
+      out.printf(
+          "  features get (through %s): product_stats p1 %s%n",
+          features, vector.map(v -> v.values().size() + " values").orElse("has no live values"));
+    }
+    out.println("  stopped (as `flywheel down` does)");
   }
 
   private static void step(PrintWriter out, String title) {
