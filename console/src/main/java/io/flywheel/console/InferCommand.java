@@ -41,7 +41,7 @@ final class InferCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE",
       description =
-          "JSON lines: each an object of feature name -> number (absent or null = unknown) "
+          "JSON lines: each an object of every feature name -> number (null = unknown) "
               + "or an array in the model's feature order; an optional \"key\" routes the row.")
   private Path input;
 
@@ -140,9 +140,24 @@ final class InferCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--input line " + line + ": unknown features " + unknown);
     }
+    List<String> missing = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
       JsonNode v = row.get(names.get(i));
-      values[i] = v == null ? Float.NaN : number(v, names.get(i), line);
+      if (v == null) {
+        missing.add(names.get(i));
+      } else {
+        values[i] = number(v, names.get(i), line);
+      }
+    }
+    if (!missing.isEmpty()) {
+      // A forgotten feature is refused rather than guessed; null says "unknown" on purpose.
+      throw new ParameterException(
+          spec.commandLine(),
+          "--input line "
+              + line
+              + ": missing feature"
+              + (missing.size() == 1 ? " '" + missing.get(0) + "'" : "s " + missing)
+              + " (give a number, or null for unknown)");
     }
     return values;
   }

@@ -4,6 +4,7 @@ import static io.flywheel.console.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flywheel.deploy.ModelRepository;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -58,7 +59,7 @@ class DeployCommandTest {
     Path rows = dir.resolve("rows.jsonl");
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < 20; i++) {
-      lines.append("{\"key\":\"u").append(i).append("\",\"position\":").append(i % 4).append("}\n");
+      lines.append(row("u" + i, i % 4, featureNames(home, champion))).append('\n');
     }
     Files.writeString(rows, lines);
     Cli.Result scored = Cli.ok(home, "infer", "flywheel-ctr", "--input", rows.toString());
@@ -84,6 +85,25 @@ class DeployCommandTest {
     assertThat(status.out()).contains("live v" + challenger, "promoted", "manual");
   }
 
+  /** The feature names the deployed version takes, in order. */
+  static List<String> featureNames(Path home, int version) throws IOException {
+    return new ModelRepository(home.resolve("deploy").resolve("repository"))
+        .readMetadata("flywheel-ctr", version)
+        .featureNames();
+  }
+
+  /** An infer row: every feature unknown (null) but the position. */
+  static String row(String key, int position, List<String> names) {
+    StringBuilder row = new StringBuilder("{\"key\":\"" + key + "\"");
+    for (String name : names) {
+      row.append(",\"")
+          .append(name)
+          .append("\":")
+          .append(name.equals("position") ? position : "null");
+    }
+    return row.append('}').toString();
+  }
+
   @Test
   void whatCannotBeDeployedOrScoredIsRefused() throws IOException {
     Path home = freshHome();
@@ -107,12 +127,22 @@ class DeployCommandTest {
     Cli.Result badRow = run(home, "infer", "flywheel-ctr", "--input", rows.toString());
     assertThat(badRow.code()).isEqualTo(2);
     assertThat(badRow.err()).contains("line 1", "unknown features [nope]");
-    Files.writeString(rows, "{\"position\": 1}\n{\"position\": \"abc\"}\n");
+    List<String> names = featureNames(home, ShopWorlds.trained().championVersion());
+    Files.writeString(
+        rows,
+        row("u1", 1, names)
+            + "\n"
+            + row("u2", 2, names).replace("\"position\":2", "\"position\":\"abc\"")
+            + "\n");
     Cli.Result notANumber = run(home, "infer", "flywheel-ctr", "--input", rows.toString());
     assertThat(notANumber.code()).isEqualTo(2);
     assertThat(notANumber.err())
         .contains("--input line 2", "feature 'position'", "expected a number", "\"abc\"");
-    Files.write(rows, new byte[] {'{', '}', '\n', (byte) 0xC0, (byte) 0x80, '\n'});
+    Files.writeString(rows, "{\"position\": 1}\n");
+    Cli.Result missing = run(home, "infer", "flywheel-ctr", "--input", rows.toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("--input line 1", "missing features", "null for unknown");
+    Files.write(rows, new byte[] {'\n', (byte) 0xC0, (byte) 0x80, '\n'});
     Cli.Result binary = run(home, "infer", "flywheel-ctr", "--input", rows.toString());
     assertThat(binary.code()).isEqualTo(2);
     assertThat(binary.err()).contains("--input line 2", "not UTF-8 text");

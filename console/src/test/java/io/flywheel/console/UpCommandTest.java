@@ -56,7 +56,14 @@ class UpCommandTest {
       assertThat(served.get("asOf")).isEqualTo(before.get("asOf"));
       assertThat(served.get("values")).isEqualTo(before.get("values"));
       assertThat(Cli.ok(home, "models", "list").out()).contains("flywheel-ctr");
-      Path rows = Files.writeString(dir.resolve("rows.jsonl"), "{\"key\": \"u1\"}\n");
+      Path rows =
+          Files.writeString(
+              dir.resolve("rows.jsonl"),
+              DeployCommandTest.row(
+                      "u1",
+                      0,
+                      DeployCommandTest.featureNames(home, ShopWorlds.trained().championVersion()))
+                  + "\n");
       JsonNode scored =
           Cli.parse(Cli.ok(home, "infer", "flywheel-ctr", "--input", rows.toString()).out());
       assertThat(Cli.number(scored, "/score")).isBetween(0.0, 1.0);
