@@ -108,6 +108,11 @@ public final class FlywheelCli implements Runnable {
             command = command.subcommand();
           }
           if (command != parseResult) {
+            // Whoever finds a store lock this process holds is told which command it is.
+            System.setProperty(
+                io.flywheel.featurestore.StoreLock.COMMAND_PROPERTY,
+                "flywheel "
+                    + command.commandSpec().qualifiedName(" ").replaceFirst("^flywheel ", ""));
             ServiceLogs.to(
                 ((FlywheelCli) parseResult.commandSpec().userObject()).home(),
                 command.commandSpec().qualifiedName("-").replaceFirst("^flywheel-", ""));

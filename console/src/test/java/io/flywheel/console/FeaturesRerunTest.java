@@ -27,10 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Replaying the same events is idempotent, and a {@code features run} killed with SIGKILL at any
- * point leaves a store a rerun completes: twice gives the store once; killed while the jobs run,
- * the last committed store stays readable as it was; killed midway through its commit, the rerun
- * finishes it. Each time the store is compared with an uninterrupted run's: rows and a content hash
- * per dataset and date, dead letters included.
+ * point leaves a store a rerun completes: twice gives the store once; a second writer meanwhile is
+ * refused; killed while the jobs run, the last committed store stays readable as it was; killed
+ * midway through its commit, the rerun finishes it. Each time the store is compared with an
+ * uninterrupted run's: rows and a content hash per dataset and date, dead letters included.
  */
 class FeaturesRerunTest {
   @TempDir static Path home;
@@ -132,6 +132,10 @@ class FeaturesRerunTest {
             staging().stream()
                 .anyMatch(
                     s -> Files.exists(s.resolve("features").resolve("dead-letters-0.jsonl"))));
+    // Meanwhile a second writer is refused naming the first; it writes nothing.
+    Cli.Result second = Cli.run("--home", home.toString(), "features", "run", "--quiet");
+    assertThat(second.code()).isEqualTo(1);
+    assertThat(second.err()).contains("is in use by process " + running.pid(), "features run");
     CliProcess.kill(running);
     assertThat(staging()).as("what the killed run left").isNotEmpty();
     assertThat(store()).as("the last committed store, readable").isEqualTo(once);

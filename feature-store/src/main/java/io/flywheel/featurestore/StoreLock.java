@@ -129,7 +129,17 @@ public final class StoreLock implements AutoCloseable {
     }
   }
 
+  /**
+   * The system property in which a launcher names what this process is (the CLI sets {@code
+   * flywheel features run}, …), shown to whoever finds the lock held.
+   */
+  public static final String COMMAND_PROPERTY = "flywheel.command";
+
   private static String command() {
+    String named = System.getProperty(COMMAND_PROPERTY);
+    if (named != null && !named.isBlank()) {
+      return named;
+    }
     String arguments =
         ProcessHandle.current().info().arguments().map(a -> String.join(" ", a)).orElse("");
     int flywheel = arguments.indexOf("flywheel.jar");
