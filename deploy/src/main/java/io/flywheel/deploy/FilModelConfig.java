@@ -13,10 +13,11 @@ import java.util.List;
 
 /**
  * Triton configurations for XGBoost models on the FIL backend: {@code input__0} (FP32, one row of
- * features), {@code output__0} (FP32, the positive-class probability for classifiers, the raw score
- * for rankers), dynamic batching, an instance group on GPU (or CPU), and the versions to serve.
- * Built as the schema's message and printed with protobuf's text format, so a config can only name
- * fields Triton knows.
+ * features), {@code output__0} (FP32: for classifiers (1 - p, p) per row, for rankers the raw
+ * score), dynamic batching, an instance group on GPU (or CPU), and the versions to serve. Built as
+ * the schema's message and printed with protobuf's text format, so a config can only name fields
+ * Triton knows; the FIL parameters are valid for FIL releases 24.01 to 25.08 and from 25.09 on
+ * ({@link FilParameterRules} checks both).
  */
 public final class FilModelConfig {
   public static final String INPUT = "input__0";
@@ -77,7 +78,10 @@ public final class FilModelConfig {
                     .setDataType(DataType.TYPE_FP32)
                     .addDims(metadata.featureNames().size()))
             .addOutput(
-                ModelOutput.newBuilder().setName(OUTPUT).setDataType(DataType.TYPE_FP32).addDims(1))
+                ModelOutput.newBuilder()
+                    .setName(OUTPUT)
+                    .setDataType(DataType.TYPE_FP32)
+                    .addDims(classifier ? 2 : 1))
             .addInstanceGroup(
                 ModelInstanceGroup.newBuilder()
                     .setCount(serving.instances())
@@ -90,17 +94,29 @@ public final class FilModelConfig {
                     .addAllPreferredBatchSize(serving.preferredBatch())
                     .setMaxQueueDelayMicroseconds(serving.maxQueueDelayMicros()));
     parameter(config, "model_type", "xgboost_json");
+    // XGBoost 3 writes fields (e.g. `cats`) the treelite in older FIL releases does not know.
+    parameter(config, "xgboost_allow_unknown_field", "true");
+    // Both names, equal: `output_class` before 25.09, `is_classifier` from 25.09 (where
+    // `output_class`, if present, overrides it).
+    parameter(config, "is_classifier", Boolean.toString(classifier));
     parameter(config, "output_class", Boolean.toString(classifier));
     if (classifier) {
-      // Binary classifiers return one probability per row (the positive class).
+      // Required for classifiers in every release (the decision cut, unused with predict_proba).
+      parameter(config, "threshold", "0.5");
+      // Probabilities, as (1 - p, p) per row: output dims [2], the client reads column 1.
       parameter(config, "predict_proba", "true");
     }
-    if (serving.gpu()) {
-      parameter(config, "storage_type", "AUTO");
-    } else {
-      parameter(config, "use_experimental_optimizations", "true");
-    }
     return config.build();
+  }
+
+  /**
+   * Values per row in {@code output__0}: 2 for a classifier's (1 - p, p), 1 for a ranker's score.
+   * Read the score from the last column.
+   */
+  public static int outputColumns(ModelConfig config) {
+    return config.getOutputCount() == 0 || config.getOutput(0).getDimsCount() == 0
+        ? 1
+        : (int) config.getOutput(0).getDims(0);
   }
 
   private static void parameter(ModelConfig.Builder config, String key, String value) {

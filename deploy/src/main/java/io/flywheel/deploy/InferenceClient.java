@@ -146,21 +146,37 @@ public final class InferenceClient implements AutoCloseable {
   /** Scores and the version that produced them. */
   public record Scores(String version, float[] values) {}
 
+  /**
+   * One score per row: the last column of {@code output__0} (a classifier's p of (1 - p, p), a
+   * ranker's only value), from the raw or the typed contents.
+   */
   private static float[] decode(ModelInferResponse response, int rows) {
-    float[] out = new float[rows];
+    int columns =
+        response.getOutputsCount() > 0 && response.getOutputs(0).getShapeCount() == 2
+            ? (int) response.getOutputs(0).getShape(1)
+            : 1;
+    float[] all = new float[rows * columns];
     if (response.getRawOutputContentsCount() > 0) {
       ByteBuffer b =
           response.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-      if (b.remaining() != rows * Float.BYTES) {
+      if (b.remaining() != all.length * Float.BYTES) {
         throw new IllegalStateException(
-            "output__0: " + b.remaining() + " bytes for " + rows + " rows");
+            "output__0: " + b.remaining() + " bytes for " + rows + " rows of " + columns);
       }
-      b.asFloatBuffer().get(out);
-      return out;
+      b.asFloatBuffer().get(all);
+    } else {
+      List<Float> values = response.getOutputs(0).getContents().getFp32ContentsList();
+      if (values.size() != all.length) {
+        throw new IllegalStateException(
+            "output__0: " + values.size() + " values for " + rows + " rows of " + columns);
+      }
+      for (int i = 0; i < all.length; i++) {
+        all[i] = values.get(i);
+      }
     }
-    List<Float> values = response.getOutputs(0).getContents().getFp32ContentsList();
+    float[] out = new float[rows];
     for (int i = 0; i < rows; i++) {
-      out[i] = values.get(i);
+      out[i] = all[i * columns + columns - 1];
     }
     return out;
   }

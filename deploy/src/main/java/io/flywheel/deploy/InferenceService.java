@@ -108,7 +108,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
                     .setName(FilModelConfig.OUTPUT)
                     .setDatatype("FP32")
                     .addShape(-1)
-                    .addShape(1));
+                    .addShape(FilModelConfig.outputColumns(model.config)));
     store.loadedVersions(model.name).forEach(v -> b.addVersions(Integer.toString(v)));
     reply(out, b.build());
   }
@@ -219,9 +219,14 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
               .asRuntimeException());
       return;
     }
+    // As FIL fills output__0: (1 - p, p) per row when the config declares two columns.
+    int columns = FilModelConfig.outputColumns(model.config);
     ByteBuffer raw =
-        ByteBuffer.allocate(scores.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer.allocate(scores.length * columns * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     for (float s : scores) {
+      if (columns == 2) {
+        raw.putFloat(1 - s);
+      }
       raw.putFloat(s);
     }
     raw.flip();
@@ -236,7 +241,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
                     .setName(FilModelConfig.OUTPUT)
                     .setDatatype("FP32")
                     .addShape(count)
-                    .addShape(1))
+                    .addShape(columns))
             .addRawOutputContents(UnsafeByteOperations.unsafeWrap(raw))
             .build());
   }

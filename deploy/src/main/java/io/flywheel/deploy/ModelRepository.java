@@ -41,7 +41,9 @@ public final class ModelRepository {
       throw new IllegalArgumentException("version: must be at least 1, got " + version);
     }
     Path dir = Files.createDirectories(root.resolve(model).resolve(Integer.toString(version)));
-    atomicCopy(xgboostJson, dir.resolve(FilModelConfig.MODEL_FILE));
+    AtomicFiles.writeShared(
+        dir.resolve(FilModelConfig.MODEL_FILE),
+        TreeliteModelFile.normalize(Files.readAllBytes(xgboostJson)));
     atomicWrite(dir.resolve(METADATA_FILE), JSON.writeValueAsString(metadata));
     return dir;
   }
@@ -115,11 +117,8 @@ public final class ModelRepository {
     }
   }
 
-  private static void atomicCopy(Path source, Path target) throws IOException {
-    AtomicFiles.copy(source, target);
-  }
-
+  /** Every file of the repository is readable by a Triton running as another user (0644). */
   private static void atomicWrite(Path target, String text) throws IOException {
-    AtomicFiles.writeString(target, text);
+    AtomicFiles.writeShared(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -210,6 +210,13 @@ final class ModelStore implements AutoCloseable {
     if (config.getMaxBatchSize() < 1) {
       throw new ModelLoadException(false, "max_batch_size must be at least 1");
     }
+    // What a real FIL backend would refuse is refused here too (a config good for either
+    // generation of releases is served).
+    List<String> r24 = FilParameterRules.problems(config, FilParameterRules.Release.R24);
+    List<String> r2509 = FilParameterRules.problems(config, FilParameterRules.Release.R25_09);
+    if (!r24.isEmpty() && !r2509.isEmpty()) {
+      throw new ModelLoadException(false, String.join("; ", r2509));
+    }
     return config;
   }
 
