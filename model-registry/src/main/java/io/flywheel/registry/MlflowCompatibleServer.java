@@ -40,6 +40,7 @@ import org.mlflow.api.proto.ModelRegistry.SearchRegisteredModels;
 import org.mlflow.api.proto.ModelRegistry.SetModelVersionTag;
 import org.mlflow.api.proto.ModelRegistry.SetRegisteredModelAlias;
 import org.mlflow.api.proto.ModelRegistry.SetRegisteredModelTag;
+import org.mlflow.api.proto.ModelRegistry.TransitionModelVersionStage;
 import org.mlflow.api.proto.ModelRegistry.UpdateModelVersion;
 import org.mlflow.api.proto.Service.CreateExperiment;
 import org.mlflow.api.proto.Service.CreateRun;
@@ -83,6 +84,13 @@ import org.slf4j.LoggerFactory;
 public final class MlflowCompatibleServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MlflowCompatibleServer.class);
   static final String API = "/api/2.0/mlflow/";
+
+  /** The same routes under the prefix MLflow's web UI calls. */
+  static final String AJAX_API = "/ajax-api/2.0/mlflow/";
+
+  /** The MLflow release whose REST API this server speaks (the client jar's). */
+  static final String MLFLOW_VERSION = "2.17.2";
+
   static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
   private static final int MAX_BATCH_METRICS = 1000;
   private static final int MAX_BATCH_PARAMS = 100;
@@ -106,6 +114,13 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     this.artifacts = new ArtifactStore(folder.resolve("artifacts"));
     this.token = token == null || token.isBlank() ? null : BearerToken.of(token);
     new JvmMemoryMetrics().bindTo(metrics);
+    for (String what : store.counts().keySet()) {
+      io.micrometer.core.instrument.Gauge.builder(
+              "flywheel.mlflow.stored", () -> store.counts().get(what).doubleValue())
+          .tag("kind", what)
+          .description("What the tracking store holds")
+          .register(metrics);
+    }
     this.app =
         Javalin.create(
             config -> {
@@ -113,11 +128,25 @@ public final class MlflowCompatibleServer implements AutoCloseable {
               config.http.maxRequestSize = 64L << 20;
             });
     app.before(this::authorize);
-    app.get("/health", ctx -> ctx.json(health()));
+    // As MLflow's server answers: plain OK (the store's counts are on /metrics).
+    app.get("/health", ctx -> ctx.contentType("text/plain").result("OK"));
+    app.get("/version", ctx -> ctx.contentType("text/plain").result(MLFLOW_VERSION));
     app.get(
         "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
     routes();
     app.exception(MlflowError.class, (e, ctx) -> error(ctx, e));
+    // An unknown route gets MLflow's JSON error, as MLflow's server sends, not Javalin's text.
+    app.error(
+        404,
+        ctx -> {
+          if (!"application/json".equals(ctx.res().getContentType())) {
+            error(
+                ctx,
+                new MlflowError(
+                    MlflowError.Code.ENDPOINT_NOT_FOUND,
+                    "No API route for " + ctx.method() + " " + ctx.path()));
+          }
+        });
     app.exception(
         Exception.class,
         (e, ctx) -> {
@@ -183,6 +212,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
           if (r.getViewType() == ViewType.DELETED_ONLY) {
             found = found.stream().filter(e -> "deleted".equals(e.getLifecycleStage())).toList();
           }
+          found = SearchOrder.experiments(found, r.getOrderByList());
           Page<Experiment> page = Page.of(found, (int) r.getMaxResults(), r.getPageToken());
           SearchExperiments.Response.Builder b =
               SearchExperiments.Response.newBuilder().addAllExperiments(page.items);
@@ -325,8 +355,10 @@ public final class MlflowCompatibleServer implements AutoCloseable {
                 default -> "active";
               };
           List<Run> runs =
-              store.runs.search(
-                  r.getExperimentIdsList(), SearchFilter.parse(r.getFilter()), lifecycle);
+              SearchOrder.runs(
+                  store.runs.search(
+                      r.getExperimentIdsList(), SearchFilter.parse(r.getFilter()), lifecycle),
+                  r.getOrderByList());
           Page<Run> page = Page.of(runs, r.getMaxResults(), r.getPageToken());
           SearchRuns.Response.Builder b = SearchRuns.Response.newBuilder().addAllRuns(page.items);
           page.next().ifPresent(b::setNextPageToken);
@@ -395,17 +427,28 @@ public final class MlflowCompatibleServer implements AutoCloseable {
           return SetRegisteredModelTag.Response.getDefaultInstance();
         });
     Route<GetLatestVersions> latest =
-        (r, ctx) -> {
-          RegisteredModel model = store.models.registeredModel(r.getName());
-          return GetLatestVersions.Response.newBuilder()
-              .addAllModelVersions(model.getLatestVersionsList())
-              .build();
-        };
+        (r, ctx) ->
+            GetLatestVersions.Response.newBuilder()
+                .addAllModelVersions(store.models.latestVersions(r.getName(), r.getStagesList()))
+                .build();
     get(
         "registered-models/get-latest-versions",
         ctx ->
             latest.handle(
-                GetLatestVersions.newBuilder().setName(required(ctx, "name")).build(), ctx));
+                GetLatestVersions.newBuilder()
+                    .setName(required(ctx, "name"))
+                    .addAllStages(ctx.queryParams("stages"))
+                    .build(),
+                ctx));
+    post(
+        "model-versions/transition-stage",
+        TransitionModelVersionStage.getDefaultInstance(),
+        (r, ctx) ->
+            TransitionModelVersionStage.Response.newBuilder()
+                .setModelVersion(
+                    store.models.transitionStage(
+                        r.getName(), r.getVersion(), r.getStage(), r.getArchiveExistingVersions()))
+                .build());
     post("registered-models/get-latest-versions", GetLatestVersions.getDefaultInstance(), latest);
     post(
         "registered-models/alias",
@@ -574,8 +617,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
 
   @SuppressWarnings("unchecked")
   private <R extends Message> void post(String endpoint, R prototype, Route<R> route) {
-    app.post(
-        API + endpoint,
+    Handler handler =
         ctx ->
             timed(
                 ctx,
@@ -584,7 +626,9 @@ public final class MlflowCompatibleServer implements AutoCloseable {
                   R request =
                       (R) ProtoJson.parse(ctx.body(), prototype.newBuilderForType()).build();
                   respond(ctx, route.handle(request, ctx));
-                }));
+                });
+    app.post(API + endpoint, handler);
+    app.post(AJAX_API + endpoint, handler);
   }
 
   private void get(String endpoint, Reply reply) {
@@ -594,6 +638,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
   private void handle(HandlerType method, String endpoint, Reply reply) {
     Handler handler = ctx -> timed(ctx, endpoint, () -> respond(ctx, reply.handle(ctx)));
     app.addHttpHandler(method, API + endpoint, handler);
+    app.addHttpHandler(method, AJAX_API + endpoint, handler);
   }
 
   private void timed(Context ctx, String endpoint, Work work) throws Exception {
@@ -621,6 +666,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     if (ctx.queryParam("page_token") != null) {
       b.setPageToken(ctx.queryParam("page_token"));
     }
+    b.addAllOrderBy(ctx.queryParams("order_by"));
     Integer max = intParam(ctx, "max_results");
     if (max != null) {
       b.setMaxResults(max);
@@ -690,13 +736,6 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     } catch (IOException io) {
       throw new UncheckedIOException(io);
     }
-  }
-
-  private Map<String, Object> health() {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", "up");
-    body.putAll(store.counts());
-    return body;
   }
 
   /** Offset paging with MLflow-style opaque tokens. */

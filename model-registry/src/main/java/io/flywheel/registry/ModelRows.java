@@ -50,10 +50,7 @@ final class ModelRows {
                     .setVersion(Integer.toString(rs.getInt(2)))
                     .build(),
             name));
-    Integer latest = latestVersion(sql, name);
-    if (latest != null) {
-      b.addLatestVersions(version(sql, name, latest));
-    }
+    b.addAllLatestVersions(latestPerStage(sql, name, STAGES));
     return b.build();
   }
 
@@ -66,7 +63,8 @@ final class ModelRows {
     ModelVersion.Builder b =
         sql.first(
                 "SELECT source, run_id, description, creation_time, "
-                    + "last_update_time FROM model_versions WHERE name = ? AND version = ?",
+                    + "last_update_time, current_stage FROM model_versions "
+                    + "WHERE name = ? AND version = ?",
                 rs ->
                     ModelVersion.newBuilder()
                         .setName(name)
@@ -76,7 +74,7 @@ final class ModelRows {
                         .setDescription(nullToEmpty(rs.getString(3)))
                         .setCreationTimestamp(rs.getLong(4))
                         .setLastUpdatedTimestamp(rs.getLong(5))
-                        .setCurrentStage("None")
+                        .setCurrentStage(rs.getString(6))
                         .setStatus(ModelVersionStatus.READY),
                 name,
                 version)
@@ -99,6 +97,38 @@ final class ModelRows {
             name,
             version));
     return b.build();
+  }
+
+  /** MLflow's stages, in the order it lists latest versions. */
+  static final java.util.List<String> STAGES =
+      java.util.List.of("None", "Staging", "Production", "Archived");
+
+  /** The highest version in each of {@code stages} that holds one (MLflow's latest versions). */
+  static java.util.List<ModelVersion> latestPerStage(
+      Sql sql, String name, java.util.List<String> stages) {
+    java.util.List<ModelVersion> out = new java.util.ArrayList<>();
+    for (String stage : stages) {
+      sql.first(
+              "SELECT MAX(version) FROM model_versions WHERE name = ? AND current_stage = ?",
+              rs -> {
+                int v = rs.getInt(1);
+                return rs.wasNull() ? null : v;
+              },
+              name,
+              stage)
+          .ifPresent(v -> out.add(version(sql, name, v)));
+    }
+    return out;
+  }
+
+  /** A stage as MLflow spells it (case-insensitive in requests); an unknown one is refused. */
+  static String stage(String requested) {
+    for (String stage : STAGES) {
+      if (stage.equalsIgnoreCase(requested == null ? "" : requested.trim())) {
+        return stage;
+      }
+    }
+    throw MlflowError.invalid("stage", "'" + requested + "' is not one of " + STAGES);
   }
 
   /** The highest version number of the model; null before its first version. */

@@ -204,6 +204,47 @@ final class ModelStore extends AggregateStore {
         });
   }
 
+  /** The latest version in each requested stage (all stages when none is named). */
+  List<ModelVersion> latestVersions(String name, List<String> stages) {
+    List<String> wanted =
+        stages.isEmpty() ? ModelRows.STAGES : stages.stream().map(ModelRows::stage).toList();
+    return read(
+        sql -> {
+          ModelRows.model(sql, name);
+          return ModelRows.latestPerStage(sql, name, wanted.stream().distinct().toList());
+        });
+  }
+
+  /**
+   * Moves a version to {@code stage}; with {@code archiveExisting}, the other versions in that
+   * stage (Staging or Production) move to Archived, as MLflow does.
+   */
+  ModelVersion transitionStage(String name, String version, String stage, boolean archiveExisting) {
+    String target = ModelRows.stage(stage);
+    return write(
+        sql -> {
+          int number = Integer.parseInt(ModelRows.version(sql, name, version).getVersion());
+          long now = System.currentTimeMillis();
+          if (archiveExisting && (target.equals("Staging") || target.equals("Production"))) {
+            sql.update(
+                "UPDATE model_versions SET current_stage = 'Archived', last_update_time = ? "
+                    + "WHERE name = ? AND current_stage = ? AND version <> ?",
+                now,
+                name,
+                target,
+                number);
+          }
+          sql.update(
+              "UPDATE model_versions SET current_stage = ?, last_update_time = ? "
+                  + "WHERE name = ? AND version = ?",
+              target,
+              now,
+              name,
+              number);
+          return ModelRows.version(sql, name, number);
+        });
+  }
+
   void setModelVersionTag(String name, String version, String key, String value) {
     change(
         sql -> {

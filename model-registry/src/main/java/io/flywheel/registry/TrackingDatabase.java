@@ -51,12 +51,18 @@ final class TrackingDatabase implements AutoCloseable {
    * history table is first baselined at version 1.
    */
   static MigrateResult migrate(DataSource dataSource, List<String> locations) {
+    return migrate(dataSource, locations, "latest");
+  }
+
+  /** As above, up to {@code target} (a version, or {@code latest}). */
+  static MigrateResult migrate(DataSource dataSource, List<String> locations, String target) {
     return Flyway.configure(TrackingDatabase.class.getClassLoader())
         .dataSource(dataSource)
         .locations(locations.toArray(String[]::new))
         .baselineOnMigrate(true)
         .baselineVersion("1")
         .baselineDescription("tracking schema created before versioned migrations")
+        .target(target)
         .load()
         .migrate();
   }

@@ -76,19 +76,24 @@ class TrackingMigrationTest {
       assertThat(store.experiments.get("0").getName()).isEqualTo("Default");
       store.experiments.create("ctr", null, Map.of());
     }
-    assertThat(history(folder)).containsExactly("1 SQL tracking schema true");
+    assertThat(history(folder))
+        .containsExactly("1 SQL tracking schema true", "2 SQL model version stages true");
     // Opening again applies nothing and keeps what was written.
     try (TrackingStore store = new TrackingStore(folder)) {
       assertThat(store.experiments.byName("ctr").getExperimentId()).isEqualTo("1");
     }
-    assertThat(history(folder)).hasSize(1);
+    assertThat(history(folder)).hasSize(2);
   }
 
   @Test
-  void v1IsExactlyTheSchemaTheOlderFlywheelCreated(@TempDir Path old) throws Exception {
+  void v1IsExactlyTheSchemaTheOlderFlywheelCreatedAndBothUpgradeAlike(@TempDir Path old)
+      throws Exception {
     writeOldHome(old);
-    new TrackingStore(folder).close();
+    TrackingDatabase.migrate(dataSource(folder), List.of(TrackingDatabase.MIGRATIONS), "1");
     assertThat(schema(folder)).isNotEmpty().isEqualTo(schema(old));
+    new TrackingStore(old).close();
+    new TrackingStore(folder).close();
+    assertThat(schema(folder)).isEqualTo(schema(old)).anyMatch(c -> c.contains("CURRENT_STAGE"));
   }
 
   @Test
@@ -128,7 +133,14 @@ class TrackingMigrationTest {
           .containsEntry("modelVersions", 2L);
     }
     assertThat(history(folder))
-        .containsExactly("1 BASELINE tracking schema created before versioned migrations true");
+        .containsExactly(
+            "1 BASELINE tracking schema created before versioned migrations true",
+            "2 SQL model version stages true");
+    // Versions registered before stages existed are in stage None, as in MLflow.
+    try (TrackingStore store = new TrackingStore(folder)) {
+      assertThat(store.models.modelVersion("flywheel-ctr", "1").getCurrentStage())
+          .isEqualTo("None");
+    }
   }
 
   @Test
@@ -139,13 +151,14 @@ class TrackingMigrationTest {
     MigrateResult later =
         TrackingDatabase.migrate(dataSource(folder), List.of(TrackingDatabase.MIGRATIONS, LATER));
     assertThat(later.migrationsExecuted).isEqualTo(1);
-    assertThat(later.targetSchemaVersion).isEqualTo("2");
+    assertThat(later.targetSchemaVersion).isEqualTo("99");
     assertThat(history(folder))
         .containsExactly(
             "1 BASELINE tracking schema created before versioned migrations true",
-            "2 SQL added by a later release true");
+            "2 SQL model version stages true",
+            "99 SQL added by a later release true");
     assertThat(query(folder, "SELECT name, note FROM experiments ORDER BY id"))
-        .containsExactly("Default added by V2", "ctr added by V2");
+        .containsExactly("Default added by V99", "ctr added by V99");
 
     // A release that knows only V1 still opens it, and its writes fit the wider table.
     try (TrackingStore store = new TrackingStore(folder)) {
@@ -153,7 +166,7 @@ class TrackingMigrationTest {
       store.experiments.create("cvr", null, Map.of("k", "v"));
     }
     assertThat(query(folder, "SELECT name, note FROM experiments WHERE id = 2"))
-        .containsExactly("cvr added by V2");
+        .containsExactly("cvr added by V99");
   }
 
   @Test
@@ -163,7 +176,10 @@ class TrackingMigrationTest {
         TrackingDatabase.migrate(dataSource(folder), List.of(TrackingDatabase.MIGRATIONS, LATER));
     assertThat(later.migrationsExecuted).isEqualTo(1);
     assertThat(history(folder))
-        .containsExactly("1 SQL tracking schema true", "2 SQL added by a later release true");
+        .containsExactly(
+            "1 SQL tracking schema true",
+            "2 SQL model version stages true",
+            "99 SQL added by a later release true");
     assertThat(query(folder, "SELECT COUNT(*) FROM run_notes")).containsExactly("0");
   }
 

@@ -1,0 +1,240 @@
+package io.flywheel.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * MLflow's REST API as its clients use it, over raw HTTP: the embedded server by default; set
+ * {@code MLFLOW_CONFORMANCE_URI} (e.g. {@code http://mlflow:5000}) to run the same cases unchanged
+ * against a real MLflow server and compare. Every name is unique, so a shared server is not
+ * disturbed.
+ */
+class MlflowConformanceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  @TempDir static Path dir;
+  private static MlflowCompatibleServer embedded;
+  private static String base;
+  private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  static void server() throws Exception {
+    String target = System.getenv("MLFLOW_CONFORMANCE_URI");
+    if (target != null && !target.isBlank()) {
+      base = target.replaceAll("/+$", "");
+    } else {
+      embedded = MlflowCompatibleServer.start(dir.resolve("mlflow"), "127.0.0.1", 0, null);
+      base = embedded.trackingUri();
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+
+  private record Reply(int status, String body) {
+    JsonNode json() throws Exception {
+      return JSON.readTree(body);
+    }
+  }
+
+  private static Reply post(String path, Object body) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r.body());
+  }
+
+  private static Reply get(String pathAndQuery) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r.body());
+  }
+
+  private static String experiment(String name) throws Exception {
+    Reply r = post("/api/2.0/mlflow/experiments/create", java.util.Map.of("name", name + SUFFIX));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().get("experiment_id").asText();
+  }
+
+  private static String run(String experiment, long start, double auc) throws Exception {
+    Reply created =
+        post(
+            "/api/2.0/mlflow/runs/create",
+            java.util.Map.of("experiment_id", experiment, "start_time", start));
+    String id = created.json().at("/run/info/run_id").asText();
+    Reply logged =
+        post(
+            "/api/2.0/mlflow/runs/log-metric",
+            java.util.Map.of(
+                "run_id", id, "key", "auc", "value", auc, "timestamp", start, "step", 0));
+    assertThat(logged.status()).as(logged.body()).isEqualTo(200);
+    return id;
+  }
+
+  @Test
+  void integersOf64BitsAreJsonNumbersAsMlflowSendsThem() throws Exception {
+    String exp = experiment("conformance-int64-");
+    String id = run(exp, 1_767_225_600_123L, 0.7);
+    JsonNode run = get("/api/2.0/mlflow/runs/get?run_id=" + id).json().get("run");
+    assertThat(run.at("/info/start_time").isNumber()).as(run.toString()).isTrue();
+    assertThat(run.at("/info/start_time").asLong()).isEqualTo(1_767_225_600_123L);
+    JsonNode metric = run.at("/data/metrics/0");
+    assertThat(metric.get("timestamp").isNumber()).isTrue();
+    assertThat(metric.get("step").isNumber()).isTrue();
+    JsonNode experiment =
+        get("/api/2.0/mlflow/experiments/get?experiment_id=" + exp).json().get("experiment");
+    assertThat(experiment.get("creation_time").isNumber()).isTrue();
+  }
+
+  @Test
+  void healthUnknownRoutesAndTheWebUisPrefixAnswerAsMlflowDoes() throws Exception {
+    Reply health = get("/health");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.body()).isEqualTo("OK");
+    Reply unknown = get("/api/2.0/mlflow/no-such-endpoint");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("error_code").asText()).isEqualTo("ENDPOINT_NOT_FOUND");
+    String name = "conformance-ajax-" + SUFFIX;
+    post("/api/2.0/mlflow/experiments/create", java.util.Map.of("name", name));
+    Reply ajax = get("/ajax-api/2.0/mlflow/experiments/get-by-name?experiment_name=" + name);
+    assertThat(ajax.status()).as(ajax.body()).isEqualTo(200);
+    assertThat(ajax.json().at("/experiment/name").asText()).isEqualTo(name);
+  }
+
+  @Test
+  void searchesFollowOrderByAndRefuseUnknownKeys() throws Exception {
+    String exp = experiment("conformance-order-");
+    String low = run(exp, 3_000, 0.61);
+    String high = run(exp, 1_000, 0.83);
+    String mid = run(exp, 2_000, 0.72);
+    Reply byAuc =
+        post(
+            "/api/2.0/mlflow/runs/search",
+            java.util.Map.of(
+                "experiment_ids", List.of(exp), "order_by", List.of("metrics.auc DESC")));
+    assertThat(ids(byAuc.json())).containsExactly(high, mid, low);
+    Reply byStart =
+        post(
+            "/api/2.0/mlflow/runs/search",
+            java.util.Map.of(
+                "experiment_ids", List.of(exp), "order_by", List.of("attributes.start_time ASC")));
+    assertThat(ids(byStart.json())).containsExactly(high, mid, low);
+    Reply byDefault =
+        post("/api/2.0/mlflow/runs/search", java.util.Map.of("experiment_ids", List.of(exp)));
+    assertThat(ids(byDefault.json())).containsExactly(low, mid, high); // newest start first
+    Reply bogus =
+        post(
+            "/api/2.0/mlflow/runs/search",
+            java.util.Map.of("experiment_ids", List.of(exp), "order_by", List.of("bogus.auc")));
+    assertThat(bogus.status()).isEqualTo(400);
+    assertThat(bogus.json().get("error_code").asText()).isEqualTo("INVALID_PARAMETER_VALUE");
+
+    String c = experiment("conformance-sort-c-");
+    String a = experiment("conformance-sort-a-");
+    String b = experiment("conformance-sort-b-");
+    Reply byName =
+        post(
+            "/api/2.0/mlflow/experiments/search",
+            java.util.Map.of(
+                "filter",
+                "name LIKE 'conformance-sort-%" + SUFFIX + "'",
+                "order_by",
+                List.of("name ASC")));
+    List<String> names = new ArrayList<>();
+    byName.json().get("experiments").forEach(e -> names.add(e.get("experiment_id").asText()));
+    assertThat(names).containsExactly(a, b, c);
+  }
+
+  @Test
+  void latestVersionsAreAskedForByStageAndStagesMove() throws Exception {
+    String model = "conformance-stages-" + SUFFIX;
+    post("/api/2.0/mlflow/registered-models/create", java.util.Map.of("name", model));
+    for (int i = 0; i < 2; i++) {
+      Reply v =
+          post(
+              "/api/2.0/mlflow/model-versions/create",
+              java.util.Map.of("name", model, "source", "file:/tmp/model-" + i));
+      assertThat(v.status()).as(v.body()).isEqualTo(200);
+    }
+    Reply moved =
+        post(
+            "/api/2.0/mlflow/model-versions/transition-stage",
+            java.util.Map.of(
+                "name",
+                model,
+                "version",
+                "1",
+                "stage",
+                "production",
+                "archive_existing_versions",
+                false));
+    assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+    assertThat(moved.json().at("/model_version/current_stage").asText()).isEqualTo("Production");
+    assertThat(latest(model, "Production")).containsExactly("1");
+    assertThat(latest(model, "Staging")).isEmpty();
+    assertThat(latest(model, "None")).containsExactly("2");
+
+    post(
+        "/api/2.0/mlflow/model-versions/transition-stage",
+        java.util.Map.of(
+            "name",
+            model,
+            "version",
+            "2",
+            "stage",
+            "Production",
+            "archive_existing_versions",
+            true));
+    assertThat(latest(model, "Production")).containsExactly("2");
+    assertThat(latest(model, "Archived")).containsExactly("1");
+    Reply bad =
+        post(
+            "/api/2.0/mlflow/model-versions/transition-stage",
+            java.util.Map.of("name", model, "version", "1", "stage", "Live"));
+    assertThat(bad.status()).isEqualTo(400);
+  }
+
+  private static List<String> latest(String model, String stage) throws Exception {
+    Reply r =
+        post(
+            "/api/2.0/mlflow/registered-models/get-latest-versions",
+            java.util.Map.of("name", model, "stages", List.of(stage)));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<String> versions = new ArrayList<>();
+    JsonNode list = r.json().get("model_versions");
+    if (list != null) {
+      list.forEach(v -> versions.add(v.get("version").asText()));
+    }
+    return versions;
+  }
+
+  private static List<String> ids(JsonNode search) {
+    List<String> ids = new ArrayList<>();
+    search.get("runs").forEach(r -> ids.add(r.at("/info/run_id").asText()));
+    return ids;
+  }
+}
