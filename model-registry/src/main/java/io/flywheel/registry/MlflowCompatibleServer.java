@@ -328,9 +328,11 @@ public final class MlflowCompatibleServer implements AutoCloseable {
         "runs/log-batch",
         LogBatch.getDefaultInstance(),
         (r, ctx) -> {
+          int total = r.getMetricsCount() + r.getParamsCount() + r.getTagsCount();
           if (r.getMetricsCount() > MAX_BATCH_METRICS
               || r.getParamsCount() > MAX_BATCH_PARAMS
-              || r.getTagsCount() > MAX_BATCH_TAGS) {
+              || r.getTagsCount() > MAX_BATCH_TAGS
+              || total > MAX_BATCH_METRICS) {
             throw MlflowError.invalid(
                 "log-batch",
                 "at most "
@@ -339,7 +341,10 @@ public final class MlflowCompatibleServer implements AutoCloseable {
                     + MAX_BATCH_PARAMS
                     + " params and "
                     + MAX_BATCH_TAGS
-                    + " tags per batch");
+                    + " tags per batch, "
+                    + MAX_BATCH_METRICS
+                    + " entities in all; got "
+                    + total);
           }
           store.runs.logBatch(r.getRunId(), r.getMetricsList(), r.getParamsList(), r.getTagsList());
           return LogBatch.Response.getDefaultInstance();
@@ -378,16 +383,25 @@ public final class MlflowCompatibleServer implements AutoCloseable {
           store.runs.setLifecycle(r.getRunId(), "active");
           return RestoreRun.Response.getDefaultInstance();
         });
-    // The Java client pages metric history and fails on a second page: answer in one.
+    // The Java client asks without max_results and fails on a second page: without it, the
+    // whole history comes in one answer; with it, pages of that size, as MLflow pages them.
     get(
         "metrics/get-history",
-        ctx ->
-            GetMetricHistory.Response.newBuilder()
-                .addAllMetrics(
-                    store.runs.metricHistory(
-                        runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")),
-                        required(ctx, "metric_key")))
-                .build());
+        ctx -> {
+          List<Metric> history =
+              store.runs.metricHistory(
+                  runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")),
+                  required(ctx, "metric_key"));
+          Integer max = intParam(ctx, "max_results");
+          if (max == null) {
+            return GetMetricHistory.Response.newBuilder().addAllMetrics(history).build();
+          }
+          Page<Metric> page = Page.of(history, max, ctx.queryParam("page_token"));
+          GetMetricHistory.Response.Builder b =
+              GetMetricHistory.Response.newBuilder().addAllMetrics(page.items);
+          page.next().ifPresent(b::setNextPageToken);
+          return b.build();
+        });
 
     // registered models
     post(

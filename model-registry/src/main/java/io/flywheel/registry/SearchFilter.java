@@ -15,12 +15,22 @@ import java.util.regex.Pattern;
  * rejected with the offending text, never ignored.
  */
 record SearchFilter(List<Clause> clauses) {
-  record Clause(String entity, String key, String op, String value) {
+  /**
+   * One comparison; {@code values} holds the list of {@code IN (...)} / {@code NOT IN (...)} and is
+   * empty otherwise.
+   */
+  record Clause(String entity, String key, String op, String value, List<String> values) {
+    Clause(String entity, String key, String op, String value) {
+      this(entity, key, op, value, List.of());
+    }
+
     boolean matches(String actual) {
       if (actual == null) {
         return false;
       }
       return switch (op) {
+        case "IN" -> values.contains(actual);
+        case "NOT IN" -> !values.contains(actual);
         case "=" -> actual.equals(value);
         case "!=" -> !actual.equals(value);
         case "LIKE" -> like(actual, value, false);
@@ -85,8 +95,9 @@ record SearchFilter(List<Clause> clauses) {
       Pattern.compile(
           "\\s*(?:(tags|tag|params|param|metrics|metric|attributes|attribute|attr|run)\\.)?"
               + "(`[^`]+`|\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_.\\-/]*)"
-              + "\\s*(!=|>=|<=|=|>|<|(?i:ILIKE)|(?i:LIKE))\\s*"
-              + "('(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+\\-]*)\\s*",
+              + "\\s*(!=|>=|<=|=|>|<|(?i:ILIKE)|(?i:LIKE)|(?i:NOT\\s+IN)|(?i:IN))\\s*"
+              + "('(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+\\-]*"
+              + "|\\(\\s*'(?:[^'\\\\]|\\\\.)*'(?:\\s*,\\s*'(?:[^'\\\\]|\\\\.)*')*\\s*\\))\\s*",
           Pattern.CASE_INSENSITIVE);
   private static final Pattern AND = Pattern.compile("(?i)\\s+AND\\s+");
 
@@ -107,11 +118,72 @@ record SearchFilter(List<Clause> clauses) {
       }
       String entity = m.group(1) == null ? "attributes" : canonical(m.group(1));
       String key = unquote(m.group(2));
-      String op = m.group(3).toUpperCase(Locale.ROOT);
-      String value = unquote(m.group(4));
-      clauses.add(new Clause(entity, key, op, value));
+      String op = m.group(3).toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+      String raw = m.group(4);
+      List<String> values = List.of();
+      String value;
+      if (raw.startsWith("(")) {
+        values = listValues(raw);
+        value = null;
+      } else {
+        value = unquote(raw);
+      }
+      checkTypes(part.trim(), entity, key, op, raw);
+      clauses.add(new Clause(entity, key, op, value, values));
     }
     return new SearchFilter(List.copyOf(clauses));
+  }
+
+  private static final java.util.Set<String> NUMERIC_ATTRIBUTES =
+      java.util.Set.of(
+          "start_time",
+          "end_time",
+          "creation_time",
+          "last_update_time",
+          "creation_timestamp",
+          "last_updated_timestamp");
+  private static final java.util.Set<String> NUMERIC_OPS =
+      java.util.Set.of("=", "!=", ">", ">=", "<", "<=");
+  private static final java.util.Set<String> STRING_OPS =
+      java.util.Set.of("=", "!=", "LIKE", "ILIKE", "IN", "NOT IN");
+
+  /**
+   * MLflow's type rules: metrics compare with numbers (never IN); params and tags with quoted
+   * strings, by =, !=, LIKE, ILIKE or IN. Attributes keep each store's own rules.
+   */
+  private static void checkTypes(String clause, String entity, String key, String op, String raw) {
+    boolean quoted = raw.startsWith("'") || raw.startsWith("\"") || raw.startsWith("(");
+    if (entity.equals("metrics")) {
+      if (!NUMERIC_OPS.contains(op)) {
+        throw MlflowError.invalid(
+            "filter", "'" + clause + "': metrics." + key + " compares with " + NUMERIC_OPS);
+      }
+      if (quoted) {
+        throw MlflowError.invalid(
+            "filter", "'" + clause + "': metrics." + key + " takes a number, got " + raw);
+      }
+    } else if (entity.equals("params") || entity.equals("tags")) {
+      if (!STRING_OPS.contains(op)) {
+        throw MlflowError.invalid(
+            "filter", "'" + clause + "': " + entity + "." + key + " compares with " + STRING_OPS);
+      }
+      if (!quoted) {
+        throw MlflowError.invalid(
+            "filter",
+            "'" + clause + "': " + entity + "." + key + " takes a quoted string, got " + raw);
+      }
+    } else if (op.endsWith("IN") && NUMERIC_ATTRIBUTES.contains(key)) {
+      throw MlflowError.invalid("filter", "'" + clause + "': IN compares strings, not " + key);
+    }
+  }
+
+  private static List<String> listValues(String raw) {
+    List<String> values = new ArrayList<>();
+    Matcher item = Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'").matcher(raw);
+    while (item.find()) {
+      values.add(item.group(1).replace("\\'", "'"));
+    }
+    return List.copyOf(values);
   }
 
   /** Splits on AND outside quotes, so a quoted value may contain the word. */

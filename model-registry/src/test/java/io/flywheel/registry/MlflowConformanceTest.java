@@ -170,6 +170,60 @@ class MlflowConformanceTest {
   }
 
   @Test
+  void filtersTakeInListsAndRefuseComparisonsOfTheWrongType() throws Exception {
+    String exp = experiment("conformance-filter-");
+    String first = run(exp, 1_000, 0.6);
+    String second = run(exp, 2_000, 0.7);
+    run(exp, 3_000, 0.8);
+    Reply in =
+        post(
+            "/api/2.0/mlflow/runs/search",
+            java.util.Map.of(
+                "experiment_ids",
+                List.of(exp),
+                "filter",
+                "attributes.run_id IN ('" + first + "', '" + second + "')"));
+    assertThat(in.status()).as(in.body()).isEqualTo(200);
+    assertThat(ids(in.json())).containsExactlyInAnyOrder(first, second);
+    for (String bad : List.of("params.x > '5'", "metrics.auc = 'abc'", "metrics.auc IN ('1')")) {
+      Reply refused =
+          post(
+              "/api/2.0/mlflow/runs/search",
+              java.util.Map.of("experiment_ids", List.of(exp), "filter", bad));
+      assertThat(refused.status()).as(bad).isEqualTo(400);
+      assertThat(refused.json().get("error_code").asText()).isEqualTo("INVALID_PARAMETER_VALUE");
+    }
+  }
+
+  @Test
+  void aBatchOfMoreThanAThousandEntitiesIsRefusedAndHistoryPages() throws Exception {
+    String id = run(experiment("conformance-batch-"), 1_000, 0.5);
+    List<java.util.Map<String, Object>> metrics = new ArrayList<>();
+    for (int i = 0; i < 950; i++) {
+      metrics.add(
+          java.util.Map.of(
+              "key", "loss", "value", 1.0 / (i + 1), "timestamp", 1_000 + i, "step", i));
+    }
+    List<java.util.Map<String, Object>> params = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      params.add(java.util.Map.of("key", "p" + i, "value", "v"));
+    }
+    Reply tooMany =
+        post(
+            "/api/2.0/mlflow/runs/log-batch",
+            java.util.Map.of("run_id", id, "metrics", metrics, "params", params));
+    assertThat(tooMany.status()).isEqualTo(400);
+    Reply ok =
+        post("/api/2.0/mlflow/runs/log-batch", java.util.Map.of("run_id", id, "metrics", metrics));
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    JsonNode page =
+        get("/api/2.0/mlflow/metrics/get-history?run_id=" + id + "&metric_key=loss&max_results=100")
+            .json();
+    assertThat(page.get("metrics")).hasSize(100);
+    assertThat(page.get("next_page_token").asText()).isNotEmpty();
+  }
+
+  @Test
   void latestVersionsAreAskedForByStageAndStagesMove() throws Exception {
     String model = "conformance-stages-" + SUFFIX;
     post("/api/2.0/mlflow/registered-models/create", java.util.Map.of("name", model));

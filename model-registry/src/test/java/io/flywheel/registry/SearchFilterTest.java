@@ -39,7 +39,6 @@ class SearchFilterTest {
       strings = {
         "tags.k = 'a' OR tags.k = 'b'",
         "(tags.k = 'a')",
-        "tags.k IN ('a', 'b')",
         "tags.k = abc",
         "tags.k =",
         "= 'a'",
@@ -61,8 +60,29 @@ class SearchFilterTest {
 
   @Test
   void theRefusalQuotesTheClauseItCouldNotRead() {
-    assertThatThrownBy(() -> SearchFilter.parse("tags.a = '1' AND tags.b IN ('x') AND c = 2"))
-        .hasMessageContaining("cannot parse 'tags.b IN ('x')'");
+    assertThatThrownBy(() -> SearchFilter.parse("tags.a = '1' AND tags.b IS NULL AND c = 2"))
+        .hasMessageContaining("cannot parse 'tags.b IS NULL'");
+  }
+
+  @Test
+  void inListsMatchAnyOfTheirValuesAndTypesFollowMlflow() {
+    SearchFilter.Clause in =
+        SearchFilter.parse("attributes.run_id IN ('a', 'b\\'c')").clauses().get(0);
+    assertThat(in.op()).isEqualTo("IN");
+    assertThat(in.values()).containsExactly("a", "b'c");
+    assertThat(in.matches("b'c")).isTrue();
+    assertThat(in.matches("d")).isFalse();
+    SearchFilter.Clause notIn = SearchFilter.parse("tags.k NOT  IN ('x')").clauses().get(0);
+    assertThat(notIn.op()).isEqualTo("NOT IN");
+    assertThat(notIn.matches("y")).isTrue();
+    assertThatThrownBy(() -> SearchFilter.parse("params.depth > '5'"))
+        .hasMessageContaining("params.depth compares with");
+    assertThatThrownBy(() -> SearchFilter.parse("metrics.auc = 'abc'"))
+        .hasMessageContaining("metrics.auc takes a number");
+    assertThatThrownBy(() -> SearchFilter.parse("metrics.auc IN ('1')"))
+        .hasMessageContaining("metrics.auc compares with");
+    assertThatThrownBy(() -> SearchFilter.parse("tags.k = 5"))
+        .hasMessageContaining("takes a quoted string");
   }
 
   @Test
