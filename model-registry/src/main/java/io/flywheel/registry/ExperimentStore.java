@@ -112,6 +112,38 @@ final class ExperimentStore extends AggregateStore {
         });
   }
 
+  /** Removes a tag; a tag that is not there is MLflow's RESOURCE_DOES_NOT_EXIST. */
+  void deleteTag(String id, String key) {
+    long exp = key(id);
+    change(
+        sql -> {
+          find(sql, exp, id);
+          if (!sql.exists(
+              "SELECT 1 FROM experiment_tags WHERE experiment_id = ? AND k = ?", exp, key)) {
+            throw MlflowError.missing("Tag '" + key + "' of experiment " + id);
+          }
+          sql.update("DELETE FROM experiment_tags WHERE experiment_id = ? AND k = ?", exp, key);
+        });
+  }
+
+  /** Renames an experiment; names stay unique. */
+  void rename(String id, String newName) {
+    long exp = key(id);
+    requireText("new_name", newName, 500);
+    change(
+        sql -> {
+          find(sql, exp, id);
+          if (sql.exists("SELECT 1 FROM experiments WHERE name = ? AND id <> ?", newName, exp)) {
+            throw MlflowError.exists("Experiment '" + newName + "'");
+          }
+          sql.update(
+              "UPDATE experiments SET name = ?, last_update_time = ? WHERE id = ?",
+              newName,
+              System.currentTimeMillis(),
+              exp);
+        });
+  }
+
   /** Marks the experiment {@code active} or {@code deleted}. */
   void setLifecycle(String id, String stage) {
     long exp = key(id);

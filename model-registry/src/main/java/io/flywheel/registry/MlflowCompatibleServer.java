@@ -1,5 +1,6 @@
 package io.flywheel.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flywheel.core.BearerToken;
 import io.javalin.Javalin;
@@ -26,7 +27,11 @@ import java.util.Set;
 import org.mlflow.api.proto.MlflowArtifacts;
 import org.mlflow.api.proto.ModelRegistry.CreateModelVersion;
 import org.mlflow.api.proto.ModelRegistry.CreateRegisteredModel;
+import org.mlflow.api.proto.ModelRegistry.DeleteModelVersion;
+import org.mlflow.api.proto.ModelRegistry.DeleteModelVersionTag;
+import org.mlflow.api.proto.ModelRegistry.DeleteRegisteredModel;
 import org.mlflow.api.proto.ModelRegistry.DeleteRegisteredModelAlias;
+import org.mlflow.api.proto.ModelRegistry.DeleteRegisteredModelTag;
 import org.mlflow.api.proto.ModelRegistry.GetLatestVersions;
 import org.mlflow.api.proto.ModelRegistry.GetModelVersion;
 import org.mlflow.api.proto.ModelRegistry.GetModelVersionByAlias;
@@ -35,6 +40,7 @@ import org.mlflow.api.proto.ModelRegistry.GetRegisteredModel;
 import org.mlflow.api.proto.ModelRegistry.ModelVersion;
 import org.mlflow.api.proto.ModelRegistry.ModelVersionTag;
 import org.mlflow.api.proto.ModelRegistry.RegisteredModel;
+import org.mlflow.api.proto.ModelRegistry.RenameRegisteredModel;
 import org.mlflow.api.proto.ModelRegistry.SearchModelVersions;
 import org.mlflow.api.proto.ModelRegistry.SearchRegisteredModels;
 import org.mlflow.api.proto.ModelRegistry.SetModelVersionTag;
@@ -42,6 +48,7 @@ import org.mlflow.api.proto.ModelRegistry.SetRegisteredModelAlias;
 import org.mlflow.api.proto.ModelRegistry.SetRegisteredModelTag;
 import org.mlflow.api.proto.ModelRegistry.TransitionModelVersionStage;
 import org.mlflow.api.proto.ModelRegistry.UpdateModelVersion;
+import org.mlflow.api.proto.ModelRegistry.UpdateRegisteredModel;
 import org.mlflow.api.proto.Service.CreateExperiment;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.DeleteExperiment;
@@ -65,6 +72,7 @@ import org.mlflow.api.proto.Service.SearchExperiments;
 import org.mlflow.api.proto.Service.SearchRuns;
 import org.mlflow.api.proto.Service.SetExperimentTag;
 import org.mlflow.api.proto.Service.SetTag;
+import org.mlflow.api.proto.Service.UpdateExperiment;
 import org.mlflow.api.proto.Service.UpdateRun;
 import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow_project.google.protobuf.Message;
@@ -537,6 +545,67 @@ public final class MlflowCompatibleServer implements AutoCloseable {
                   store.models.updateModelVersion(r.getName(), r.getVersion(), r.getDescription()))
               .build();
         });
+    handle(
+        HandlerType.DELETE,
+        "model-versions/delete",
+        ctx -> {
+          DeleteModelVersion r = bodyOrQuery(ctx, DeleteModelVersion.newBuilder()).build();
+          store.models.deleteModelVersion(r.getName(), r.getVersion());
+          return DeleteModelVersion.Response.getDefaultInstance();
+        });
+    handle(
+        HandlerType.DELETE,
+        "model-versions/delete-tag",
+        ctx -> {
+          DeleteModelVersionTag r = bodyOrQuery(ctx, DeleteModelVersionTag.newBuilder()).build();
+          store.models.deleteModelVersionTag(r.getName(), r.getVersion(), r.getKey());
+          return DeleteModelVersionTag.Response.getDefaultInstance();
+        });
+    post(
+        "registered-models/rename",
+        RenameRegisteredModel.getDefaultInstance(),
+        (r, ctx) ->
+            RenameRegisteredModel.Response.newBuilder()
+                .setRegisteredModel(store.models.renameRegisteredModel(r.getName(), r.getNewName()))
+                .build());
+    handle(
+        HandlerType.PATCH,
+        "registered-models/update",
+        ctx -> {
+          UpdateRegisteredModel r =
+              ProtoJson.parse(ctx.body(), UpdateRegisteredModel.newBuilder()).build();
+          return UpdateRegisteredModel.Response.newBuilder()
+              .setRegisteredModel(
+                  store.models.updateRegisteredModel(r.getName(), r.getDescription()))
+              .build();
+        });
+    handle(
+        HandlerType.DELETE,
+        "registered-models/delete",
+        ctx -> {
+          DeleteRegisteredModel r = bodyOrQuery(ctx, DeleteRegisteredModel.newBuilder()).build();
+          store.models.deleteRegisteredModel(r.getName());
+          return DeleteRegisteredModel.Response.getDefaultInstance();
+        });
+    handle(
+        HandlerType.DELETE,
+        "registered-models/delete-tag",
+        ctx -> {
+          DeleteRegisteredModelTag r =
+              bodyOrQuery(ctx, DeleteRegisteredModelTag.newBuilder()).build();
+          store.models.deleteRegisteredModelTag(r.getName(), r.getKey());
+          return DeleteRegisteredModelTag.Response.getDefaultInstance();
+        });
+    post(
+        "experiments/update",
+        UpdateExperiment.getDefaultInstance(),
+        (r, ctx) -> {
+          store.experiments.rename(r.getExperimentId(), r.getNewName());
+          return UpdateExperiment.Response.getDefaultInstance();
+        });
+    // Later MLflow releases' experiments/delete-tag (not in the 2.17 protos): {experiment_id, key}.
+    app.post(API + "experiments/delete-tag", this::deleteExperimentTag);
+    app.post(AJAX_API + "experiments/delete-tag", this::deleteExperimentTag);
     post(
         "model-versions/set-tag",
         SetModelVersionTag.getDefaultInstance(),
@@ -670,6 +739,37 @@ public final class MlflowCompatibleServer implements AutoCloseable {
 
   private static void respond(Context ctx, Message response) {
     ctx.contentType("application/json").result(ProtoJson.print(response));
+  }
+
+  private void deleteExperimentTag(Context ctx) throws Exception {
+    JsonNode body = ctx.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(ctx.body());
+    String id = body.path("experiment_id").asText("");
+    String key = body.path("key").asText("");
+    if (key.isEmpty()) {
+      throw MlflowError.invalid("key", "is required");
+    }
+    timed(
+        ctx,
+        "experiments/delete-tag",
+        () -> {
+          store.experiments.deleteTag(id, key);
+          ctx.contentType("application/json").result("{}");
+        });
+  }
+
+  /** A DELETE's fields: its JSON body when it has one (MLflow's clients), else the query. */
+  private static <B extends org.mlflow_project.google.protobuf.Message.Builder> B bodyOrQuery(
+      Context ctx, B builder) {
+    if (!ctx.body().isBlank()) {
+      return ProtoJson.parse(ctx.body(), builder);
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    ctx.queryParamMap().forEach((k, v) -> fields.put(k, v.get(0)));
+    try {
+      return ProtoJson.parse(JSON.writeValueAsString(fields), builder);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** GET requests carry their fields as query parameters; read the ones search uses. */

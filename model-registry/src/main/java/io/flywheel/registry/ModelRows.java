@@ -64,7 +64,9 @@ final class ModelRows {
         sql.first(
                 "SELECT source, run_id, description, creation_time, "
                     + "last_update_time, current_stage FROM model_versions "
-                    + "WHERE name = ? AND version = ?",
+                    + "WHERE name = ? AND version = ? AND current_stage <> '"
+                    + DELETED
+                    + "'",
                 rs ->
                     ModelVersion.newBuilder()
                         .setName(name)
@@ -98,6 +100,9 @@ final class ModelRows {
             version));
     return b.build();
   }
+
+  /** The stage MLflow gives a deleted version, whose number is then never reused. */
+  static final String DELETED = "Deleted_Internal";
 
   /** MLflow's stages, in the order it lists latest versions. */
   static final java.util.List<String> STAGES =

@@ -112,6 +112,115 @@ final class ModelStore extends AggregateStore {
         });
   }
 
+  void deleteRegisteredModelTag(String name, String key) {
+    change(
+        sql -> {
+          ModelRows.model(sql, name);
+          if (!sql.exists(
+              "SELECT 1 FROM registered_model_tags WHERE name = ? AND k = ?", name, key)) {
+            throw MlflowError.missing("Tag '" + key + "' of registered model '" + name + "'");
+          }
+          sql.update("DELETE FROM registered_model_tags WHERE name = ? AND k = ?", name, key);
+        });
+  }
+
+  RegisteredModel updateRegisteredModel(String name, String description) {
+    return write(
+        sql -> {
+          ModelRows.model(sql, name);
+          sql.update(
+              "UPDATE registered_models SET description = ?, last_update_time = ? WHERE name = ?",
+              nullToEmpty(description),
+              System.currentTimeMillis(),
+              name);
+          return ModelRows.model(sql, name);
+        });
+  }
+
+  /** Renames a model with its versions, tags and aliases; the new name must be free. */
+  RegisteredModel renameRegisteredModel(String name, String newName) {
+    requireText("new_name", newName, 256);
+    return write(
+        sql -> {
+          ModelRows.model(sql, name);
+          if (sql.exists("SELECT 1 FROM registered_models WHERE name = ?", newName)) {
+            throw MlflowError.exists("Registered model '" + newName + "'");
+          }
+          for (String table :
+              List.of(
+                  "registered_models",
+                  "registered_model_tags",
+                  "model_versions",
+                  "model_version_tags",
+                  "model_aliases")) {
+            sql.update("UPDATE " + table + " SET name = ? WHERE name = ?", newName, name);
+          }
+          sql.update(
+              "UPDATE registered_models SET last_update_time = ? WHERE name = ?",
+              System.currentTimeMillis(),
+              newName);
+          return ModelRows.model(sql, newName);
+        });
+  }
+
+  /** Deletes a model with all its versions, tags and aliases. */
+  void deleteRegisteredModel(String name) {
+    change(
+        sql -> {
+          ModelRows.model(sql, name);
+          for (String table :
+              List.of(
+                  "model_aliases",
+                  "model_version_tags",
+                  "model_versions",
+                  "registered_model_tags",
+                  "registered_models")) {
+            sql.update("DELETE FROM " + table + " WHERE name = ?", name);
+          }
+        });
+  }
+
+  /**
+   * Deletes one version with its tags and the aliases that pointed at it. As in MLflow, the row
+   * stays behind as {@code Deleted_Internal}, so its number is never given to a later version.
+   */
+  void deleteModelVersion(String name, String version) {
+    change(
+        sql -> {
+          int number = Integer.parseInt(ModelRows.version(sql, name, version).getVersion());
+          for (String table : List.of("model_aliases", "model_version_tags")) {
+            sql.update("DELETE FROM " + table + " WHERE name = ? AND version = ?", name, number);
+          }
+          sql.update(
+              "UPDATE model_versions SET current_stage = ?, last_update_time = ? "
+                  + "WHERE name = ? AND version = ?",
+              ModelRows.DELETED,
+              System.currentTimeMillis(),
+              name,
+              number);
+        });
+  }
+
+  void deleteModelVersionTag(String name, String version, String key) {
+    change(
+        sql -> {
+          int number = Integer.parseInt(ModelRows.version(sql, name, version).getVersion());
+          if (!sql.exists(
+              "SELECT 1 FROM model_version_tags WHERE name = ? AND version = ? AND k = ?",
+              name,
+              number,
+              key)) {
+            throw MlflowError.missing(
+                "Tag '" + key + "' of version " + version + " of '" + name + "'");
+          }
+          sql.update(
+              "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND k = ?",
+              name,
+              number,
+              key);
+        });
+  }
+
   /** The model's next version: 1 for its first, one more than its latest after that. */
   ModelVersion createModelVersion(
       String name, String source, String runId, String description, Map<String, String> tags) {
@@ -151,7 +260,9 @@ final class ModelStore extends AggregateStore {
             sql ->
                 sql
                     .list(
-                        "SELECT name, version FROM model_versions " + "ORDER BY name, version DESC",
+                        "SELECT name, version FROM model_versions WHERE current_stage <> '"
+                            + ModelRows.DELETED
+                            + "' ORDER BY name, version DESC",
                         rs -> Map.entry(rs.getString(1), rs.getInt(2)))
                     .stream()
                     .map(key -> ModelRows.version(sql, key.getKey(), key.getValue()))

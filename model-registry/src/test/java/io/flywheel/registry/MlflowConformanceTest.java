@@ -66,6 +66,17 @@ class MlflowConformanceTest {
     return new Reply(r.statusCode(), r.body());
   }
 
+  private static Reply send(String method, String path, Object body) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r.body());
+  }
+
   private static Reply get(String pathAndQuery) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
@@ -270,6 +281,82 @@ class MlflowConformanceTest {
             "/api/2.0/mlflow/model-versions/transition-stage",
             java.util.Map.of("name", model, "version", "1", "stage", "Live"));
     assertThat(bad.status()).isEqualTo(400);
+  }
+
+  @Test
+  void modelsAndVersionsAreRenamedUpdatedAndDeletedWithTheirTags() throws Exception {
+    String model = "conformance-crud-" + SUFFIX;
+    post("/api/2.0/mlflow/registered-models/create", java.util.Map.of("name", model));
+    for (int i = 0; i < 2; i++) {
+      post(
+          "/api/2.0/mlflow/model-versions/create",
+          java.util.Map.of("name", model, "source", "file:/tmp/m" + i));
+    }
+    post(
+        "/api/2.0/mlflow/model-versions/set-tag",
+        java.util.Map.of("name", model, "version", "1", "key", "k", "value", "v"));
+    Reply untag =
+        send(
+            "DELETE",
+            "/api/2.0/mlflow/model-versions/delete-tag",
+            java.util.Map.of("name", model, "version", "1", "key", "k"));
+    assertThat(untag.status()).as(untag.body()).isEqualTo(200);
+    assertThat(
+            get("/api/2.0/mlflow/model-versions/get?name=" + model + "&version=1")
+                .json()
+                .at("/model_version/tags"))
+        .isEmpty();
+    Reply updated =
+        send(
+            "PATCH",
+            "/api/2.0/mlflow/registered-models/update",
+            java.util.Map.of("name", model, "description", "CTR ranker"));
+    assertThat(updated.json().at("/registered_model/description").asText()).isEqualTo("CTR ranker");
+    Reply deleted =
+        send(
+            "DELETE",
+            "/api/2.0/mlflow/model-versions/delete",
+            java.util.Map.of("name", model, "version", "2"));
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+    assertThat(get("/api/2.0/mlflow/model-versions/get?name=" + model + "&version=2").status())
+        .isEqualTo(404);
+    Reply third =
+        post(
+            "/api/2.0/mlflow/model-versions/create",
+            java.util.Map.of("name", model, "source", "file:/tmp/m2"));
+    assertThat(third.json().at("/model_version/version").asText())
+        .as("a deleted version's number is not reused")
+        .isEqualTo("3");
+    String renamed = model + "-renamed";
+    Reply rename =
+        post(
+            "/api/2.0/mlflow/registered-models/rename",
+            java.util.Map.of("name", model, "new_name", renamed));
+    assertThat(rename.json().at("/registered_model/name").asText()).isEqualTo(renamed);
+    assertThat(get("/api/2.0/mlflow/model-versions/get?name=" + renamed + "&version=1").status())
+        .isEqualTo(200);
+    assertThat(get("/api/2.0/mlflow/registered-models/get?name=" + model).status()).isEqualTo(404);
+    Reply gone =
+        send(
+            "DELETE",
+            "/api/2.0/mlflow/registered-models/delete",
+            java.util.Map.of("name", renamed));
+    assertThat(gone.status()).isEqualTo(200);
+    assertThat(get("/api/2.0/mlflow/registered-models/get?name=" + renamed).status())
+        .isEqualTo(404);
+
+    String exp = experiment("conformance-rename-");
+    Reply renameExp =
+        post(
+            "/api/2.0/mlflow/experiments/update",
+            java.util.Map.of("experiment_id", exp, "new_name", "conformance-renamed-" + SUFFIX));
+    assertThat(renameExp.status()).as(renameExp.body()).isEqualTo(200);
+    assertThat(
+            get("/api/2.0/mlflow/experiments/get?experiment_id=" + exp)
+                .json()
+                .at("/experiment/name")
+                .asText())
+        .isEqualTo("conformance-renamed-" + SUFFIX);
   }
 
   private static List<String> latest(String model, String stage) throws Exception {
