@@ -58,11 +58,14 @@ import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.GetExperiment;
 import org.mlflow.api.proto.Service.GetExperimentByName;
 import org.mlflow.api.proto.Service.GetMetricHistory;
+import org.mlflow.api.proto.Service.GetMetricHistoryBulkInterval;
 import org.mlflow.api.proto.Service.GetRun;
+import org.mlflow.api.proto.Service.ListArtifacts;
 import org.mlflow.api.proto.Service.LogBatch;
 import org.mlflow.api.proto.Service.LogMetric;
 import org.mlflow.api.proto.Service.LogParam;
 import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.MetricWithRunId;
 import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.RestoreExperiment;
 import org.mlflow.api.proto.Service.RestoreRun;
@@ -603,6 +606,75 @@ public final class MlflowCompatibleServer implements AutoCloseable {
           store.experiments.rename(r.getExperimentId(), r.getNewName());
           return UpdateExperiment.Response.getDefaultInstance();
         });
+    // What MLflow's web UI calls besides the API: a run's artifacts listed and read, and metric
+    // history of several runs at once.
+    get(
+        "artifacts/list",
+        ctx -> {
+          Run run = store.runs.get(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")));
+          String relative = ctx.queryParam("path") == null ? "" : ctx.queryParam("path");
+          String prefix = relative.replaceAll("^/+", "").replaceAll("/+$", "");
+          ListArtifacts.Response.Builder b =
+              ListArtifacts.Response.newBuilder().setRootUri(run.getInfo().getArtifactUri());
+          for (var file :
+              artifacts.list(ArtifactClient.proxyPath(run.getInfo().getArtifactUri(), prefix))) {
+            org.mlflow.api.proto.Service.FileInfo.Builder info =
+                org.mlflow.api.proto.Service.FileInfo.newBuilder()
+                    .setPath(prefix.isEmpty() ? file.getPath() : prefix + "/" + file.getPath())
+                    .setIsDir(file.getIsDir());
+            if (file.hasFileSize()) {
+              info.setFileSize(file.getFileSize());
+            }
+            b.addFiles(info);
+          }
+          return b.build();
+        });
+    get(
+        "metrics/get-history-bulk-interval",
+        ctx -> {
+          List<String> runIds = ctx.queryParams("run_ids");
+          if (runIds.isEmpty()) {
+            throw MlflowError.invalid("run_ids", "at least one run id is required");
+          }
+          if (runIds.size() > 100) {
+            throw MlflowError.invalid("run_ids", "at most 100, got " + runIds.size());
+          }
+          String key = required(ctx, "metric_key");
+          Integer start = intParam(ctx, "start_step");
+          Integer end = intParam(ctx, "end_step");
+          Integer max = intParam(ctx, "max_results");
+          int limit = max == null ? 320 : max;
+          GetMetricHistoryBulkInterval.Response.Builder b =
+              GetMetricHistoryBulkInterval.Response.newBuilder();
+          for (String id : runIds) {
+            List<Metric> points =
+                store.runs.metricHistory(id, key).stream()
+                    .filter(m -> start == null || m.getStep() >= start)
+                    .filter(m -> end == null || m.getStep() <= end)
+                    .toList();
+            // Evenly spaced points, always keeping the first and the last, as the UI expects.
+            int n = points.size();
+            for (int i = 0; i < n; i++) {
+              boolean keep =
+                  n <= limit
+                      || i == 0
+                      || i == n - 1
+                      || (long) i * limit / n != (long) (i - 1) * limit / n;
+              if (keep) {
+                Metric m = points.get(i);
+                b.addMetrics(
+                    MetricWithRunId.newBuilder()
+                        .setKey(m.getKey())
+                        .setValue(m.getValue())
+                        .setTimestamp(m.getTimestamp())
+                        .setStep(m.getStep())
+                        .setRunId(id));
+              }
+            }
+          }
+          return b.build();
+        });
+    app.get("/get-artifact", this::runArtifact);
     // Later MLflow releases' experiments/delete-tag (not in the 2.17 protos): {experiment_id, key}.
     app.post(API + "experiments/delete-tag", this::deleteExperimentTag);
     app.post(AJAX_API + "experiments/delete-tag", this::deleteExperimentTag);
@@ -739,6 +811,19 @@ public final class MlflowCompatibleServer implements AutoCloseable {
 
   private static void respond(Context ctx, Message response) {
     ctx.contentType("application/json").result(ProtoJson.print(response));
+  }
+
+  /** {@code GET /get-artifact?run_uuid=&path=}: one file of a run's artifacts, raw. */
+  private void runArtifact(Context ctx) throws Exception {
+    Run run = store.runs.get(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")));
+    String path = ctx.queryParam("path");
+    if (path == null || path.isBlank()) {
+      throw MlflowError.invalid("path", "is required");
+    }
+    Path file = artifacts.file(ArtifactClient.proxyPath(run.getInfo().getArtifactUri(), path));
+    String type = Files.probeContentType(file);
+    ctx.contentType(type == null ? "application/octet-stream" : type)
+        .result(Files.newInputStream(file));
   }
 
   private void deleteExperimentTag(Context ctx) throws Exception {

@@ -359,6 +359,55 @@ class MlflowConformanceTest {
         .isEqualTo("conformance-renamed-" + SUFFIX);
   }
 
+  @Test
+  void theWebUisHelperRoutesListAndServeArtifactsAndSampleHistories() throws Exception {
+    String exp = experiment("conformance-ui-");
+    String first = run(exp, 1_000, 0.5);
+    String second = run(exp, 2_000, 0.6);
+    JsonNode info = get("/api/2.0/mlflow/runs/get?run_id=" + first).json().at("/run/info");
+    String root = info.get("artifact_uri").asText().replaceFirst("^mlflow-artifacts:/*", "");
+    HttpResponse<String> put =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base + "/api/2.0/mlflow-artifacts/artifacts/" + root + "/model/m.json"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"trees\": 3}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    JsonNode listed = get("/api/2.0/mlflow/artifacts/list?run_id=" + first + "&path=model").json();
+    assertThat(listed.at("/files/0/path").asText()).isEqualTo("model/m.json");
+    assertThat(listed.at("/files/0/file_size").asLong()).isEqualTo(12);
+    Reply file = get("/get-artifact?run_uuid=" + first + "&path=model/m.json");
+    assertThat(file.status()).isEqualTo(200);
+    assertThat(file.body()).isEqualTo("{\"trees\": 3}");
+
+    for (String id : List.of(first, second)) {
+      List<java.util.Map<String, Object>> points = new ArrayList<>();
+      for (int step = 0; step < 10; step++) {
+        points.add(
+            java.util.Map.of(
+                "key", "loss", "value", 1.0 / (step + 1), "timestamp", 5, "step", step));
+      }
+      post("/api/2.0/mlflow/runs/log-batch", java.util.Map.of("run_id", id, "metrics", points));
+    }
+    JsonNode bulk =
+        get("/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids="
+                + first
+                + "&run_ids="
+                + second
+                + "&metric_key=loss&max_results=4")
+            .json();
+    List<String> firstSteps = new ArrayList<>();
+    for (JsonNode m : bulk.get("metrics")) {
+      assertThat(m.get("run_id").asText()).isIn(first, second);
+      if (m.get("run_id").asText().equals(first)) {
+        firstSteps.add(m.get("step").asText());
+      }
+    }
+    assertThat(firstSteps).hasSizeBetween(4, 5).contains("0", "9");
+  }
+
   private static List<String> latest(String model, String stage) throws Exception {
     Reply r =
         post(
