@@ -62,7 +62,9 @@ import org.mlflow.api.proto.Service.GetMetricHistoryBulkInterval;
 import org.mlflow.api.proto.Service.GetRun;
 import org.mlflow.api.proto.Service.ListArtifacts;
 import org.mlflow.api.proto.Service.LogBatch;
+import org.mlflow.api.proto.Service.LogInputs;
 import org.mlflow.api.proto.Service.LogMetric;
+import org.mlflow.api.proto.Service.LogModel;
 import org.mlflow.api.proto.Service.LogParam;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.MetricWithRunId;
@@ -359,6 +361,20 @@ public final class MlflowCompatibleServer implements AutoCloseable {
           }
           store.runs.logBatch(r.getRunId(), r.getMetricsList(), r.getParamsList(), r.getTagsList());
           return LogBatch.Response.getDefaultInstance();
+        });
+    post(
+        "runs/log-inputs",
+        LogInputs.getDefaultInstance(),
+        (r, ctx) -> {
+          store.runs.logInputs(r.getRunId(), r.getDatasetsList());
+          return LogInputs.Response.getDefaultInstance();
+        });
+    post(
+        "runs/log-model",
+        LogModel.getDefaultInstance(),
+        (r, ctx) -> {
+          store.runs.logModel(r.getRunId(), r.getModelJson());
+          return LogModel.Response.getDefaultInstance();
         });
     post(
         "runs/search",

@@ -5,11 +5,14 @@ import static io.flywheel.registry.Validation.requireText;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
+import org.mlflow.api.proto.Service.DatasetInput;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunData;
 import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.RunInputs;
 import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.RunTag;
 
@@ -91,7 +94,16 @@ final class RunRows {
                             .build(),
                     runId))
             .build();
-    return Run.newBuilder().setInfo(info).setData(data).build();
+    List<DatasetInput> inputs =
+        sql.list(
+            "SELECT input_json FROM run_inputs WHERE run_id = ? ORDER BY seq",
+            rs -> ProtoJson.parse(rs.getString(1), DatasetInput.newBuilder()).build(),
+            runId);
+    Run.Builder run = Run.newBuilder().setInfo(info).setData(data);
+    if (!inputs.isEmpty()) {
+      run.setInputs(RunInputs.newBuilder().addAllDatasetInputs(inputs));
+    }
+    return run.build();
   }
 
   static RunInfo info(Sql sql, String runId) {

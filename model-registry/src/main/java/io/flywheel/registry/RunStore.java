@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.mlflow.api.proto.Service.DatasetInput;
 import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
@@ -192,6 +193,83 @@ final class RunStore extends AggregateStore {
     }
     return out;
   }
+
+  /**
+   * Records the datasets a run read (MLflow's {@code runs/log-inputs}): one entry per dataset name
+   * and digest, a later one for the same dataset replacing the earlier.
+   */
+  void logInputs(String runId, List<DatasetInput> inputs) {
+    change(
+        sql -> {
+          RunInfo info = RunRows.info(sql, runId);
+          if (!"active".equals(info.getLifecycleStage())) {
+            throw MlflowError.invalid("run_id", "run " + runId + " is deleted");
+          }
+          for (DatasetInput input : inputs) {
+            requireText("datasets.dataset.name", input.getDataset().getName(), 500);
+            requireText("datasets.dataset.digest", input.getDataset().getDigest(), 36);
+            requireText("datasets.dataset.source_type", input.getDataset().getSourceType(), 36);
+          }
+          for (DatasetInput input : inputs) {
+            sql.update(
+                "MERGE INTO run_inputs (run_id, dataset_name, dataset_digest, input_json) "
+                    + "KEY (run_id, dataset_name, dataset_digest) VALUES (?, ?, ?, ?)",
+                runId,
+                input.getDataset().getName(),
+                input.getDataset().getDigest(),
+                ProtoJson.print(input));
+          }
+        });
+  }
+
+  /**
+   * Appends a logged model's description (MLflow's {@code runs/log-model}) to the run's {@code
+   * mlflow.log-model.history} tag, a JSON list, as MLflow's server does.
+   */
+  void logModel(String runId, String modelJson) {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode model;
+    try {
+      model = json.readTree(modelJson == null ? "" : modelJson);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw MlflowError.invalid("model_json", "not JSON: " + e.getOriginalMessage());
+    }
+    if (model == null || !model.isObject()) {
+      throw MlflowError.invalid("model_json", "expected a JSON object describing the model");
+    }
+    change(
+        sql -> {
+          RunInfo info = RunRows.info(sql, runId);
+          if (!"active".equals(info.getLifecycleStage())) {
+            throw MlflowError.invalid("run_id", "run " + runId + " is deleted");
+          }
+          String old =
+              sql.first(
+                      "SELECT v FROM tags WHERE run_id = ? AND k = ?",
+                      rs -> rs.getString(1),
+                      runId,
+                      LOG_MODEL_HISTORY)
+                  .orElse("[]");
+          com.fasterxml.jackson.databind.node.ArrayNode history;
+          try {
+            history = (com.fasterxml.jackson.databind.node.ArrayNode) json.readTree(old);
+          } catch (java.io.IOException | ClassCastException e) {
+            history = json.createArrayNode();
+          }
+          history.add(model);
+          String value;
+          try {
+            value = json.writeValueAsString(history);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          validateTags(Map.of(LOG_MODEL_HISTORY, value));
+          sql.update(MERGE_TAG, runId, LOG_MODEL_HISTORY, value);
+        });
+  }
+
+  static final String LOG_MODEL_HISTORY = "mlflow.log-model.history";
 
   void deleteTag(String runId, String key) {
     change(

@@ -408,6 +408,66 @@ class MlflowConformanceTest {
     assertThat(firstSteps).hasSizeBetween(4, 5).contains("0", "9");
   }
 
+  @Test
+  void aRunRecordsTheDatasetsItReadAndTheModelsItLogged() throws Exception {
+    String id = run(experiment("conformance-inputs-"), 1_000, 0.5);
+    java.util.Map<String, Object> dataset =
+        java.util.Map.of(
+            "tags",
+            List.of(java.util.Map.of("key", "mlflow.data.context", "value", "training")),
+            "dataset",
+            java.util.Map.of(
+                "name",
+                "examples",
+                "digest",
+                "abc123",
+                "source_type",
+                "local",
+                "source",
+                "{\"uri\": \"file:/data\"}"));
+    Reply logged =
+        post(
+            "/api/2.0/mlflow/runs/log-inputs",
+            java.util.Map.of("run_id", id, "datasets", List.of(dataset)));
+    assertThat(logged.status()).as(logged.body()).isEqualTo(200);
+    post(
+        "/api/2.0/mlflow/runs/log-inputs",
+        java.util.Map.of("run_id", id, "datasets", List.of(dataset))); // the same again
+    JsonNode inputs =
+        get("/api/2.0/mlflow/runs/get?run_id=" + id).json().at("/run/inputs/dataset_inputs");
+    assertThat(inputs).hasSize(1);
+    assertThat(inputs.at("/0/dataset/digest").asText()).isEqualTo("abc123");
+    assertThat(inputs.at("/0/tags/0/value").asText()).isEqualTo("training");
+
+    for (String flavor : List.of("xgboost", "python_function")) {
+      Reply model =
+          post(
+              "/api/2.0/mlflow/runs/log-model",
+              java.util.Map.of(
+                  "run_id",
+                  id,
+                  "model_json",
+                  "{\"artifact_path\": \"model\", \"flavor\": \"" + flavor + "\"}"));
+      assertThat(model.status()).as(model.body()).isEqualTo(200);
+    }
+    JsonNode tags = get("/api/2.0/mlflow/runs/get?run_id=" + id).json().at("/run/data/tags");
+    String history = null;
+    for (JsonNode t : tags) {
+      if (t.get("key").asText().equals("mlflow.log-model.history")) {
+        history = t.get("value").asText();
+      }
+    }
+    assertThat(history).isNotNull();
+    JsonNode models = JSON.readTree(history);
+    assertThat(models).hasSize(2);
+    assertThat(models.get(1).get("flavor").asText()).isEqualTo("python_function");
+    Reply notJson =
+        post(
+            "/api/2.0/mlflow/runs/log-model",
+            java.util.Map.of("run_id", id, "model_json", "not json"));
+    assertThat(notJson.status()).isEqualTo(400);
+  }
+
   private static List<String> latest(String model, String stage) throws Exception {
     Reply r =
         post(

@@ -77,12 +77,15 @@ class TrackingMigrationTest {
       store.experiments.create("ctr", null, Map.of());
     }
     assertThat(history(folder))
-        .containsExactly("1 SQL tracking schema true", "2 SQL model version stages true");
+        .containsExactly(
+            "1 SQL tracking schema true",
+            "2 SQL model version stages true",
+            "3 SQL run inputs true");
     // Opening again applies nothing and keeps what was written.
     try (TrackingStore store = new TrackingStore(folder)) {
       assertThat(store.experiments.byName("ctr").getExperimentId()).isEqualTo("1");
     }
-    assertThat(history(folder)).hasSize(2);
+    assertThat(history(folder)).hasSize(3);
   }
 
   @Test
@@ -135,7 +138,8 @@ class TrackingMigrationTest {
     assertThat(history(folder))
         .containsExactly(
             "1 BASELINE tracking schema created before versioned migrations true",
-            "2 SQL model version stages true");
+            "2 SQL model version stages true",
+            "3 SQL run inputs true");
     // Versions registered before stages existed are in stage None, as in MLflow.
     try (TrackingStore store = new TrackingStore(folder)) {
       assertThat(store.models.modelVersion("flywheel-ctr", "1").getCurrentStage())
@@ -156,6 +160,7 @@ class TrackingMigrationTest {
         .containsExactly(
             "1 BASELINE tracking schema created before versioned migrations true",
             "2 SQL model version stages true",
+            "3 SQL run inputs true",
             "99 SQL added by a later release true");
     assertThat(query(folder, "SELECT name, note FROM experiments ORDER BY id"))
         .containsExactly("Default added by V99", "ctr added by V99");
@@ -179,6 +184,7 @@ class TrackingMigrationTest {
         .containsExactly(
             "1 SQL tracking schema true",
             "2 SQL model version stages true",
+            "3 SQL run inputs true",
             "99 SQL added by a later release true");
     assertThat(query(folder, "SELECT COUNT(*) FROM run_notes")).containsExactly("0");
   }
