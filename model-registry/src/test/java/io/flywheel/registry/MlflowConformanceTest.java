@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * MLflow's REST API as its clients use it, over raw HTTP: the embedded server by default; set
- * {@code MLFLOW_CONFORMANCE_URI} (e.g. {@code http://mlflow:5000}) to run the same cases unchanged
- * against a real MLflow server and compare. Every name is unique, so a shared server is not
- * disturbed.
+ * MLflow's REST API as its clients use it, over raw HTTP: the embedded server by default; with
+ * {@code MLFLOW_TRACKING_URI} set (e.g. {@code http://mlflow:5000}, and {@code
+ * MLFLOW_TRACKING_TOKEN} for a bearer token), the same cases run unchanged against that MLflow
+ * server, so the two can be compared. Every name carries a random suffix: a shared server gains a
+ * few {@code conformance-*} experiments and models and loses nothing.
  */
 class MlflowConformanceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,11 +30,13 @@ class MlflowConformanceTest {
   @TempDir static Path dir;
   private static MlflowCompatibleServer embedded;
   private static String base;
+  private static String token;
   private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
 
   @BeforeAll
   static void server() throws Exception {
-    String target = System.getenv("MLFLOW_CONFORMANCE_URI");
+    String target = System.getenv("MLFLOW_TRACKING_URI");
+    token = System.getenv("MLFLOW_TRACKING_TOKEN");
     if (target != null && !target.isBlank()) {
       base = target.replaceAll("/+$", "");
     } else {
@@ -55,10 +58,16 @@ class MlflowConformanceTest {
     }
   }
 
+  private static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    return token == null || token.isBlank()
+        ? request
+        : request.header("Authorization", "Bearer " + token);
+  }
+
   private static Reply post(String path, Object body) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(base + path))
+            authorized(HttpRequest.newBuilder(URI.create(base + path)))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .build(),
@@ -69,7 +78,7 @@ class MlflowConformanceTest {
   private static Reply send(String method, String path, Object body) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(base + path))
+            authorized(HttpRequest.newBuilder(URI.create(base + path)))
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .build(),
@@ -80,7 +89,7 @@ class MlflowConformanceTest {
   private static Reply get(String pathAndQuery) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET().build(),
+            authorized(HttpRequest.newBuilder(URI.create(base + pathAndQuery))).GET().build(),
             HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r.body());
   }
@@ -368,9 +377,13 @@ class MlflowConformanceTest {
     String root = info.get("artifact_uri").asText().replaceFirst("^mlflow-artifacts:/*", "");
     HttpResponse<String> put =
         HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        base + "/api/2.0/mlflow-artifacts/artifacts/" + root + "/model/m.json"))
+            authorized(
+                    HttpRequest.newBuilder(
+                        URI.create(
+                            base
+                                + "/api/2.0/mlflow-artifacts/artifacts/"
+                                + root
+                                + "/model/m.json")))
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"trees\": 3}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
