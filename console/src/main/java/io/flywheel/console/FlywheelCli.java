@@ -76,8 +76,12 @@ public final class FlywheelCli implements Runnable {
 
   /** The configured MLflow server, or the embedded one under {@code dataHome}. */
   ModelRegistry registry(Path dataHome) {
+    String ui = config().mlflowUiDir();
     return ModelRegistry.open(
-        dataHome, config().mlflowTrackingUri(), config().mlflowTrackingToken());
+        dataHome,
+        config().mlflowTrackingUri(),
+        config().mlflowTrackingToken(),
+        ui == null ? null : Path.of(ui));
   }
 
   /** The feature store under {@code dataHome}, online on the configured Redis if any. */

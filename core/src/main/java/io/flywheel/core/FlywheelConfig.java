@@ -102,6 +102,15 @@ public final class FlywheelConfig {
           "(secret)",
           "bearer token for that MLflow server",
           v -> null);
+  public static final Key FLYWHEEL_MLFLOW_UI =
+      new Key(
+          "FLYWHEEL_MLFLOW_UI",
+          "mlflow.ui_dir",
+          false,
+          "/opt/venv/lib/python3.12/site-packages/mlflow/server/js/build",
+          "MLflow's web UI build (mlflow/server/js/build of an installed mlflow) that the "
+              + "embedded tracking server serves at / (default: no UI)",
+          v -> v.isBlank() ? "must not be blank" : null);
   public static final Key TRITON_GRPC_ADDRESS =
       new Key(
           "TRITON_GRPC_ADDRESS",
@@ -154,6 +163,7 @@ public final class FlywheelConfig {
           REDIS_URL,
           MLFLOW_TRACKING_URI,
           MLFLOW_TRACKING_TOKEN,
+          FLYWHEEL_MLFLOW_UI,
           TRITON_GRPC_ADDRESS,
           FLYWHEEL_MODEL_REPOSITORY,
           TEMPORAL_ADDRESS,
@@ -220,6 +230,11 @@ public final class FlywheelConfig {
 
   public String mlflowTrackingToken() {
     return orNull(MLFLOW_TRACKING_TOKEN);
+  }
+
+  /** MLflow's web UI build for the embedded tracking server to serve, or null. */
+  public String mlflowUiDir() {
+    return orNull(FLYWHEEL_MLFLOW_UI);
   }
 
   public String tritonGrpcAddress() {

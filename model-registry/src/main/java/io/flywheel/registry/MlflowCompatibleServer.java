@@ -121,7 +121,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Javalin app;
 
-  private MlflowCompatibleServer(Path folder, String token) throws IOException {
+  private MlflowCompatibleServer(Path folder, String token, Path uiDir) throws IOException {
     Files.createDirectories(folder);
     this.store = new TrackingStore(folder);
     this.artifacts = new ArtifactStore(folder.resolve("artifacts"));
@@ -139,7 +139,22 @@ public final class MlflowCompatibleServer implements AutoCloseable {
             config -> {
               config.showJavalinBanner = false;
               config.http.maxRequestSize = 64L << 20;
+              if (uiDir != null) {
+                config.staticFiles.add(
+                    files -> {
+                      files.hostedPath = "/static-files";
+                      files.directory = uiDir.toAbsolutePath().toString();
+                      files.location = io.javalin.http.staticfiles.Location.EXTERNAL;
+                    });
+              }
             });
+    if (uiDir != null) {
+      app.get(
+          "/",
+          ctx ->
+              ctx.contentType("text/html")
+                  .result(Files.newInputStream(uiDir.resolve("index.html"))));
+    }
     app.before(this::authorize);
     // As MLflow's server answers: plain OK (the store's counts are on /metrics).
     app.get("/health", ctx -> ctx.contentType("text/plain").result("OK"));
@@ -176,7 +191,23 @@ public final class MlflowCompatibleServer implements AutoCloseable {
    */
   public static MlflowCompatibleServer start(Path folder, String host, int port, String token)
       throws IOException {
-    MlflowCompatibleServer server = new MlflowCompatibleServer(folder, token);
+    return start(folder, host, port, token, null);
+  }
+
+  /**
+   * As above, also serving MLflow's web UI from {@code uiDir} (the {@code mlflow/server/js/build}
+   * folder of an installed mlflow): {@code /} is its page and {@code /static-files/} its assets, as
+   * MLflow's server lays them out; the page calls the {@code /ajax-api} routes.
+   */
+  public static MlflowCompatibleServer start(
+      Path folder, String host, int port, String token, Path uiDir) throws IOException {
+    if (uiDir != null && !Files.isRegularFile(uiDir.resolve("index.html"))) {
+      throw new IOException(
+          "FLYWHEEL_MLFLOW_UI "
+              + uiDir
+              + ": no index.html there (point it at mlflow/server/js/build of an installed mlflow)");
+    }
+    MlflowCompatibleServer server = new MlflowCompatibleServer(folder, token, uiDir);
     try {
       server.app.start(host, port);
     } catch (RuntimeException e) {
@@ -691,6 +722,17 @@ public final class MlflowCompatibleServer implements AutoCloseable {
           return b.build();
         });
     app.get("/get-artifact", this::runArtifact);
+    // Multipart upload: what MLflow's server answers for a local artifact store, in its exact
+    // words, since MLflow's client falls back to one plain upload only on this message.
+    for (String action : List.of("create", "complete", "abort")) {
+      app.post(
+          "/api/2.0/mlflow-artifacts/mpu/" + action + "/<path>",
+          ctx -> {
+            throw new MlflowError(
+                MlflowError.Code.NOT_IMPLEMENTED,
+                "Multipart upload is not supported for the current artifact repository");
+          });
+    }
     // Later MLflow releases' experiments/delete-tag (not in the 2.17 protos): {experiment_id, key}.
     app.post(API + "experiments/delete-tag", this::deleteExperimentTag);
     app.post(AJAX_API + "experiments/delete-tag", this::deleteExperimentTag);

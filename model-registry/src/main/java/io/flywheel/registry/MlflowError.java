@@ -13,7 +13,8 @@ final class MlflowError extends RuntimeException {
     RESOURCE_DOES_NOT_EXIST(404),
     ENDPOINT_NOT_FOUND(404),
     UNAUTHENTICATED(401),
-    INTERNAL_ERROR(500);
+    INTERNAL_ERROR(500),
+    NOT_IMPLEMENTED(501);
 
     final int httpStatus;
 

@@ -57,10 +57,15 @@ public final class ModelRegistry implements AutoCloseable {
    * is given, else the embedded server under {@code home}.
    */
   public static ModelRegistry open(Path home, String trackingUri, String token) {
+    return open(home, trackingUri, token, null);
+  }
+
+  /** As above; the embedded server also serves MLflow's web UI from {@code uiDir} (may be null). */
+  public static ModelRegistry open(Path home, String trackingUri, String token, Path uiDir) {
     if (trackingUri != null && !trackingUri.isBlank()) {
       return connect(trackingUri, token);
     }
-    return embedded(home.resolve("mlflow"));
+    return embedded(home.resolve("mlflow"), uiDir);
   }
 
   /** A running MLflow tracking server; fails at once, naming it, if it does not answer. */
@@ -79,6 +84,11 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** Starts the embedded server with its database and artifacts under {@code folder}. */
   public static ModelRegistry embedded(Path folder) {
+    return embedded(folder, null);
+  }
+
+  /** As above, serving MLflow's web UI from {@code uiDir} when it is given. */
+  public static ModelRegistry embedded(Path folder, Path uiDir) {
     // Another process on this home already serves its database: use that server, never open
     // the same database file twice.
     Optional<HomeServerFile.Entry> running = HomeServerFile.runningElsewhere(folder);
@@ -97,7 +107,8 @@ public final class ModelRegistry implements AutoCloseable {
     new SecureRandom().nextBytes(secret);
     String token = HexFormat.of().formatHex(secret);
     try {
-      MlflowCompatibleServer server = MlflowCompatibleServer.start(folder, "127.0.0.1", 0, token);
+      MlflowCompatibleServer server =
+          MlflowCompatibleServer.start(folder, "127.0.0.1", 0, token, uiDir);
       HomeServerFile.write(
           folder,
           new HomeServerFile.Entry(ProcessHandle.current().pid(), server.trackingUri(), token));

@@ -391,6 +391,14 @@ class MlflowConformanceTest {
     JsonNode listed = get("/api/2.0/mlflow/artifacts/list?run_id=" + first + "&path=model").json();
     assertThat(listed.at("/files/0/path").asText()).isEqualTo("model/m.json");
     assertThat(listed.at("/files/0/file_size").asLong()).isEqualTo(12);
+    // Multipart upload: refused as MLflow refuses it for a local store, so clients fall back.
+    Reply mpu =
+        post(
+            "/api/2.0/mlflow-artifacts/mpu/create/" + root + "/model/big.bin",
+            java.util.Map.of("path", "big.bin", "num_parts", 2));
+    assertThat(mpu.status()).isEqualTo(501);
+    assertThat(mpu.json().get("message").asText())
+        .startsWith("Multipart upload is not supported for the current artifact repository");
     Reply file = get("/get-artifact?run_uuid=" + first + "&path=model/m.json");
     assertThat(file.status()).isEqualTo(200);
     assertThat(file.body()).isEqualTo("{\"trees\": 3}");
