@@ -54,12 +54,16 @@ import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.DeleteExperiment;
 import org.mlflow.api.proto.Service.DeleteRun;
 import org.mlflow.api.proto.Service.DeleteTag;
+import org.mlflow.api.proto.Service.DeleteTraceTag;
+import org.mlflow.api.proto.Service.DeleteTraces;
+import org.mlflow.api.proto.Service.EndTrace;
 import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.GetExperiment;
 import org.mlflow.api.proto.Service.GetExperimentByName;
 import org.mlflow.api.proto.Service.GetMetricHistory;
 import org.mlflow.api.proto.Service.GetMetricHistoryBulkInterval;
 import org.mlflow.api.proto.Service.GetRun;
+import org.mlflow.api.proto.Service.GetTraceInfo;
 import org.mlflow.api.proto.Service.ListArtifacts;
 import org.mlflow.api.proto.Service.LogBatch;
 import org.mlflow.api.proto.Service.LogInputs;
@@ -75,8 +79,11 @@ import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunTag;
 import org.mlflow.api.proto.Service.SearchExperiments;
 import org.mlflow.api.proto.Service.SearchRuns;
+import org.mlflow.api.proto.Service.SearchTraces;
 import org.mlflow.api.proto.Service.SetExperimentTag;
 import org.mlflow.api.proto.Service.SetTag;
+import org.mlflow.api.proto.Service.SetTraceTag;
+import org.mlflow.api.proto.Service.StartTrace;
 import org.mlflow.api.proto.Service.UpdateExperiment;
 import org.mlflow.api.proto.Service.UpdateRun;
 import org.mlflow.api.proto.Service.ViewType;
@@ -721,6 +728,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
           }
           return b.build();
         });
+    traceRoutes();
     app.get("/get-artifact", this::runArtifact);
     // Multipart upload: what MLflow's server answers for a local artifact store, in its exact
     // words, since MLflow's client falls back to one plain upload only on this message.
@@ -869,6 +877,86 @@ public final class MlflowCompatibleServer implements AutoCloseable {
 
   private static void respond(Context ctx, Message response) {
     ctx.contentType("application/json").result(ProtoJson.print(response));
+  }
+
+  /** MLflow 2's tracing API: traces started, ended, tagged, searched and deleted. */
+  private void traceRoutes() {
+    post(
+        "traces",
+        StartTrace.getDefaultInstance(),
+        (r, ctx) ->
+            StartTrace.Response.newBuilder()
+                .setTraceInfo(
+                    store.traces.start(
+                        r.getExperimentId(),
+                        r.hasTimestampMs() ? r.getTimestampMs() : System.currentTimeMillis(),
+                        r.getRequestMetadataList(),
+                        r.getTagsList()))
+                .build());
+    handle(
+        HandlerType.PATCH,
+        "traces/{request_id}",
+        ctx -> {
+          EndTrace r = ProtoJson.parse(ctx.body(), EndTrace.newBuilder()).build();
+          return EndTrace.Response.newBuilder()
+              .setTraceInfo(
+                  store.traces.end(
+                      ctx.pathParam("request_id"),
+                      r.hasTimestampMs() ? r.getTimestampMs() : System.currentTimeMillis(),
+                      r.getStatus(),
+                      r.getRequestMetadataList(),
+                      r.getTagsList()))
+              .build();
+        });
+    get(
+        "traces/{request_id}/info",
+        ctx ->
+            GetTraceInfo.Response.newBuilder()
+                .setTraceInfo(store.traces.get(ctx.pathParam("request_id")))
+                .build());
+    get(
+        "traces",
+        ctx -> {
+          List<org.mlflow.api.proto.Service.TraceInfo> found =
+              store.traces.search(
+                  ctx.queryParams("experiment_ids"),
+                  SearchFilter.parse(ctx.queryParam("filter")),
+                  ctx.queryParams("order_by"));
+          Page<org.mlflow.api.proto.Service.TraceInfo> page =
+              Page.of(found, intParam(ctx, "max_results"), ctx.queryParam("page_token"));
+          SearchTraces.Response.Builder b =
+              SearchTraces.Response.newBuilder().addAllTraces(page.items);
+          page.next().ifPresent(b::setNextPageToken);
+          return b.build();
+        });
+    post(
+        "traces/delete-traces",
+        DeleteTraces.getDefaultInstance(),
+        (r, ctx) ->
+            DeleteTraces.Response.newBuilder()
+                .setTracesDeleted(
+                    store.traces.delete(
+                        r.getExperimentId(),
+                        r.hasMaxTimestampMillis() ? r.getMaxTimestampMillis() : null,
+                        r.getMaxTraces(),
+                        r.getRequestIdsList()))
+                .build());
+    handle(
+        HandlerType.PATCH,
+        "traces/{request_id}/tags",
+        ctx -> {
+          SetTraceTag r = ProtoJson.parse(ctx.body(), SetTraceTag.newBuilder()).build();
+          store.traces.setTag(ctx.pathParam("request_id"), r.getKey(), r.getValue());
+          return SetTraceTag.Response.getDefaultInstance();
+        });
+    handle(
+        HandlerType.DELETE,
+        "traces/{request_id}/tags",
+        ctx -> {
+          DeleteTraceTag r = bodyOrQuery(ctx, DeleteTraceTag.newBuilder()).build();
+          store.traces.deleteTag(ctx.pathParam("request_id"), r.getKey());
+          return DeleteTraceTag.Response.getDefaultInstance();
+        });
   }
 
   /** {@code GET /get-artifact?run_uuid=&path=}: one file of a run's artifacts, raw. */

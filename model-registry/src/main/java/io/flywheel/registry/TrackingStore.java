@@ -15,6 +15,7 @@ final class TrackingStore implements AutoCloseable {
   final ExperimentStore experiments;
   final RunStore runs;
   final ModelStore models;
+  final TraceStore traces;
   private final TrackingDatabase db;
 
   TrackingStore(Path folder) {
@@ -27,6 +28,7 @@ final class TrackingStore implements AutoCloseable {
     }
     runs = new RunStore(db, experiments);
     models = new ModelStore(db, runs);
+    traces = new TraceStore(db, experiments);
   }
 
   /** How many experiments, runs, registered models and versions there are, for {@code /health}. */

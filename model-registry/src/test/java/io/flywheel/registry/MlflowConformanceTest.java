@@ -489,6 +489,73 @@ class MlflowConformanceTest {
     assertThat(notJson.status()).isEqualTo(400);
   }
 
+  @Test
+  void tracesAreStartedEndedTaggedSearchedAndDeleted() throws Exception {
+    String exp = experiment("conformance-traces-");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Reply started =
+          post(
+              "/api/2.0/mlflow/traces",
+              java.util.Map.of(
+                  "experiment_id",
+                  exp,
+                  "timestamp_ms",
+                  1_000 + i,
+                  "request_metadata",
+                  List.of(java.util.Map.of("key", "prompt", "value", "p" + i)),
+                  "tags",
+                  List.of(java.util.Map.of("key", "copy", "value", i == 1 ? "banner" : "email"))));
+      assertThat(started.status()).as(started.body()).isEqualTo(200);
+      JsonNode info = started.json().get("trace_info");
+      assertThat(info.get("request_id").asText()).matches("tr-[0-9a-f]{32}");
+      assertThat(info.get("status").asText()).isEqualTo("IN_PROGRESS");
+      assertThat(info.get("timestamp_ms").isNumber()).isTrue();
+      ids.add(info.get("request_id").asText());
+    }
+    Reply ended =
+        send(
+            "PATCH",
+            "/api/2.0/mlflow/traces/" + ids.get(0),
+            java.util.Map.of("request_id", ids.get(0), "timestamp_ms", 1_250, "status", "OK"));
+    assertThat(ended.status()).as(ended.body()).isEqualTo(200);
+    assertThat(ended.json().at("/trace_info/execution_time_ms").asLong()).isEqualTo(250);
+    assertThat(ended.json().at("/trace_info/status").asText()).isEqualTo("OK");
+    send(
+        "PATCH",
+        "/api/2.0/mlflow/traces/" + ids.get(2) + "/tags",
+        java.util.Map.of("key", "reviewed", "value", "yes"));
+    JsonNode info = get("/api/2.0/mlflow/traces/" + ids.get(2) + "/info").json().get("trace_info");
+    assertThat(info.toString()).contains("reviewed", "mlflow.artifactLocation");
+
+    JsonNode newestFirst = get("/api/2.0/mlflow/traces?experiment_ids=" + exp).json();
+    List<String> order = new ArrayList<>();
+    newestFirst.get("traces").forEach(t -> order.add(t.get("request_id").asText()));
+    assertThat(order).containsExactly(ids.get(2), ids.get(1), ids.get(0));
+    JsonNode banners =
+        get("/api/2.0/mlflow/traces?experiment_ids="
+                + exp
+                + "&filter="
+                + java.net.URLEncoder.encode(
+                    "tags.copy = 'banner'", java.nio.charset.StandardCharsets.UTF_8))
+            .json();
+    assertThat(banners.get("traces")).hasSize(1);
+
+    Reply untag =
+        send(
+            "DELETE",
+            "/api/2.0/mlflow/traces/" + ids.get(2) + "/tags",
+            java.util.Map.of("key", "reviewed"));
+    assertThat(untag.status()).as(untag.body()).isEqualTo(200);
+    Reply deleted =
+        post(
+            "/api/2.0/mlflow/traces/delete-traces",
+            java.util.Map.of("experiment_id", exp, "max_timestamp_millis", 1_001, "max_traces", 1));
+    assertThat(deleted.json().get("traces_deleted").asInt()).isEqualTo(1);
+    assertThat(get("/api/2.0/mlflow/traces/" + ids.get(0) + "/info").status()).isEqualTo(404);
+    assertThat(get("/api/2.0/mlflow/traces/" + ids.get(1) + "/info").status()).isEqualTo(200);
+  }
+
   private static List<String> latest(String model, String stage) throws Exception {
     Reply r =
         post(
