@@ -1,14 +1,11 @@
 package io.flywheel.console;
 
 import io.flywheel.deploy.EmbeddedInferenceServer;
-import io.flywheel.deploy.FilModelConfig;
 import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.ModelRepository;
-import io.flywheel.deploy.ModelRollout;
 import io.flywheel.workflows.ModelDeployment;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -56,26 +53,8 @@ final class ServeModelsCommand implements Callable<Integer> {
     try (EmbeddedInferenceServer server =
             EmbeddedInferenceServer.start(repository.root(), host, port, httpPort);
         InferenceClient client = InferenceClient.connect("127.0.0.1:" + server.grpcPort())) {
-      ModelRollout rollout =
-          new ModelRollout(
-              root.home().resolve("deploy").resolve("rollouts"),
-              repository,
-              client,
-              FilModelConfig.Serving.onCpu());
-      List<String> models = repository.models();
-      server.expect(models);
-      for (String model : models) {
-        try {
-          rollout.resume(model);
-          out.println("serving " + model + " " + rollout.state(model).serving());
-        } catch (RuntimeException e) {
-          // The others still serve; /health reports this one as failed, with why.
-          server.loadFailed(model, e.getMessage());
-          spec.commandLine()
-              .getErr()
-              .println("error: " + model + " did not load: " + e.getMessage());
-        }
-      }
+      ServedModels.resumeAll(
+          root.home(), repository, client, server, out, spec.commandLine().getErr());
       out.printf(
           "gRPC (KServe v2) on %s:%d, /health and /metrics on http://%s:%d; Ctrl-C stops%n",
           host, server.grpcPort(), host, server.httpPort());

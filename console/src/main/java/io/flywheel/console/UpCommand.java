@@ -2,10 +2,8 @@ package io.flywheel.console;
 
 import io.flywheel.core.LocalServices;
 import io.flywheel.deploy.EmbeddedInferenceServer;
-import io.flywheel.deploy.FilModelConfig;
 import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.ModelRepository;
-import io.flywheel.deploy.ModelRollout;
 import io.flywheel.featurestore.FeatureServer;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.registry.ModelRegistry;
@@ -143,8 +141,9 @@ final class UpCommand implements Callable<Integer> {
           new LocalServices.Service(LocalServices.FEATURES, featureUrl, featureUrl + "/health"));
       LocalServices.publish(home, "up", started, services);
       try {
-        resumeRollouts(repository, client, inference);
         PrintWriter out = spec.commandLine().getOut();
+        ServedModels.resumeAll(
+            home, repository, client, inference, out, spec.commandLine().getErr());
         if (!noTriggers) {
           for (var p : Orchestration.pipelineSpecs(home).values()) {
             for (String armed : orchestration.pipelines().arm(p)) {
@@ -168,27 +167,5 @@ final class UpCommand implements Callable<Integer> {
       closed.countDown();
     }
     return 0;
-  }
-
-  /** Serves what was live before, as {@code serve-models} does; a model that fails is reported. */
-  private void resumeRollouts(
-      ModelRepository repository, InferenceClient client, EmbeddedInferenceServer inference)
-      throws java.io.IOException {
-    ModelRollout rollout =
-        new ModelRollout(
-            root.home().resolve("deploy").resolve("rollouts"),
-            repository,
-            client,
-            FilModelConfig.Serving.onCpu());
-    List<String> models = repository.models();
-    inference.expect(models);
-    for (String model : models) {
-      try {
-        rollout.resume(model);
-      } catch (RuntimeException e) {
-        inference.loadFailed(model, e.getMessage());
-        spec.commandLine().getErr().println("error: " + model + " did not load: " + e.getMessage());
-      }
-    }
   }
 }

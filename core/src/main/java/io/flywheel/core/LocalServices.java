@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -76,26 +75,9 @@ public final class LocalServices {
     Files.createDirectories(home);
     Running running =
         new Running(ProcessHandle.current().pid(), command, started.toString(), services);
-    boolean posix = home.getFileSystem().supportedFileAttributeViews().contains("posix");
-    Path staged =
-        posix
-            ? Files.createTempFile(
-                home,
-                ".services-",
-                ".json",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))
-            : Files.createTempFile(home, ".services-", ".json");
-    try {
-      JSON.writerWithDefaultPrettyPrinter().writeValue(staged.toFile(), running);
-      Files.move(
-          staged,
-          home.resolve(FILE),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(staged);
-    }
+    // Owner-only from its first byte: AtomicFiles stages in a temporary file (mode 0600).
+    AtomicFiles.writeString(
+        home.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(running));
   }
 
   /** Removes {@code services.json} if it describes this process. */

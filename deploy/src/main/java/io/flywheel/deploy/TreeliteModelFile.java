@@ -32,12 +32,4 @@ final class TreeliteModelFile {
             + text.substring(m.end());
     return fixed.getBytes(StandardCharsets.UTF_8);
   }
-
-  /** The model's base_score as written, for checks. */
-  static String baseScore(byte[] xgboostJson) {
-    Matcher m =
-        Pattern.compile("\"base_score\"\\s*:\\s*\"([^\"]*)\"")
-            .matcher(new String(xgboostJson, StandardCharsets.UTF_8));
-    return m.find() ? m.group(1) : null;
-  }
 }

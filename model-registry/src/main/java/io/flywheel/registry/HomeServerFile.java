@@ -1,11 +1,10 @@
 package io.flywheel.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flywheel.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -44,25 +43,7 @@ final class HomeServerFile {
    * place), since it holds the server's token.
    */
   static void write(Path folder, Entry entry) throws IOException {
-    boolean posix = folder.getFileSystem().supportedFileAttributeViews().contains("posix");
-    Path staged =
-        posix
-            ? Files.createTempFile(
-                folder,
-                ".server-",
-                ".json",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-            : Files.createTempFile(folder, ".server-", ".json");
-    try {
-      Files.writeString(staged, JSON.writeValueAsString(entry));
-      Files.move(
-          staged,
-          folder.resolve(NAME),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(staged);
-    }
+    AtomicFiles.writeString(folder.resolve(NAME), JSON.writeValueAsString(entry));
   }
 
   /** Removes the file if it still describes this process's server. */

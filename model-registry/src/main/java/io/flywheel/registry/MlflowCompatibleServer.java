@@ -127,6 +127,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Javalin app;
+  private volatile Map<String, Long> stored;
 
   private MlflowCompatibleServer(Path folder, String token, Path uiDir) throws IOException {
     Files.createDirectories(folder);
@@ -134,9 +135,11 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     this.artifacts = new ArtifactStore(folder.resolve("artifacts"));
     this.token = token == null || token.isBlank() ? null : BearerToken.of(token);
     new JvmMemoryMetrics().bindTo(metrics);
-    for (String what : store.counts().keySet()) {
+    // One count query per scrape (refreshed by /metrics), not one per gauge.
+    stored = store.counts();
+    for (String what : stored.keySet()) {
       io.micrometer.core.instrument.Gauge.builder(
-              "flywheel.mlflow.stored", () -> store.counts().get(what).doubleValue())
+              "flywheel.mlflow.stored", () -> stored.get(what).doubleValue())
           .tag("kind", what)
           .description("What the tracking store holds")
           .register(metrics);
@@ -167,7 +170,11 @@ public final class MlflowCompatibleServer implements AutoCloseable {
     app.get("/health", ctx -> ctx.contentType("text/plain").result("OK"));
     app.get("/version", ctx -> ctx.contentType("text/plain").result(MLFLOW_VERSION));
     app.get(
-        "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+        "/metrics",
+        ctx -> {
+          stored = store.counts();
+          ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape());
+        });
     routes();
     app.exception(MlflowError.class, (e, ctx) -> error(ctx, e));
     // An unknown route gets MLflow's JSON error, as MLflow's server sends, not Javalin's text.

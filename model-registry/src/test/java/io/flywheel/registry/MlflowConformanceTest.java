@@ -35,8 +35,11 @@ class MlflowConformanceTest {
 
   @BeforeAll
   static void server() throws Exception {
-    String target = System.getenv("MLFLOW_TRACKING_URI");
-    token = System.getenv("MLFLOW_TRACKING_TOKEN");
+    // The environment read once, through the same checked configuration the CLI uses.
+    io.flywheel.core.FlywheelConfig config =
+        io.flywheel.core.FlywheelConfig.load(dir, System.getenv());
+    String target = config.mlflowTrackingUri();
+    token = config.mlflowTrackingToken();
     if (target != null && !target.isBlank()) {
       base = target.replaceAll("/+$", "");
     } else {
