@@ -9,6 +9,7 @@ public enum ContentKind implements WireNames.Named {
   AD_COPY("ad_copy"),
   EMAIL("email"),
   BANNER_TEXT("banner_text"),
+  SEO_DESCRIPTION("seo_description"),
   ARTICLE("article");
 
   private final String wireName;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum SafetyVerdict implements WireNames.Named {
   PENDING("pending"),
   APPROVED("approved"),
+  /** A check could not decide (e.g. hard to read): a person looks before it is indexed. */
+  NEEDS_REVIEW("needs_review"),
   REJECTED("rejected");
 
   private final String wireName;

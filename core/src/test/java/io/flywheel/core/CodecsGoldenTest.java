@@ -358,6 +358,28 @@ class CodecsGoldenTest {
                 + "\"variantId\":\"v5\",\"campaignId\":\"cmp\",\"generator\":\"g\","
                 + "\"generatorVersion\":\"1\",\"safetyVerdict\":\"approved\",\"createdAt\":5}"),
         written(
+            Codecs.CONTENT,
+            new ContentItem(
+                "c6",
+                ContentKind.SEO_DESCRIPTION,
+                "zh-CN",
+                "\u4fdd\u6e29\u676f",
+                "B",
+                List.of("p"),
+                "returning",
+                "v6",
+                "cmp",
+                "templates",
+                "1",
+                SafetyVerdict.NEEDS_REVIEW,
+                5L,
+                MessageAngle.SOCIAL_PROOF),
+            "{\"id\":\"c6\",\"kind\":\"seo_description\",\"locale\":\"zh-CN\","
+                + "\"title\":\"\u4fdd\u6e29\u676f\",\"body\":\"B\",\"productIds\":[\"p\"],"
+                + "\"targetSegment\":\"returning\",\"variantId\":\"v6\",\"campaignId\":\"cmp\","
+                + "\"generator\":\"templates\",\"generatorVersion\":\"1\","
+                + "\"safetyVerdict\":\"needs_review\",\"createdAt\":5,\"angle\":\"social_proof\"}"),
+        written(
             Codecs.CAMPAIGNS,
             new Campaign(
                 "cmp-home",

@@ -57,7 +57,7 @@ final class Catalog {
     "Fall for this",
     "Don't miss the",
     "Treat yourself to the",
-    "Everyone's talking about the"
+    "Say hello to the"
   };
   private static final String[] CALLS = {
     "Shop now.",
