@@ -51,13 +51,14 @@ final class Catalog {
   private static final String[] COLOURS = {
     "black", "white", "navy", "sage", "sand", "red", "grey", "blue"
   };
+  // Short enough that a hook and any noun fit an ad headline (30 characters).
   private static final String[] HOOKS = {
     "Meet your new",
     "Upgrade to the",
-    "Fall for this",
+    "Fall for the",
     "Don't miss the",
-    "Treat yourself to the",
-    "Say hello to the"
+    "Treat yourself:",
+    "Say hello to"
   };
   private static final String[] CALLS = {
     "Shop now.",
@@ -185,30 +186,65 @@ final class Catalog {
     Taxonomy.Leaf l = Taxonomy.LEAVES.get(leaf[p]);
     String brandName = brandNames[brand[p]];
     String noun = l.noun();
+    String department = l.department().toLowerCase(Locale.ROOT);
+    String productTitle = products[p].title();
     String priceText = String.format(Locale.ROOT, "$%.2f", price[p]);
+    // Variants of one product are written differently (by their number, not the generator, so
+    // the draws and hence the whole world stay as they were).
+    int form = (c % variants) % 3;
     String title;
     String body;
     switch (kind[c]) {
       case PRODUCT_DESCRIPTION -> {
-        title = products[p].title();
-        body = products[p].description() + " " + Latent.pick(rng, CALLS);
+        title = productTitle;
+        String call = Latent.pick(rng, CALLS);
+        body =
+            switch (form) {
+              case 0 -> products[p].description() + " " + call;
+              case 1 ->
+                  "Meet the "
+                      + productTitle
+                      + ", a "
+                      + noun
+                      + " "
+                      + brandName
+                      + " made for "
+                      + department
+                      + " lovers. "
+                      + call;
+              default -> brandName + " designed the " + productTitle + " for every day. " + call;
+            };
       }
       case AD_COPY -> {
         title = Latent.pick(rng, HOOKS) + " " + noun;
-        body = brandName + " " + noun + ", now " + priceText + ". " + Latent.pick(rng, CALLS);
+        String call = Latent.pick(rng, CALLS);
+        body =
+            switch (form) {
+              case 0 -> brandName + " " + noun + ", now " + priceText + ". " + call;
+              case 1 -> "The " + brandName + " " + noun + " for " + priceText + ". " + call;
+              default -> capitalise(noun) + " by " + brandName + ": " + priceText + ". " + call;
+            };
       }
       case EMAIL -> {
         title = "Picked for you: the " + brandName + " " + noun;
+        String call = Latent.pick(rng, CALLS);
         body =
-            "We think you'll love the "
-                + products[p].title()
-                + ". Yours for "
-                + priceText
+            switch (form) {
+                  case 0 -> "We think you'll love the " + productTitle + ". Yours for " + priceText;
+                  case 1 -> "Chosen with you in mind: the " + productTitle + ", now " + priceText;
+                  default ->
+                      "Back for more " + department + "? The " + productTitle + " is " + priceText;
+                }
                 + ". "
-                + Latent.pick(rng, CALLS);
+                + call;
       }
       default -> {
-        title = brandName + " " + capitalise(noun) + " days";
+        title =
+            switch (form) {
+              case 0 -> brandName + " " + capitalise(noun) + " days";
+              case 1 -> capitalise(noun) + " picks from " + brandName;
+              default -> "The " + brandName + " " + noun + " edit";
+            };
         body = Latent.pick(rng, HOOKS) + " " + noun + ". " + Latent.pick(rng, CALLS);
       }
     }
