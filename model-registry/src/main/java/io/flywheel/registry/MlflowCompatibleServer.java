@@ -77,6 +77,7 @@ import org.mlflow.api.proto.Service.RestoreExperiment;
 import org.mlflow.api.proto.Service.RestoreRun;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.api.proto.Service.SearchDatasets;
 import org.mlflow.api.proto.Service.SearchExperiments;
 import org.mlflow.api.proto.Service.SearchRuns;
 import org.mlflow.api.proto.Service.SearchTraces;
@@ -119,6 +120,11 @@ public final class MlflowCompatibleServer implements AutoCloseable {
   private static final int MAX_PAGE = 50_000;
   private static final Set<HandlerType> MUTATING =
       Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+
+  /** Searches MLflow sends as POST: they change nothing, so they are as open as any read. */
+  private static final Set<String> READ_ONLY_POSTS =
+      Set.of("runs/search", "experiments/search", "experiments/search-datasets");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TrackingStore store;
@@ -737,6 +743,18 @@ public final class MlflowCompatibleServer implements AutoCloseable {
         });
     traceRoutes();
     app.get("/get-artifact", this::runArtifact);
+    app.get("/model-versions/get-artifact", this::modelVersionArtifact);
+    post(
+        "experiments/search-datasets",
+        SearchDatasets.getDefaultInstance(),
+        (r, ctx) ->
+            SearchDatasets.Response.newBuilder()
+                .addAllDatasetSummaries(store.runs.datasetSummaries(r.getExperimentIdsList()))
+                .build());
+    // MLflow's UI asks its AI gateway for endpoints; with none configured there are none.
+    for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST)) {
+      app.addHttpHandler(method, AJAX_API + "gateway-proxy", this::gatewayProxy);
+    }
     // Multipart upload: what MLflow's server answers for a local artifact store, in its exact
     // words, since MLflow's client falls back to one plain upload only on this message.
     for (String action : List.of("create", "complete", "abort")) {
@@ -979,6 +997,51 @@ public final class MlflowCompatibleServer implements AutoCloseable {
         .result(Files.newInputStream(file));
   }
 
+  /**
+   * {@code GET /model-versions/get-artifact?name=&version=&path=}: one file of a registered model
+   * version's artifacts (the UI reads its MLmodel for the schema).
+   */
+  private void modelVersionArtifact(Context ctx) throws Exception {
+    String name = ctx.queryParam("name");
+    String version = ctx.queryParam("version");
+    String path = ctx.queryParam("path");
+    if (name == null || version == null || path == null || path.isBlank()) {
+      throw MlflowError.invalid("name, version, path", "are required");
+    }
+    String source = store.models.modelVersion(name, version).getSource();
+    if (source.startsWith("runs:/")) {
+      String rest = source.substring("runs:/".length());
+      int slash = rest.indexOf('/');
+      Run run = store.runs.get(slash < 0 ? rest : rest.substring(0, slash));
+      source = run.getInfo().getArtifactUri() + (slash < 0 ? "" : rest.substring(slash));
+    }
+    Path file = artifacts.file(ArtifactClient.proxyPath(source, path));
+    String type = Files.probeContentType(file);
+    ctx.contentType(type == null ? "application/octet-stream" : type)
+        .result(Files.newInputStream(file));
+  }
+
+  /** No AI gateway is configured: its endpoint list is empty; anything else is not found. */
+  private void gatewayProxy(Context ctx) {
+    String path = ctx.queryParam("gateway_path");
+    if (path == null) {
+      JsonNode body = null;
+      try {
+        body = ctx.body().isBlank() ? null : JSON.readTree(ctx.body());
+      } catch (IOException e) {
+        throw MlflowError.invalid("gateway_path", "request body is not JSON");
+      }
+      path = body == null ? null : body.path("gateway_path").asText(null);
+    }
+    if (path != null && path.replaceAll("/+$", "").equals("api/2.0/endpoints")) {
+      ctx.contentType("application/json").result("{\"endpoints\":[]}");
+      return;
+    }
+    throw new MlflowError(
+        MlflowError.Code.ENDPOINT_NOT_FOUND,
+        "No AI gateway is configured for this server (gateway_path " + path + ")");
+  }
+
   private void deleteExperimentTag(Context ctx) throws Exception {
     JsonNode body = ctx.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(ctx.body());
     String id = body.path("experiment_id").asText("");
@@ -1065,6 +1128,14 @@ public final class MlflowCompatibleServer implements AutoCloseable {
   private void authorize(Context ctx) {
     if (token == null || !MUTATING.contains(ctx.method())) {
       return;
+    }
+    String path = ctx.path();
+    for (String prefix : List.of(API, AJAX_API)) {
+      if (ctx.method() == HandlerType.POST
+          && path.startsWith(prefix)
+          && READ_ONLY_POSTS.contains(path.substring(prefix.length()))) {
+        return;
+      }
     }
     if (!token.acceptsHeader(ctx.header("Authorization"))) {
       throw new MlflowError(

@@ -223,6 +223,53 @@ final class RunStore extends AggregateStore {
   }
 
   /**
+   * The distinct datasets runs of these experiments read, with the context each was read in (the
+   * {@code mlflow.data.context} input tag), as MLflow's {@code experiments/search-datasets}.
+   */
+  List<org.mlflow.api.proto.Service.DatasetSummary> datasetSummaries(List<String> experimentIds) {
+    List<org.mlflow.api.proto.Service.DatasetSummary> out = new java.util.ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String experiment : experimentIds) {
+      long experimentId;
+      try {
+        experimentId = Long.parseLong(experiment);
+      } catch (NumberFormatException e) {
+        throw MlflowError.invalid("experiment_ids", "'" + experiment + "' is not an experiment id");
+      }
+      List<String[]> rows =
+          read(
+              sql ->
+                  sql.list(
+                      "SELECT i.dataset_name, i.dataset_digest, i.input_json FROM run_inputs i"
+                          + " JOIN runs r ON r.run_id = i.run_id WHERE r.experiment_id = ?"
+                          + " ORDER BY i.seq",
+                      rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)},
+                      experimentId));
+      for (String[] row : rows) {
+        DatasetInput input = ProtoJson.parse(row[2], DatasetInput.newBuilder()).build();
+        String context =
+            input.getTagsList().stream()
+                .filter(t -> t.getKey().equals("mlflow.data.context"))
+                .map(org.mlflow.api.proto.Service.InputTag::getValue)
+                .findFirst()
+                .orElse("");
+        if (seen.add(experiment + "\n" + row[0] + "\n" + row[1] + "\n" + context)) {
+          var summary =
+              org.mlflow.api.proto.Service.DatasetSummary.newBuilder()
+                  .setExperimentId(experiment)
+                  .setName(row[0])
+                  .setDigest(row[1]);
+          if (!context.isEmpty()) {
+            summary.setContext(context);
+          }
+          out.add(summary.build());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * Appends a logged model's description (MLflow's {@code runs/log-model}) to the run's {@code
    * mlflow.log-model.history} tag, a JSON list, as MLflow's server does.
    */
