@@ -1,5 +1,7 @@
 package io.flywheel.console;
 
+import io.flywheel.content.ContentIndex;
+import io.flywheel.content.MiniLmEmbedder;
 import io.flywheel.core.LocalServices;
 import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.SimulationConfig;
@@ -122,14 +124,19 @@ final class DemoCommand implements Callable<Integer> {
     orchestrate(demoHome, truthFile, out);
     step(
         out,
-        "8. One local platform: `flywheel up` runs every service of the home; other commands "
+        "8. Content: generate copy (templates, en-US and zh-CN), check it, index products and "
+            + "approved copy in Elasticsearch, search it");
+    DemoContentStep.run(demoHome, worldDir, seed, out, spec.commandLine().getErr());
+    step(
+        out,
+        "9. One local platform: `flywheel up` runs every service of the home; other commands "
             + "find them in services.json");
     platform(demoHome, out);
 
     out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
     out.println(
-        "Next steps of the loop (content generation, delivery, conversion experiments) "
+        "Next steps of the loop (delivery, conversion experiments, the web console) "
             + "join this demo as they land.");
     return 0;
   }
@@ -149,6 +156,16 @@ final class DemoCommand implements Callable<Integer> {
       out.printf(
           "  features get (through %s): product_stats p1 %s%n",
           features, vector.map(v -> v.values().size() + " values").orElse("has no live values"));
+      // What `flywheel content search` now does: use the running node, whose data step 8 left.
+      String elasticsearch = running.service(LocalServices.ELASTICSEARCH).orElseThrow().url();
+      try (ContentIndex index =
+          ContentIndex.connect(elasticsearch, null, MiniLmEmbedder.shared().dimension())) {
+        out.printf(
+            Locale.ROOT,
+            "  content index (through %s): %,d documents kept from step 8%n",
+            elasticsearch,
+            index.count());
+      }
     }
     out.println("  stopped (as `flywheel down` does)");
   }

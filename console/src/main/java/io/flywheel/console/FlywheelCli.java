@@ -39,6 +39,7 @@ import picocli.CommandLine.ScopeType;
       PipelinesCommand.class,
       WorkerCommand.class,
       BenchPipelinesCommand.class,
+      ContentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FlywheelCli implements Runnable {

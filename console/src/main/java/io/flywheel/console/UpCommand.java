@@ -1,5 +1,6 @@
 package io.flywheel.console;
 
+import io.flywheel.content.LocalElasticsearch;
 import io.flywheel.core.LocalServices;
 import io.flywheel.deploy.EmbeddedInferenceServer;
 import io.flywheel.deploy.InferenceClient;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Start every embedded service of the home (tracking server, inference server, Temporal "
-            + "with a worker, pipeline API, feature server), write HOME/services.json and serve "
+            + "with a worker, pipeline API, feature server, Elasticsearch), write HOME/services.json and serve "
             + "until Ctrl-C or `flywheel down`; other commands of the home use them.")
 final class UpCommand implements Callable<Integer> {
   @ParentCommand private FlywheelCli root;
@@ -74,6 +75,28 @@ final class UpCommand implements Callable<Integer> {
       names = "--any-ports",
       description = "Let the system pick every port (for several homes on one machine, and tests).")
   private boolean anyPorts;
+
+  @Option(
+      names = "--elasticsearch-port",
+      defaultValue = "9200",
+      description = "The content index's local Elasticsearch port (default: ${DEFAULT-VALUE}).")
+  private int elasticsearchPort;
+
+  /** The local content index node, unless ELASTICSEARCH_URL names a cluster. */
+  private LocalElasticsearch contentIndexNode(Path home) throws Exception {
+    if (root.config().elasticsearchUrl() != null) {
+      return null;
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    return LocalElasticsearch.start(
+        home.resolve("elasticsearch"),
+        anyPorts ? 0 : elasticsearchPort,
+        512,
+        line -> {
+          err.println(line);
+          err.flush();
+        });
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -121,7 +144,8 @@ final class UpCommand implements Callable<Integer> {
             PipelineApi.start(
                 orchestration, home, root.config().apiToken(), host, anyPorts ? 0 : pipelinesPort);
         FeatureStore store = root.featureStore(home);
-        FeatureServer features = FeatureServer.start(store, host, anyPorts ? 0 : featuresPort)) {
+        FeatureServer features = FeatureServer.start(store, host, anyPorts ? 0 : featuresPort);
+        LocalElasticsearch elasticsearch = contentIndexNode(home)) {
       services.add(
           new LocalServices.Service(
               LocalServices.TRACKING, registry.trackingUri(), registry.trackingUri() + "/health"));
@@ -139,6 +163,13 @@ final class UpCommand implements Callable<Integer> {
       String featureUrl = "http://" + host + ":" + features.port();
       services.add(
           new LocalServices.Service(LocalServices.FEATURES, featureUrl, featureUrl + "/health"));
+      if (elasticsearch != null) {
+        services.add(
+            new LocalServices.Service(
+                LocalServices.ELASTICSEARCH,
+                elasticsearch.url(),
+                elasticsearch.url() + "/_cluster/health"));
+      }
       LocalServices.publish(home, "up", started, services);
       try {
         PrintWriter out = spec.commandLine().getOut();

@@ -47,7 +47,8 @@ class UpCommandTest {
         assertThat(s.get("health").asText()).as(s.toString()).startsWith("up");
       }
       assertThat(names)
-          .containsExactlyInAnyOrder("tracking", "inference", "temporal", "pipelines", "features");
+          .containsExactlyInAnyOrder(
+              "tracking", "inference", "temporal", "pipelines", "features", "elasticsearch");
 
       // The stores `up` holds are read through its servers, never opened a second time.
       JsonNode served =
@@ -80,6 +81,12 @@ class UpCommandTest {
                   "--json")
               .jsonObject();
       assertThat(Cli.text(run, "/status")).isEqualTo("SUCCEEDED");
+      // Content commands use up's Elasticsearch node rather than starting one of their own.
+      Cli.Result search = Cli.run(home, "content", "search", "kettle");
+      assertThat(search.code()).as(search.transcript()).isEqualTo(1);
+      assertThat(search.err())
+          .contains("the content index is empty")
+          .doesNotContain("starting a local Elasticsearch");
       // A writer of the online store up holds is refused naming it.
       Cli.Result writer = Cli.run(home, "features", "run", "--quiet");
       assertThat(writer.code()).isNotZero();
@@ -89,7 +96,7 @@ class UpCommandTest {
       assertThat(second.err()).contains("already up", Long.toString(up.pid()));
 
       Cli.Result down = Cli.ok(home, "down");
-      assertThat(down.out()).contains("stopped 5 services");
+      assertThat(down.out()).contains("stopped 6 services");
       assertThat(up.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(home.resolve("services.json")).doesNotExist();
       assertThat(Cli.ok(home, "status").out()).contains("nothing is up");

@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
 /**
  * Every check an item passes before it can be indexed: facts against the catalogue, banned claims,
  * social proof without evidence, length for its kind, language, near-duplicates of copy already
- * approved for the same slot (MinHash, and embedding cosine when an embedder is given), and
- * readability. Keeps the approved copy it has seen, so a batch is also checked against itself. Not
- * thread-safe.
+ * approved for the same slot (MinHash, and embedding cosine of the copy's own words when an
+ * embedder covering its language is given), and readability. Keeps the approved copy it has seen,
+ * so a batch is also checked against itself. Not thread-safe.
  */
 public final class ContentChecks {
   /** Estimated Jaccard similarity at which copy for the same slot is a near-duplicate. */
@@ -245,10 +245,42 @@ public final class ContentChecks {
     return item.title() + "\n" + item.body();
   }
 
+  /**
+   * Embeddings of the copy's own words (product names masked: two variants naming the same product
+   * are not duplicates for that), only in locales the model covers; null elsewhere.
+   */
   private List<float[]> embed(List<ContentItem> items) {
+    List<float[]> out = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
     if (embedder == null) {
-      return java.util.Collections.nCopies(items.size(), null);
+      return out;
     }
-    return embedder.embedAll(items.stream().map(ContentChecks::text).toList());
+    List<Integer> positions = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      ContentItem item = items.get(i);
+      boolean covered;
+      try {
+        covered = embedder.covers(CopyLocale.fromTag(item.locale(), "locale"));
+      } catch (IllegalArgumentException e) {
+        covered = false;
+      }
+      if (covered) {
+        String text = text(item);
+        for (String id : item.productIds()) {
+          var facts = catalog.facts(id);
+          if (facts.isPresent()) {
+            text = FactCheck.mask(text, facts.get().product().title());
+            text = FactCheck.mask(text, facts.get().product().brand());
+          }
+        }
+        positions.add(i);
+        texts.add(text.replaceAll("\\s+", " ").strip());
+      }
+    }
+    List<float[]> vectors = embedder.embedAll(texts);
+    for (int j = 0; j < positions.size(); j++) {
+      out.set(positions.get(j), vectors.get(j));
+    }
+    return out;
   }
 }

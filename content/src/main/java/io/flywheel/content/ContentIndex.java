@@ -253,23 +253,44 @@ public final class ContentIndex implements AutoCloseable {
     return currentIndex() == null ? 0 : client.count(c -> c.index(ALIAS)).count();
   }
 
+  /** A search of an index that does not exist yet says what to do about it. */
+  private interface Search {
+    SearchResponse<JsonNode> run() throws IOException;
+  }
+
+  private static SearchResponse<JsonNode> searching(Search search) throws IOException {
+    try {
+      return search.run();
+    } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+      if (e.status() == 404) {
+        throw new IOException(
+            "the content index is empty (no " + ALIAS + " alias): run `flywheel content index`", e);
+      }
+      throw e;
+    }
+  }
+
   /** Keyword (BM25) search over the analysed terms, with the query's filters. */
   List<ContentHit> keyword(String terms, String field, List<Query> filters, int size)
       throws IOException {
     SearchResponse<JsonNode> response =
-        client.search(
-            s ->
-                s.index(ALIAS)
-                    .size(size)
-                    .query(
-                        q ->
-                            q.bool(
-                                b ->
-                                    b.must(m -> m.match(t -> t.field(field).query(terms)))
-                                        .filter(filters)))
-                    .source(
-                        src -> src.filter(f -> f.excludes("embedding", "terms_en", "terms_zh"))),
-            JsonNode.class);
+        searching(
+            () ->
+                client.search(
+                    s ->
+                        s.index(ALIAS)
+                            .size(size)
+                            .query(
+                                q ->
+                                    q.bool(
+                                        b ->
+                                            b.must(m -> m.match(t -> t.field(field).query(terms)))
+                                                .filter(filters)))
+                            .source(
+                                src ->
+                                    src.filter(
+                                        f -> f.excludes("embedding", "terms_en", "terms_zh"))),
+                    JsonNode.class));
     return hits(response);
   }
 
@@ -280,20 +301,24 @@ public final class ContentIndex implements AutoCloseable {
       query.add(v);
     }
     SearchResponse<JsonNode> response =
-        client.search(
-            s ->
-                s.index(ALIAS)
-                    .size(size)
-                    .knn(
-                        k ->
-                            k.field("embedding")
-                                .queryVector(query)
-                                .k(size)
-                                .numCandidates(Math.max(100, size * 4))
-                                .filter(filters))
-                    .source(
-                        src -> src.filter(f -> f.excludes("embedding", "terms_en", "terms_zh"))),
-            JsonNode.class);
+        searching(
+            () ->
+                client.search(
+                    s ->
+                        s.index(ALIAS)
+                            .size(size)
+                            .knn(
+                                k ->
+                                    k.field("embedding")
+                                        .queryVector(query)
+                                        .k(size)
+                                        .numCandidates(Math.max(100, size * 4))
+                                        .filter(filters))
+                            .source(
+                                src ->
+                                    src.filter(
+                                        f -> f.excludes("embedding", "terms_en", "terms_zh"))),
+                    JsonNode.class));
     return hits(response);
   }
 

@@ -19,6 +19,11 @@ public enum CopyLocale {
     return tag;
   }
 
+  /** How copy in this locale names a catalogue category (as the catalogue does when unknown). */
+  public String categoryName(String category) {
+    return Vocabulary.standard().word("category", category, this);
+  }
+
   /** The locale {@code tag} names; fails naming {@code field} and the tags known. */
   public static CopyLocale fromTag(String tag, String field) {
     for (CopyLocale locale : values()) {

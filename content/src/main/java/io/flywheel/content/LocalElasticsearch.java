@@ -58,6 +58,17 @@ public final class LocalElasticsearch implements AutoCloseable {
       throws IOException, InterruptedException {
     Path dist = distribution(log);
     boolean root = "root".equals(System.getProperty("user.name"));
+    if (root && !reachable(dir)) {
+      Path moved = fallbackDir(dir);
+      log.accept(
+          "elasticsearch: "
+              + dir
+              + " is not reachable by the user "
+              + USER
+              + " (a parent is private); its data lives in "
+              + moved);
+      dir = moved;
+    }
     Files.createDirectories(dir);
     Path config = dir.resolve("config");
     Path data = dir.resolve("data");
@@ -73,7 +84,6 @@ public final class LocalElasticsearch implements AutoCloseable {
     List<String> command = new ArrayList<>();
     if (root) {
       ensureUser(log);
-      requireReachable(dir);
       chownTree(dir);
       command.addAll(List.of("runuser", "-u", USER, "--"));
     }
@@ -302,21 +312,21 @@ public final class LocalElasticsearch implements AutoCloseable {
     }
   }
 
-  /** The node's user must be able to walk down to its directory. */
-  private static void requireReachable(Path dir) throws IOException {
-    for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-      if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-        throw new IOException(
-            dir
-                + " is not reachable by the user "
-                + USER
-                + " ("
-                + p
-                + " is not searchable by others): use a --home outside it, or set"
-                + " ELASTICSEARCH_URL");
+  /** Whether the node's user can walk down to {@code dir} (every parent searchable by others). */
+  static boolean reachable(Path dir) throws IOException {
+    for (Path p = dir.toAbsolutePath().normalize().getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p)
+          && !Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+        return false;
       }
     }
+    return true;
+  }
+
+  /** Where a home's node keeps its data when the home itself is private to root. */
+  static Path fallbackDir(Path dir) {
+    String key = Integer.toHexString(dir.toAbsolutePath().normalize().toString().hashCode());
+    return Path.of("/var/tmp/flywheel-elasticsearch", key);
   }
 
   private static void chownTree(Path dir) throws IOException, InterruptedException {

@@ -53,6 +53,12 @@ public final class MiniLmEmbedder implements TextEmbedder {
     return 384;
   }
 
+  /** MiniLM was trained on English: Chinese text embeds, but its similarities are unreliable. */
+  @Override
+  public boolean covers(CopyLocale locale) {
+    return locale == CopyLocale.EN_US;
+  }
+
   @Override
   public String modelName() {
     return "all-MiniLM-L6-v2-q";

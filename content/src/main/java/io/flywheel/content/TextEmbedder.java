@@ -14,6 +14,11 @@ public interface TextEmbedder {
   /** What the index records as the embedding's model. */
   String modelName();
 
+  /** Whether the model was trained on this locale's language (its similarities mean something). */
+  default boolean covers(CopyLocale locale) {
+    return true;
+  }
+
   static double cosine(float[] a, float[] b) {
     double dot = 0;
     double na = 0;

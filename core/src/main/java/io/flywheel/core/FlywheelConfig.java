@@ -144,6 +144,23 @@ public final class FlywheelConfig {
           "default",
           "Temporal namespace (default: default)",
           v -> v.matches("[A-Za-z0-9._-]+") ? null : "expected letters, digits, '.', '_' or '-'");
+  public static final Key ELASTICSEARCH_URL =
+      new Key(
+          "ELASTICSEARCH_URL",
+          "elasticsearch.url",
+          false,
+          "https://es.shop.internal:9200",
+          "Elasticsearch 8.x cluster of the content index, https for TLS (default: a local "
+              + "single node from the Maven-distributed zip, data under HOME/elasticsearch)",
+          v -> httpUrl(v));
+  public static final Key ELASTICSEARCH_API_KEY =
+      new Key(
+          "ELASTICSEARCH_API_KEY",
+          null,
+          true,
+          "(secret)",
+          "API key (the encoded form) for that cluster",
+          v -> null);
   public static final Key FLYWHEEL_API_TOKEN =
       new Key(
           "FLYWHEEL_API_TOKEN",
@@ -168,6 +185,8 @@ public final class FlywheelConfig {
           FLYWHEEL_MODEL_REPOSITORY,
           TEMPORAL_ADDRESS,
           TEMPORAL_NAMESPACE,
+          ELASTICSEARCH_URL,
+          ELASTICSEARCH_API_KEY,
           FLYWHEEL_API_TOKEN);
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -235,6 +254,14 @@ public final class FlywheelConfig {
   /** MLflow's web UI build for the embedded tracking server to serve, or null. */
   public String mlflowUiDir() {
     return orNull(FLYWHEEL_MLFLOW_UI);
+  }
+
+  public String elasticsearchUrl() {
+    return orNull(ELASTICSEARCH_URL);
+  }
+
+  public String elasticsearchApiKey() {
+    return orNull(ELASTICSEARCH_API_KEY);
   }
 
   public String tritonGrpcAddress() {

@@ -27,6 +27,7 @@ public final class LocalServices {
   public static final String TEMPORAL = "temporal";
   public static final String PIPELINES = "pipelines";
   public static final String FEATURES = "features";
+  public static final String ELASTICSEARCH = "elasticsearch";
 
   /**
    * One service.
