@@ -100,7 +100,8 @@ public final class TemplateGenerator implements ContentGenerator {
     return items;
   }
 
-  private static List<MessageAngle> supportedAngles(ContentRequest request, CopySlots slots) {
+  /** The angles the facts support, in the order the request's segment prefers them. */
+  static List<MessageAngle> supportedAngles(ContentRequest request, CopySlots slots) {
     List<MessageAngle> order = ANGLE_ORDER.getOrDefault(request.segment(), ANGLE_ORDER.get("all"));
     List<MessageAngle> angles = new ArrayList<>();
     for (MessageAngle angle : order) {
