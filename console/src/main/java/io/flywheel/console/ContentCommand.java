@@ -1,15 +1,15 @@
 package io.flywheel.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flywheel.content.CatalogFacts;
-import io.flywheel.content.CheckFinding;
 import io.flywheel.content.CheckResult;
 import io.flywheel.content.CheckSummary;
+import io.flywheel.content.CheckedCopy;
 import io.flywheel.content.ClaimRules;
 import io.flywheel.content.ContentChecks;
 import io.flywheel.content.ContentDocument;
+import io.flywheel.content.ContentFiles;
+import io.flywheel.content.ContentGenerator;
 import io.flywheel.content.ContentHit;
 import io.flywheel.content.ContentIndex;
 import io.flywheel.content.ContentIndexing;
@@ -18,15 +18,13 @@ import io.flywheel.content.ContentQuery;
 import io.flywheel.content.ContentRefusedException;
 import io.flywheel.content.ContentSearch;
 import io.flywheel.content.CopyLocale;
+import io.flywheel.content.GeneratorChoice;
+import io.flywheel.content.LlmGenerator;
 import io.flywheel.content.MiniLmEmbedder;
-import io.flywheel.content.SalesRanking;
 import io.flywheel.content.ShopPolicy;
-import io.flywheel.content.TemplateGenerator;
 import io.flywheel.core.Codecs;
 import io.flywheel.core.ContentItem;
 import io.flywheel.core.ContentKind;
-import io.flywheel.core.Event;
-import io.flywheel.core.JsonLinesReader;
 import io.flywheel.core.JsonLinesWriter;
 import io.flywheel.core.Product;
 import io.flywheel.core.SafetyVerdict;
@@ -36,10 +34,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -73,38 +69,17 @@ final class ContentCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The catalogue and what the events measured, as of the last event (or now). */
   static CatalogFacts catalog(List<Product> products, Path events, Instant asOf)
       throws IOException {
-    Map<String, Product> byId = new LinkedHashMap<>();
-    products.forEach(p -> byId.put(p.id(), p));
-    SalesRanking sales = SalesRanking.none();
-    long at = asOf == null ? System.currentTimeMillis() : asOf.toEpochMilli();
-    if (events != null) {
-      List<Event> all = new ArrayList<>();
-      try (JsonLinesReader<Event> reader =
-          // The stream carries dirt by design; a bad line only means one purchase less counted.
-          JsonLinesReader.open(events, Codecs.EVENTS, bad -> {})) {
-        reader.forEachRemaining(all::add);
-      }
-      if (asOf == null) {
-        at = all.stream().mapToLong(Event::timestamp).max().orElse(at) + 1;
-      }
-      sales = SalesRanking.measure(all, byId, at, 7);
-    }
-    return CatalogFacts.of(products, sales, at);
+    return ContentFiles.catalog(products, events, asOf);
   }
 
   static List<Product> products(Path file) throws IOException {
-    List<Product> products = new ArrayList<>();
-    JsonLinesReader.forEach(file, Codecs.PRODUCTS, products::add);
-    return products;
+    return ContentFiles.products(file);
   }
 
   static List<ContentItem> items(Path file) throws IOException {
-    List<ContentItem> items = new ArrayList<>();
-    JsonLinesReader.forEach(file, Codecs.CONTENT, items::add);
-    return items;
+    return ContentFiles.items(file);
   }
 
   static Path contentDir(FlywheelCli root) throws IOException {
@@ -165,6 +140,25 @@ final class ContentCommand implements Runnable {
     @Option(names = "--brief", description = "The marketer's brief (some requests are refused).")
     String brief;
 
+    @Option(
+        names = "--generator",
+        description =
+            "templates or llm (default: llm when LLM_BASE_URL is set, else templates); the LLM"
+                + " falls back to the templates request by request.")
+    String generator;
+
+    @Option(
+        names = "--llm-max-calls",
+        defaultValue = "10000",
+        description = "Budget: model calls at most (default: ${DEFAULT-VALUE}).")
+    long llmMaxCalls;
+
+    @Option(
+        names = "--llm-max-tokens",
+        defaultValue = "5000000",
+        description = "Budget: tokens at most (default: ${DEFAULT-VALUE}).")
+    long llmMaxTokens;
+
     @Option(names = "--out", description = "Output (default: HOME/content/generated.jsonl).")
     Path out;
 
@@ -193,6 +187,15 @@ final class ContentCommand implements Runnable {
       CatalogFacts catalog = catalog(products, eventsFile, null);
       PrintWriter stdout = spec.commandLine().getOut();
       Path target = out != null ? out : contentDir(parent.root).resolve("generated.jsonl");
+      ContentGenerator copywriter =
+          GeneratorChoice.create(
+              generator,
+              "--generator",
+              parent.root.config(),
+              seed,
+              ShopPolicy.defaults(),
+              new LlmGenerator.Budget(llmMaxCalls, llmMaxTokens),
+              line -> spec.commandLine().getErr().println(line));
       List<ContentItem> items;
       long started = System.nanoTime();
       try (ProgressBar bar =
@@ -202,9 +205,7 @@ final class ContentCommand implements Runnable {
               1,
               plan.size(products.size()),
               spec.commandLine().getErr())) {
-        items =
-            plan.generate(
-                new TemplateGenerator(seed, ShopPolicy.defaults()), catalog.all(), bar::stepTo);
+        items = plan.generate(copywriter, catalog.all(), bar::stepTo);
       } catch (ContentRefusedException e) {
         spec.commandLine().getErr().println("error: " + e.getMessage());
         return 1;
@@ -222,6 +223,17 @@ final class ContentCommand implements Runnable {
           target,
           seconds,
           items.size() / Math.max(seconds, 1e-3));
+      if (copywriter instanceof LlmGenerator llm) {
+        LlmGenerator.Usage u = llm.usage();
+        stdout.printf(
+            Locale.ROOT,
+            "  llm: %,d calls, %,d tokens, %,d items by the model, %,d requests fell back to the"
+                + " templates%n",
+            u.calls(),
+            u.tokens(),
+            u.modelItems(),
+            u.fallbacks());
+      }
       return 0;
     }
   }
@@ -284,22 +296,11 @@ final class ContentCommand implements Runnable {
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       Path dir = outDir != null ? Files.createDirectories(outDir) : contentDir(parent.root);
-      try (JsonLinesWriter<ContentItem> approved =
-              JsonLinesWriter.create(dir.resolve("approved.jsonl"), Codecs.CONTENT);
-          JsonLinesWriter<ContentItem> held =
-              JsonLinesWriter.create(dir.resolve("held.jsonl"), Codecs.CONTENT)) {
-        for (CheckResult r : results) {
-          if (r.approved()) {
-            approved.write(r.item());
-          } else {
-            held.writeRawLine(JSON.writeValueAsString(verdictJson(r, true)));
-          }
-        }
-      }
+      CheckedCopy.write(dir, results);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         for (CheckResult r : results) {
-          out.println(JSON.writeValueAsString(verdictJson(r, false)));
+          out.println(JSON.writeValueAsString(CheckedCopy.verdict(r, false)));
         }
       } else {
         CheckSummary summary = CheckSummary.of(results);
@@ -318,24 +319,6 @@ final class ContentCommand implements Runnable {
         out.println("  held (with reasons): " + dir.resolve("held.jsonl"));
       }
       return 0;
-    }
-
-    private static ObjectNode verdictJson(CheckResult r, boolean withItem) {
-      ObjectNode node = JSON.createObjectNode();
-      node.put("id", r.item().id());
-      node.put("verdict", r.verdict().wireName());
-      ArrayNode findings = node.putArray("findings");
-      for (CheckFinding f : r.findings()) {
-        ObjectNode fn = findings.addObject();
-        fn.put("reason", f.reason());
-        fn.put("field", f.field());
-        fn.put("detail", f.detail());
-        fn.put("blocking", f.blocking());
-      }
-      if (withItem) {
-        node.set("item", JSON.valueToTree(r.item()));
-      }
-      return node;
     }
   }
 

@@ -1,7 +1,7 @@
 package io.flywheel.console;
 
 import io.flywheel.content.ContentIndex;
-import io.flywheel.content.LocalElasticsearch;
+import io.flywheel.content.ContentIndexConnection;
 import io.flywheel.content.MiniLmEmbedder;
 import io.flywheel.content.UserAffinities;
 import io.flywheel.core.FlywheelConfig;
@@ -23,51 +23,31 @@ import java.util.Optional;
 final class ContentEngine implements AutoCloseable {
   static final String AFFINITY_VIEW = "user_category_affinity";
 
-  private final ContentIndex index;
-  private final LocalElasticsearch startedNode;
-  private final String url;
+  private final ContentIndexConnection connection;
 
-  private ContentEngine(ContentIndex index, LocalElasticsearch startedNode, String url) {
-    this.index = index;
-    this.startedNode = startedNode;
-    this.url = url;
+  private ContentEngine(ContentIndexConnection connection) {
+    this.connection = connection;
   }
 
   static ContentEngine open(Path home, FlywheelConfig config, PrintWriter err)
       throws IOException, InterruptedException {
-    int dims = MiniLmEmbedder.shared().dimension();
-    if (config.elasticsearchUrl() != null) {
-      String url = config.elasticsearchUrl();
-      return new ContentEngine(
-          ContentIndex.connect(url, config.elasticsearchApiKey(), dims), null, url);
-    }
-    Optional<LocalServices.Service> running = LocalServices.find(home, LocalServices.ELASTICSEARCH);
-    if (running.isPresent() && LocalElasticsearch.healthy(running.get().url())) {
-      String url = running.get().url();
-      return new ContentEngine(ContentIndex.connect(url, null, dims), null, url);
-    }
-    err.println(
-        "content: starting a local Elasticsearch for this command (`flywheel up` keeps one"
-            + " running)");
-    err.flush();
-    LocalElasticsearch node =
-        LocalElasticsearch.start(
-            home.resolve("elasticsearch"),
-            0,
-            512,
+    return new ContentEngine(
+        ContentIndexConnection.open(
+            home,
+            config,
+            MiniLmEmbedder.shared().dimension(),
             line -> {
               err.println(line);
               err.flush();
-            });
-    return new ContentEngine(ContentIndex.connect(node.url(), null, dims), node, node.url());
+            }));
   }
 
   ContentIndex index() {
-    return index;
+    return connection.index();
   }
 
   String url() {
-    return url;
+    return connection.url();
   }
 
   /**
@@ -113,9 +93,6 @@ final class ContentEngine implements AutoCloseable {
 
   @Override
   public void close() {
-    index.close();
-    if (startedNode != null) {
-      startedNode.close();
-    }
+    connection.close();
   }
 }

@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
         out,
         "8. Content: generate copy (templates, en-US and zh-CN), check it, index products and "
             + "approved copy in Elasticsearch, search it");
-    DemoContentStep.run(demoHome, worldDir, seed, out, spec.commandLine().getErr());
+    DemoContentStep.run(demoHome, worldDir, seed, root.config(), out, spec.commandLine().getErr());
     step(
         out,
         "9. One local platform: `flywheel up` runs every service of the home; other commands "

@@ -23,16 +23,23 @@ import io.flywheel.content.TemplateGenerator;
 import io.flywheel.core.Codecs;
 import io.flywheel.core.ContentItem;
 import io.flywheel.core.ContentKind;
+import io.flywheel.core.FlywheelConfig;
 import io.flywheel.core.JsonLinesWriter;
 import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.Product;
 import io.flywheel.core.SafetyVerdict;
+import io.flywheel.workflows.Orchestration;
+import io.flywheel.workflows.RunState;
+import io.flywheel.workflows.TaskState;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The demo's content step: generate copy for part of the catalogue in both locales, check it (with
@@ -44,7 +51,13 @@ final class DemoContentStep {
 
   private DemoContentStep() {}
 
-  static void run(Path demoHome, Path worldDir, long seed, PrintWriter out, PrintWriter err)
+  static void run(
+      Path demoHome,
+      Path worldDir,
+      long seed,
+      FlywheelConfig config,
+      PrintWriter out,
+      PrintWriter err)
       throws Exception {
     List<Product> products =
         ContentCommand.products(worldDir.resolve(MarketplaceSimulator.PRODUCTS_FILE));
@@ -157,6 +170,47 @@ final class DemoContentStep {
               + " "
               + CopyLocale.ZH_CN.categoryName(first.topCategory());
       show(out, search, new ContentQuery(chinese, CopyLocale.ZH_CN, null, null, 3, null));
+      campaign(demoHome, worldDir, config.with(FlywheelConfig.ELASTICSEARCH_URL, node.url()), out);
+      out.printf(Locale.ROOT, "  content index now holds %,d documents%n", index.count());
+    }
+  }
+
+  /** The same stages as a Temporal pipeline: what a shop schedules for each campaign. */
+  private static void campaign(Path demoHome, Path worldDir, FlywheelConfig config, PrintWriter out)
+      throws Exception {
+    try (Orchestration orchestration = Orchestration.open(demoHome, config)) {
+      String run =
+          orchestration
+              .pipelines()
+              .submit(
+                  Orchestration.pipelineSpecs(demoHome).get("content-campaign"),
+                  Map.of(
+                      "products",
+                      worldDir.resolve(MarketplaceSimulator.PRODUCTS_FILE).toString(),
+                      "limit",
+                      "10",
+                      "variants",
+                      "2",
+                      "campaign",
+                      "demo-spring"),
+                  LocalDate.of(2026, 1, 12));
+      RunState state = orchestration.pipelines().await(run, Duration.ofMinutes(5));
+      PipelinesCommand.print(state, out);
+      RunState.TaskRun report = state.tasks().get("report");
+      if (report != null && report.state() == TaskState.SUCCEEDED) {
+        Map<String, String> r = report.outputs();
+        out.printf(
+            "  campaign demo-spring: %s products, %s items, %s approved, %s need review, %s"
+                + " rejected %s, %s documents indexed; report %s%n",
+            r.get("products"),
+            r.get("generated"),
+            r.get("approved"),
+            r.get("needs_review"),
+            r.get("rejected"),
+            r.get("reasons"),
+            r.get("indexed"),
+            r.get("report"));
+      }
     }
   }
 

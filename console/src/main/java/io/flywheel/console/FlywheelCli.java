@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       EvaluateCommand.class,
       ModelsCommand.class,
       BenchTrainCommand.class,
+      BenchContentCommand.class,
       BenchQualityCommand.class,
       DeployCommand.class,
       RolloutCommand.class,

@@ -61,13 +61,19 @@ class DemoCommandTest {
             "(train-evaluate-deploy, 2026-01-12): SUCCEEDED",
             "outcome on MLflow run",
             "drift trigger armed and checked: 0 retraining runs",
-            "== 8. One local platform",
+            "== 8. Content",
+            "(refused)",
+            "planted",
+            "search \"",
+            "(content-campaign, 2026-01-12): SUCCEEDED",
+            "== 9. One local platform",
             "stopped (as `flywheel down` does)");
     // Every service of the platform answered healthy, and features were read through its server.
     Matcher services =
-        Pattern.compile("(?m)^  (tracking|inference|temporal|pipelines|features)\\s+\\S+\\s+up")
+        Pattern.compile(
+                "(?m)^  (tracking|inference|temporal|pipelines|features|elasticsearch)\\s+\\S+\\s+up")
             .matcher(result.out());
-    assertThat(services.results().count()).as(result.out()).isEqualTo(5);
+    assertThat(services.results().count()).as(result.out()).isEqualTo(6);
     assertThat(result.out()).containsPattern("product_stats p1 \\d+ values");
     assertThat(home.resolve("demo").resolve("services.json")).doesNotExist();
     // The true probabilities rank clicks far better than chance, and the interval holds them.

@@ -22,7 +22,14 @@ final class GenerationPolicy {
   private GenerationPolicy() {}
 
   static void check(ContentRequest request) {
-    String brief = request.instructions();
+    checkBrief(request.instructions());
+  }
+
+  /**
+   * @throws ContentRefusedException when the brief asks for invented reviews, ratings or
+   *     testimonials
+   */
+  static void checkBrief(String brief) {
     if (brief == null || brief.isBlank()) {
       return;
     }

@@ -161,6 +161,34 @@ public final class FlywheelConfig {
           "(secret)",
           "API key (the encoded form) for that cluster",
           v -> null);
+  public static final Key LLM_BASE_URL =
+      new Key(
+          "LLM_BASE_URL",
+          "llm.base_url",
+          false,
+          "https://llm.shop.internal/v1",
+          "served language model that writes copy: an OpenAI-compatible chat endpoint's base URL,"
+              + " or Triton's HTTP port with LLM_PROTOCOL=triton (default: none, the templates"
+              + " write)",
+          v -> httpUrl(v));
+  public static final Key LLM_API_KEY =
+      new Key("LLM_API_KEY", null, true, "(secret)", "bearer key for that endpoint", v -> null);
+  public static final Key LLM_MODEL =
+      new Key(
+          "LLM_MODEL",
+          "llm.model",
+          false,
+          "qwen2.5-7b-instruct",
+          "the model's name at that endpoint (Triton: the model in the repository)",
+          v -> v.isBlank() ? "must not be blank" : null);
+  public static final Key LLM_PROTOCOL =
+      new Key(
+          "LLM_PROTOCOL",
+          "llm.protocol",
+          false,
+          "openai",
+          "openai (chat completions) or triton (Triton's generate endpoint) (default: openai)",
+          v -> v.equals("openai") || v.equals("triton") ? null : "expected openai or triton");
   public static final Key FLYWHEEL_API_TOKEN =
       new Key(
           "FLYWHEEL_API_TOKEN",
@@ -187,6 +215,10 @@ public final class FlywheelConfig {
           TEMPORAL_NAMESPACE,
           ELASTICSEARCH_URL,
           ELASTICSEARCH_API_KEY,
+          LLM_BASE_URL,
+          LLM_API_KEY,
+          LLM_MODEL,
+          LLM_PROTOCOL,
           FLYWHEEL_API_TOKEN);
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -262,6 +294,23 @@ public final class FlywheelConfig {
 
   public String elasticsearchApiKey() {
     return orNull(ELASTICSEARCH_API_KEY);
+  }
+
+  public String llmBaseUrl() {
+    return orNull(LLM_BASE_URL);
+  }
+
+  public String llmApiKey() {
+    return orNull(LLM_API_KEY);
+  }
+
+  public String llmModel() {
+    return orNull(LLM_MODEL);
+  }
+
+  /** {@code openai} unless set to {@code triton}. */
+  public String llmProtocol() {
+    return get(LLM_PROTOCOL).orElse("openai");
   }
 
   public String tritonGrpcAddress() {

@@ -120,6 +120,7 @@ public final class FlywheelTasks {
                     List.of("run_id"),
                     false,
                     ctx -> record(home, config, ctx)));
+    ContentTasks.addTo(catalog, home, config);
     FlywheelSensors.all(home, config).forEach(catalog::addSensor);
     return catalog;
   }
