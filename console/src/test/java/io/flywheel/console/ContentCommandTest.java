@@ -3,6 +3,7 @@ package io.flywheel.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flywheel.content.LocalElasticsearch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,8 +84,19 @@ class ContentCommandTest {
       JsonNode hit = Cli.parse(line);
       assertThat(hit.path("locale").asText()).isIn("zh-CN", "any");
     }
+    // The rest through a configured cluster (elasticsearch.url): one node for both searches.
+    try (LocalElasticsearch node =
+        LocalElasticsearch.start(home.resolve("elasticsearch"), 0, 512, l -> {})) {
+      Files.writeString(
+          home.resolve("flywheel.yaml"), "elasticsearch:\n  url: " + node.url() + "\n");
+      searchThroughTheConfiguredCluster(home, events);
+    }
+  }
+
+  private static void searchThroughTheConfiguredCluster(Path home, String events) throws Exception {
     Cli.Result ads =
         Cli.ok(home, "content", "search", "great value", "--kind", "ad_copy", "--json");
+    assertThat(ads.err()).doesNotContain("starting a local Elasticsearch");
     assertThat(ads.out().strip().split("\n"))
         .allSatisfy(l -> assertThat(Cli.parse(l).path("kind").asText()).isEqualTo("ad_copy"));
     // Personalised by the busiest shopper's affinities, read from the online feature store.
