@@ -73,8 +73,9 @@ public final class ContentBenchmark {
   }
 
   /** Checks {@code items} with embeddings, in batches, {@code runs} times from a fresh state. */
-  public static Throughput checks(CatalogFacts catalog, List<ContentItem> items, int runs) {
-    MiniLmEmbedder embedder = MiniLmEmbedder.shared();
+  public static Throughput checks(
+      CatalogFacts catalog, List<ContentItem> items, int runs, boolean embeddings) {
+    MiniLmEmbedder embedder = embeddings ? MiniLmEmbedder.shared() : null;
     checkOnce(catalog, items.subList(0, Math.min(200, items.size())), embedder); // warm-up
     List<Double> rates = new ArrayList<>();
     for (int r = 0; r < runs; r++) {
@@ -134,29 +135,29 @@ public final class ContentBenchmark {
       out.add(
           planted(
               "price_mismatch",
-              p,
+              f,
               String.format(
                   java.util.Locale.ROOT, "The %s %s, now only $%.2f.", p.brand(), noun, wrong)));
       out.add(
           planted(
               "discount_mismatch",
-              p,
+              f,
               "Save " + claimedDiscount + "% on the " + p.brand() + " " + noun + " today."));
-      out.add(planted("banned_claim", p, "The best in the world, with a guaranteed result."));
+      out.add(planted("banned_claim", f, "The best in the world, with a guaranteed result."));
       out.add(
           planted(
               "invented_social_proof",
-              p,
+              f,
               "\"The only " + noun + " I will ever need\" - Sarah, verified buyer."));
       out.add(
           planted(
               "wrong_language",
-              p,
+              f,
               "Un choix élégant pour toute la famille, livré chez vous rapidement et sans frais."));
       out.add(
           planted(
               "too_long",
-              p,
+              f,
               "A "
                   + noun
                   + " for every day and every season, chosen with care, made to last for years and years, in the colour you like best."));
@@ -184,7 +185,8 @@ public final class ContentBenchmark {
     return out;
   }
 
-  private static Planted planted(String reason, Product p, String body) {
+  private static Planted planted(String reason, ProductFacts f, String body) {
+    Product p = f.product();
     return new Planted(
         reason,
         new ContentItem(
@@ -200,7 +202,7 @@ public final class ContentBenchmark {
             "planted",
             "1",
             SafetyVerdict.PENDING,
-            0L));
+            f.asOf()));
   }
 
   /**

@@ -133,7 +133,14 @@ final class BenchContentCommand implements Callable<Integer> {
         ContentPlan.everything(3)
             .generate(new TemplateGenerator(seed, ShopPolicy.defaults()), facts, n -> {});
     List<ContentItem> sample = items.subList(0, Math.min(checkItems, items.size()));
-    ContentBenchmark.Throughput checks = ContentBenchmark.checks(catalog, sample, runs);
+    ContentBenchmark.Throughput bare = ContentBenchmark.checks(catalog, sample, runs, false);
+    body.put("checksWithoutEmbeddings", figures(bare, 0));
+    say(
+        out,
+        "checks without embeddings: %,.0f items/s median of %s (where the time goes)",
+        bare.median(),
+        rounded(bare));
+    ContentBenchmark.Throughput checks = ContentBenchmark.checks(catalog, sample, runs, true);
     body.put("checks", figures(checks, 300));
     say(
         out,
