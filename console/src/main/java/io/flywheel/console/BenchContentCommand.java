@@ -96,6 +96,13 @@ final class BenchContentCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "11", description = "Seed (default: ${DEFAULT-VALUE}).")
   private long seed;
 
+  @Option(
+      names = "--vector-index",
+      split = ",",
+      defaultValue = "hnsw,flat",
+      description = "How vectors are indexed, each measured in turn (default: ${DEFAULT-VALUE}).")
+  private List<String> vectorIndexes;
+
   @Mixin private OutputOptions output;
 
   @Override
@@ -207,100 +214,119 @@ final class BenchContentCommand implements Callable<Integer> {
         embedSeconds,
         docs.size() / embedSeconds);
 
+    List<ContentBenchmark.JudgedQuery> judged = JudgedQueries.load(world);
+    say(out, "judged queries from the simulator's truth: %,d", judged.size());
     try (LocalElasticsearch node =
-            LocalElasticsearch.start(home.resolve("elasticsearch"), 0, 1024, line -> {});
-        ContentIndex index =
-            ContentIndex.connect(node.url(), null, MiniLmEmbedder.shared().dimension())) {
-      ContentIndex.Rebuild rebuild = index.rebuild(docs, n -> {});
-      double indexRate = rebuild.indexed() / Math.max(1e-3, rebuild.millis() / 1000.0);
-      body.put(
-          "indexing",
-          Map.of(
-              "documents",
-              rebuild.indexed(),
-              "seconds",
-              rebuild.millis() / 1000.0,
-              "perSecond",
-              Math.round(indexRate),
-              "target",
-              5_000));
-      say(
-          out,
-          "bulk indexing: %,d documents in %.1f s (%,.0f docs/s; target >= 5,000)",
-          rebuild.indexed(),
-          rebuild.millis() / 1000.0,
-          indexRate);
-
-      ContentSearch search = new ContentSearch(index, MiniLmEmbedder.shared(), null);
-      List<ContentBenchmark.JudgedQuery> judged = JudgedQueries.load(world);
-      say(out, "judged queries from the simulator's truth: %,d", judged.size());
-      Map<String, Object> latency = new LinkedHashMap<>();
-      for (ContentQuery.SearchMode mode : ContentQuery.SearchMode.values()) {
-        ContentBenchmark.Latency l =
-            ContentBenchmark.latency(search, judged, mode, concurrency, searches);
-        latency.put(
-            mode.name().toLowerCase(Locale.ROOT),
-            Map.of("p50", l.p50(), "p95", l.p95(), "p99", l.p99(), "searches", l.queries()));
-        say(
-            out,
-            "%s search on %,d docs at concurrency %d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms%s",
-            mode.name().toLowerCase(Locale.ROOT),
-            rebuild.indexed(),
-            concurrency,
-            l.p50(),
-            l.p95(),
-            l.p99(),
-            mode == ContentQuery.SearchMode.HYBRID ? " (target p99 <= 20 ms)" : "");
-      }
-      body.put("latencyMillis", latency);
-
-      Map<String, Object> relevance = new LinkedHashMap<>();
-      for (CopyLocale locale : CopyLocale.values()) {
-        List<ContentBenchmark.JudgedQuery> qs =
-            judged.stream().filter(q -> q.locale() == locale).toList();
-        if (qs.isEmpty()) {
-          continue;
+        LocalElasticsearch.start(home.resolve("elasticsearch"), 0, 1024, line -> {})) {
+      Map<String, Object> byIndex = new LinkedHashMap<>();
+      for (String v : vectorIndexes) {
+        ContentIndex.VectorIndex vectors = ContentIndex.VectorIndex.of(v, "--vector-index");
+        say(out, "-- vectors indexed as %s", vectors.type());
+        Map<String, Object> figures = new LinkedHashMap<>();
+        try (ContentIndex index =
+            ContentIndex.connect(node.url(), null, MiniLmEmbedder.shared().dimension(), vectors)) {
+          measureIndex(index, docs, judged, figures, out);
         }
-        Map<ContentQuery.SearchMode, ContentBenchmark.Relevance> byMode = new LinkedHashMap<>();
-        for (ContentQuery.SearchMode mode : ContentQuery.SearchMode.values()) {
-          byMode.put(mode, ContentBenchmark.relevance(search, qs, mode, locale.tag()));
-        }
-        ContentBenchmark.Relevance hybrid = byMode.get(ContentQuery.SearchMode.HYBRID);
-        Bootstrap.Interval overBm25 =
-            ContentBenchmark.difference(hybrid, byMode.get(ContentQuery.SearchMode.BM25), seed);
-        Bootstrap.Interval overKnn =
-            ContentBenchmark.difference(hybrid, byMode.get(ContentQuery.SearchMode.KNN), seed);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("queries", qs.size());
-        byMode.forEach((m, rel) -> r.put("ndcg10_" + rel.mode(), round(rel.ndcg())));
-        r.put(
-            "hybridMinusBm25",
-            List.of(round(overBm25.estimate()), round(overBm25.lower()), round(overBm25.upper())));
-        r.put(
-            "hybridMinusKnn",
-            List.of(round(overKnn.estimate()), round(overKnn.lower()), round(overKnn.upper())));
-        relevance.put(locale.tag(), r);
-        say(
-            out,
-            "NDCG@10 %s (%,d queries): hybrid %.3f, BM25 %.3f, kNN %.3f (target hybrid >= 0.6); hybrid - BM25 %+.3f [%+.3f, %+.3f], hybrid - kNN %+.3f [%+.3f, %+.3f] (95%% bootstrap)",
-            locale.tag(),
-            qs.size(),
-            hybrid.ndcg(),
-            byMode.get(ContentQuery.SearchMode.BM25).ndcg(),
-            byMode.get(ContentQuery.SearchMode.KNN).ndcg(),
-            overBm25.estimate(),
-            overBm25.lower(),
-            overBm25.upper(),
-            overKnn.estimate(),
-            overKnn.lower(),
-            overKnn.upper());
+        byIndex.put(vectors.type(), figures);
       }
-      body.put("relevance", relevance);
+      body.put("indexes", byIndex);
     }
     if (output.json()) {
       out.println(TrainCommand.JSON.writeValueAsString(body));
     }
     return 0;
+  }
+
+  private void measureIndex(
+      ContentIndex index,
+      List<ContentDocument> docs,
+      List<ContentBenchmark.JudgedQuery> judged,
+      Map<String, Object> body,
+      PrintWriter out)
+      throws Exception {
+    ContentIndex.Rebuild rebuild = index.rebuild(docs, n -> {});
+    double indexRate = rebuild.indexed() / Math.max(1e-3, rebuild.millis() / 1000.0);
+    body.put(
+        "indexing",
+        Map.of(
+            "documents",
+            rebuild.indexed(),
+            "seconds",
+            rebuild.millis() / 1000.0,
+            "perSecond",
+            Math.round(indexRate),
+            "target",
+            5_000));
+    say(
+        out,
+        "bulk indexing: %,d documents in %.1f s (%,.0f docs/s; target >= 5,000)",
+        rebuild.indexed(),
+        rebuild.millis() / 1000.0,
+        indexRate);
+
+    ContentSearch search = new ContentSearch(index, MiniLmEmbedder.shared(), null);
+    Map<String, Object> latency = new LinkedHashMap<>();
+    for (ContentQuery.SearchMode mode : ContentQuery.SearchMode.values()) {
+      ContentBenchmark.Latency l =
+          ContentBenchmark.latency(search, judged, mode, concurrency, searches);
+      latency.put(
+          mode.name().toLowerCase(Locale.ROOT),
+          Map.of("p50", l.p50(), "p95", l.p95(), "p99", l.p99(), "searches", l.queries()));
+      say(
+          out,
+          "%s search on %,d docs at concurrency %d: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms%s",
+          mode.name().toLowerCase(Locale.ROOT),
+          rebuild.indexed(),
+          concurrency,
+          l.p50(),
+          l.p95(),
+          l.p99(),
+          mode == ContentQuery.SearchMode.HYBRID ? " (target p99 <= 20 ms)" : "");
+    }
+    body.put("latencyMillis", latency);
+
+    Map<String, Object> relevance = new LinkedHashMap<>();
+    for (CopyLocale locale : CopyLocale.values()) {
+      List<ContentBenchmark.JudgedQuery> qs =
+          judged.stream().filter(q -> q.locale() == locale).toList();
+      if (qs.isEmpty()) {
+        continue;
+      }
+      Map<ContentQuery.SearchMode, ContentBenchmark.Relevance> byMode = new LinkedHashMap<>();
+      for (ContentQuery.SearchMode mode : ContentQuery.SearchMode.values()) {
+        byMode.put(mode, ContentBenchmark.relevance(search, qs, mode, locale.tag()));
+      }
+      ContentBenchmark.Relevance hybrid = byMode.get(ContentQuery.SearchMode.HYBRID);
+      Bootstrap.Interval overBm25 =
+          ContentBenchmark.difference(hybrid, byMode.get(ContentQuery.SearchMode.BM25), seed);
+      Bootstrap.Interval overKnn =
+          ContentBenchmark.difference(hybrid, byMode.get(ContentQuery.SearchMode.KNN), seed);
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("queries", qs.size());
+      byMode.forEach((m, rel) -> r.put("ndcg10_" + rel.mode(), round(rel.ndcg())));
+      r.put(
+          "hybridMinusBm25",
+          List.of(round(overBm25.estimate()), round(overBm25.lower()), round(overBm25.upper())));
+      r.put(
+          "hybridMinusKnn",
+          List.of(round(overKnn.estimate()), round(overKnn.lower()), round(overKnn.upper())));
+      relevance.put(locale.tag(), r);
+      say(
+          out,
+          "NDCG@10 %s (%,d queries): hybrid %.3f, BM25 %.3f, kNN %.3f (target hybrid >= 0.6); hybrid - BM25 %+.3f [%+.3f, %+.3f], hybrid - kNN %+.3f [%+.3f, %+.3f] (95%% bootstrap)",
+          locale.tag(),
+          qs.size(),
+          hybrid.ndcg(),
+          byMode.get(ContentQuery.SearchMode.BM25).ndcg(),
+          byMode.get(ContentQuery.SearchMode.KNN).ndcg(),
+          overBm25.estimate(),
+          overBm25.lower(),
+          overBm25.upper(),
+          overKnn.estimate(),
+          overKnn.lower(),
+          overKnn.upper());
+    }
+    body.put("relevance", relevance);
   }
 
   private void say(PrintWriter out, String format, Object... args) {

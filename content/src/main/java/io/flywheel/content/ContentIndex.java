@@ -41,14 +41,48 @@ public final class ContentIndex implements AutoCloseable {
   static final String PREFIX = "flywheel-content-v";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * How the embeddings are indexed for kNN. An HNSW graph keeps searches fast however large the
+   * index grows but costs most of the indexing time (each vector is inserted into the graph); a
+   * flat index scans every (int8-quantised) vector per search, so it indexes several times faster
+   * and searches in time proportional to the documents: right for catalogues up to about a hundred
+   * thousand documents. Both quantise to int8 and rescore nothing: MiniLM's unit vectors lose
+   * little.
+   */
+  public enum VectorIndex {
+    HNSW("int8_hnsw"),
+    FLAT("int8_flat");
+
+    private final String type;
+
+    VectorIndex(String type) {
+      this.type = type;
+    }
+
+    public String type() {
+      return type;
+    }
+
+    public static VectorIndex of(String name, String field) {
+      for (VectorIndex v : values()) {
+        if (v.name().equalsIgnoreCase(name.strip())) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException(field + ": expected hnsw or flat, got '" + name + "'");
+    }
+  }
+
   private final RestClient rest;
   private final ElasticsearchClient client;
   private final int dimensions;
+  private final VectorIndex vectors;
 
-  private ContentIndex(RestClient rest, int dimensions) {
+  private ContentIndex(RestClient rest, int dimensions, VectorIndex vectors) {
     this.rest = rest;
     this.client = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
     this.dimensions = dimensions;
+    this.vectors = vectors;
   }
 
   /**
@@ -57,12 +91,18 @@ public final class ContentIndex implements AutoCloseable {
    * @param dimensions the embedding size documents carry
    */
   public static ContentIndex connect(String url, String apiKey, int dimensions) {
+    return connect(url, apiKey, dimensions, VectorIndex.HNSW);
+  }
+
+  /** As above, with new indices' vectors indexed as {@code vectors}. */
+  public static ContentIndex connect(
+      String url, String apiKey, int dimensions, VectorIndex vectors) {
     var builder = RestClient.builder(HttpHost.create(url));
     if (apiKey != null && !apiKey.isBlank()) {
       builder.setDefaultHeaders(
           new Header[] {new BasicHeader("Authorization", "ApiKey " + apiKey)});
     }
-    return new ContentIndex(builder.build(), dimensions);
+    return new ContentIndex(builder.build(), dimensions, vectors);
   }
 
   ElasticsearchClient client() {
@@ -105,7 +145,9 @@ public final class ContentIndex implements AutoCloseable {
             + ",\"terms_zh\":{\"type\":\"text\",\"analyzer\":\"whitespace\"}"
             + ",\"embedding\":{\"type\":\"dense_vector\",\"dims\":"
             + dimensions
-            + ",\"index\":true,\"similarity\":\"dot_product\"}"
+            + ",\"index\":true,\"similarity\":\"dot_product\",\"index_options\":{\"type\":\""
+            + vectors.type()
+            + "\"}}"
             + "}}";
     String body =
         "{\"index_patterns\":[\""
