@@ -1,6 +1,10 @@
 package io.flywheel.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.flywheel.core.internal.simulator.CopyJudge;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -59,5 +63,21 @@ public final class CopyAppeal {
   public static Report judge(
       SimulationConfig world, List<Product> products, List<ContentItem> copy) {
     return CopyJudge.judge(world.seed(), products, copy);
+  }
+
+  /**
+   * Judges {@code copy} in the world a simulator run wrote to {@code worldDir}: its seed from
+   * {@code summary.json}, its catalogue from {@code products.jsonl}.
+   */
+  public static Report judge(Path worldDir, List<ContentItem> copy) throws IOException {
+    Path summary = worldDir.resolve(MarketplaceSimulator.SUMMARY_FILE);
+    JsonNode seed = Codecs.MAPPER.readTree(summary.toFile()).get("seed");
+    if (seed == null || !seed.canConvertToLong()) {
+      throw new InvalidRecordException("seed", "missing from " + summary);
+    }
+    List<Product> products = new ArrayList<>();
+    JsonLinesReader.forEach(
+        worldDir.resolve(MarketplaceSimulator.PRODUCTS_FILE), Codecs.PRODUCTS, products::add);
+    return CopyJudge.judge(seed.asLong(), products, copy);
   }
 }

@@ -24,6 +24,7 @@ final class Appeal {
   static final double COMPLAINT_RATE = 0.3;
 
   private static final double CENT = 0.005;
+  private static final double CENTRING = 0.5;
 
   /** The best copy a segment could be shown: its angles and its appeal. */
   record Best(Set<MessageAngle> angles, double appeal) {}
@@ -77,7 +78,8 @@ final class Appeal {
 
   /**
    * The angles' weights, diluted when copy chases several at once (divided by the square root of
-   * their number), centred so that one angle picked at random adds nothing.
+   * their number), less half the segment's mean weight: copy with no angle loses a little, copy
+   * with one angle picked at random gains as much.
    */
   double angleScore(int segment, Set<MessageAngle> angles) {
     double sum = 0;
@@ -85,7 +87,7 @@ final class Appeal {
       sum += audience.weight(segment, angle);
     }
     double carried = angles.isEmpty() ? 0 : sum / Math.sqrt(angles.size());
-    return carried - audience.centre(segment);
+    return carried - CENTRING * audience.centre(segment);
   }
 
   /** Copy carrying the best set of angles for the segment, true, in its language, fitting. */

@@ -29,7 +29,7 @@ final class Catalog {
   };
   // What the words do not explain: a variant's own pull, drawn where the hidden appeal once was
   // (so the rest of the world is drawn as before). Read text adds about as much spread again.
-  private static final double NOISE_SD = 0.4;
+  private static final double NOISE_SD = 0.45;
   private static final String[] SYLLABLES = {
     "Nor", "Vel", "Aur", "Kin", "Sol", "Tre", "Mar", "Lum", "Cor", "Bri", "Oak", "Zen", "Ast",
     "Pol", "Riv", "Hal"
