@@ -24,7 +24,7 @@ final class Appeal {
   static final double COMPLAINT_RATE = 0.3;
 
   private static final double CENT = 0.005;
-  private static final double CENTRING = 0.5;
+  private static final double CENTRING = 0.75;
 
   /** The best copy a segment could be shown: its angles and its appeal. */
   record Best(Set<MessageAngle> angles, double appeal) {}
@@ -78,8 +78,9 @@ final class Appeal {
 
   /**
    * The angles' weights, diluted when copy chases several at once (divided by the square root of
-   * their number), less half the segment's mean weight: copy with no angle loses a little, copy
-   * with one angle picked at random gains as much.
+   * their number), less three quarters of the segment's mean weight: copy with no angle loses a
+   * little, copy with one angle picked at random gains a little (calibrated so that the stock
+   * copy's appeal per kind keeps about the means it had as a hidden number).
    */
   double angleScore(int segment, Set<MessageAngle> angles) {
     double sum = 0;

@@ -82,7 +82,8 @@ final class CopyReader {
           "(?:(?:save|saving|take|get|省|降|减|优惠)\\s?(?:up to\\s)?(\\d{1,2})\\s?%)"
               + "|(?:(\\d{1,2})\\s?%\\s?(?:off|discount|savings|优惠|折扣))",
           Pattern.CASE_INSENSITIVE);
-  private static final Pattern ZHE = Pattern.compile("([1-9一二三四五六七八九](?:\\.\\d)?)折");
+  // 8折, 8.5折, 八五折: the tenths paid.
+  private static final Pattern ZHE = Pattern.compile("([1-9一二三四五六七八九])(?:\\.?([1-9一二三四五六七八九]))?折");
   private static final String CHINESE_DIGITS = "一二三四五六七八九";
   // Colour words as the shop names them: longer names first, so "navy blue" is navy.
   private static final String[][] COLOUR_WORDS = {
@@ -191,15 +192,16 @@ final class CopyReader {
     }
     Matcher zhe = ZHE.matcher(text);
     while (zhe.find()) {
-      String tenths = zhe.group(1);
-      int chineseDigit = CHINESE_DIGITS.indexOf(tenths.charAt(0));
-      double value =
-          (chineseDigit >= 0 ? chineseDigit + 1 : tenths.charAt(0) - '0')
-              + (tenths.length() > 1 ? Double.parseDouble("0" + tenths.substring(1)) : 0);
+      double value = digit(zhe.group(1)) + (zhe.group(2) == null ? 0 : digit(zhe.group(2)) / 10.0);
       // 8折 pays eight tenths: 20% off.
       discounts.add((int) Math.round(100 - value * 10));
     }
     return discounts;
+  }
+
+  private static int digit(String character) {
+    int chinese = CHINESE_DIGITS.indexOf(character.charAt(0));
+    return chinese >= 0 ? chinese + 1 : character.charAt(0) - '0';
   }
 
   private static Set<String> colours(String lower) {

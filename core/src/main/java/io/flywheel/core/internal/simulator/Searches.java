@@ -92,10 +92,10 @@ final class Searches {
   }
 
   /**
-   * A search by {@code user} among the first {@code listed} products (those on sale), or null when
-   * nothing on sale would answer what the shopper wants.
+   * A search by {@code user} at {@code time} among the products listed by then, or null when
+   * nothing listed would answer what the shopper wants.
    */
-  Search draw(int user, int listed, UniformRandomProvider rng) {
+  Search draw(int user, long time, UniformRandomProvider rng) {
     Taxonomy.Leaf leaf = Taxonomy.LEAVES.get(shoppers.drawLeaf(user, rng));
     boolean chinese = shoppers.readsChinese(user);
     String locale = Audience.LOCALES.get(chinese ? 1 : 0);
@@ -107,14 +107,14 @@ final class Searches {
     if (form < 0.4) {
       query = noun;
       intent = "leaf=" + leaf.name();
-      grade(leaf.index(), listed, p -> 2, relevance);
+      grade(leaf.index(), time, p -> 2, relevance);
     } else if (form < 0.5) {
       String department = leaf.department();
       query = chinese ? CHINESE.get(department) : department.toLowerCase(Locale.ROOT);
       intent = "department=" + department;
       for (Taxonomy.Leaf l : Taxonomy.LEAVES) {
         if (l.department().equals(department)) {
-          grade(l.index(), listed, p -> 1, relevance);
+          grade(l.index(), time, p -> 1, relevance);
         }
       }
     } else if (form < 0.75) {
@@ -128,14 +128,14 @@ final class Searches {
       String name = catalog.brandNames[brand];
       query = name + " " + noun;
       intent = "leaf=" + leaf.name() + " brand=" + name;
-      grade(leaf.index(), listed, p -> catalog.brand[p] == brand ? 2 : 1, relevance);
+      grade(leaf.index(), time, p -> catalog.brand[p] == brand ? 2 : 1, relevance);
     } else {
       String colour = Latent.pick(rng, Catalog.COLOURS);
       query = chinese ? CHINESE.get(colour) + noun : colour + " " + noun;
       intent = "leaf=" + leaf.name() + " colour=" + colour;
       grade(
           leaf.index(),
-          listed,
+          time,
           p -> colour.equals(catalog.products().get(p).attributes().get("colour")) ? 2 : 1,
           relevance);
     }
@@ -150,9 +150,9 @@ final class Searches {
   }
 
   private void grade(
-      int leaf, int listed, java.util.function.IntUnaryOperator gradeOf, Map<String, Integer> out) {
+      int leaf, long time, java.util.function.IntUnaryOperator gradeOf, Map<String, Integer> out) {
     for (int p : byLeaf[leaf]) {
-      if (p >= listed) {
+      if (catalog.listedAt[p] > time) {
         break; // products are numbered in listing order
       }
       out.put(catalog.productId(p), gradeOf.applyAsInt(p));

@@ -73,7 +73,6 @@ public final class Simulation {
   private final UniformRandomProvider asides;
   private final Searches searches;
   private final Audience audience;
-  private int listedProducts;
   private final long start;
   private final long end;
   private final Counts counts = new Counts();
@@ -119,7 +118,7 @@ public final class Simulation {
             catalog.brandNames,
             worldRng);
     // Who reads copy how is drawn from its own stream: products and shoppers stay as they were.
-    UniformRandomProvider audienceRng = stream(config.seed(), 4);
+    UniformRandomProvider audienceRng = mixedStream(config.seed(), 4);
     this.audience = new Audience(audienceRng);
     shoppers.assignAudience(start, audienceRng);
     catalog.edit(copyEditor);
@@ -130,18 +129,28 @@ public final class Simulation {
     this.shelves = new LeafShelves(Taxonomy.LEAVES.size());
     this.rng = stream(config.seed(), 2);
     this.extraRequests = GeometricSampler.of(rng, 1.0 / world.requestsPerSession());
-    this.asides = stream(config.seed(), 5);
+    this.asides = mixedStream(config.seed(), 5);
     this.searches = new Searches(catalog, shoppers);
   }
 
   /** This world's audience weights, as {@link #run} draws them (no shoppers or catalogue). */
   static Audience audience(long seed) {
-    return new Audience(stream(seed, 4));
+    return new Audience(mixedStream(seed, 4));
   }
 
   /** Independent, reproducible random streams from one seed (world, behaviour, dirt). */
   private static UniformRandomProvider stream(long seed, long id) {
     return RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {seed, id});
+  }
+
+  /**
+   * A stream whose state is first scrambled (SplitMix64): xoroshiro's first outputs from a state as
+   * sparse as {seed, id} are tiny, so worlds with small seeds would draw nearly the same audience
+   * weights. The older streams keep their seeding, so their worlds stay as they were.
+   */
+  private static UniformRandomProvider mixedStream(long seed, long id) {
+    UniformRandomProvider mixer = RandomSource.SPLIT_MIX_64.create(seed * 0x9E3779B97F4A7C15L + id);
+    return RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {mixer.nextLong(), mixer.nextLong()});
   }
 
   /** Heap a world of this size needs while it runs, measured on 2 cores (peak, with margin). */
@@ -283,7 +292,6 @@ public final class Simulation {
           shelves.add(catalog.leaf[nextProduct], nextProduct);
           nextProduct++;
         }
-        listedProducts = nextProduct;
         policy.openUpTo(nextProduct * catalog.variants);
         policy.refresh();
         simulateHour(hourStart);
@@ -494,7 +502,7 @@ public final class Simulation {
 
   /** A search typed as the session starts, with the products that answer it in truth. */
   private void search(int user, String userId, String sessionId, long sessionStart) {
-    Searches.Search search = searches.draw(user, listedProducts, asides);
+    Searches.Search search = searches.draw(user, sessionStart, asides);
     if (search == null) {
       return;
     }
