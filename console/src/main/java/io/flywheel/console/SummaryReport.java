@@ -66,6 +66,11 @@ final class SummaryReport {
         s.addToCarts());
     out.printf(
         Locale.ROOT,
+        "  searches   %,d, complaints %,d%n",
+        s.searches(),
+        s.complaints());
+    out.printf(
+        Locale.ROOT,
         "  dirt       %,d malformed lines, %,d duplicates, %,d late events"
             + " (%,d delayed < 1 h)%n",
         s.malformedLines(),
