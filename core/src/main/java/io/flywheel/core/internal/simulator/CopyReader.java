@@ -84,6 +84,7 @@ final class CopyReader {
           Pattern.CASE_INSENSITIVE);
   // 8折, 8.5折, 八五折: the tenths paid.
   private static final Pattern ZHE = Pattern.compile("([1-9一二三四五六七八九])(?:\\.?([1-9一二三四五六七八九]))?折");
+  private static final Pattern LATIN_WORD = Pattern.compile("[A-Za-z][A-Za-z'-]*");
   private static final String CHINESE_DIGITS = "一二三四五六七八九";
   // Colour words as the shop names them: longer names first, so "navy blue" is navy.
   private static final String[][] COLOUR_WORDS = {
@@ -155,22 +156,22 @@ final class CopyReader {
         .sum();
   }
 
-  /** Chinese when at least a fifth of the letters are Han characters (brands stay Latin). */
+  /**
+   * Chinese when Han characters outnumber lower-case Latin words: names (brands, product titles,
+   * model numbers) are capitalised or carry digits and read the same in either language, while
+   * English prose is mostly lower-case words.
+   */
   static boolean isChinese(String text) {
-    int han = 0;
-    int letters = 0;
-    for (int i = 0; i < text.length(); ) {
-      int cp = text.codePointAt(i);
-      i += Character.charCount(cp);
-      if (Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN) {
-        han++;
-        letters++;
-      } else if (Character.isLetter(cp)) {
-        letters++;
-      }
+    long han =
+        text.codePoints()
+            .filter(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN)
+            .count();
+    long lowerCaseWords = 0;
+    Matcher words = LATIN_WORD.matcher(text);
+    while (words.find()) {
+      lowerCaseWords += Character.isLowerCase(words.group().charAt(0)) ? 1 : 0;
     }
-    // Latin letters come in words of several, Han characters are words on their own.
-    return letters > 0 && han * 5 >= letters;
+    return han >= 2 && han >= lowerCaseWords;
   }
 
   private static List<Double> prices(String text) {

@@ -49,9 +49,11 @@ class CopyReaderTest {
   }
 
   @Test
-  void chineseIsTheScriptOfTheWordsNotOfTheBrand() {
+  void chineseIsTheLanguageOfTheWordsNotOfTheNames() {
     assertThat(CopyReader.isChinese("Norwave Signature 耳机，品质之选")).isTrue();
+    assertThat(CopyReader.isChinese("Norwave Classic Kettle K42 | 厨房用品")).isTrue();
     assertThat(CopyReader.isChinese("Norwave Signature headphones, 耳")).isFalse();
+    assertThat(CopyReader.isChinese("Meet the Norwave kettle: 好 for your kitchen")).isFalse();
     // A Han character takes two columns of a slot.
     assertThat(CopyReader.width("耳机 A1")).isEqualTo(7);
   }
