@@ -1,6 +1,7 @@
 package io.flywheel.core.internal.simulator;
 
 import io.flywheel.core.ContentItem;
+import io.flywheel.core.ContentKind;
 import io.flywheel.core.CopyAppeal;
 import io.flywheel.core.Product;
 import java.util.ArrayList;
@@ -16,6 +17,14 @@ public final class CopyJudge {
 
   public static CopyAppeal.Report judge(long seed, List<Product> products, List<ContentItem> copy) {
     Appeal appeal = new Appeal(Simulation.audience(seed));
+    // The oracle depends only on the audience and the kind: found once for each.
+    Map<ContentKind, Map<Integer, Appeal.Best>> oracles =
+        new java.util.EnumMap<>(ContentKind.class);
+    Oracles best =
+        (segment, kind) ->
+            oracles
+                .computeIfAbsent(kind, k -> new java.util.HashMap<>())
+                .computeIfAbsent(segment, s -> appeal.best(s, kind));
     Map<String, Product> byId =
         products.stream().collect(Collectors.toMap(Product::id, Function.identity(), (a, b) -> a));
     int rows = Audience.rows();
@@ -31,7 +40,7 @@ public final class CopyJudge {
       Map<String, Double> oracle = new LinkedHashMap<>();
       for (int row = 0; row < rows; row++) {
         double e = Latent.round6(appeal.expected(reading, item.kind(), about, row));
-        double o = Latent.round6(appeal.best(segment(row), item.kind()).appeal());
+        double o = Latent.round6(best.get(segment(row), item.kind()).appeal());
         expected.put(Audience.rowName(row), e);
         oracle.put(Audience.rowName(row), o);
         if (locale(row).equals(item.locale())) {
@@ -67,6 +76,10 @@ public final class CopyJudge {
                   appeal.best(segment(row), io.flywheel.core.ContentKind.AD_COPY).angles())));
     }
     return new CopyAppeal.Report(seed, audiences, items);
+  }
+
+  private interface Oracles {
+    Appeal.Best get(int segment, ContentKind kind);
   }
 
   private static int segment(int row) {

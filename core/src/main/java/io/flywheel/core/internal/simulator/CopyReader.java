@@ -29,39 +29,47 @@ final class CopyReader {
       List<Integer> discounts,
       Set<String> colours) {}
 
-  private static final Map<MessageAngle, Pattern> ENGLISH_CUES = new EnumMap<>(MessageAngle.class);
+  // English cues are phrases of whole words ("*" stands for any one word), looked up by their
+  // first word: one pass over the words of a text, whatever the size of the lexicon.
+  private static final Map<String, List<Cue>> ENGLISH_CUES = new java.util.HashMap<>();
   private static final Map<MessageAngle, List<String>> CHINESE_CUES =
       new EnumMap<>(MessageAngle.class);
+
+  private record Cue(String[] words, MessageAngle angle) {}
 
   static {
     english(
         MessageAngle.SAVINGS,
-        "save[sd]?|saving|savings|\\d+\\s?% off|off|deals?|bargains?|value|discount(ed)?|sale"
-            + "|price drop|price cut|for less|down from|was \\$|lowest price|budget|cheaper");
+        "save|saves|saved|saving|savings|off|deal|deals|bargain|bargains|value|discount",
+        "discounted|sale|price drop|price cut|for less|down from|lowest price|budget|cheaper");
     english(
         MessageAngle.QUALITY,
-        "quality|craft(ed|smanship)?|made to last|durable|premium|well[- ]made|built to"
-            + "|detail(s|ed)?|finest|made with care|thoughtfully made|long[- ]lasting");
+        "quality|craft|crafted|craftsmanship|made to last|durable|premium|well-made|well made",
+        "built to|detail|details|detailed|finest|made with care|thoughtfully made",
+        "long-lasting|long lasting");
     english(
         MessageAngle.BRAND,
-        "designed by|only from|signature|iconic|heritage|authentic|genuine|official"
-            + "|the \\w+ touch|original|brand");
+        "designed by|only from|signature|iconic|heritage|authentic|genuine|official",
+        "the * touch|original|brand");
     english(
         MessageAngle.NOVELTY,
-        "new|just in|just added|latest|fresh|introducing|first look|debut|new arrivals?"
-            + "|meet (the|your)|say hello");
+        "new|just in|just added|latest|fresh|introducing|first look|debut|new arrival",
+        "new arrivals|meet the|meet your|say hello");
     english(
         MessageAngle.URGENCY,
-        "today|hurry|last chance|limited|ends soon|few left|only \\w+ left|before it's gone"
-            + "|don't wait|don't miss|while (it|they|the offer|stocks?) lasts?|why wait|act fast");
+        "today|hurry|last chance|limited|ends soon|few left|only * left|before it's gone",
+        "don't wait|don't miss|while it lasts|while they last|while the offer lasts",
+        "while stocks last|while stock lasts|why wait|act fast");
     english(
         MessageAngle.SOCIAL_PROOF,
-        "best-?sellers?|most bought|most popular|popular|favou?rites?|loved by|top-rated"
-            + "|trending|shoppers' pick|customers love|everyone's");
+        "bestseller|bestsellers|best-seller|best-sellers|most bought|most popular|popular",
+        "favourite|favourites|favorite|favorites|loved by|top-rated|trending|shoppers' pick",
+        "customers love|everyone's");
     english(
         MessageAngle.TRUST,
-        "free returns?|returns|guarantee[d]?|warranty|secure|support|delivered|delivery"
-            + "|shipping|confidence|without worry|worry-free|safe|trusted|in two days");
+        "free return|free returns|returns|guarantee|guaranteed|warranty|secure|support",
+        "delivered|delivery|shipping|confidence|without worry|worry-free|safe|trusted",
+        "in two days");
     chinese(MessageAngle.SAVINGS, "省", "优惠", "折", "直降", "特价", "划算", "实惠", "好价", "低价", "超值", "原价");
     chinese(MessageAngle.QUALITY, "品质", "做工", "耐用", "精工", "细节", "质感", "打磨", "用心之作", "匠心");
     chinese(MessageAngle.BRAND, "出品", "认准", "正品", "品牌", "官方", "原装", "打造");
@@ -71,7 +79,11 @@ final class CopyReader {
     chinese(MessageAngle.TRUST, "退货", "包退", "无忧", "放心", "安心", "保障", "售后", "客服", "送达", "包邮");
   }
 
+  // A word: letters, with inner apostrophes and hyphens ("don't", "well-made").
+  private static final Pattern WORD = Pattern.compile("[a-z]+(?:['\u2019-][a-z]+)*'?");
+
   // Prices: a currency sign before the amount, or 元 / 块 / dollars after it.
+  private static final String PRICE_SIGNS = "$¥￥元块RrDdUu";
   private static final Pattern PRICE_BEFORE =
       Pattern.compile("(?:US\\$|\\$|¥|￥|RMB\\s?)\\s?(\\d{1,3}(?:,\\d{3})*(?:\\.\\d{1,2})?|\\d+)");
   private static final Pattern PRICE_AFTER =
@@ -108,13 +120,41 @@ final class CopyReader {
     {"灰色", "grey"},
     {"蓝色", "blue"}
   };
+  private static final Map<String, String> COLOUR_OF =
+      java.util.Arrays.stream(COLOUR_WORDS)
+          .collect(java.util.stream.Collectors.toMap(word -> word[0], word -> word[1]));
 
   private CopyReader() {}
 
-  private static void english(MessageAngle angle, String alternatives) {
-    ENGLISH_CUES.put(
-        angle,
-        Pattern.compile("(?<![\\w'])(?:" + alternatives + ")(?![\\w'])", Pattern.CASE_INSENSITIVE));
+  private static void english(MessageAngle angle, String... phrases) {
+    for (String line : phrases) {
+      for (String phrase : line.split("\\|")) {
+        String[] words = phrase.split(" ");
+        ENGLISH_CUES.computeIfAbsent(words[0], w -> new ArrayList<>()).add(new Cue(words, angle));
+      }
+    }
+  }
+
+  /** The lower-case words of a text, in order. */
+  private static List<String> words(String lower) {
+    List<String> words = new ArrayList<>();
+    Matcher m = WORD.matcher(lower);
+    while (m.find()) {
+      words.add(m.group().replace('\u2019', '\''));
+    }
+    return words;
+  }
+
+  private static boolean matchesAt(List<String> words, int at, String[] phrase) {
+    if (at + phrase.length > words.size()) {
+      return false;
+    }
+    for (int k = 1; k < phrase.length; k++) {
+      if (!phrase[k].equals("*") && !phrase[k].equals(words.get(at + k))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void chinese(MessageAngle angle, String... cues) {
@@ -125,12 +165,17 @@ final class CopyReader {
     String text = title + "\n" + body;
     String lower = text.toLowerCase(Locale.ROOT);
     Set<MessageAngle> angles = EnumSet.noneOf(MessageAngle.class);
-    for (Map.Entry<MessageAngle, Pattern> cue : ENGLISH_CUES.entrySet()) {
-      if (cue.getValue().matcher(text).find()) {
-        angles.add(cue.getKey());
+    List<String> words = words(lower);
+    for (int w = 0; w < words.size(); w++) {
+      for (Cue cue : ENGLISH_CUES.getOrDefault(words.get(w), List.of())) {
+        if (matchesAt(words, w, cue.words())) {
+          angles.add(cue.angle());
+        }
       }
     }
-    for (Map.Entry<MessageAngle, List<String>> cue : CHINESE_CUES.entrySet()) {
+    boolean han = text.codePoints().anyMatch(CopyReader::isHan);
+    for (Map.Entry<MessageAngle, List<String>> cue :
+        han ? CHINESE_CUES.entrySet() : Set.<Map.Entry<MessageAngle, List<String>>>of()) {
       if (cue.getValue().stream().anyMatch(text::contains)) {
         angles.add(cue.getKey());
       }
@@ -146,14 +191,17 @@ final class CopyReader {
         isChinese(text),
         prices(text),
         discounts,
-        colours(lower));
+        colours(words, text, han));
+  }
+
+  /** The common Han ideographs (a range check: Character.UnicodeScript is slow). */
+  private static boolean isHan(int cp) {
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
   }
 
   /** Columns the text takes on screen: a Han character is as wide as two Latin letters. */
   static int width(String text) {
-    return text.codePoints()
-        .map(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN ? 2 : 1)
-        .sum();
+    return text.codePoints().map(cp -> isHan(cp) ? 2 : 1).sum();
   }
 
   /**
@@ -162,20 +210,24 @@ final class CopyReader {
    * English prose is mostly lower-case words.
    */
   static boolean isChinese(String text) {
-    long han =
-        text.codePoints()
-            .filter(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN)
-            .count();
+    long han = text.codePoints().filter(CopyReader::isHan).count();
+    if (han < 2) {
+      return false;
+    }
     long lowerCaseWords = 0;
     Matcher words = LATIN_WORD.matcher(text);
     while (words.find()) {
       lowerCaseWords += Character.isLowerCase(words.group().charAt(0)) ? 1 : 0;
     }
-    return han >= 2 && han >= lowerCaseWords;
+    return han >= lowerCaseWords;
   }
 
   private static List<Double> prices(String text) {
     List<Double> prices = new ArrayList<>();
+    // Most copy states no price in a form that needs the patterns: skip them cheaply.
+    if (PRICE_SIGNS.chars().noneMatch(c -> text.indexOf(c) >= 0)) {
+      return prices;
+    }
     for (Pattern pattern : List.of(PRICE_BEFORE, PRICE_AFTER)) {
       Matcher m = pattern.matcher(text);
       while (m.find()) {
@@ -187,6 +239,9 @@ final class CopyReader {
 
   private static List<Integer> discounts(String text) {
     List<Integer> discounts = new ArrayList<>();
+    if (text.indexOf('%') < 0 && text.indexOf('折') < 0) {
+      return discounts;
+    }
     Matcher m = PERCENT_OFF.matcher(text);
     while (m.find()) {
       discounts.add(Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2)));
@@ -205,18 +260,23 @@ final class CopyReader {
     return chinese >= 0 ? chinese + 1 : character.charAt(0) - '0';
   }
 
-  private static Set<String> colours(String lower) {
+  /** Colours named in whole words (two-word names first: "navy blue" is navy), or in Chinese. */
+  private static Set<String> colours(List<String> words, String text, boolean han) {
     Set<String> colours = new java.util.TreeSet<>();
-    String rest = lower;
-    for (String[] word : COLOUR_WORDS) {
-      Matcher m =
-          Pattern.compile("(?<![\\p{L}])" + Pattern.quote(word[0]) + "(?![a-z])").matcher(rest);
-      if (word[0].codePointAt(0) > 0x2E80) {
-        m = Pattern.compile(Pattern.quote(word[0])).matcher(rest);
+    for (int w = 0; w < words.size(); w++) {
+      String pair = w + 1 < words.size() ? words.get(w) + " " + words.get(w + 1) : null;
+      if (pair != null && COLOUR_OF.containsKey(pair)) {
+        colours.add(COLOUR_OF.get(pair));
+        w++;
+      } else if (COLOUR_OF.containsKey(words.get(w))) {
+        colours.add(COLOUR_OF.get(words.get(w)));
       }
-      if (m.find()) {
-        colours.add(word[1]);
-        rest = m.replaceAll(" ");
+    }
+    if (han) {
+      for (String[] word : COLOUR_WORDS) {
+        if (word[0].codePointAt(0) >= 0x2E80 && text.contains(word[0])) {
+          colours.add(word[1]);
+        }
       }
     }
     return colours;
