@@ -97,6 +97,22 @@ class CopyAppealTest {
   }
 
   @Test
+  void theStockCopyStatesOnlyCatalogueFactsEvenFourFigurePrices(@TempDir Path big)
+      throws IOException {
+    MarketplaceSimulator.run(
+        new SimulationConfig(50, 1500, 1, 5, 0, WorldConfig.defaults()), big, (h, t, l) -> {});
+    List<ContentItem> copy = new ArrayList<>();
+    JsonLinesReader.forEach(
+        big.resolve(MarketplaceSimulator.CONTENT_FILE), Codecs.CONTENT, copy::add);
+    List<Product> catalogue = new ArrayList<>();
+    JsonLinesReader.forEach(
+        big.resolve(MarketplaceSimulator.PRODUCTS_FILE), Codecs.PRODUCTS, catalogue::add);
+    assertThat(catalogue).anyMatch(p -> p.price() >= 1000);
+    CopyAppeal.Report report = CopyAppeal.judge(big, copy);
+    assertThat(report.items()).noneMatch(CopyAppeal.ItemAppeal::contradictsCatalogue);
+  }
+
+  @Test
   void aWorldFolderIsJudgedAsTheWorldItWasSimulatedFrom() throws IOException {
     assertThat(CopyAppeal.judge(world, stock)).isEqualTo(CopyAppeal.judge(CONFIG, products, stock));
     assertThat(CopyAppeal.judge(world, stock))

@@ -77,17 +77,18 @@ final class Appeal {
   }
 
   /**
-   * The angles' weights, diluted when copy chases several at once (divided by the square root of
-   * their number), less three quarters of the segment's mean weight: copy with no angle loses a
-   * little, copy with one angle picked at random gains a little (calibrated so that the stock
-   * copy's appeal per kind keeps about the means it had as a hidden number).
+   * The mean weight of the angles the copy carries (copy chasing several at once pulls no harder
+   * than its average angle: focused copy wins), less three quarters of the segment's mean weight:
+   * copy with no angle loses a little, copy with one angle picked at random gains a little
+   * (calibrated so that the stock copy's appeal per kind keeps about the means it had as a hidden
+   * number).
    */
   double angleScore(int segment, Set<MessageAngle> angles) {
     double sum = 0;
     for (MessageAngle angle : angles) {
       sum += audience.weight(segment, angle);
     }
-    double carried = angles.isEmpty() ? 0 : sum / Math.sqrt(angles.size());
+    double carried = angles.isEmpty() ? 0 : sum / angles.size();
     return carried - CENTRING * audience.centre(segment);
   }
 

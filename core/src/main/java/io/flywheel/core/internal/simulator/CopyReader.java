@@ -85,7 +85,8 @@ final class CopyReader {
   // Prices: a currency sign before the amount, or 元 / 块 / dollars after it.
   private static final String PRICE_SIGNS = "$¥￥元块RrDdUu";
   private static final Pattern PRICE_BEFORE =
-      Pattern.compile("(?:US\\$|\\$|¥|￥|RMB\\s?)\\s?(\\d{1,3}(?:,\\d{3})*(?:\\.\\d{1,2})?|\\d+)");
+      Pattern.compile(
+          "(?:US\\$|\\$|¥|￥|RMB\\s?)\\s?(\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|\\d+(?:\\.\\d{1,2})?)");
   private static final Pattern PRICE_AFTER =
       Pattern.compile("(\\d+(?:\\.\\d{1,2})?)\\s?(?:元|块|美元|dollars\\b|USD\\b)");
   // Discounts: "20% off", "save 20%", "省20%", "直降20%", "20%优惠", "8折" / "八折".

@@ -100,8 +100,13 @@ class AppealTest {
       Set<MessageAngle> newcomers = world.best(Audience.NEW, ContentKind.AD_COPY).angles();
       assertThat(bargain).as("seed %d", seed).contains(MessageAngle.SAVINGS);
       assertThat(loyal).as("seed %d", seed).containsAnyOf(MessageAngle.BRAND, MessageAngle.QUALITY);
-      assertThat(newcomers).as("seed %d", seed).contains(MessageAngle.TRUST);
+      // Worlds vary around the profiles: newcomers are reassured by trust or by other shoppers.
+      assertThat(newcomers)
+          .as("seed %d", seed)
+          .containsAnyOf(MessageAngle.TRUST, MessageAngle.SOCIAL_PROOF);
       assertThat(new HashSet<>(List.of(bargain, loyal, newcomers))).hasSize(3);
+      // Focused copy wins: the best copy for each segment leads with a single angle.
+      assertThat(world.best(Audience.MAINSTREAM, ContentKind.AD_COPY).angles()).hasSize(1);
       // The best single angle differs between bargain hunters and newcomers.
       assertThat(best(world, Audience.BARGAIN)).isNotEqualTo(best(world, Audience.NEW));
     }

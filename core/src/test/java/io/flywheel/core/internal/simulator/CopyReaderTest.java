@@ -16,6 +16,9 @@ class CopyReaderTest {
     assertThat(r.angles())
         .containsExactlyInAnyOrder(MessageAngle.SAVINGS, MessageAngle.URGENCY, MessageAngle.TRUST);
     assertThat(r.prices()).containsExactly(12.99, 1215.99);
+    // Without thousands separators too: "$1234.56" is one price, not $123.
+    assertThat(CopyReader.read("Laptop", "Yours for $1234.56 or ¥1234").prices())
+        .containsExactly(1234.56, 1234.0);
     assertThat(r.discounts()).containsExactly(20);
     assertThat(r.chinese()).isFalse();
   }
