@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
+    subcommands = SimulateAppealCommand.class,
     description =
         "Simulate a marketplace from latent truth and write products, users, content, "
             + "campaigns, events and truth as JSON lines (the same seed gives the same bytes).")
@@ -100,6 +101,10 @@ final class SimulateCommand implements Callable<Integer> {
       SummaryReport.print(summary, outDir, spec.commandLine().getOut());
     }
     return 0;
+  }
+
+  Path home() {
+    return root.home();
   }
 
   private WorldConfig loadWorld() throws IOException {

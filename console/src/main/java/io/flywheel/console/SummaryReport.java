@@ -64,6 +64,7 @@ final class SummaryReport {
         s.expectedAttributedPurchases(),
         s.organicPurchases(),
         s.addToCarts());
+    out.printf(Locale.ROOT, "  searches   %,d, complaints %,d%n", s.searches(), s.complaints());
     out.printf(
         Locale.ROOT,
         "  dirt       %,d malformed lines, %,d duplicates, %,d late events"

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param propensity probability the serving policy gave the shown item (impressions only), for
  *     off-policy evaluation
  * @param timestamp event time, epoch milliseconds
+ * @param query what the shopper typed (searches only; absent from older lines)
  * @param receivedAt when the platform received it, epoch milliseconds
  * @param extra fields this version does not know, in the line's order: written back after the known
  *     ones ({@link JsonAnyGetter}); gathered by the codec, never bound from a field that happens to
@@ -42,6 +43,7 @@ public record Event(
     String variantId,
     Double price,
     Integer quantity,
+    String query,
     long timestamp,
     long receivedAt,
     @JsonAnyGetter @JsonIgnore Map<String, Object> extra) {
@@ -84,6 +86,12 @@ public record Event(
         requireText(productId, "productId");
         require(price != null, "price", "is required on a purchase");
       }
+      case SEARCH -> requireText(query, "query");
+      case COMPLAINT ->
+          require(
+              productId != null || contentId != null,
+              "contentId",
+              "a complaint needs contentId or productId");
       default -> throw new IllegalStateException("unhandled type " + type);
     }
     extra =
@@ -92,10 +100,52 @@ public record Event(
             : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
   }
 
+  /** Every event but a search, as it was before searches had a query. */
+  public Event(
+      String eventId,
+      EventType type,
+      String userId,
+      String productId,
+      String contentId,
+      String requestId,
+      String sessionId,
+      Integer position,
+      Double propensity,
+      String campaignId,
+      String experimentId,
+      String arm,
+      String variantId,
+      Double price,
+      Integer quantity,
+      long timestamp,
+      long receivedAt,
+      Map<String, Object> extra) {
+    this(
+        eventId,
+        type,
+        userId,
+        productId,
+        contentId,
+        requestId,
+        sessionId,
+        position,
+        propensity,
+        campaignId,
+        experimentId,
+        arm,
+        variantId,
+        price,
+        quantity,
+        null,
+        timestamp,
+        receivedAt,
+        extra);
+  }
+
   /** True for clicks, carts and purchases that a tracking link ties to a delivered item. */
   @JsonIgnore
   public boolean isAttributed() {
-    return type != EventType.IMPRESSION && requestId != null;
+    return type.showsInterest() && requestId != null;
   }
 
   public Event withReceivedAt(long newReceivedAt) {
@@ -115,6 +165,7 @@ public record Event(
         variantId,
         price,
         quantity,
+        query,
         timestamp,
         newReceivedAt,
         extra);

@@ -8,7 +8,11 @@ public enum EventType implements WireNames.Named {
   IMPRESSION("impression"),
   CLICK("click"),
   ADD_TO_CART("add_to_cart"),
-  PURCHASE("purchase");
+  PURCHASE("purchase"),
+  /** A query typed into the shop's search box (carries {@code query}). */
+  SEARCH("search"),
+  /** A shopper reporting that copy said something the shop does not honour (a wrong price). */
+  COMPLAINT("complaint");
 
   private final String wireName;
 
@@ -20,6 +24,14 @@ public enum EventType implements WireNames.Named {
   @JsonValue
   public String wireName() {
     return wireName;
+  }
+
+  /**
+   * True for clicks, carts and purchases: what shows interest in a product. Impressions, searches
+   * and complaints do not, so popularity, co-visitation and attribution leave them out.
+   */
+  public boolean showsInterest() {
+    return this == CLICK || this == ADD_TO_CART || this == PURCHASE;
   }
 
   /** Parses a wire name; an unknown one is an {@link InvalidRecordException} on {@code field}. */

@@ -12,6 +12,9 @@ package io.flywheel.core;
  *     them
  * @param delayedEvents events held back as late whose stream had not moved an hour on when they
  *     were written (quiet hours); out of order but not late
+ * @param searches search events (a few sessions start with one)
+ * @param complaints complaint events: shoppers who clicked copy stating what the catalogue
+ *     contradicts
  */
 public record SimulationSummary(
     long seed,
@@ -43,10 +46,12 @@ public record SimulationSummary(
     long delayedEvents,
     long elapsedMillis,
     double eventsPerSecond,
-    long peakHeapBytes) {
+    long peakHeapBytes,
+    long searches,
+    long complaints) {
 
   public long cleanEvents() {
-    return impressions + clicks + addToCarts + purchases;
+    return impressions + clicks + addToCarts + purchases + searches + complaints;
   }
 
   public double clickThroughRate() {

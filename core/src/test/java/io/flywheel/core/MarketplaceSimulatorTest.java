@@ -141,6 +141,11 @@ class MarketplaceSimulatorTest {
     assertThat(byType.get(EventType.CLICK)).isEqualTo(s.clicks());
     assertThat(byType.get(EventType.ADD_TO_CART)).isEqualTo(s.addToCarts());
     assertThat(byType.get(EventType.PURCHASE)).isEqualTo(s.purchases());
+    assertThat(byType.getOrDefault(EventType.SEARCH, 0L)).isEqualTo(s.searches());
+    // The stock copy states only catalogue facts: nobody has anything to complain about.
+    assertThat(byType.getOrDefault(EventType.COMPLAINT, 0L)).isEqualTo(s.complaints()).isZero();
+    // A few sessions start with a search (fewer when nothing on sale answers it).
+    assertThat((double) s.searches() / s.sessions()).isBetween(0.03, 0.07);
     assertThat(s.eventLines()).isEqualTo(shop.events().size());
     // Every request fills the whole slot once enough content is on sale.
     assertThat(s.impressions()).isEqualTo(s.requests() * world.slotSize());
@@ -220,7 +225,7 @@ class MarketplaceSimulatorTest {
     }
     long organic = 0;
     for (Event e : shop.events()) {
-      if (e.type() == EventType.IMPRESSION) {
+      if (e.type() == EventType.IMPRESSION || e.type() == EventType.SEARCH) {
         continue;
       }
       if (e.requestId() == null) {

@@ -42,7 +42,8 @@ public final class CoVisitation {
     private final TreeSet<String> bought = new TreeSet<>();
 
     public void add(Event event) {
-      if (event.productId() == null || event.type() == EventType.IMPRESSION) {
+      // Impressions, searches and complaints say nothing about what was wanted together.
+      if (event.productId() == null || !event.type().showsInterest()) {
         return;
       }
       seen.add(event.productId());

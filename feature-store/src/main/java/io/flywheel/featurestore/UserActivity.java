@@ -18,7 +18,18 @@ public final class UserActivity {
   private long lastPurchase = -1;
 
   public void apply(Event event) {
-    int kind = event.type().ordinal();
+    int kind =
+        switch (event.type()) {
+          case IMPRESSION -> 0;
+          case CLICK -> 1;
+          case ADD_TO_CART -> 2;
+          case PURCHASE -> 3;
+          // Searches and complaints are no activity this view counts (KINDS).
+          default -> -1;
+        };
+    if (kind < 0) {
+      return;
+    }
     hour.add(kind, event.timestamp());
     day.add(kind, event.timestamp());
     week.add(kind, event.timestamp());

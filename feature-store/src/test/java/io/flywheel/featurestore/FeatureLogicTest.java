@@ -23,7 +23,7 @@ class FeatureLogicTest {
         "e" + id,
         type,
         "u1",
-        product,
+        type == EventType.SEARCH ? null : product,
         "c1",
         "r" + id,
         "s1",
@@ -35,12 +35,13 @@ class FeatureLogicTest {
         "v1",
         type == EventType.PURCHASE || type == EventType.ADD_TO_CART ? 10.0 : null,
         type == EventType.PURCHASE ? 1 : null,
+        type == EventType.SEARCH ? "lamp" : null,
         ts,
         ts + 1,
         null);
   }
 
-  /** Bursty events over 12 days, in time order. */
+  /** Bursty events over 12 days, in time order, with a few searches and complaints. */
   private static List<Event> randomEvents(long seed) {
     Random rng = new Random(seed);
     List<Event> events = new ArrayList<>();
@@ -50,7 +51,12 @@ class FeatureLogicTest {
           rng.nextDouble() < 0.05
               ? (long) (rng.nextDouble() * 20 * HOUR)
               : (long) (rng.nextDouble() * 3 * MINUTE);
-      EventType type = EventType.values()[rng.nextDouble() < 0.7 ? 0 : 1 + rng.nextInt(3)];
+      double roll = rng.nextDouble();
+      // A few searches and complaints, which no view counts.
+      EventType type =
+          roll < 0.04
+              ? (roll < 0.02 ? EventType.SEARCH : EventType.COMPLAINT)
+              : EventType.values()[roll < 0.7 ? 0 : 1 + rng.nextInt(3)];
       events.add(event(i, type, t, "p" + rng.nextInt(3)));
     }
     return events;

@@ -35,6 +35,7 @@ public final class EventKryoSerializer extends Serializer<Event> implements Seri
     out.writeString(e.variantId());
     writeDouble(out, e.price());
     writeInt(out, e.quantity());
+    out.writeString(e.query());
     out.writeLong(e.timestamp());
     out.writeLong(e.receivedAt());
     out.writeInt(e.extra().size(), true);
@@ -61,6 +62,7 @@ public final class EventKryoSerializer extends Serializer<Event> implements Seri
     String variantId = in.readString();
     Double price = readDouble(in);
     Integer quantity = readInt(in);
+    String query = in.readString();
     long timestamp = in.readLong();
     long receivedAt = in.readLong();
     int extras = in.readInt(true);
@@ -84,6 +86,7 @@ public final class EventKryoSerializer extends Serializer<Event> implements Seri
         variantId,
         price,
         quantity,
+        query,
         timestamp,
         receivedAt,
         extra);

@@ -478,8 +478,7 @@ public final class FeatureJob {
   /** Wires the co-visitation job: sessions of product interactions → neighbour lists. */
   public static void buildCoVisitation(StreamExecutionEnvironment env, FeatureJobOptions options) {
     acceptedEvents(env, options, "covisit", UnaryOperator.identity())
-        .filter(
-            e -> e.sessionId() != null && e.productId() != null && e.type() != EventType.IMPRESSION)
+        .filter(e -> e.sessionId() != null && e.productId() != null && e.type().showsInterest())
         .keyBy(Event::sessionId)
         .window(EventTimeSessionWindows.withGap(options.sessionGap()))
         .process(new CoVisitationStages.SessionPairs())

@@ -226,19 +226,23 @@ class FeatureJobTest {
                 + result.openAttributionWindows()
                 + result.examplesBehindWatermark())
         .isEqualTo(impressions);
-    // Entities touched by events that arrived behind the watermark: the snapshot depends on
-    // arrival timing, so the exact brute-force comparison leaves them out.
-    Set<String> touchedLate =
-        reference.accepted.stream()
-            .filter(e -> reference.behindWatermark.contains(e.eventId()))
-            .flatMap(e -> java.util.stream.Stream.of(e.userId(), e.productId(), e.contentId()))
-            .filter(java.util.Objects::nonNull)
-            .collect(Collectors.toSet());
+    // Entities touched by events that arrived behind the watermark: from such an event's time on,
+    // their snapshots depend on arrival timing, so the exact brute-force comparison leaves those
+    // examples out (earlier examples cannot have seen it). A late search or complaint changes no
+    // feature, so it leaves its entities in.
+    Map<String, Long> lateFrom = new java.util.HashMap<>();
+    reference.accepted.stream()
+        .filter(e -> reference.behindWatermark.contains(e.eventId()))
+        .filter(e -> e.type() == EventType.IMPRESSION || e.type().showsInterest())
+        .forEach(
+            e ->
+                java.util.stream.Stream.of(e.userId(), e.productId(), e.contentId())
+                    .filter(java.util.Objects::nonNull)
+                    .forEach(entity -> lateFrom.merge(entity, e.timestamp(), Math::min)));
     int checked = 0;
     for (TrainingExample x : examples) {
-      if (touchedLate.contains(x.userId())
-          || touchedLate.contains(x.productId())
-          || touchedLate.contains(x.contentId())) {
+      if (java.util.stream.Stream.of(x.userId(), x.productId(), x.contentId())
+          .anyMatch(entity -> lateFrom.getOrDefault(entity, Long.MAX_VALUE) <= x.timestamp())) {
         continue;
       }
       checked++;

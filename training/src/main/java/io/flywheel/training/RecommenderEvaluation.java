@@ -59,7 +59,7 @@ public final class RecommenderEvaluation {
     Recommenders recommenders = Recommenders.fit(events, catalog, cutoff);
     Map<String, Map<String, Double>> relevance = new LinkedHashMap<>();
     for (Event e : events) {
-      if (e.timestamp() <= cutoff || e.productId() == null || e.type() == EventType.IMPRESSION) {
+      if (e.timestamp() <= cutoff || e.productId() == null || !e.type().showsInterest()) {
         continue;
       }
       double gain = e.type() == EventType.PURCHASE ? 2 : 1;

@@ -58,7 +58,7 @@ public final class Recommenders {
         });
     sorted.sort(Comparator.comparingLong(Event::timestamp).thenComparing(Event::eventId));
     for (Event e : sorted) {
-      if (e.productId() == null || e.type() == EventType.IMPRESSION) {
+      if (e.productId() == null || !e.type().showsInterest()) {
         continue;
       }
       double weight =

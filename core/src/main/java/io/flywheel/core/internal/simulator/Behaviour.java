@@ -32,6 +32,11 @@ final class Behaviour {
     }
   }
 
+  /** What the copy adds to this shopper's click log-odds, as the shopper reads it. */
+  double appeal(int user, int content) {
+    return catalog.appeal(shoppers.audienceRow[user], content);
+  }
+
   /** P(click) = P(examined at position) × P(attracted), rounded to 9 decimals. */
   double pClick(int user, int content, int position, int hourOfDay) {
     int p = catalog.productOf(content);
@@ -40,7 +45,7 @@ final class Behaviour {
         baseClickLogit
             + AFFINITY_WEIGHT * clip(Math.log(Math.max(affinity, 1e-12)), 2.5)
             + QUALITY_WEIGHT * catalog.quality[p]
-            + catalog.appeal[content]
+            + catalog.appeal(shoppers.audienceRow[user], content)
             + brandBonus(user, p)
             + hourEffect(hourOfDay);
     return Latent.round9(examination[position] * Latent.sigmoid(logit));

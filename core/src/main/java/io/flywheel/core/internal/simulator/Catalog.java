@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 
@@ -26,9 +27,9 @@ final class Catalog {
   private static final ContentKind[] SIMULATED_KINDS = {
     ContentKind.PRODUCT_DESCRIPTION, ContentKind.AD_COPY, ContentKind.EMAIL, ContentKind.BANNER_TEXT
   };
-  // Kinds differ in how well they pull on average; variants differ around that.
-  private static final double[] KIND_APPEAL = {0.0, 0.1, -0.15, -0.05};
-  private static final double APPEAL_SD = 0.5;
+  // What the words do not explain: a variant's own pull, drawn where the hidden appeal once was
+  // (so the rest of the world is drawn as before). Read text adds about as much spread again.
+  private static final double NOISE_SD = 0.45;
   private static final String[] SYLLABLES = {
     "Nor", "Vel", "Aur", "Kin", "Sol", "Tre", "Mar", "Lum", "Cor", "Bri", "Oak", "Zen", "Ast",
     "Pol", "Riv", "Hal"
@@ -48,9 +49,7 @@ final class Catalog {
     "Signature",
     "Lite"
   };
-  private static final String[] COLOURS = {
-    "black", "white", "navy", "sage", "sand", "red", "grey", "blue"
-  };
+  static final String[] COLOURS = {"black", "white", "navy", "sage", "sand", "red", "grey", "blue"};
   // Short enough that a hook and any noun fit an ad headline (30 characters).
   private static final String[] HOOKS = {
     "Meet your new",
@@ -76,10 +75,14 @@ final class Catalog {
   final double[] quality;
   final long[] listedAt;
   final String[] brandNames;
-  final double[] appeal;
+  final double[] noise;
   final ContentKind[] kind;
   private final Product[] products;
   private final ContentItem[] content;
+  // Read appeal per audience row and item, [row * contentCount + content]; see read().
+  private double[] appeal;
+  private boolean[] contradicted;
+  private double[] averageAppeal;
   private final List<Campaign> campaigns;
 
   Catalog(
@@ -111,13 +114,13 @@ final class Catalog {
       products[p] = product(p, l, rng);
     }
     int contentCount = productCount * variants;
-    appeal = new double[contentCount];
+    noise = new double[contentCount];
     kind = new ContentKind[contentCount];
     content = new ContentItem[contentCount];
     for (int c = 0; c < contentCount; c++) {
       int k = rng.nextInt(SIMULATED_KINDS.length);
       kind[c] = SIMULATED_KINDS[k];
-      appeal[c] = Latent.round6(KIND_APPEAL[k] + APPEAL_SD * normal.sample());
+      noise[c] = Latent.round6(NOISE_SD * normal.sample());
       content[c] = contentItem(c, rng);
     }
     campaigns =
@@ -135,6 +138,57 @@ final class Catalog {
                         null,
                         List.of()))
             .toList();
+  }
+
+  /**
+   * Rewrites the copy before anyone reads it (tests plant copy this way); an edit keeps each item's
+   * id, kind and products, since slots and tracking refer to them.
+   */
+  void edit(UnaryOperator<ContentItem> editor) {
+    for (int c = 0; c < content.length; c++) {
+      ContentItem edited = editor.apply(content[c]);
+      if (!edited.id().equals(content[c].id())
+          || edited.kind() != content[c].kind()
+          || !edited.productIds().equals(content[c].productIds())) {
+        throw new IllegalArgumentException(
+            "an edit must keep the id, kind and products of " + content[c].id());
+      }
+      content[c] = edited;
+    }
+  }
+
+  /**
+   * Has every audience row read every item: the appeal table the click model looks up, so reading
+   * costs nothing per impression.
+   *
+   * @param rowShares the share of shoppers in each row, for the average appeal truth reports
+   */
+  void read(Appeal reader, double[] rowShares) {
+    int rows = rowShares.length;
+    appeal = new double[rows * content.length];
+    contradicted = new boolean[content.length];
+    averageAppeal = new double[content.length];
+    for (int c = 0; c < content.length; c++) {
+      CopyReader.Reading reading = CopyReader.read(content[c].title(), content[c].body());
+      List<Product> about = List.of(products[productOf(c)]);
+      contradicted[c] = Appeal.contradicts(reading, about);
+      double average = 0;
+      for (int row = 0; row < rows; row++) {
+        double value = Latent.round6(reader.expected(reading, kind[c], about, row) + noise[c]);
+        appeal[row * content.length + c] = value;
+        average += rowShares[row] * value;
+      }
+      averageAppeal[c] = Latent.round6(average);
+    }
+  }
+
+  double appeal(int row, int c) {
+    return appeal[row * content.length + c];
+  }
+
+  /** True when the item's copy states something the catalogue contradicts. */
+  boolean contradicted(int c) {
+    return contradicted[c];
   }
 
   private static String[] brandNames(UniformRandomProvider rng) {
@@ -314,7 +368,7 @@ final class Catalog {
   }
 
   GroundTruth.ContentTruth contentTruth(int c) {
-    return new GroundTruth.ContentTruth(contentId(c), appeal[c]);
+    return new GroundTruth.ContentTruth(contentId(c), averageAppeal[c]);
   }
 
   /** Median price of a product's leaf category: the yardstick of price sensitivity. */

@@ -31,6 +31,10 @@ final class Shoppers {
   final double[] loyalty;
   final double[] activity;
   final boolean[] mobile;
+
+  /** Row of the audience (segment and locale) each shopper reads copy as; see assignAudience. */
+  final int[] audienceRow;
+
   private final User[] users;
   private final String[] brandNames;
 
@@ -54,6 +58,7 @@ final class Shoppers {
     loyalty = new double[size];
     activity = new double[size];
     mobile = new boolean[size];
+    audienceRow = new int[size];
     users = new User[size];
     double[] raw = new double[leaves];
     for (int u = 0; u < size; u++) {
@@ -85,6 +90,32 @@ final class Shoppers {
       mobile[u] = device.equals("mobile");
       users[u] = new User(userId(u), region, device, joinedAt[u]);
     }
+  }
+
+  /**
+   * Puts each shopper in a segment (from price sensitivity, loyalty and tenure at the start) and
+   * draws the language each reads from {@code rng}, a stream of its own: the shoppers drawn before
+   * stay as they were.
+   */
+  void assignAudience(long simulationStart, UniformRandomProvider rng) {
+    for (int u = 0; u < size; u++) {
+      int segment =
+          Audience.segmentOf(priceSensitivity[u], loyalty[u], joinedAt[u], simulationStart);
+      audienceRow[u] = Audience.row(segment, Audience.drawLocale(users[u].region(), rng));
+    }
+  }
+
+  /** Share of shoppers in each audience row. */
+  double[] audienceShares() {
+    double[] shares = new double[Audience.rows()];
+    for (int u = 0; u < size; u++) {
+      shares[audienceRow[u]] += 1.0 / size;
+    }
+    return shares;
+  }
+
+  boolean readsChinese(int u) {
+    return audienceRow[u] % Audience.LOCALES.size() == 1;
   }
 
   String userId(int u) {
@@ -126,6 +157,8 @@ final class Shoppers {
         priceSensitivity[u],
         brandNames[favouriteBrand[u]],
         loyalty[u],
-        activity[u]);
+        activity[u],
+        Audience.SEGMENTS.get(audienceRow[u] / Audience.LOCALES.size()),
+        Audience.LOCALES.get(audienceRow[u] % Audience.LOCALES.size()));
   }
 }

@@ -11,6 +11,7 @@ import io.flywheel.core.GroundTruth;
 import io.flywheel.core.InvalidRecordException;
 import io.flywheel.core.JsonLinesWriter;
 import io.flywheel.core.MarketplaceSimulator;
+import io.flywheel.core.MessageAngle;
 import io.flywheel.core.Product;
 import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationProgress;
@@ -28,7 +29,10 @@ import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.DiscreteSampler;
@@ -64,6 +68,11 @@ public final class Simulation {
   private final LeafShelves shelves;
   private final UniformRandomProvider rng;
   private final DiscreteSampler extraRequests;
+  // Searches and complaints draw from a stream of their own, so sessions play out as they would
+  // without them.
+  private final UniformRandomProvider asides;
+  private final Searches searches;
+  private final Audience audience;
   private final long start;
   private final long end;
   private final Counts counts = new Counts();
@@ -78,12 +87,14 @@ public final class Simulation {
     long carts;
     long purchases;
     long organic;
+    long searches;
+    long complaints;
     long eventIds;
     double expectedClicks;
     double expectedPurchases;
   }
 
-  private Simulation(SimulationConfig config) {
+  private Simulation(SimulationConfig config, UnaryOperator<ContentItem> copyEditor) {
     this.config = config;
     this.world = config.world();
     this.start = world.startInstant().toEpochMilli();
@@ -106,17 +117,40 @@ public final class Simulation {
             end,
             catalog.brandNames,
             worldRng);
+    // Who reads copy how is drawn from its own stream: products and shoppers stay as they were.
+    UniformRandomProvider audienceRng = mixedStream(config.seed(), 4);
+    this.audience = new Audience(audienceRng);
+    shoppers.assignAudience(start, audienceRng);
+    catalog.edit(copyEditor);
+    catalog.read(new Appeal(audience), shoppers.audienceShares());
     this.behaviour = new Behaviour(catalog, shoppers, world);
     this.policy = new PopularityPolicy(catalog.contentCount(), world.exploration());
     this.activeShoppers = new WeightedSampler(config.users());
     this.shelves = new LeafShelves(Taxonomy.LEAVES.size());
     this.rng = stream(config.seed(), 2);
     this.extraRequests = GeometricSampler.of(rng, 1.0 / world.requestsPerSession());
+    this.asides = mixedStream(config.seed(), 5);
+    this.searches = new Searches(catalog, shoppers);
+  }
+
+  /** This world's audience weights, as {@link #run} draws them (no shoppers or catalogue). */
+  static Audience audience(long seed) {
+    return new Audience(mixedStream(seed, 4));
   }
 
   /** Independent, reproducible random streams from one seed (world, behaviour, dirt). */
   private static UniformRandomProvider stream(long seed, long id) {
     return RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {seed, id});
+  }
+
+  /**
+   * A stream whose state is first scrambled (SplitMix64): xoroshiro's first outputs from a state as
+   * sparse as {seed, id} are tiny, so worlds with small seeds would draw nearly the same audience
+   * weights. The older streams keep their seeding, so their worlds stay as they were.
+   */
+  private static UniformRandomProvider mixedStream(long seed, long id) {
+    UniformRandomProvider mixer = RandomSource.SPLIT_MIX_64.create(seed * 0x9E3779B97F4A7C15L + id);
+    return RandomSource.XO_RO_SHI_RO_128_PP.create(new long[] {mixer.nextLong(), mixer.nextLong()});
   }
 
   /** Heap a world of this size needs while it runs, measured on 2 cores (peak, with margin). */
@@ -158,6 +192,19 @@ public final class Simulation {
 
   public static SimulationSummary run(
       SimulationConfig config, Path outDir, SimulationProgress progress) throws IOException {
+    return run(config, outDir, progress, UnaryOperator.identity());
+  }
+
+  /**
+   * Runs a world whose stock copy is first rewritten by {@code copyEditor} (same ids, kinds and
+   * products): how copy written some other way would have fared with the same shoppers.
+   */
+  public static SimulationSummary run(
+      SimulationConfig config,
+      Path outDir,
+      SimulationProgress progress,
+      UnaryOperator<ContentItem> copyEditor)
+      throws IOException {
     long began = System.nanoTime();
     List<MemoryPoolMXBean> heapPools =
         ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -169,7 +216,7 @@ public final class Simulation {
     Files.createDirectories(outDir);
     Path staging = Files.createTempDirectory(outDir, ".simulate-");
     try {
-      Simulation simulation = new Simulation(config);
+      Simulation simulation = new Simulation(config, copyEditor);
       simulation.writeWorld(staging);
       simulation.writeBehaviour(staging, progress);
       long elapsed = (System.nanoTime() - began) / 1_000_000;
@@ -229,6 +276,7 @@ public final class Simulation {
       for (int c = 0; c < catalog.contentCount(); c++) {
         truth.write(catalog.contentTruth(c));
       }
+      writeSegmentTruth();
       long hours = (long) config.days() * 24;
       int nextUser = 0;
       int nextProduct = 0;
@@ -287,6 +335,9 @@ public final class Simulation {
   private void simulateSession(int user, long sessionStart, int hour, boolean weekend) {
     String sessionId = "s" + counts.sessions++;
     String userId = shoppers.userId(user);
+    if (asides.nextDouble() < Searches.SESSION_SHARE) {
+      search(user, userId, sessionId, sessionStart);
+    }
     int requests = 1 + extraRequests.sample();
     int[] slot = new int[world.slotSize()];
     double[] propensity = new double[world.slotSize()];
@@ -356,7 +407,12 @@ public final class Simulation {
             null));
     truth.write(
         new GroundTruth.ImpressionTruth(
-            impressionId, requestId, contentId, pClick, Latent.round9(pClick * pCart * pBuy)));
+            impressionId,
+            requestId,
+            contentId,
+            pClick,
+            Latent.round9(pClick * pCart * pBuy),
+            behaviour.appeal(user, content)));
     counts.impressions++;
     counts.expectedClicks += pClick;
     counts.expectedPurchases += Latent.round9(pClick * pCart * pBuy);
@@ -379,6 +435,30 @@ public final class Simulation {
         null,
         clickAt);
     counts.clicks++;
+    if (catalog.contradicted(content) && asides.nextDouble() < Appeal.COMPLAINT_RATE) {
+      long complaintAt = clickAt + Latent.between(asides, 30_000, 600_000);
+      emit(
+          new Event(
+              nextEventId(),
+              EventType.COMPLAINT,
+              userId,
+              productId,
+              contentId,
+              requestId,
+              sessionId,
+              position,
+              null,
+              campaignId,
+              null,
+              null,
+              variantId,
+              null,
+              null,
+              complaintAt,
+              complaintAt + 20 + asides.nextInt(1_500),
+              null));
+      counts.complaints++;
+    }
     if (rng.nextDouble() >= pCart) {
       return;
     }
@@ -418,6 +498,57 @@ public final class Simulation {
         quantity(),
         buyAt);
     counts.purchases++;
+  }
+
+  /** A search typed as the session starts, with the products that answer it in truth. */
+  private void search(int user, String userId, String sessionId, long sessionStart) {
+    Searches.Search search = searches.draw(user, sessionStart, asides);
+    if (search == null) {
+      return;
+    }
+    String eventId = nextEventId();
+    emit(
+        new Event(
+            eventId,
+            EventType.SEARCH,
+            userId,
+            null,
+            null,
+            null,
+            sessionId,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            search.query(),
+            sessionStart,
+            sessionStart + 20 + asides.nextInt(1_500),
+            null));
+    truth.write(
+        new GroundTruth.SearchTruth(
+            eventId, search.query(), search.locale(), search.intent(), search.relevance()));
+    counts.searches++;
+  }
+
+  private void writeSegmentTruth() {
+    double[] shares = shoppers.audienceShares();
+    for (int segment = 0; segment < Audience.SEGMENTS.size(); segment++) {
+      Map<String, Double> weights = new LinkedHashMap<>();
+      for (MessageAngle angle : MessageAngle.values()) {
+        weights.put(angle.wireName(), audience.weight(segment, angle));
+      }
+      double share = 0;
+      for (int locale = 0; locale < Audience.LOCALES.size(); locale++) {
+        share += shares[Audience.row(segment, locale)];
+      }
+      truth.write(
+          new GroundTruth.SegmentTruth(
+              Audience.SEGMENTS.get(segment), Latent.round6(share), weights));
+    }
   }
 
   private void organicPurchase(int user, String userId, String sessionId, long sessionStart) {
@@ -545,7 +676,9 @@ public final class Simulation {
         stream.delayed(),
         elapsedMillis,
         elapsedMillis == 0 ? 0 : lines * 1000.0 / elapsedMillis,
-        peakHeapBytes);
+        peakHeapBytes,
+        counts.searches,
+        counts.complaints);
   }
 
   private static void publish(Path staging, Path outDir) throws IOException {
