@@ -148,6 +148,30 @@ public record Event(
     return type.showsInterest() && requestId != null;
   }
 
+  /** The same event at other times (replays re-stamp events as they pace them). */
+  public Event at(long newTimestamp, long newReceivedAt) {
+    return new Event(
+        eventId,
+        type,
+        userId,
+        productId,
+        contentId,
+        requestId,
+        sessionId,
+        position,
+        propensity,
+        campaignId,
+        experimentId,
+        arm,
+        variantId,
+        price,
+        quantity,
+        query,
+        newTimestamp,
+        newReceivedAt,
+        extra);
+  }
+
   public Event withReceivedAt(long newReceivedAt) {
     return new Event(
         eventId,

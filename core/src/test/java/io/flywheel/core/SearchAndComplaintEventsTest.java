@@ -17,6 +17,10 @@ class SearchAndComplaintEventsTest {
     assertThat(search.query()).isEqualTo("navy dress");
     assertThat(search.extra()).isEmpty();
     assertThat(Codecs.encodeLine(Codecs.EVENTS, search)).isEqualTo(line);
+    // Re-timed or re-received, a search keeps its query.
+    assertThat(search.at(7, 8).query()).isEqualTo("navy dress");
+    assertThat(search.at(7, 8).timestamp()).isEqualTo(7);
+    assertThat(search.withReceivedAt(9).query()).isEqualTo("navy dress");
     Event click =
         Codecs.decodeLine(
             Codecs.EVENTS,

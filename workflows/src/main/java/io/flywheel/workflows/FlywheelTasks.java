@@ -450,6 +450,7 @@ public final class FlywheelTasks {
             + options.allowedLateness().toMillis();
     Path slice = Files.createTempFile("flywheel-backfill-", ".jsonl");
     long kept = 0;
+    boolean pastCut = false;
     try {
       try (BufferedWriter out = Files.newBufferedWriter(slice);
           TextLines lines = TextLines.open(events)) {
@@ -461,7 +462,12 @@ public final class FlywheelTasks {
           } catch (RuntimeException malformed) {
             continue; // the feature job dead-letters these when it replays the whole file
           }
-          if (line.isText() && e.timestamp() < end) {
+          // One event past the cut too: the job's clock (the newest event time) then reaches the
+          // end of every purchase window the kept days need, as it does in a full replay; without
+          // it an impression minutes before midnight went unlabelled whenever no event fell in the
+          // last minutes before the cut. That event's own day is not committed.
+          if (line.isText() && (e.timestamp() < end || !pastCut)) {
+            pastCut |= e.timestamp() >= end;
             out.write(line.text());
             out.newLine();
             kept++;
