@@ -276,6 +276,20 @@ public final class ContentBenchmark {
     }
   }
 
+  /** Median milliseconds to embed one query, one at a time. */
+  public static double queryEmbeddingMillis(List<JudgedQuery> queries) {
+    MiniLmEmbedder embedder = MiniLmEmbedder.shared();
+    int n = Math.min(300, queries.size());
+    double[] millis = new double[n];
+    for (int i = 0; i < n; i++) {
+      long started = System.nanoTime();
+      embedder.embed(queries.get(i).text());
+      millis[i] = (System.nanoTime() - started) / 1e6;
+    }
+    Arrays.sort(millis);
+    return percentile(millis, 0.5);
+  }
+
   /** NDCG@10 per query: the hits' products, first mention counting, against the judged grades. */
   public static Relevance relevance(
       ContentSearch search, List<JudgedQuery> queries, ContentQuery.SearchMode mode, String locale)

@@ -18,6 +18,17 @@ public final class ContentSearch {
   /** RRF's constant: a document's fused score is the sum of 1 / (K + rank) over the lists. */
   public static final int RRF_K = 60;
 
+  /**
+   * The nearest-neighbour list's weight in the fusion (the keyword list's is 1). Shoppers' queries
+   * name categories, brands and colours, which BM25 over the analysed terms matches exactly; the
+   * embedding mostly breaks ties and rescues misspelt queries, so it counts less (tuned on the
+   * simulator's judged queries of one world, reported on another: docs/BENCHMARKS.md).
+   */
+  public static final double KNN_WEIGHT = 0.1;
+
+  /** ... and where the embedding model does not cover the query's language (MiniLM: Chinese). */
+  public static final double KNN_WEIGHT_UNCOVERED = 0.02;
+
   /** How strongly a shopper's full affinity (1.0) for a category lifts its results. */
   public static final double AFFINITY_BOOST = 0.5;
 
@@ -50,11 +61,19 @@ public final class ContentSearch {
     }
     Map<String, Double> weights =
         query.userId() == null ? Map.of() : affinities.categoryWeights(query.userId());
-    return fuse(keyword, nearest, weights, query.k());
+    double knnWeight =
+        query.mode() == ContentQuery.SearchMode.KNN
+            ? 1
+            : embedder.covers(language) ? KNN_WEIGHT : KNN_WEIGHT_UNCOVERED;
+    return fuse(keyword, nearest, knnWeight, weights, query.k());
   }
 
   static List<ContentHit> fuse(
-      List<ContentHit> keyword, List<ContentHit> nearest, Map<String, Double> weights, int k) {
+      List<ContentHit> keyword,
+      List<ContentHit> nearest,
+      double knnWeight,
+      Map<String, Double> weights,
+      int k) {
     Map<String, ContentHit> byId = new LinkedHashMap<>();
     Map<String, int[]> ranks = new LinkedHashMap<>();
     for (int i = 0; i < keyword.size(); i++) {
@@ -68,7 +87,8 @@ public final class ContentSearch {
     List<ContentHit> fused = new ArrayList<>();
     for (Map.Entry<String, int[]> e : ranks.entrySet()) {
       int[] r = e.getValue();
-      double score = (r[0] > 0 ? 1.0 / (RRF_K + r[0]) : 0) + (r[1] > 0 ? 1.0 / (RRF_K + r[1]) : 0);
+      double score =
+          (r[0] > 0 ? 1.0 / (RRF_K + r[0]) : 0) + (r[1] > 0 ? knnWeight / (RRF_K + r[1]) : 0);
       ContentHit hit = byId.get(e.getKey());
       double affinity = hit.category() == null ? 0 : weights.getOrDefault(hit.category(), 0.0);
       score *= 1 + AFFINITY_BOOST * Math.max(0, Math.min(1, affinity));
