@@ -270,10 +270,7 @@ final class Catalog {
             };
       }
       case AD_COPY -> {
-        // Each variant of a product gets its own hook (a shared headline made variants
-        // near-duplicates); the hook is still drawn so every later draw stays where it was.
-        Latent.pick(rng, HOOKS);
-        title = HOOKS[(p + c % variants) % HOOKS.length] + " " + noun;
+        title = Latent.pick(rng, HOOKS) + " " + noun;
         String call = Latent.pick(rng, CALLS);
         body =
             switch (form) {
