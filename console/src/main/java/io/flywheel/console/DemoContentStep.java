@@ -74,11 +74,13 @@ final class DemoContentStep {
     out.printf(
         Locale.ROOT,
         "  generated %,d items (5 kinds x en-US, zh-CN x 3 angle variants) for %d products in"
-            + " %.2f s; %d products are measured bestsellers (the only social proof allowed)%n",
+            + " %.2f s; %d of the catalogue's %d products are measured bestsellers (the only"
+            + " social proof allowed)%n",
         items.size(),
         chosen.size(),
         genSeconds,
-        measured);
+        measured,
+        catalog.size());
     try {
       generator.generate(
           new ContentRequest(
