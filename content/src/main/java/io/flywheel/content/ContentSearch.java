@@ -2,11 +2,16 @@ package io.flywheel.content;
 
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Hybrid search of the content index: a keyword list (BM25 over terms analysed in the query's
@@ -32,7 +37,16 @@ public final class ContentSearch {
   /** How strongly a shopper's full affinity (1.0) for a category lifts its results. */
   public static final double AFFINITY_BOOST = 0.5;
 
-  private static final int CANDIDATES = 50;
+  /** Candidates each list brings to the fusion (each is fetched with its stored fields). */
+  private static final int CANDIDATES = 30;
+
+  private static final ExecutorService KEYWORD_SEARCHES =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "content-keyword-search");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final ContentIndex index;
   private final TextEmbedder embedder;
@@ -49,12 +63,25 @@ public final class ContentSearch {
         query.locale() != null ? query.locale() : TextAnalysis.localeOf(query.text());
     List<Query> filters = filters(query);
     int depth = Math.max(CANDIDATES, query.k());
-    List<ContentHit> keyword = List.of();
+    CompletableFuture<List<ContentHit>> keyword = CompletableFuture.completedFuture(List.of());
     List<ContentHit> nearest = List.of();
     if (query.mode() != ContentQuery.SearchMode.KNN) {
       String terms = TextAnalysis.terms(query.text(), language);
       String field = language == CopyLocale.ZH_CN ? "terms_zh" : "terms_en";
-      keyword = terms.isBlank() ? List.of() : index.keyword(terms, field, filters, depth);
+      if (!terms.isBlank()) {
+        // The keyword list is fetched while this thread embeds the query and asks for its
+        // neighbours: a hybrid search waits for the slower of the two, not for both in turn.
+        keyword =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return index.keyword(terms, field, filters, depth);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                },
+                KEYWORD_SEARCHES);
+      }
     }
     if (query.mode() != ContentQuery.SearchMode.BM25) {
       nearest = index.nearest(embedder.embed(query.text()), filters, depth);
@@ -65,7 +92,22 @@ public final class ContentSearch {
         query.mode() == ContentQuery.SearchMode.KNN
             ? 1
             : embedder.covers(language) ? KNN_WEIGHT : KNN_WEIGHT_UNCOVERED;
-    return fuse(keyword, nearest, knnWeight, weights, query.k());
+    return fuse(joined(keyword), nearest, knnWeight, weights, query.k());
+  }
+
+  private static List<ContentHit> joined(CompletableFuture<List<ContentHit>> list)
+      throws IOException {
+    try {
+      return list.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException io) {
+        throw io.getCause();
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   static List<ContentHit> fuse(
