@@ -83,15 +83,25 @@ public final class ContentSearch {
                 KEYWORD_SEARCHES);
       }
     }
+    // A Chinese query reaches an English-only model through the English words it names.
+    String embedded = query.text();
+    boolean covered = embedder.covers(language);
+    if (!covered && language == CopyLocale.ZH_CN) {
+      String gloss = TextAnalysis.englishGlossOf(query.text());
+      if (!gloss.isEmpty() && embedder.covers(CopyLocale.EN_US)) {
+        embedded = gloss;
+        covered = true;
+      }
+    }
     if (query.mode() != ContentQuery.SearchMode.BM25) {
-      nearest = index.nearest(embedder.embed(query.text()), filters, depth);
+      nearest = index.nearest(embedder.embed(embedded), filters, depth);
     }
     Map<String, Double> weights =
         query.userId() == null ? Map.of() : affinities.categoryWeights(query.userId());
     double knnWeight =
         query.mode() == ContentQuery.SearchMode.KNN
             ? 1
-            : embedder.covers(language) ? KNN_WEIGHT : KNN_WEIGHT_UNCOVERED;
+            : covered ? KNN_WEIGHT : KNN_WEIGHT_UNCOVERED;
     return fuse(joined(keyword), nearest, knnWeight, weights, query.k());
   }
 

@@ -2,6 +2,8 @@ package io.flywheel.content;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.lucene.analysis.Analyzer;
@@ -56,6 +58,37 @@ final class TextAnalysis {
    * glossary terms its (English) title contains, so a Chinese query finds an English-titled
    * product.
    */
+  /**
+   * The English words a Chinese query's catalogue words stand for (categories, colours, kinds of
+   * thing), with its Latin words (brands) kept: what an English-only embedding model can read.
+   * Empty when the query names none of them.
+   */
+  static String englishGlossOf(String query) {
+    Vocabulary words = Vocabulary.standard();
+    StringBuilder gloss = new StringBuilder();
+    String rest = query;
+    for (String kind : new String[] {"category", "term", "colour"}) {
+      List<Map.Entry<String, String>> byLength =
+          new ArrayList<>(words.wordsOf(kind, CopyLocale.ZH_CN).entrySet());
+      byLength.sort((a, b) -> b.getKey().length() - a.getKey().length());
+      for (Map.Entry<String, String> word : byLength) {
+        if (!word.getKey().isBlank() && rest.contains(word.getKey())) {
+          gloss.append(words.word(kind, word.getValue(), CopyLocale.EN_US)).append(' ');
+          rest = rest.replace(word.getKey(), " ");
+        }
+      }
+    }
+    if (gloss.length() == 0) {
+      return "";
+    }
+    for (String token : rest.split("[^A-Za-z0-9]+")) {
+      if (!token.isBlank()) {
+        gloss.append(token).append(' ');
+      }
+    }
+    return gloss.toString().strip();
+  }
+
   static String chineseGlossOf(io.flywheel.core.Product product) {
     Vocabulary words = Vocabulary.standard();
     StringBuilder gloss = new StringBuilder();
