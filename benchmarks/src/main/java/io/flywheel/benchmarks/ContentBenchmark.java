@@ -6,7 +6,6 @@ import io.flywheel.content.ClaimRules;
 import io.flywheel.content.ContentChecks;
 import io.flywheel.content.ContentDocument;
 import io.flywheel.content.ContentHit;
-import io.flywheel.content.ContentIndex;
 import io.flywheel.content.ContentIndexing;
 import io.flywheel.content.ContentPlan;
 import io.flywheel.content.ContentQuery;
@@ -24,7 +23,6 @@ import io.flywheel.evaluation.RankingMetrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -99,19 +96,21 @@ public final class ContentBenchmark {
     return results;
   }
 
-  /** Products and approved copy as embedded documents, {@code limit} at most. */
+  /**
+   * The products and as much of {@code copy} as fits in {@code limit} documents, embedded; the copy
+   * is indexed as approved (the checks are timed apart).
+   */
   public static List<ContentDocument> documents(
       List<Product> products,
-      List<CheckResult> checked,
+      List<ContentItem> copy,
       CatalogFacts catalog,
       int limit,
       LongConsumer progress) {
-    List<ContentItem> approved = new ArrayList<>();
-    for (CheckResult r : checked) {
-      if (r.verdict() == SafetyVerdict.APPROVED && approved.size() + products.size() < limit) {
-        approved.add(r.item());
-      }
-    }
+    List<ContentItem> approved =
+        copy.stream()
+            .limit(Math.max(0, limit - products.size()))
+            .map(i -> i.withVerdict(SafetyVerdict.APPROVED))
+            .toList();
     return ContentIndexing.documents(
         products, approved, catalog, MiniLmEmbedder.shared(), progress);
   }
@@ -320,20 +319,6 @@ public final class ContentBenchmark {
   private static ContentQuery query(JudgedQuery q, ContentQuery.SearchMode mode, int k) {
     // Products match in every locale; copy only in the query's.
     return new ContentQuery(q.text(), q.locale(), null, null, k, mode);
-  }
-
-  static Map<String, Object> figures(Throughput t) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("median_per_second", Math.round(t.median()));
-    m.put("runs_per_second", t.perSecond().stream().map(Math::round).toList());
-    m.put("items", t.items());
-    return m;
-  }
-
-  public static void timeIndexing(
-      ContentIndex index, List<ContentDocument> docs, Consumer<ContentIndex.Rebuild> result)
-      throws IOException {
-    result.accept(index.rebuild(docs, n -> {}));
   }
 
   private static double percentile(double[] sorted, double p) {

@@ -32,7 +32,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,19 +66,6 @@ final class ContentCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  static CatalogFacts catalog(List<Product> products, Path events, Instant asOf)
-      throws IOException {
-    return ContentFiles.catalog(products, events, asOf);
-  }
-
-  static List<Product> products(Path file) throws IOException {
-    return ContentFiles.products(file);
-  }
-
-  static List<ContentItem> items(Path file) throws IOException {
-    return ContentFiles.items(file);
   }
 
   static Path contentDir(FlywheelCli root) throws IOException {
@@ -180,11 +166,11 @@ final class ContentCommand implements Runnable {
         localeList.add(CopyLocale.fromTag(l.trim(), "--locales"));
       }
       ContentPlan plan = new ContentPlan(kindList, localeList, segments, variants, campaign, brief);
-      List<Product> products = products(productsFile);
+      List<Product> products = ContentFiles.products(productsFile);
       if (limit != null) {
         products = products.subList(0, Math.min(limit, products.size()));
       }
-      CatalogFacts catalog = catalog(products, eventsFile, null);
+      CatalogFacts catalog = ContentFiles.catalog(products, eventsFile, null);
       PrintWriter stdout = spec.commandLine().getOut();
       Path target = out != null ? out : contentDir(parent.root).resolve("generated.jsonl");
       ContentGenerator copywriter =
@@ -278,8 +264,9 @@ final class ContentCommand implements Runnable {
         InputFiles.require(spec.commandLine(), "--events", eventsFile);
       }
       ClaimRules rules = banned == null ? ClaimRules.defaults() : ClaimRules.load(banned);
-      List<ContentItem> items = items(file);
-      CatalogFacts catalog = catalog(products(productsFile), eventsFile, null);
+      List<ContentItem> items = ContentFiles.items(file);
+      CatalogFacts catalog =
+          ContentFiles.catalog(ContentFiles.products(productsFile), eventsFile, null);
       ContentChecks checks =
           new ContentChecks(
               catalog, ShopPolicy.defaults(), rules, noEmbeddings ? null : MiniLmEmbedder.shared());
@@ -343,11 +330,11 @@ final class ContentCommand implements Runnable {
       InputFiles.require(spec.commandLine(), "--products", productsFile);
       Path copy = copyFile != null ? copyFile : contentDir(parent.root).resolve("approved.jsonl");
       InputFiles.require(spec.commandLine(), "--copy", copy, "run `flywheel content check` first");
-      List<Product> products = products(productsFile);
-      List<ContentItem> items = items(copy);
+      List<Product> products = ContentFiles.products(productsFile);
+      List<ContentItem> items = ContentFiles.items(copy);
       long skipped =
           items.stream().filter(i -> i.safetyVerdict() != SafetyVerdict.APPROVED).count();
-      CatalogFacts catalog = catalog(products, null, null);
+      CatalogFacts catalog = ContentFiles.catalog(products, null, null);
       PrintWriter err = spec.commandLine().getErr();
       List<ContentDocument> docs;
       long total = products.size() + items.size() - skipped;

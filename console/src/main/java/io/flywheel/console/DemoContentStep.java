@@ -6,6 +6,7 @@ import io.flywheel.content.CheckSummary;
 import io.flywheel.content.ClaimRules;
 import io.flywheel.content.ContentChecks;
 import io.flywheel.content.ContentDocument;
+import io.flywheel.content.ContentFiles;
 import io.flywheel.content.ContentHit;
 import io.flywheel.content.ContentIndex;
 import io.flywheel.content.ContentIndexing;
@@ -60,9 +61,9 @@ final class DemoContentStep {
       PrintWriter err)
       throws Exception {
     List<Product> products =
-        ContentCommand.products(worldDir.resolve(MarketplaceSimulator.PRODUCTS_FILE));
+        ContentFiles.products(worldDir.resolve(MarketplaceSimulator.PRODUCTS_FILE));
     CatalogFacts catalog =
-        ContentCommand.catalog(products, worldDir.resolve(MarketplaceSimulator.EVENTS_FILE), null);
+        ContentFiles.catalog(products, worldDir.resolve(MarketplaceSimulator.EVENTS_FILE), null);
     List<ProductFacts> chosen = catalog.all().stream().limit(PRODUCTS).toList();
     ShopPolicy policy = ShopPolicy.defaults();
     TemplateGenerator generator = new TemplateGenerator(seed, policy);

@@ -124,7 +124,9 @@ public final class LlmGenerator implements ContentGenerator {
         if (!e.retryable()) {
           throw e;
         }
-        sleep(200L << attempt);
+        if (attempt < retries) {
+          sleep(200L << attempt); // no back-off after the last try: nothing follows it
+        }
       }
     }
     throw last;

@@ -173,25 +173,6 @@ public record Event(
   }
 
   public Event withReceivedAt(long newReceivedAt) {
-    return new Event(
-        eventId,
-        type,
-        userId,
-        productId,
-        contentId,
-        requestId,
-        sessionId,
-        position,
-        propensity,
-        campaignId,
-        experimentId,
-        arm,
-        variantId,
-        price,
-        quantity,
-        query,
-        timestamp,
-        newReceivedAt,
-        extra);
+    return at(timestamp, newReceivedAt);
   }
 }

@@ -437,26 +437,21 @@ public final class Simulation {
     counts.clicks++;
     if (catalog.contradicted(content) && asides.nextDouble() < Appeal.COMPLAINT_RATE) {
       long complaintAt = clickAt + Latent.between(asides, 30_000, 600_000);
-      emit(
-          new Event(
-              nextEventId(),
-              EventType.COMPLAINT,
-              userId,
-              productId,
-              contentId,
-              requestId,
-              sessionId,
-              position,
-              null,
-              campaignId,
-              null,
-              null,
-              variantId,
-              null,
-              null,
-              complaintAt,
-              complaintAt + 20 + asides.nextInt(1_500),
-              null));
+      // Its arrival delay comes from the aside stream, so the main stream's draws stay put.
+      emitFollowUp(
+          EventType.COMPLAINT,
+          userId,
+          productId,
+          contentId,
+          requestId,
+          sessionId,
+          position,
+          campaignId,
+          variantId,
+          null,
+          null,
+          complaintAt,
+          complaintAt + 20 + asides.nextInt(1_500));
       counts.complaints++;
     }
     if (rng.nextDouble() >= pCart) {
@@ -603,6 +598,36 @@ public final class Simulation {
       Double price,
       Integer quantity,
       long at) {
+    emitFollowUp(
+        type,
+        userId,
+        productId,
+        contentId,
+        requestId,
+        sessionId,
+        position,
+        campaignId,
+        variantId,
+        price,
+        quantity,
+        at,
+        received(at));
+  }
+
+  private void emitFollowUp(
+      io.flywheel.core.EventType type,
+      String userId,
+      String productId,
+      String contentId,
+      String requestId,
+      String sessionId,
+      Integer position,
+      String campaignId,
+      String variantId,
+      Double price,
+      Integer quantity,
+      long at,
+      long receivedAt) {
     emit(
         new Event(
             nextEventId(),
@@ -621,7 +646,7 @@ public final class Simulation {
             price,
             quantity,
             at,
-            received(at),
+            receivedAt,
             null));
   }
 
