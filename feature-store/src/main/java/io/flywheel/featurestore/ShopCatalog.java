@@ -89,4 +89,9 @@ public final class ShopCatalog {
   public int size() {
     return products.size();
   }
+
+  /** Every product, in no particular order. */
+  public java.util.Collection<Product> products() {
+    return java.util.Collections.unmodifiableCollection(products.values());
+  }
 }

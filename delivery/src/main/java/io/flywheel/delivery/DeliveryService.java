@@ -1,0 +1,669 @@
+package io.flywheel.delivery;
+
+import io.flywheel.content.CopyLocale;
+import io.flywheel.core.ContentItem;
+import io.flywheel.core.Event;
+import io.flywheel.core.EventType;
+import io.flywheel.core.Product;
+import io.flywheel.featurestore.FeatureRegistry;
+import io.flywheel.featurestore.FeatureVector;
+import io.flywheel.featurestore.OnlineStore;
+import io.flywheel.featurestore.ScoredItem;
+import io.flywheel.featurestore.ShopCatalog;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what a shopper sees: retrieve candidates (the content index, co-visitation neighbours of
+ * what they saw lately, popularity), keep what may be shown (in the catalogue and on sale, approved
+ * copy in the page's language, not already bought), fetch features in one multi-get per view, score
+ * every product-and-copy pair in one call to the deployed ranker, keep each product's best copy,
+ * re-rank for diversity, and log every item shown as an impression.
+ *
+ * <p>Each dependency has a deadline and a stand-in: ranker down → popularity order; index down →
+ * co-visitation and popularity; feature store down → defaults (missing values). A response names
+ * every stand-in it used in {@code fallbacks}; a failing dependency never fails the request.
+ */
+public final class DeliveryService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
+
+  /** Stand-in names, as responses and metrics carry them. */
+  public static final String RANKER = "ranker";
+
+  public static final String INDEX = "index";
+  public static final String FEATURES = "features";
+  public static final String LOG_FALLBACK = "log";
+
+  /**
+   * How delivery decides.
+   *
+   * @param candidates product-and-copy pairs scored per request (at most)
+   * @param indexCandidates products asked of the content index
+   * @param exploration the chance, per position, of placing a random eligible product instead
+   * @param diversity MMR's weight on score (1: score only)
+   */
+  public record Settings(
+      int candidates,
+      int indexCandidates,
+      Duration indexDeadline,
+      Duration featuresDeadline,
+      Duration rankerDeadline,
+      double exploration,
+      double diversity,
+      int maxPerBrand,
+      int maxPerCategory,
+      Duration popularityRefresh,
+      int rememberedShoppers) {
+    public Settings {
+      if (candidates < 1) {
+        throw new IllegalArgumentException("candidates: must be at least 1, got " + candidates);
+      }
+      if (!(exploration >= 0 && exploration < 1)) {
+        throw new IllegalArgumentException("exploration: must be in [0, 1), got " + exploration);
+      }
+      if (!(diversity > 0 && diversity <= 1)) {
+        throw new IllegalArgumentException("diversity: must be in (0, 1], got " + diversity);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(
+          300,
+          100,
+          Duration.ofMillis(80),
+          Duration.ofMillis(40),
+          Duration.ofMillis(80),
+          0.05,
+          0.8,
+          2,
+          3,
+          Duration.ofSeconds(60),
+          200_000);
+    }
+
+    public Settings withCandidates(int n) {
+      return new Settings(
+          n,
+          indexCandidates,
+          indexDeadline,
+          featuresDeadline,
+          rankerDeadline,
+          exploration,
+          diversity,
+          maxPerBrand,
+          maxPerCategory,
+          popularityRefresh,
+          rememberedShoppers);
+    }
+
+    public Settings withExploration(double e) {
+      return new Settings(
+          candidates,
+          indexCandidates,
+          indexDeadline,
+          featuresDeadline,
+          rankerDeadline,
+          e,
+          diversity,
+          maxPerBrand,
+          maxPerCategory,
+          popularityRefresh,
+          rememberedShoppers);
+    }
+  }
+
+  /** Counters for /metrics and /health. */
+  public record Counts(
+      long requests, long items, long impressionsLogged, Map<String, Long> fallbacks) {}
+
+  private final ShopCatalog catalog;
+  private final CopyShelf shelf;
+  private final ImpressionLog log;
+  private final ContentRetrieval retrieval;
+  private final OnlineStore store;
+  private final FeatureRegistry registry;
+  private final Ranker ranker;
+  private final Settings settings;
+  private final Clock clock;
+  private final PopularityList popularity;
+  private final ShopperMemory memory;
+  private final DiversityRerank rerank;
+  private final ExecutorService dependencies;
+  private final Map<String, FeatureRows> rowsByVersion =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final AtomicLong requestSeq = new AtomicLong();
+  private final String instance = Long.toString(System.nanoTime() & 0xFFFFFF, 36);
+  private final LongAdder requests = new LongAdder();
+  private final LongAdder items = new LongAdder();
+  private final Map<String, LongAdder> fallbackCounts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile long popularityReadAt = Long.MIN_VALUE;
+
+  private DeliveryService(Builder b) {
+    this.catalog = b.catalog;
+    this.shelf = b.shelf;
+    this.log = b.log;
+    this.retrieval = b.retrieval;
+    this.store = b.store;
+    this.registry = b.registry == null ? FeatureRegistry.builtIn() : b.registry;
+    this.ranker = b.ranker;
+    this.settings = b.settings;
+    this.clock = b.clock;
+    this.popularity = new PopularityList(catalog);
+    this.memory = new ShopperMemory(settings.rememberedShoppers());
+    this.rerank =
+        new DiversityRerank(
+            settings.diversity(),
+            settings.maxPerBrand(),
+            settings.maxPerCategory(),
+            settings.exploration());
+    this.dependencies =
+        new ThreadPoolExecutor(
+            0,
+            64,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "delivery-dependency");
+              t.setDaemon(true);
+              return t;
+            });
+    for (String name : List.of(RANKER, INDEX, FEATURES, LOG_FALLBACK)) {
+      fallbackCounts.put(name, new LongAdder());
+    }
+  }
+
+  public static Builder builder(ShopCatalog catalog, CopyShelf shelf, ImpressionLog log) {
+    return new Builder(catalog, shelf, log);
+  }
+
+  /** What delivery is wired to; only the catalogue, the copy and the log are required. */
+  public static final class Builder {
+    private final ShopCatalog catalog;
+    private final CopyShelf shelf;
+    private final ImpressionLog log;
+    private ContentRetrieval retrieval;
+    private OnlineStore store;
+    private FeatureRegistry registry;
+    private Ranker ranker;
+    private Settings settings = Settings.defaults();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(ShopCatalog catalog, CopyShelf shelf, ImpressionLog log) {
+      this.catalog = catalog;
+      this.shelf = shelf;
+      this.log = log;
+    }
+
+    public Builder retrieval(ContentRetrieval r) {
+      this.retrieval = r;
+      return this;
+    }
+
+    public Builder features(OnlineStore s, FeatureRegistry r) {
+      this.store = s;
+      this.registry = r;
+      return this;
+    }
+
+    public Builder ranker(Ranker r) {
+      this.ranker = r;
+      return this;
+    }
+
+    public Builder settings(Settings s) {
+      this.settings = s;
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    public DeliveryService build() {
+      return new DeliveryService(this);
+    }
+  }
+
+  /** One product with a piece of its copy, as it moves through the request. */
+  private static final class Pair {
+    final Product product;
+    final ContentItem copy;
+    final Set<String> sources;
+    double score;
+
+    Pair(Product product, ContentItem copy, Set<String> sources) {
+      this.product = product;
+      this.copy = copy;
+      this.sources = sources;
+    }
+  }
+
+  public Recommendation recommend(RecommendationRequest request) {
+    long started = System.nanoTime();
+    requests.increment();
+    List<String> fallbacks = new ArrayList<>(2);
+    String requestId = "r-" + instance + "-" + Long.toString(requestSeq.incrementAndGet(), 36);
+    refreshPopularity();
+
+    // 1. The shopper's vectors (their tastes also build the home slot's query).
+    FeatureRows.Shopper shopper = shopperFeatures(request.userId(), fallbacks);
+
+    // 2. Candidate products, each with where it came from.
+    Map<String, Set<String>> products = candidates(request, shopper, fallbacks);
+
+    // 3. What may be shown: product on sale, not bought, approved copy in the page's language.
+    Set<String> bought = memory.bought(request.userId());
+    List<Pair> pairs = eligible(products, bought, request, request.locale());
+    if (pairs.size() < request.k() && request.locale() != null) {
+      pairs = eligible(products, bought, request, null);
+    }
+
+    // 4–5. Features for every pair, then one batched score call.
+    String model = score(request, requestId, shopper, pairs, fallbacks);
+
+    // 6. Each product's best copy, then a diverse slate with propensities.
+    Map<String, Pair> bestCopy = new LinkedHashMap<>();
+    for (Pair p : pairs) {
+      Pair held = bestCopy.get(p.product.id());
+      if (held == null || p.score > held.score) {
+        bestCopy.put(p.product.id(), p);
+      }
+    }
+    List<DiversityRerank.Entry> entries = new ArrayList<>(bestCopy.size());
+    for (Pair p : bestCopy.values()) {
+      entries.add(
+          new DiversityRerank.Entry(
+              p.product.id(), p.product.leafCategory(), p.product.brand(), p.score, p));
+    }
+    entries.sort((a, b) -> Double.compare(b.score(), a.score()));
+    SplittableRandom random = new SplittableRandom(requestId.hashCode() * 0x9E3779B97F4A7C15L);
+    List<DiversityRerank.Placed> slate = rerank.slate(entries, request.k(), random);
+
+    // 7. The response and its impressions, logged before it is returned.
+    List<RecommendedItem> shown = new ArrayList<>(slate.size());
+    List<Event> impressions = new ArrayList<>(slate.size());
+    long now = clock.millis();
+    for (int position = 0; position < slate.size(); position++) {
+      DiversityRerank.Placed placed = slate.get(position);
+      Pair p = (Pair) placed.entry().payload();
+      ContentItem c = p.copy;
+      shown.add(
+          new RecommendedItem(
+              position,
+              p.product.id(),
+              c.id(),
+              c.variantId(),
+              c.campaignId(),
+              c.kind().wireName(),
+              c.locale(),
+              c.title(),
+              c.body(),
+              p.score,
+              placed.propensity(),
+              null,
+              "control",
+              List.copyOf(p.sources)));
+      impressions.add(
+          new Event(
+              requestId + "-" + position,
+              EventType.IMPRESSION,
+              request.userId(),
+              p.product.id(),
+              c.id(),
+              requestId,
+              request.sessionId(),
+              position,
+              placed.propensity(),
+              c.campaignId(),
+              null,
+              "control",
+              c.variantId(),
+              null,
+              null,
+              request.at(),
+              Math.max(now, 1),
+              null));
+    }
+    try {
+      log.append(impressions);
+    } catch (IOException | RuntimeException e) {
+      fallback(fallbacks, LOG_FALLBACK);
+      LOG.warn("impressions of {} not logged: {}", requestId, e.toString());
+    }
+    memory.shown(request.userId(), shown.stream().map(RecommendedItem::productId).toList());
+    items.add(shown.size());
+    return new Recommendation(
+        requestId,
+        request.userId(),
+        request.slot().wireName(),
+        shown,
+        List.copyOf(fallbacks),
+        model,
+        pairs.size(),
+        (System.nanoTime() - started) / 1e6);
+  }
+
+  /** What a shop's page reports (clicks, carts, purchases...): logged, and remembered. */
+  public void collect(List<Event> events) throws IOException {
+    log.append(events);
+    events.forEach(memory::observed);
+  }
+
+  public Counts counts() {
+    Map<String, Long> f = new LinkedHashMap<>();
+    fallbackCounts.forEach((k, v) -> f.put(k, v.sum()));
+    return new Counts(requests.sum(), items.sum(), log.appended(), f);
+  }
+
+  /** The clock requests without a time are dated by. */
+  public Clock clock() {
+    return clock;
+  }
+
+  public String logDescription() {
+    return log.describe();
+  }
+
+  private void refreshPopularity() {
+    long now = System.nanoTime();
+    if (store == null || now - popularityReadAt < settings.popularityRefresh().toNanos()) {
+      return;
+    }
+    synchronized (popularity) {
+      if (now - popularityReadAt < settings.popularityRefresh().toNanos()) {
+        return;
+      }
+      popularityReadAt = now;
+    }
+    try {
+      popularity.refresh(store, registry);
+    } catch (RuntimeException e) {
+      LOG.warn("popularity not refreshed from the feature store: {}", e.toString());
+    }
+  }
+
+  private FeatureRows.Shopper shopperFeatures(String userId, List<String> fallbacks) {
+    if (store == null) {
+      return new FeatureRows.Shopper(null, null);
+    }
+    Map<String, Map<String, FeatureVector>> found =
+        withDeadline(
+            () -> {
+              Map<String, Map<String, FeatureVector>> m = new HashMap<>();
+              m.put(
+                  "user_activity", store.getMany(registry.view("user_activity"), List.of(userId)));
+              m.put(
+                  "user_category_affinity",
+                  store.getMany(registry.view("user_category_affinity"), List.of(userId)));
+              return m;
+            },
+            settings.featuresDeadline(),
+            FEATURES,
+            fallbacks);
+    if (found == null) {
+      return new FeatureRows.Shopper(null, null);
+    }
+    return new FeatureRows.Shopper(
+        found.get("user_activity").get(userId), found.get("user_category_affinity").get(userId));
+  }
+
+  private Map<String, Set<String>> candidates(
+      RecommendationRequest request, FeatureRows.Shopper shopper, List<String> fallbacks) {
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    int wanted = Math.max(request.k(), settings.candidates());
+    // The index: what the shopper typed, the product on the page, or their favourite categories.
+    String text =
+        switch (request.slot()) {
+          case SEARCH -> request.query();
+          case PRODUCT -> catalog.product(request.productId()).map(Product::title).orElse(null);
+          case HOME, EMAIL -> tastes(shopper);
+        };
+    if (retrieval != null && text != null && !text.isBlank()) {
+      List<String> found =
+          withDeadline(
+              () -> retrieval.products(text, request.locale(), settings.indexCandidates()),
+              settings.indexDeadline(),
+              INDEX,
+              fallbacks);
+      if (found != null) {
+        found.forEach(id -> add(out, id, "index"));
+      }
+    } else if (retrieval == null && request.slot() == Slot.SEARCH) {
+      fallback(fallbacks, INDEX);
+    }
+    // Co-visitation: neighbours of the page's product and of what the shopper saw lately.
+    List<String> seeds = new ArrayList<>();
+    if (request.productId() != null) {
+      seeds.add(request.productId());
+    }
+    seeds.addAll(memory.recent(request.userId()));
+    if (store != null && !seeds.isEmpty()) {
+      Map<String, FeatureVector> neighbours =
+          withDeadline(
+              () -> store.getMany(registry.view("product_covisit"), seeds),
+              settings.featuresDeadline(),
+              FEATURES,
+              fallbacks);
+      if (neighbours != null) {
+        for (String seed : seeds) {
+          FeatureVector v = neighbours.get(seed);
+          if (v != null && v.values().get("neighbours") instanceof List<?> list) {
+            for (Object o : list) {
+              if (o instanceof ScoredItem item) {
+                add(out, item.id(), "covisit");
+              }
+            }
+          }
+        }
+      }
+    }
+    // Popularity fills the rest: the whole answer for a shopper nobody knows yet.
+    for (String id : popularity.order()) {
+      if (out.size() >= wanted) {
+        break;
+      }
+      add(out, id, "popular");
+    }
+    return out;
+  }
+
+  private static void add(Map<String, Set<String>> out, String productId, String source) {
+    out.computeIfAbsent(productId, p -> new LinkedHashSet<>(2)).add(source);
+  }
+
+  /** The shopper's favourite categories as words, strongest first (null: no tastes known). */
+  private static String tastes(FeatureRows.Shopper shopper) {
+    if (shopper.affinity() == null) {
+      return null;
+    }
+    StringBuilder words = new StringBuilder();
+    for (int i = 1; i <= 3; i++) {
+      Object category = shopper.affinity().values().get("category_" + i);
+      if (category instanceof String s && !s.isBlank()) {
+        words.append(words.length() == 0 ? "" : " ").append(s.replace('_', ' '));
+      }
+    }
+    return words.length() == 0 ? null : words.toString();
+  }
+
+  private List<Pair> eligible(
+      Map<String, Set<String>> products,
+      Set<String> bought,
+      RecommendationRequest request,
+      CopyLocale locale) {
+    List<Pair> pairs = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> e : products.entrySet()) {
+      if (pairs.size() >= settings.candidates()) {
+        break;
+      }
+      Product product = catalog.product(e.getKey()).orElse(null);
+      if (product == null
+          || product.listedAt() > request.at()
+          || bought.contains(product.id())
+          || product.id().equals(request.productId())) {
+        continue;
+      }
+      for (ContentItem copy : shelf.copyFor(product.id(), locale)) {
+        if (pairs.size() >= settings.candidates()) {
+          break;
+        }
+        pairs.add(new Pair(product, copy, e.getValue()));
+      }
+    }
+    return pairs;
+  }
+
+  /** Scores every pair (the ranker, else popularity); returns the model version used, or null. */
+  private String score(
+      RecommendationRequest request,
+      String requestId,
+      FeatureRows.Shopper shopper,
+      List<Pair> pairs,
+      List<String> fallbacks) {
+    for (Pair p : pairs) {
+      p.score = popularity.score(p.product.id());
+    }
+    if (pairs.isEmpty()) {
+      return null;
+    }
+    if (ranker == null) {
+      fallback(fallbacks, RANKER);
+      return null;
+    }
+    String key = request.userId();
+    Ranker.Version version;
+    try {
+      version = ranker.versionFor(key);
+    } catch (IOException | RuntimeException e) {
+      fallback(fallbacks, RANKER);
+      return null;
+    }
+    List<FeatureRows.Candidate> candidates = new ArrayList<>(pairs.size());
+    Set<String> productIds = new LinkedHashSet<>();
+    Set<String> contentIds = new LinkedHashSet<>();
+    Set<String> variantKeys = new LinkedHashSet<>();
+    for (Pair p : pairs) {
+      String variantKey =
+          (p.copy.campaignId() == null ? "-" : p.copy.campaignId()) + "/" + p.copy.variantId();
+      candidates.add(new FeatureRows.Candidate(p.product.id(), p.copy.id(), variantKey));
+      productIds.add(p.product.id());
+      contentIds.add(p.copy.id());
+      variantKeys.add(variantKey);
+    }
+    Map<String, Map<String, FeatureVector>> vectors =
+        store == null
+            ? null
+            : withDeadline(
+                () -> {
+                  Map<String, Map<String, FeatureVector>> m = new HashMap<>();
+                  m.put("product_stats", getMany("product_stats", productIds));
+                  m.put("content_stats", getMany("content_stats", contentIds));
+                  m.put("variant_stats", getMany("variant_stats", variantKeys));
+                  return m;
+                },
+                settings.featuresDeadline(),
+                FEATURES,
+                fallbacks);
+    if (vectors == null) {
+      vectors =
+          Map.of("product_stats", Map.of(), "content_stats", Map.of(), "variant_stats", Map.of());
+    }
+    FeatureRows rows =
+        rowsByVersion.computeIfAbsent(version.id(), v -> new FeatureRows(version.featureNames()));
+    float[] values = new float[pairs.size() * rows.width()];
+    rows.fill(
+        values,
+        candidates,
+        shopper,
+        vectors.get("product_stats"),
+        vectors.get("content_stats"),
+        vectors.get("variant_stats"),
+        request.at(),
+        catalog);
+    Ranker.Version chosen = version;
+    double[] scores =
+        withDeadline(
+            () -> ranker.score(chosen, key, values, pairs.size(), rows.width()),
+            settings.rankerDeadline(),
+            RANKER,
+            fallbacks);
+    if (scores == null) {
+      return null;
+    }
+    for (int i = 0; i < pairs.size(); i++) {
+      pairs.get(i).score = scores[i];
+    }
+    return version.id();
+  }
+
+  private Map<String, FeatureVector> getMany(String view, Collection<String> keys) {
+    return store.getMany(registry.view(view), keys);
+  }
+
+  /**
+   * Runs {@code call} with a deadline; on failure, timeout or a full pool returns null and records
+   * {@code fallback} (once per request).
+   */
+  private <T> T withDeadline(
+      Callable<T> call, Duration deadline, String fallback, List<String> fallbacks) {
+    Future<T> future;
+    try {
+      future = dependencies.submit(call);
+    } catch (RejectedExecutionException e) {
+      fallback(fallbacks, fallback);
+      return null;
+    }
+    try {
+      return future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(true);
+      fallback(fallbacks, fallback);
+      return null;
+    } catch (ExecutionException | TimeoutException e) {
+      future.cancel(true);
+      fallback(fallbacks, fallback);
+      LOG.debug("{} fell back: {}", fallback, e.toString());
+      return null;
+    }
+  }
+
+  private void fallback(List<String> fallbacks, String name) {
+    if (!fallbacks.contains(name)) {
+      fallbacks.add(name);
+      fallbackCounts.computeIfAbsent(name, n -> new LongAdder()).increment();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    dependencies.shutdownNow();
+    log.close();
+  }
+}

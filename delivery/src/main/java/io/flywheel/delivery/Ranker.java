@@ -1,0 +1,41 @@
+package io.flywheel.delivery;
+
+import io.flywheel.deploy.ModelRepository;
+import io.flywheel.deploy.ModelRollout;
+import io.flywheel.deploy.ServingMetadata;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The deployed ranker: which version serves a shopper, and one batched score call. */
+public interface Ranker {
+
+  /** The version that serves {@code requestKey} (the rollout's choice: champion or canary). */
+  Version versionFor(String requestKey) throws IOException;
+
+  /** Scores {@code rows} × {@code columns} values in {@code version}'s feature order. */
+  double[] score(Version version, String requestKey, float[] values, int rows, int columns)
+      throws IOException;
+
+  /** A model version as the scorer needs it: its id and its input columns. */
+  record Version(String model, String version, ServingMetadata metadata) {
+    public List<String> featureNames() {
+      return metadata.featureNames();
+    }
+
+    public String id() {
+      return model + "/" + version;
+    }
+  }
+
+  /**
+   * {@code model} through its rollout in {@code repository}. The rollout state is re-read every few
+   * seconds, so a deploy, promotion or rollback done by another process is followed.
+   *
+   * @param rollouts a fresh {@link ModelRollout} over the persisted states
+   */
+  static Ranker deployed(
+      String model, ModelRepository repository, Supplier<ModelRollout> rollouts) {
+    return new RolloutRanker(model, repository, rollouts);
+  }
+}

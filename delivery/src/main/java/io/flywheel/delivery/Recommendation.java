@@ -1,0 +1,21 @@
+package io.flywheel.delivery;
+
+import java.util.List;
+
+/**
+ * The answer to one request. Every item was logged as an impression under {@code requestId}.
+ *
+ * @param fallbacks the dependencies that failed or timed out and what replaced them ({@code
+ *     ranker}: popularity order; {@code index}: co-visitation and popularity; {@code features}:
+ *     defaults); empty when everything answered
+ * @param model the ranker version that scored ({@code name/version}), null when none did
+ */
+public record Recommendation(
+    String requestId,
+    String userId,
+    String slot,
+    List<RecommendedItem> items,
+    List<String> fallbacks,
+    String model,
+    int candidates,
+    double tookMillis) {}

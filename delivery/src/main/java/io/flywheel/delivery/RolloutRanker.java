@@ -1,0 +1,72 @@
+package io.flywheel.delivery;
+
+import io.flywheel.deploy.InferenceClient;
+import io.flywheel.deploy.ModelRepository;
+import io.flywheel.deploy.ModelRollout;
+import io.flywheel.deploy.ServingMetadata;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** {@link Ranker} over a model's rollout; metadata per version read once. */
+final class RolloutRanker implements Ranker {
+  private static final long REFRESH_NANOS = 5_000_000_000L;
+
+  private final String model;
+  private final ModelRepository repository;
+  private final Supplier<ModelRollout> rollouts;
+  private final Map<String, ServingMetadata> metadata = new ConcurrentHashMap<>();
+  private volatile ModelRollout rollout;
+  private volatile long readAt;
+
+  RolloutRanker(String model, ModelRepository repository, Supplier<ModelRollout> rollouts) {
+    this.model = model;
+    this.repository = repository;
+    this.rollouts = rollouts;
+  }
+
+  private ModelRollout rollout() {
+    long now = System.nanoTime();
+    ModelRollout r = rollout;
+    if (r == null || now - readAt > REFRESH_NANOS) {
+      r = rollouts.get();
+      rollout = r;
+      readAt = now;
+    }
+    return r;
+  }
+
+  @Override
+  public Version versionFor(String requestKey) throws IOException {
+    String version;
+    try {
+      version = rollout().route(model, requestKey);
+    } catch (IllegalStateException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    ServingMetadata m = metadata.get(version);
+    if (m == null) {
+      m = repository.readMetadata(model, Integer.parseInt(version));
+      metadata.put(version, m);
+    }
+    return new Version(model, version, m);
+  }
+
+  @Override
+  public double[] score(Version version, String requestKey, float[] values, int rows, int columns)
+      throws IOException {
+    InferenceClient.Scores scores;
+    try {
+      // Through the rollout, so a canary's errors and latency count towards its verdict.
+      scores = rollout().score(model, requestKey, values, rows, columns);
+    } catch (InferenceClient.InferenceException | IllegalStateException e) {
+      throw new IOException("ranker " + version.id() + ": " + e.getMessage(), e);
+    }
+    double[] out = new double[rows];
+    for (int i = 0; i < rows; i++) {
+      out[i] = version.metadata().correct(scores.values()[i]);
+    }
+    return out;
+  }
+}
