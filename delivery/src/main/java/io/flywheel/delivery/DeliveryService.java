@@ -119,6 +119,22 @@ public final class DeliveryService implements AutoCloseable {
           rememberedShoppers);
     }
 
+    /** The index and ranker deadline, and the feature store's. */
+    public Settings withDeadlines(Duration remote, Duration features) {
+      return new Settings(
+          candidates,
+          indexCandidates,
+          remote,
+          features,
+          remote,
+          exploration,
+          diversity,
+          maxPerBrand,
+          maxPerCategory,
+          popularityRefresh,
+          rememberedShoppers);
+    }
+
     public Settings withExploration(double e) {
       return new Settings(
           candidates,
@@ -160,7 +176,8 @@ public final class DeliveryService implements AutoCloseable {
   private final LongAdder items = new LongAdder();
   private final Map<String, LongAdder> fallbackCounts =
       new java.util.concurrent.ConcurrentHashMap<>();
-  private volatile long popularityReadAt = Long.MIN_VALUE;
+  private volatile boolean popularityRead;
+  private volatile long popularityReadAt;
 
   private DeliveryService(Builder b) {
     this.catalog = b.catalog;
@@ -392,13 +409,15 @@ public final class DeliveryService implements AutoCloseable {
 
   private void refreshPopularity() {
     long now = System.nanoTime();
-    if (store == null || now - popularityReadAt < settings.popularityRefresh().toNanos()) {
+    long every = settings.popularityRefresh().toNanos();
+    if (store == null || (popularityRead && now - popularityReadAt < every)) {
       return;
     }
     synchronized (popularity) {
-      if (now - popularityReadAt < settings.popularityRefresh().toNanos()) {
+      if (popularityRead && now - popularityReadAt < every) {
         return;
       }
+      popularityRead = true;
       popularityReadAt = now;
     }
     try {

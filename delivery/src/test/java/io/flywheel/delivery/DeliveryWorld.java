@@ -62,6 +62,13 @@ final class DeliveryWorld implements AutoCloseable {
   final String favourite;
 
   DeliveryWorld(Path dir) throws Exception {
+    this(dir, null);
+  }
+
+  /**
+   * @param redisUrl the online store on this Redis (null: RocksDB under {@code dir})
+   */
+  DeliveryWorld(Path dir, String redisUrl) throws Exception {
     this.dir = dir;
     Path world = dir.resolve("world");
     MarketplaceSimulator.run(
@@ -72,7 +79,7 @@ final class DeliveryWorld implements AutoCloseable {
     JsonLinesReader.forEach(world.resolve("content.jsonl"), Codecs.CONTENT, copy::add);
     catalog = ShopCatalog.of(products);
     shelf = CopyShelf.of(copy);
-    store = OnlineStore.open(dir.resolve("features"), null, Clock.systemUTC());
+    store = OnlineStore.open(dir.resolve("features"), redisUrl, Clock.systemUTC());
 
     // Best sellers: the first ten products. The fan likes a category none of them is in.
     List<FeatureVector> stats = new ArrayList<>();
@@ -188,7 +195,7 @@ final class DeliveryWorld implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     client.close();
     inference.close();
     store.close();
