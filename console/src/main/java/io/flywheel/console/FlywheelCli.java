@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
       ModelsCommand.class,
       BenchTrainCommand.class,
       BenchContentCommand.class,
+      BenchDeliveryCommand.class,
       BenchQualityCommand.class,
       DeployCommand.class,
       RolloutCommand.class,
@@ -41,6 +42,7 @@ import picocli.CommandLine.ScopeType;
       WorkerCommand.class,
       BenchPipelinesCommand.class,
       ContentCommand.class,
+      DeliveryCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FlywheelCli implements Runnable {

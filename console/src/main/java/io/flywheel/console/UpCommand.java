@@ -2,6 +2,8 @@ package io.flywheel.console;
 
 import io.flywheel.content.LocalElasticsearch;
 import io.flywheel.core.LocalServices;
+import io.flywheel.delivery.DeliveryServer;
+import io.flywheel.delivery.DeliveryService;
 import io.flywheel.deploy.EmbeddedInferenceServer;
 import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.ModelRepository;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Start every embedded service of the home (tracking server, inference server, Temporal "
-            + "with a worker, pipeline API, feature server, Elasticsearch), write HOME/services.json and serve "
+            + "with a worker, pipeline API, feature server, Elasticsearch, delivery API), write HOME/services.json and serve "
             + "until Ctrl-C or `flywheel down`; other commands of the home use them.")
 final class UpCommand implements Callable<Integer> {
   @ParentCommand private FlywheelCli root;
@@ -81,6 +83,12 @@ final class UpCommand implements Callable<Integer> {
       defaultValue = "9200",
       description = "The content index's local Elasticsearch port (default: ${DEFAULT-VALUE}).")
   private int elasticsearchPort;
+
+  @Option(
+      names = "--delivery-port",
+      defaultValue = "8088",
+      description = "The delivery API's port (default: ${DEFAULT-VALUE}).")
+  private int deliveryPort;
 
   /** The local content index node, unless ELASTICSEARCH_URL names a cluster. */
   private LocalElasticsearch contentIndexNode(Path home) throws Exception {
@@ -145,7 +153,21 @@ final class UpCommand implements Callable<Integer> {
                 orchestration, home, root.config().apiToken(), host, anyPorts ? 0 : pipelinesPort);
         FeatureStore store = root.featureStore(home);
         FeatureServer features = FeatureServer.start(store, host, anyPorts ? 0 : featuresPort);
-        LocalElasticsearch elasticsearch = contentIndexNode(home)) {
+        LocalElasticsearch elasticsearch = contentIndexNode(home);
+        DeliveryService delivery =
+            DeliveryWiring.build(
+                home,
+                root.config(),
+                store,
+                client,
+                elasticsearch != null ? elasticsearch.url() : root.config().elasticsearchUrl(),
+                DeliveryWiring.DEFAULT_MODEL,
+                DeliveryWiring.shopContent(home),
+                DeliveryService.Settings.defaults(),
+                spec.commandLine().getOut());
+        DeliveryServer deliveryApi =
+            DeliveryServer.start(
+                delivery, root.config().apiToken(), host, anyPorts ? 0 : deliveryPort)) {
       services.add(
           new LocalServices.Service(
               LocalServices.TRACKING, registry.trackingUri(), registry.trackingUri() + "/health"));
@@ -170,6 +192,9 @@ final class UpCommand implements Callable<Integer> {
                 elasticsearch.url(),
                 elasticsearch.url() + "/_cluster/health"));
       }
+      String deliveryUrl = "http://" + host + ":" + deliveryApi.port();
+      services.add(
+          new LocalServices.Service(LocalServices.DELIVERY, deliveryUrl, deliveryUrl + "/health"));
       LocalServices.publish(home, "up", started, services);
       try {
         PrintWriter out = spec.commandLine().getOut();

@@ -28,6 +28,7 @@ public final class LocalServices {
   public static final String PIPELINES = "pipelines";
   public static final String FEATURES = "features";
   public static final String ELASTICSEARCH = "elasticsearch";
+  public static final String DELIVERY = "delivery";
 
   /**
    * One service.

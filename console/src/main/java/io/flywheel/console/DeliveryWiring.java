@@ -1,0 +1,107 @@
+package io.flywheel.console;
+
+import io.flywheel.content.ContentIndex;
+import io.flywheel.content.ContentSearch;
+import io.flywheel.content.MiniLmEmbedder;
+import io.flywheel.content.UserAffinities;
+import io.flywheel.core.FlywheelConfig;
+import io.flywheel.delivery.ContentRetrieval;
+import io.flywheel.delivery.CopyShelf;
+import io.flywheel.delivery.DeliveryService;
+import io.flywheel.delivery.ImpressionLog;
+import io.flywheel.delivery.Ranker;
+import io.flywheel.deploy.FilModelConfig;
+import io.flywheel.deploy.InferenceClient;
+import io.flywheel.deploy.ModelRepository;
+import io.flywheel.deploy.ModelRollout;
+import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.featurestore.ShopCatalog;
+import io.flywheel.workflows.ModelDeployment;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the delivery service of a home from what is already running: its catalogue and copy (the
+ * shop's content file and every campaign's approved copy), the feature store, the deployed ranker's
+ * rollout, the content index, and the event stream impressions go to.
+ */
+final class DeliveryWiring {
+  static final String DEFAULT_MODEL = "flywheel-ctr";
+  static final String DEFAULT_TOPIC = "events";
+
+  private DeliveryWiring() {}
+
+  /** {@code HOME/events/delivery.jsonl}: where impressions go when no Kafka is configured. */
+  static Path eventsFile(Path home) {
+    return home.resolve("events").resolve("delivery.jsonl");
+  }
+
+  /** The shop's own copy: HOME/catalog/content.jsonl, else the simulated world's. */
+  static Path shopContent(Path home) {
+    Path catalog = home.resolve("catalog").resolve("content.jsonl");
+    return Files.isRegularFile(catalog) ? catalog : home.resolve("world").resolve("content.jsonl");
+  }
+
+  static DeliveryService build(
+      Path home,
+      FlywheelConfig config,
+      FeatureStore store,
+      InferenceClient client,
+      String elasticsearchUrl,
+      String model,
+      Path shopContent,
+      DeliveryService.Settings settings,
+      PrintWriter out)
+      throws IOException {
+    Path catalogFile = home.resolve(ShopCatalog.HOME_FILE);
+    ShopCatalog catalog =
+        Files.isRegularFile(catalogFile) ? ShopCatalog.ofHome(home) : ShopCatalog.of(List.of());
+    List<Path> copyFiles = new ArrayList<>();
+    copyFiles.add(shopContent);
+    copyFiles.addAll(CopyShelf.homeFiles(home));
+    CopyShelf shelf = CopyShelf.load(copyFiles);
+    if (catalog.size() == 0) {
+      out.println(
+          "delivery: no catalogue in "
+              + catalogFile
+              + " yet (the features job publishes it); answers stay empty until a restart");
+    }
+    ImpressionLog log =
+        config.kafkaBootstrapServers() != null
+            ? ImpressionLog.kafka(config.kafkaBootstrapServers(), DEFAULT_TOPIC)
+            : ImpressionLog.file(eventsFile(home));
+    ModelRepository repository = new ModelRepository(ModelDeployment.repositoryRoot(home, config));
+    Path rollouts = home.resolve("deploy").resolve("rollouts");
+    FilModelConfig.Serving serving =
+        config.tritonGrpcAddress() != null
+            ? FilModelConfig.Serving.onGpu()
+            : FilModelConfig.Serving.onCpu();
+    DeliveryService.Builder builder =
+        DeliveryService.builder(catalog, shelf, log)
+            .features(store.online(), store.registry())
+            .ranker(
+                Ranker.deployed(
+                    model,
+                    repository,
+                    () -> new ModelRollout(rollouts, repository, client, serving)))
+            .settings(settings);
+    if (elasticsearchUrl != null) {
+      ContentIndex index =
+          ContentIndex.connect(
+              elasticsearchUrl, config.elasticsearchApiKey(), MiniLmEmbedder.shared().dimension());
+      builder.retrieval(
+          ContentRetrieval.search(
+              new ContentSearch(index, MiniLmEmbedder.shared(), UserAffinities.NONE),
+              Duration.ofSeconds(30)));
+    }
+    out.printf(
+        "delivery: %,d products, %,d approved copy items, ranker %s, impressions to %s%n",
+        catalog.size(), shelf.size(), model, log.describe());
+    return builder.build();
+  }
+}
