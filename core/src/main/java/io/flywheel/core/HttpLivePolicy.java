@@ -97,6 +97,8 @@ final class HttpLivePolicy implements LivePolicy {
           "GET " + RedactedUri.of(uri.toString()) + ": no answer within " + timeout, e);
     } catch (InterruptedIOException e) {
       throw e;
+    } catch (java.net.ConnectException e) {
+      throw new IOException("GET " + RedactedUri.of(uri.toString()) + ": cannot connect", e);
     } catch (IOException e) {
       throw new IOException(
           "GET "
