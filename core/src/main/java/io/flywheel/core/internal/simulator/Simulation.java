@@ -50,8 +50,10 @@ import org.apache.commons.rng.simple.RandomSource;
 /**
  * Runs the simulated marketplace hour by hour: shoppers and products arrive, sessions start (busier
  * in the evening and at weekends), the baseline policy fills each request's slot, and shoppers
- * click, cart and buy with the true probabilities. Files are written to a staging folder and moved
- * into place only when complete, so a failed run leaves earlier output intact.
+ * click, cart and buy with the true probabilities. A live run ({@link #runLive}) has a policy fill
+ * the slots instead and tallies what the oracle and popularity would have shown on each request.
+ * Files are written to a staging folder and moved into place only when complete, so a failed run
+ * leaves earlier output intact.
  */
 public final class Simulation {
   private static final long HOUR = 3_600_000L;
