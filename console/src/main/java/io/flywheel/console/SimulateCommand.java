@@ -1,11 +1,21 @@
 package io.flywheel.console;
 
+import io.flywheel.core.LiveOptions;
+import io.flywheel.core.LivePolicy;
+import io.flywheel.core.LiveSummary;
 import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationSummary;
 import io.flywheel.core.WorldConfig;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +85,61 @@ final class SimulateCommand implements Callable<Integer> {
       description = "YAML file overriding world settings (see core/README.md).")
   private Path worldFile;
 
+  @Option(
+      names = "--live",
+      description =
+          "Live shoppers: each page request is answered by --policy instead of the world's "
+              + "popularity baseline; reports what the policy was worth next to the oracle and "
+              + "popularity on the same requests (also written to live.json).")
+  private boolean live;
+
+  @Option(
+      names = "--policy",
+      paramLabel = "URL|NAME",
+      defaultValue = "popularity",
+      description =
+          "With --live, what answers the shoppers: popularity, random, oracle, or the base URL "
+              + "of a recommendations API (GET URL/v1/recommendations; $FLYWHEEL_API_TOKEN is "
+              + "sent as a bearer token when set) (default: ${DEFAULT-VALUE}).")
+  private String policy;
+
+  @Option(
+      names = "--speed",
+      paramLabel = "X",
+      defaultValue = "0",
+      description =
+          "With --live, simulated seconds per wall-clock second; 0 runs as fast as it can "
+              + "(default: ${DEFAULT-VALUE}).")
+  private double speed;
+
+  @Option(
+      names = "--start-day",
+      paramLabel = "D",
+      defaultValue = "0",
+      description =
+          "With --live, the first day of the world to serve, from 0; earlier days are not "
+              + "written (default: ${DEFAULT-VALUE}).")
+  private int startDay;
+
+  @Option(
+      names = "--live-days",
+      paramLabel = "N",
+      description =
+          "With --live, how many days to serve from --start-day (default: to the world's "
+              + "last day).")
+  private Integer liveDays;
+
+  @Option(
+      names = "--policy-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = OptionTypes.ShortDuration.class,
+      description =
+          "With --live and a policy URL, how long to wait for each answer; a request not "
+              + "answered in time shows nothing and is counted as failed "
+              + "(default: ${DEFAULT-VALUE}).")
+  private Duration policyTimeout;
+
   @Mixin private OutputOptions output;
 
   @Override
@@ -86,10 +151,14 @@ final class SimulateCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--dirty must be between 0 and 0.25, got " + dirty);
     }
+    URI policyUrl = live ? checkLiveOptions() : refuseLiveOptions();
     Path outDir = out != null ? out : root.home().resolve("world");
     Writable.requireDirectory(spec.commandLine(), outDir, "--out");
     WorldConfig world = loadWorld();
     SimulationConfig config = new SimulationConfig(users, products, days, seed, dirty, world);
+    if (live) {
+      return runLive(config, policyUrl, outDir);
+    }
     SimulationSummary summary;
     try (SimulationProgressBar progress =
         SimulationProgressBar.open(output.showProgress(), spec.commandLine().getErr())) {
@@ -105,6 +174,157 @@ final class SimulateCommand implements Callable<Integer> {
 
   Path home() {
     return root.home();
+  }
+
+  /** Checks the live options; returns the policy's URL, or null for a built-in policy. */
+  private URI checkLiveOptions() {
+    if (!(speed >= 0 && Double.isFinite(speed))) {
+      throw new ParameterException(
+          spec.commandLine(), "--speed must be a number >= 0, got " + speed);
+    }
+    if (startDay < 0 || startDay >= days) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--start-day must be a day of the world, 0 to " + (days - 1) + ", got " + startDay);
+    }
+    if (liveDays != null && (liveDays < 1 || startDay + liveDays > days)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--live-days must be between 1 and "
+              + (days - startDay)
+              + " (the days left from --start-day "
+              + startDay
+              + "), got "
+              + liveDays);
+    }
+    if (policyTimeout.isZero() || policyTimeout.isNegative()) {
+      throw new ParameterException(
+          spec.commandLine(), "--policy-timeout must be positive, got " + policyTimeout);
+    }
+    String name = policy.strip();
+    if (LiveOptions.BUILT_IN_POLICIES.contains(name)) {
+      return null;
+    }
+    String expected =
+        "--policy must be one of "
+            + String.join(", ", LiveOptions.BUILT_IN_POLICIES)
+            + " or an http(s) URL, got '"
+            + policy
+            + "'";
+    URI url;
+    try {
+      url = new URI(name);
+    } catch (URISyntaxException e) {
+      throw new ParameterException(spec.commandLine(), expected);
+    }
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+      throw new ParameterException(spec.commandLine(), expected);
+    }
+    return url;
+  }
+
+  /** The live options mean nothing without --live: naming one is a mistake worth reporting. */
+  private URI refuseLiveOptions() {
+    for (String option :
+        List.of("--policy", "--speed", "--start-day", "--live-days", "--policy-timeout")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new ParameterException(spec.commandLine(), option + " needs --live");
+      }
+    }
+    return null;
+  }
+
+  private int runLive(SimulationConfig config, URI policyUrl, Path outDir) throws IOException {
+    LiveSummary summary;
+    try (LivePolicy http =
+            policyUrl == null
+                ? null
+                : LivePolicy.http(policyUrl, root.config().apiToken(), policyTimeout);
+        SimulationProgressBar progress =
+            SimulationProgressBar.open(output.showProgress(), spec.commandLine().getErr())) {
+      LiveOptions options =
+          new LiveOptions(
+              http == null ? policy.strip() : null,
+              http,
+              startDay,
+              speed,
+              liveDays == null ? 0 : liveDays);
+      summary = MarketplaceSimulator.runLive(config, options, outDir, progress);
+    }
+    if (output.json()) {
+      spec.commandLine().getOut().println(SummaryReport.json(summary));
+    } else {
+      printLive(summary, outDir, spec.commandLine().getOut());
+    }
+    return 0;
+  }
+
+  private static void printLive(LiveSummary s, Path outDir, PrintWriter out) {
+    out.printf(
+        Locale.ROOT,
+        "Live simulation of days %d-%d (seed %d) served by %s, into %s%n",
+        s.startDay(),
+        s.startDay() + s.days() - 1,
+        s.seed(),
+        s.policy(),
+        outDir);
+    StringBuilder fallbacks = new StringBuilder();
+    for (Map.Entry<String, Long> fallback : s.fallbacks().entrySet()) {
+      fallbacks.append(fallbacks.length() == 0 ? ": " : ", ");
+      fallbacks.append(fallback.getKey()).append(' ').append(fallback.getValue());
+    }
+    out.printf(
+        Locale.ROOT,
+        "  requests   %,d: %,d answered, %,d failed, %,d with fallbacks%s%n",
+        s.requests(),
+        s.answeredRequests(),
+        s.failedRequests(),
+        s.fallbackRequests(),
+        fallbacks);
+    out.printf(
+        Locale.ROOT,
+        "  items      %,d unknown to the world, %,d dropped (repeated product or past the slot)%n",
+        s.unknownItems(),
+        s.droppedItems());
+    out.printf(
+        Locale.ROOT,
+        "  shown      %,d impressions, %,d clicks, %,d add-to-carts, %,d purchases%n",
+        s.impressions(),
+        s.clicks(),
+        s.carts(),
+        s.purchases());
+    out.printf(
+        Locale.ROOT,
+        "  expected per 1,000 requests  %10s %10s %10s%n",
+        "policy",
+        "oracle",
+        "popularity");
+    out.printf(
+        Locale.ROOT,
+        "    clicks                     %10.2f %10.2f %10.2f%n",
+        s.clicksPer1000().policy(),
+        s.clicksPer1000().oracle(),
+        s.clicksPer1000().popularity());
+    out.printf(
+        Locale.ROOT,
+        "    purchases                  %10.2f %10.2f %10.2f%n",
+        s.purchasesPer1000().policy(),
+        s.purchasesPer1000().oracle(),
+        s.purchasesPer1000().popularity());
+    out.printf(
+        Locale.ROOT,
+        "  purchases  policy/oracle %s, policy/popularity %s%n",
+        ratio(s.policyToOracle()),
+        ratio(s.policyToPopularity()));
+    if (s.firstError() != null) {
+      out.printf(Locale.ROOT, "  first error: %s%n", s.firstError());
+    }
+    out.flush();
+  }
+
+  private static String ratio(Double value) {
+    return value == null ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
   }
 
   private WorldConfig loadWorld() throws IOException {

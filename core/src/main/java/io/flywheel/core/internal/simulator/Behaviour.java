@@ -39,16 +39,30 @@ final class Behaviour {
 
   /** P(click) = P(examined at position) × P(attracted), rounded to 9 decimals. */
   double pClick(int user, int content, int position, int hourOfDay) {
+    return pClick(
+        user, content, catalog.appeal(shoppers.audienceRow[user], content), position, hourOfDay);
+  }
+
+  /**
+   * As {@link #pClick(int, int, int, int)}, for other copy of the item's product: {@code appeal} is
+   * what that copy adds to this shopper's click log-odds.
+   */
+  double pClick(int user, int content, double appeal, int position, int hourOfDay) {
     int p = catalog.productOf(content);
     double affinity = shoppers.affinity(user, catalog.leaf[p]) * shoppers.leaves;
     double logit =
         baseClickLogit
             + AFFINITY_WEIGHT * clip(Math.log(Math.max(affinity, 1e-12)), 2.5)
             + QUALITY_WEIGHT * catalog.quality[p]
-            + catalog.appeal(shoppers.audienceRow[user], content)
+            + appeal
             + brandBonus(user, p)
             + hourEffect(hourOfDay);
     return Latent.round9(examination[position] * Latent.sigmoid(logit));
+  }
+
+  /** Audience row (segment and locale) the shopper reads copy as. */
+  int row(int user) {
+    return shoppers.audienceRow[user];
   }
 
   double pCartGivenClick(int user, int product) {

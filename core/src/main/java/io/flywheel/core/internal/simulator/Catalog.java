@@ -169,17 +169,33 @@ final class Catalog {
     contradicted = new boolean[content.length];
     averageAppeal = new double[content.length];
     for (int c = 0; c < content.length; c++) {
-      CopyReader.Reading reading = CopyReader.read(content[c].title(), content[c].body());
-      List<Product> about = List.of(products[productOf(c)]);
-      contradicted[c] = Appeal.contradicts(reading, about);
+      Read read = read(reader, c, content[c].title(), content[c].body(), rows);
+      contradicted[c] = read.contradicted();
       double average = 0;
       for (int row = 0; row < rows; row++) {
-        double value = Latent.round6(reader.expected(reading, kind[c], about, row) + noise[c]);
+        double value = read.appeal()[row];
         appeal[row * content.length + c] = value;
         average += rowShares[row] * value;
       }
       averageAppeal[c] = Latent.round6(average);
     }
+  }
+
+  /** Other copy for item {@code c}'s product, as each audience row reads it. */
+  record Read(double[] appeal, boolean contradicted) {}
+
+  /**
+   * How each of {@code rows} audience rows reads {@code title} and {@code body} in place of item
+   * {@code c}'s copy: the item's kind and noise, the words of this copy.
+   */
+  Read read(Appeal reader, int c, String title, String body, int rows) {
+    CopyReader.Reading reading = CopyReader.read(title, body);
+    List<Product> about = List.of(products[productOf(c)]);
+    double[] values = new double[rows];
+    for (int row = 0; row < rows; row++) {
+      values[row] = Latent.round6(reader.expected(reading, kind[c], about, row) + noise[c]);
+    }
+    return new Read(values, Appeal.contradicts(reading, about));
   }
 
   double appeal(int row, int c) {

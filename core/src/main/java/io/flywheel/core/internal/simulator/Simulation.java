@@ -10,9 +10,14 @@ import io.flywheel.core.EventType;
 import io.flywheel.core.GroundTruth;
 import io.flywheel.core.InvalidRecordException;
 import io.flywheel.core.JsonLinesWriter;
+import io.flywheel.core.LiveAnswer;
+import io.flywheel.core.LiveOptions;
+import io.flywheel.core.LiveRequest;
+import io.flywheel.core.LiveSummary;
 import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.MessageAngle;
 import io.flywheel.core.Product;
+import io.flywheel.core.ShownItem;
 import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationProgress;
 import io.flywheel.core.SimulationSummary;
@@ -29,9 +34,11 @@ import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.commons.rng.UniformRandomProvider;
@@ -43,8 +50,10 @@ import org.apache.commons.rng.simple.RandomSource;
 /**
  * Runs the simulated marketplace hour by hour: shoppers and products arrive, sessions start (busier
  * in the evening and at weekends), the baseline policy fills each request's slot, and shoppers
- * click, cart and buy with the true probabilities. Files are written to a staging folder and moved
- * into place only when complete, so a failed run leaves earlier output intact.
+ * click, cart and buy with the true probabilities. A live run ({@link #runLive}) has a policy fill
+ * the slots instead and tallies what the oracle and popularity would have shown on each request.
+ * Files are written to a staging folder and moved into place only when complete, so a failed run
+ * leaves earlier output intact.
  */
 public final class Simulation {
   private static final long HOUR = 3_600_000L;
@@ -75,9 +84,18 @@ public final class Simulation {
   private final Audience audience;
   private final long start;
   private final long end;
+  // Hours [firstHour, lastHour) of the world are simulated: all of them in a batch run.
+  private final int startDay;
+  private final long firstHour;
+  private final long lastHour;
+  // Put before every session, request and event id: empty unless a live run starts after day 0.
+  private final String ids;
+  // How a live run serves its shoppers; null in a batch run, which fills slots by popularity.
+  private final LiveRun live;
   private final Counts counts = new Counts();
   private EventStream stream;
   private JsonLinesWriter<GroundTruth> truth;
+  private SimulationSummary written;
 
   private static final class Counts {
     long sessions;
@@ -94,11 +112,36 @@ public final class Simulation {
     double expectedPurchases;
   }
 
-  private Simulation(SimulationConfig config, UnaryOperator<ContentItem> copyEditor) {
+  private Simulation(
+      SimulationConfig config, UnaryOperator<ContentItem> copyEditor, LiveOptions liveOptions) {
     this.config = config;
     this.world = config.world();
     this.start = world.startInstant().toEpochMilli();
     this.end = start + config.days() * DAY;
+    int startDay = liveOptions == null ? 0 : liveOptions.startDay();
+    int endDay =
+        liveOptions == null || liveOptions.days() == 0
+            ? config.days()
+            : startDay + liveOptions.days();
+    if (startDay >= config.days()) {
+      throw new InvalidRecordException(
+          "startDay",
+          "must be a day of the world (0 to " + (config.days() - 1) + "), got " + startDay);
+    }
+    if (endDay > config.days()) {
+      throw new InvalidRecordException(
+          "days",
+          "must end by the world's last day: at most "
+              + (config.days() - startDay)
+              + " from day "
+              + startDay
+              + ", got "
+              + (endDay - startDay));
+    }
+    this.startDay = startDay;
+    this.firstHour = startDay * 24L;
+    this.lastHour = endDay * 24L;
+    this.ids = startDay == 0 ? "" : "d" + startDay + "-";
     UniformRandomProvider worldRng = stream(config.seed(), 1);
     this.catalog =
         new Catalog(
@@ -122,15 +165,41 @@ public final class Simulation {
     this.audience = new Audience(audienceRng);
     shoppers.assignAudience(start, audienceRng);
     catalog.edit(copyEditor);
-    catalog.read(new Appeal(audience), shoppers.audienceShares());
+    Appeal reader = new Appeal(audience);
+    catalog.read(reader, shoppers.audienceShares());
     this.behaviour = new Behaviour(catalog, shoppers, world);
     this.policy = new PopularityPolicy(catalog.contentCount(), world.exploration());
     this.activeShoppers = new WeightedSampler(config.users());
     this.shelves = new LeafShelves(Taxonomy.LEAVES.size());
-    this.rng = stream(config.seed(), 2);
+    this.rng = behaviourStream(2, startDay);
     this.extraRequests = GeometricSampler.of(rng, 1.0 / world.requestsPerSession());
-    this.asides = mixedStream(config.seed(), 5);
+    this.asides = behaviourStream(5, startDay);
     this.searches = new Searches(catalog, shoppers);
+    this.live =
+        liveOptions == null
+            ? null
+            : new LiveRun(
+                liveOptions,
+                catalog,
+                behaviour,
+                reader,
+                world.slotSize(),
+                behaviourStream(6, startDay),
+                behaviourStream(7, startDay),
+                start + firstHour * HOUR);
+  }
+
+  /**
+   * The streams behaviour is drawn from (2: sessions and outcomes, 3: dirt, 5: searches and
+   * complaints, 6: a live run's counterfactual slates, 7: the random live policy). A run that
+   * starts after day 0 draws each afresh for its first day, so successive days of a learning loop
+   * do not replay the same draws.
+   */
+  private UniformRandomProvider behaviourStream(long id, int startDay) {
+    if (startDay > 0) {
+      return mixedStream(config.seed(), 16L * startDay + id);
+    }
+    return id == 2 || id == 3 ? stream(config.seed(), id) : mixedStream(config.seed(), id);
   }
 
   /** This world's audience weights, as {@link #run} draws them (no shoppers or catalogue). */
@@ -205,6 +274,30 @@ public final class Simulation {
       SimulationProgress progress,
       UnaryOperator<ContentItem> copyEditor)
       throws IOException {
+    return execute(config, null, outDir, progress, copyEditor).written;
+  }
+
+  /**
+   * Runs the world with each page request answered by the live policy instead of popularity, and
+   * writes what a batch run writes plus {@code live.json}: what the policy was worth, next to the
+   * oracle and popularity on the same requests.
+   */
+  public static LiveSummary runLive(
+      SimulationConfig config, LiveOptions options, Path outDir, SimulationProgress progress)
+      throws IOException {
+    if (options == null) {
+      throw new IllegalArgumentException("options: required");
+    }
+    return execute(config, options, outDir, progress, UnaryOperator.identity()).liveSummary();
+  }
+
+  private static Simulation execute(
+      SimulationConfig config,
+      LiveOptions liveOptions,
+      Path outDir,
+      SimulationProgress progress,
+      UnaryOperator<ContentItem> copyEditor)
+      throws IOException {
     long began = System.nanoTime();
     List<MemoryPoolMXBean> heapPools =
         ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -216,18 +309,21 @@ public final class Simulation {
     Files.createDirectories(outDir);
     Path staging = Files.createTempDirectory(outDir, ".simulate-");
     try {
-      Simulation simulation = new Simulation(config, copyEditor);
+      Simulation simulation = new Simulation(config, copyEditor, liveOptions);
       simulation.writeWorld(staging);
       simulation.writeBehaviour(staging, progress);
       long elapsed = (System.nanoTime() - began) / 1_000_000;
       long peakHeap = heapPools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
       SimulationSummary summary = simulation.summary(elapsed, peakHeap);
-      JsonMapper.builder()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .build()
-          .writeValue(staging.resolve(MarketplaceSimulator.SUMMARY_FILE).toFile(), summary);
+      simulation.written = summary;
+      JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+      json.writeValue(staging.resolve(MarketplaceSimulator.SUMMARY_FILE).toFile(), summary);
+      if (simulation.live != null) {
+        json.writeValue(
+            staging.resolve(MarketplaceSimulator.LIVE_FILE).toFile(), simulation.liveSummary());
+      }
       publish(staging, outDir);
-      return summary;
+      return simulation;
     } finally {
       deleteRecursively(staging);
     }
@@ -266,7 +362,7 @@ public final class Simulation {
         var truthOut =
             JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.TRUTH_FILE), Codecs.TRUTH)) {
       this.truth = truthOut;
-      this.stream = new EventStream(events, stream(config.seed(), 3), config.dirtyRate());
+      this.stream = new EventStream(events, behaviourStream(3, startDay), config.dirtyRate());
       for (int u = 0; u < shoppers.size; u++) {
         truth.write(shoppers.truth(u));
       }
@@ -277,10 +373,10 @@ public final class Simulation {
         truth.write(catalog.contentTruth(c));
       }
       writeSegmentTruth();
-      long hours = (long) config.days() * 24;
+      long hours = lastHour - firstHour;
       int nextUser = 0;
       int nextProduct = 0;
-      for (long h = 0; h < hours; h++) {
+      for (long h = firstHour; h < lastHour; h++) {
         long hourStart = start + h * HOUR;
         // Whoever arrived before this hour is active from its start (arrival is never later
         // than a session).
@@ -295,7 +391,7 @@ public final class Simulation {
         policy.openUpTo(nextProduct * catalog.variants);
         policy.refresh();
         simulateHour(hourStart);
-        progress.update(h + 1, hours, stream.eventLines());
+        progress.update(h + 1 - firstHour, hours, stream.eventLines());
       }
       stream.finish();
       progress.update(hours, hours, stream.eventLines());
@@ -333,7 +429,7 @@ public final class Simulation {
   }
 
   private void simulateSession(int user, long sessionStart, int hour, boolean weekend) {
-    String sessionId = "s" + counts.sessions++;
+    String sessionId = ids + "s" + counts.sessions++;
     String userId = shoppers.userId(user);
     if (asides.nextDouble() < Searches.SESSION_SHARE) {
       search(user, userId, sessionId, sessionStart);
@@ -343,20 +439,25 @@ public final class Simulation {
     double[] propensity = new double[world.slotSize()];
     long time = sessionStart;
     for (int r = 0; r < requests; r++) {
-      String requestId = "r" + counts.requests++;
-      int shown = policy.fill(slot, propensity, rng);
-      for (int position = 0; position < shown; position++) {
-        impression(
-            user,
-            userId,
-            sessionId,
-            requestId,
-            slot[position],
-            position,
-            propensity[position],
-            time + position,
-            hour,
-            weekend);
+      String requestId = ids + "r" + counts.requests++;
+      if (live == null) {
+        int shown = policy.fill(slot, propensity, rng);
+        for (int position = 0; position < shown; position++) {
+          impression(
+              user,
+              userId,
+              sessionId,
+              requestId,
+              slot[position],
+              null,
+              position,
+              propensity[position],
+              time + position,
+              hour,
+              weekend);
+        }
+      } else {
+        serve(user, userId, sessionId, requestId, time, hour, weekend, slot, propensity);
       }
       time += Latent.between(rng, 15_000, 120_000);
     }
@@ -365,23 +466,35 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Shows item {@code content} at {@code position} and draws what the shopper does. {@code served}
+   * is what a live policy showed in its place (its ids, and copy the shopper read), null for the
+   * catalogue's item as it is.
+   */
   private void impression(
       int user,
       String userId,
       String sessionId,
       String requestId,
       int content,
+      LiveRun.Served served,
       int position,
-      double propensity,
+      Double propensity,
       long shownAt,
       int hour,
       boolean weekend) {
     int product = catalog.productOf(content);
     String productId = catalog.productId(product);
-    String contentId = catalog.contentId(content);
-    String campaignId = catalog.campaignOf(content);
-    String variantId = catalog.variantId(content);
-    double pClick = behaviour.pClick(user, content, position, hour);
+    String contentId = served == null ? catalog.contentId(content) : served.contentId();
+    String campaignId = served == null ? catalog.campaignOf(content) : served.campaignId();
+    String variantId = served == null ? catalog.variantId(content) : served.variantId();
+    String arm = served == null ? null : served.arm();
+    double appeal =
+        served == null || served.appeal() == null
+            ? behaviour.appeal(user, content)
+            : served.appeal()[behaviour.row(user)];
+    boolean contradicted = served == null ? catalog.contradicted(content) : served.contradicted();
+    double pClick = behaviour.pClick(user, content, appeal, position, hour);
     double pCart = behaviour.pCartGivenClick(user, product);
     double pBuy = behaviour.pBuyGivenCart(user, product, weekend);
     String impressionId = nextEventId();
@@ -398,7 +511,7 @@ public final class Simulation {
             propensity,
             campaignId,
             null,
-            null,
+            arm,
             variantId,
             null,
             null,
@@ -412,14 +525,16 @@ public final class Simulation {
             contentId,
             pClick,
             Latent.round9(pClick * pCart * pBuy),
-            behaviour.appeal(user, content)));
+            appeal));
     counts.impressions++;
     counts.expectedClicks += pClick;
     counts.expectedPurchases += Latent.round9(pClick * pCart * pBuy);
     if (rng.nextDouble() >= pClick) {
       return;
     }
-    policy.recordClick(content);
+    if (served == null || served.worldContent()) {
+      policy.recordClick(content);
+    }
     long clickAt = shownAt + Latent.between(rng, 2_000, 90_000);
     emitFollowUp(
         EventType.CLICK,
@@ -431,11 +546,12 @@ public final class Simulation {
         position,
         campaignId,
         variantId,
+        arm,
         null,
         null,
         clickAt);
     counts.clicks++;
-    if (catalog.contradicted(content) && asides.nextDouble() < Appeal.COMPLAINT_RATE) {
+    if (contradicted && asides.nextDouble() < Appeal.COMPLAINT_RATE) {
       long complaintAt = clickAt + Latent.between(asides, 30_000, 600_000);
       // Its arrival delay comes from the aside stream, so the main stream's draws stay put.
       emitFollowUp(
@@ -448,6 +564,7 @@ public final class Simulation {
           position,
           campaignId,
           variantId,
+          arm,
           null,
           null,
           complaintAt,
@@ -468,6 +585,7 @@ public final class Simulation {
         position,
         campaignId,
         variantId,
+        arm,
         catalog.price[product],
         null,
         cartAt);
@@ -489,10 +607,133 @@ public final class Simulation {
         position,
         campaignId,
         variantId,
+        arm,
         catalog.price[product],
         quantity(),
         buyAt);
     counts.purchases++;
+  }
+
+  /**
+   * Has the live policy fill one request's slot and shows what it chose; tallies what the oracle
+   * and popularity would have shown on the same request, from streams of their own (the shopper's
+   * draws do not depend on them).
+   */
+  private void serve(
+      int user,
+      String userId,
+      String sessionId,
+      String requestId,
+      long time,
+      int hour,
+      boolean weekend,
+      int[] slot,
+      double[] propensity) {
+    live.pace(time);
+    int onSale = policy.live();
+    int[] oracle = live.oracleSlate(user, hour, weekend, onSale);
+    live.addOracle(user, oracle, hour, weekend);
+    String builtIn = live.options().builtInPolicy();
+    if ("popularity".equals(builtIn)) {
+      // The world's own policy, drawing from the shopper's stream as a batch run does.
+      int shown = policy.fill(slot, propensity, rng);
+      live.answered();
+      live.addPopularity(user, slot, shown, hour, weekend);
+      for (int position = 0; position < shown; position++) {
+        impression(
+            user,
+            userId,
+            sessionId,
+            requestId,
+            slot[position],
+            null,
+            position,
+            propensity[position],
+            time + position,
+            hour,
+            weekend);
+      }
+      return;
+    }
+    int[] counterfactual = live.popularitySlot();
+    int wouldShow =
+        policy.fill(counterfactual, live.popularityPropensity(), live.counterfactuals());
+    live.addPopularity(user, counterfactual, wouldShow, hour, weekend);
+    if (builtIn != null) {
+      int shown =
+          "oracle".equals(builtIn)
+              ? live.copyOracle(oracle, slot, propensity)
+              : live.fillRandom(slot, propensity, onSale);
+      live.answered();
+      for (int position = 0; position < shown; position++) {
+        impression(
+            user,
+            userId,
+            sessionId,
+            requestId,
+            slot[position],
+            null,
+            position,
+            propensity[position],
+            time + position,
+            hour,
+            weekend);
+      }
+      return;
+    }
+    String locale = Audience.LOCALES.get(behaviour.row(user) % Audience.LOCALES.size());
+    LiveAnswer answer =
+        live.ask(new LiveRequest(userId, sessionId, "home", slot.length, time, locale));
+    if (answer == null) {
+      return;
+    }
+    String answeredId =
+        answer.requestId() == null || answer.requestId().isBlank() ? requestId : answer.requestId();
+    Set<Integer> products = new HashSet<>();
+    List<ShownItem> items = answer.items();
+    for (int position = 0; position < items.size(); position++) {
+      if (position >= slot.length) {
+        live.dropped(items.size() - slot.length);
+        break;
+      }
+      ShownItem item = items.get(position);
+      LiveRun.Served served = live.resolve(item, onSale);
+      if (served == null) {
+        live.unknown();
+        continue;
+      }
+      if (!products.add(catalog.productOf(served.content()))) {
+        live.dropped(1);
+        continue;
+      }
+      double p = item.propensity();
+      impression(
+          user,
+          userId,
+          sessionId,
+          answeredId,
+          served.content(),
+          served,
+          position,
+          p > 0 && p <= 1 ? p : null,
+          time + position,
+          hour,
+          weekend);
+    }
+  }
+
+  private LiveSummary liveSummary() {
+    return live.summary(
+        config.seed(),
+        startDay,
+        (int) ((lastHour - firstHour) / 24),
+        counts.requests,
+        counts.impressions,
+        counts.clicks,
+        counts.carts - counts.organic,
+        counts.purchases - counts.organic,
+        counts.expectedClicks,
+        counts.expectedPurchases);
   }
 
   /** A search typed as the session starts, with the products that answer it in truth. */
@@ -564,6 +805,7 @@ public final class Simulation {
         null,
         null,
         null,
+        null,
         catalog.price[product],
         null,
         cartAt);
@@ -574,6 +816,7 @@ public final class Simulation {
         null,
         null,
         sessionId,
+        null,
         null,
         null,
         null,
@@ -595,6 +838,7 @@ public final class Simulation {
       Integer position,
       String campaignId,
       String variantId,
+      String arm,
       Double price,
       Integer quantity,
       long at) {
@@ -608,6 +852,7 @@ public final class Simulation {
         position,
         campaignId,
         variantId,
+        arm,
         price,
         quantity,
         at,
@@ -624,6 +869,7 @@ public final class Simulation {
       Integer position,
       String campaignId,
       String variantId,
+      String arm,
       Double price,
       Integer quantity,
       long at,
@@ -641,7 +887,7 @@ public final class Simulation {
             null,
             campaignId,
             null,
-            null,
+            arm,
             variantId,
             price,
             quantity,
@@ -655,7 +901,7 @@ public final class Simulation {
   }
 
   private String nextEventId() {
-    return "e" + counts.eventIds++;
+    return ids + "e" + counts.eventIds++;
   }
 
   private long received(long at) {
