@@ -2,20 +2,16 @@ package io.flywheel.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,6 +24,7 @@ import java.util.function.LongConsumer;
  */
 public final class DeliveryLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CLIENTS = 64;
 
   /**
    * What a run measured.
@@ -60,11 +57,6 @@ public final class DeliveryLoad {
   public static Result run(
       String baseUrl, List<String> paths, int rps, Duration duration, LongConsumer progress)
       throws InterruptedException {
-    HttpClient http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .executor(Executors.newFixedThreadPool(4))
-            .build();
     int total = (int) Math.max(1, rps * duration.toMillis() / 1000);
     long[] latencies = new long[total];
     double[] server = new double[total];
@@ -75,83 +67,57 @@ public final class DeliveryLoad {
     LongAdder candidates = new LongAdder();
     AtomicInteger answered = new AtomicInteger();
     AtomicInteger fiveHundreds = new AtomicInteger();
-    List<CompletableFuture<?>> inFlight = new ArrayList<>(total);
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    // Blocking clients on a pool of their own: a request that finds every client busy waits in the
+    // queue, and that wait counts in its latency.
+    ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     long start = System.nanoTime() + 50_000_000L;
     long periodNanos = 1_000_000_000L / rps;
-    AtomicInteger next = new AtomicInteger();
-    Object lock = new Object();
-    ticker.scheduleAtFixedRate(
-        () -> {
-          long now = System.nanoTime();
-          // Every request whose time has come leaves now, with its due time kept.
-          while (true) {
-            int i = next.get();
-            if (i >= total) {
-              return;
+    long reported = System.nanoTime();
+    for (int n = 0; n < total; n++) {
+      int i = n;
+      long due = start + i * periodNanos;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      clients.execute(
+          () -> {
+            try {
+              HttpURLConnection c =
+                  (HttpURLConnection)
+                      URI.create(baseUrl + paths.get(i % paths.size())).toURL().openConnection();
+              c.setConnectTimeout(2_000);
+              c.setReadTimeout(5_000);
+              int status = c.getResponseCode();
+              byte[] body = (status < 400 ? c.getInputStream() : c.getErrorStream()).readAllBytes();
+              latencies[i] = System.nanoTime() - due;
+              if (status != 200) {
+                errors.merge(Integer.toString(status), 1, Integer::sum);
+                if (status >= 500) {
+                  fiveHundreds.incrementAndGet();
+                }
+                return;
+              }
+              answered.incrementAndGet();
+              JsonNode json = JSON.readTree(body);
+              server[i] = json.path("tookMillis").asDouble(Double.NaN);
+              candidates.add(json.path("candidates").asLong());
+              for (JsonNode name : json.path("fallbacks")) {
+                fallbacks.merge(name.asText(), 1, Integer::sum);
+              }
+            } catch (java.io.IOException e) {
+              latencies[i] = System.nanoTime() - due;
+              errors.merge("io", 1, Integer::sum);
             }
-            long due = start + i * periodNanos;
-            if (due > now) {
-              return;
-            }
-            next.incrementAndGet();
-            HttpRequest request =
-                HttpRequest.newBuilder(URI.create(baseUrl + paths.get(i % paths.size())))
-                    .timeout(Duration.ofSeconds(5))
-                    .build();
-            CompletableFuture<?> f =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                    .handle(
-                        (response, failure) -> {
-                          latencies[i] = System.nanoTime() - due;
-                          if (failure != null) {
-                            errors.merge("io", 1, Integer::sum);
-                            return null;
-                          }
-                          if (response.statusCode() != 200) {
-                            errors.merge(Integer.toString(response.statusCode()), 1, Integer::sum);
-                            if (response.statusCode() >= 500) {
-                              fiveHundreds.incrementAndGet();
-                            }
-                            return null;
-                          }
-                          answered.incrementAndGet();
-                          try {
-                            JsonNode body = JSON.readTree(response.body());
-                            server[i] = body.path("tookMillis").asDouble(Double.NaN);
-                            candidates.add(body.path("candidates").asLong());
-                            for (JsonNode name : body.path("fallbacks")) {
-                              fallbacks.merge(name.asText(), 1, Integer::sum);
-                            }
-                          } catch (java.io.IOException e) {
-                            errors.merge("bad-json", 1, Integer::sum);
-                          }
-                          return null;
-                        });
-            synchronized (lock) {
-              inFlight.add(f);
-            }
-          }
-        },
-        0,
-        Math.max(1, periodNanos / 4),
-        TimeUnit.NANOSECONDS);
-    long reported = 0;
-    while (next.get() < total) {
-      Thread.sleep(200);
+          });
       if (System.nanoTime() - reported > 1_000_000_000L) {
-        progress.accept(next.get());
+        progress.accept(i + 1);
         reported = System.nanoTime();
       }
     }
-    ticker.shutdown();
-    List<CompletableFuture<?>> all;
-    synchronized (lock) {
-      all = new ArrayList<>(inFlight);
-    }
-    try {
-      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    clients.shutdown();
+    if (!clients.awaitTermination(60, TimeUnit.SECONDS)) {
+      clients.shutdownNow();
       errors.merge("unfinished", 1, Integer::sum);
     }
     double seconds = (System.nanoTime() - start) / 1e9;

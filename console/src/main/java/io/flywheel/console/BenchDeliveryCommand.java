@@ -73,8 +73,10 @@ final class BenchDeliveryCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "15s",
-      description = "Load before measuring (default: ${DEFAULT-VALUE}).")
+      defaultValue = "30s",
+      description =
+          "Load before measuring, so the JIT has compiled the hot paths (default:"
+              + " ${DEFAULT-VALUE}).")
   private String warmup;
 
   @Option(

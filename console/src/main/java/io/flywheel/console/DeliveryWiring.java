@@ -97,7 +97,7 @@ final class DeliveryWiring {
       builder.retrieval(
           ContentRetrieval.search(
               new ContentSearch(index, MiniLmEmbedder.shared(), UserAffinities.NONE),
-              Duration.ofSeconds(30)));
+              Duration.ofMinutes(5)));
     }
     out.printf(
         "delivery: %,d products, %,d approved copy items, ranker %s, impressions to %s%n",

@@ -64,6 +64,7 @@ public final class DeliveryService implements AutoCloseable {
    * @param indexCandidates products asked of the content index
    * @param exploration the chance, per position, of placing a random eligible product instead
    * @param diversity MMR's weight on score (1: score only)
+   * @param catalogueFeaturesTtl how long product, copy and variant vectors are reused
    */
   public record Settings(
       int candidates,
@@ -76,7 +77,8 @@ public final class DeliveryService implements AutoCloseable {
       int maxPerBrand,
       int maxPerCategory,
       Duration popularityRefresh,
-      int rememberedShoppers) {
+      int rememberedShoppers,
+      Duration catalogueFeaturesTtl) {
     public Settings {
       if (candidates < 1) {
         throw new IllegalArgumentException("candidates: must be at least 1, got " + candidates);
@@ -92,7 +94,7 @@ public final class DeliveryService implements AutoCloseable {
     public static Settings defaults() {
       return new Settings(
           300,
-          100,
+          30,
           Duration.ofMillis(80),
           Duration.ofMillis(40),
           Duration.ofMillis(80),
@@ -101,7 +103,8 @@ public final class DeliveryService implements AutoCloseable {
           2,
           3,
           Duration.ofSeconds(60),
-          200_000);
+          200_000,
+          Duration.ofSeconds(10));
     }
 
     public Settings withCandidates(int n) {
@@ -116,7 +119,8 @@ public final class DeliveryService implements AutoCloseable {
           maxPerBrand,
           maxPerCategory,
           popularityRefresh,
-          rememberedShoppers);
+          rememberedShoppers,
+          catalogueFeaturesTtl);
     }
 
     /** The index and ranker deadline, and the feature store's. */
@@ -132,7 +136,8 @@ public final class DeliveryService implements AutoCloseable {
           maxPerBrand,
           maxPerCategory,
           popularityRefresh,
-          rememberedShoppers);
+          rememberedShoppers,
+          catalogueFeaturesTtl);
     }
 
     public Settings withExploration(double e) {
@@ -147,7 +152,8 @@ public final class DeliveryService implements AutoCloseable {
           maxPerBrand,
           maxPerCategory,
           popularityRefresh,
-          rememberedShoppers);
+          rememberedShoppers,
+          catalogueFeaturesTtl);
     }
   }
 
@@ -165,6 +171,7 @@ public final class DeliveryService implements AutoCloseable {
   private final Settings settings;
   private final Clock clock;
   private final PopularityList popularity;
+  private final VectorCache vectors;
   private final ShopperMemory memory;
   private final DiversityRerank rerank;
   private final ExecutorService dependencies;
@@ -190,6 +197,10 @@ public final class DeliveryService implements AutoCloseable {
     this.settings = b.settings;
     this.clock = b.clock;
     this.popularity = new PopularityList(catalog);
+    this.vectors =
+        store == null
+            ? null
+            : new VectorCache(store, registry, settings.catalogueFeaturesTtl().toNanos());
     this.memory = new ShopperMemory(settings.rememberedShoppers());
     this.rerank =
         new DiversityRerank(
@@ -288,11 +299,15 @@ public final class DeliveryService implements AutoCloseable {
     String requestId = "r-" + instance + "-" + Long.toString(requestSeq.incrementAndGet(), 36);
     refreshPopularity();
 
+    Map<String, Double> stages = new LinkedHashMap<>();
+    long mark = System.nanoTime();
     // 1. The shopper's vectors (their tastes also build the home slot's query).
     FeatureRows.Shopper shopper = shopperFeatures(request.userId(), fallbacks);
+    mark = stage(stages, "shopper", mark);
 
     // 2. Candidate products, each with where it came from.
     Map<String, Set<String>> products = candidates(request, shopper, fallbacks);
+    mark = stage(stages, "retrieve", mark);
 
     // 3. What may be shown: product on sale, not bought, approved copy in the page's language.
     Set<String> bought = memory.bought(request.userId());
@@ -301,8 +316,10 @@ public final class DeliveryService implements AutoCloseable {
       pairs = eligible(products, bought, request, null);
     }
 
+    mark = stage(stages, "eligible", mark);
     // 4–5. Features for every pair, then one batched score call.
-    String model = score(request, requestId, shopper, pairs, fallbacks);
+    String model = score(request, requestId, shopper, pairs, fallbacks, stages);
+    mark = System.nanoTime();
 
     // 6. Each product's best copy, then a diverse slate with propensities.
     Map<String, Pair> bestCopy = new LinkedHashMap<>();
@@ -322,6 +339,7 @@ public final class DeliveryService implements AutoCloseable {
     SplittableRandom random = new SplittableRandom(requestId.hashCode() * 0x9E3779B97F4A7C15L);
     List<DiversityRerank.Placed> slate = rerank.slate(entries, request.k(), random);
 
+    mark = stage(stages, "rerank", mark);
     // 7. The response and its impressions, logged before it is returned.
     List<RecommendedItem> shown = new ArrayList<>(slate.size());
     List<Event> impressions = new ArrayList<>(slate.size());
@@ -373,6 +391,7 @@ public final class DeliveryService implements AutoCloseable {
       fallback(fallbacks, LOG_FALLBACK);
       LOG.warn("impressions of {} not logged: {}", requestId, e.toString());
     }
+    stage(stages, "log", mark);
     memory.shown(request.userId(), shown.stream().map(RecommendedItem::productId).toList());
     items.add(shown.size());
     return new Recommendation(
@@ -383,7 +402,14 @@ public final class DeliveryService implements AutoCloseable {
         List.copyOf(fallbacks),
         model,
         pairs.size(),
-        (System.nanoTime() - started) / 1e6);
+        (System.nanoTime() - started) / 1e6,
+        stages);
+  }
+
+  private static long stage(Map<String, Double> stages, String name, long since) {
+    long now = System.nanoTime();
+    stages.merge(name, Math.round((now - since) / 1e4) / 100.0, Double::sum);
+    return now;
   }
 
   /** What a shop's page reports (clicks, carts, purchases...): logged, and remembered. */
@@ -564,7 +590,9 @@ public final class DeliveryService implements AutoCloseable {
       String requestId,
       FeatureRows.Shopper shopper,
       List<Pair> pairs,
-      List<String> fallbacks) {
+      List<String> fallbacks,
+      Map<String, Double> stages) {
+    long mark = System.nanoTime();
     for (Pair p : pairs) {
       p.score = popularity.score(p.product.id());
     }
@@ -609,6 +637,7 @@ public final class DeliveryService implements AutoCloseable {
                 settings.featuresDeadline(),
                 FEATURES,
                 fallbacks);
+    mark = stage(stages, "features", mark);
     if (vectors == null) {
       vectors =
           Map.of("product_stats", Map.of(), "content_stats", Map.of(), "variant_stats", Map.of());
@@ -625,6 +654,7 @@ public final class DeliveryService implements AutoCloseable {
         vectors.get("variant_stats"),
         request.at(),
         catalog);
+    mark = stage(stages, "rows", mark);
     Ranker.Version chosen = version;
     double[] scores =
         withDeadline(
@@ -632,6 +662,7 @@ public final class DeliveryService implements AutoCloseable {
             settings.rankerDeadline(),
             RANKER,
             fallbacks);
+    stage(stages, "ranker", mark);
     if (scores == null) {
       return null;
     }
@@ -642,7 +673,7 @@ public final class DeliveryService implements AutoCloseable {
   }
 
   private Map<String, FeatureVector> getMany(String view, Collection<String> keys) {
-    return store.getMany(registry.view(view), keys);
+    return vectors.getMany(view, keys);
   }
 
   /**
@@ -665,8 +696,11 @@ public final class DeliveryService implements AutoCloseable {
       future.cancel(true);
       fallback(fallbacks, fallback);
       return null;
-    } catch (ExecutionException | TimeoutException e) {
-      future.cancel(true);
+    } catch (TimeoutException e) {
+      // Left to finish: a late index answer still fills the cache for the next request.
+      fallback(fallbacks, fallback);
+      return null;
+    } catch (ExecutionException e) {
       fallback(fallbacks, fallback);
       LOG.debug("{} fell back: {}", fallback, e.toString());
       return null;

@@ -1,6 +1,7 @@
 package io.flywheel.delivery;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The answer to one request. Every item was logged as an impression under {@code requestId}.
@@ -9,6 +10,7 @@ import java.util.List;
  *     ranker}: popularity order; {@code index}: co-visitation and popularity; {@code features}:
  *     defaults); empty when everything answered
  * @param model the ranker version that scored ({@code name/version}), null when none did
+ * @param stageMillis where the time went: shopper, retrieve, eligible, score, rerank, log
  */
 public record Recommendation(
     String requestId,
@@ -18,4 +20,5 @@ public record Recommendation(
     List<String> fallbacks,
     String model,
     int candidates,
-    double tookMillis) {}
+    double tookMillis,
+    Map<String, Double> stageMillis) {}
