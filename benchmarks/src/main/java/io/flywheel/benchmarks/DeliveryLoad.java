@@ -33,6 +33,7 @@ public final class DeliveryLoad {
    * @param serverMillis the same percentiles of the server's own time per request
    * @param errors HTTP status (or "io") → count
    * @param fallbacks stand-in → responses that used it
+   * @param slowestStageMillis where the slowest 5% of answers spent their server time (mean ms)
    */
   public record Result(
       int rps,
@@ -45,7 +46,8 @@ public final class DeliveryLoad {
       Map<String, Integer> errors,
       Map<String, Integer> fallbacks,
       double meanCandidates,
-      int fiveHundreds) {}
+      int fiveHundreds,
+      Map<String, Double> slowestStageMillis) {}
 
   private DeliveryLoad() {}
 
@@ -60,6 +62,7 @@ public final class DeliveryLoad {
     int total = (int) Math.max(1, rps * duration.toMillis() / 1000);
     long[] latencies = new long[total];
     double[] server = new double[total];
+    JsonNode[] stages = new JsonNode[total];
     Arrays.fill(latencies, -1);
     Arrays.fill(server, Double.NaN);
     Map<String, Integer> errors = new ConcurrentHashMap<>();
@@ -101,6 +104,7 @@ public final class DeliveryLoad {
               answered.incrementAndGet();
               JsonNode json = JSON.readTree(body);
               server[i] = json.path("tookMillis").asDouble(Double.NaN);
+              stages[i] = json.path("stageMillis");
               candidates.add(json.path("candidates").asLong());
               for (JsonNode name : json.path("fallbacks")) {
                 fallbacks.merge(name.asText(), 1, Integer::sum);
@@ -134,7 +138,28 @@ public final class DeliveryLoad {
         new TreeMap<>(errors),
         new TreeMap<>(fallbacks),
         answered.get() == 0 ? 0 : candidates.sum() / (double) answered.get(),
-        fiveHundreds.get());
+        fiveHundreds.get(),
+        slowest(server, stages, took));
+  }
+
+  private static Map<String, Double> slowest(double[] server, JsonNode[] stages, double[] sorted) {
+    Map<String, Double> sums = new java.util.LinkedHashMap<>();
+    if (sorted.length == 0) {
+      return sums;
+    }
+    double cut = at(sorted, 0.95);
+    int n = 0;
+    for (int i = 0; i < server.length; i++) {
+      if (server[i] >= cut && stages[i] != null) {
+        n++;
+        stages[i]
+            .fields()
+            .forEachRemaining(e -> sums.merge(e.getKey(), e.getValue().asDouble(), Double::sum));
+      }
+    }
+    int count = Math.max(1, n);
+    sums.replaceAll((k, v) -> Math.round(v / count * 100) / 100.0);
+    return sums;
   }
 
   static Map<String, Double> percentiles(double[] sorted) {

@@ -236,5 +236,6 @@ final class BenchDeliveryCommand implements Callable<Integer> {
         r.serverMillis().getOrDefault("p99", Double.NaN));
     out.println(
         "  errors " + r.errors() + ", 5xx " + r.fiveHundreds() + ", fallbacks " + r.fallbacks());
+    out.println("  the slowest 5% of answers spent (mean ms) " + r.slowestStageMillis());
   }
 }

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ public final class DeliveryServer implements AutoCloseable {
   static final long MAX_BODY_BYTES = 1L << 20;
   static final int MAX_BATCH = 100;
   static final int MAX_EVENTS = 1_000;
+  static final int WORKER_THREADS = 16;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DeliveryService service;
@@ -84,6 +86,9 @@ public final class DeliveryServer implements AutoCloseable {
                 config -> {
                   config.showJavalinBanner = false;
                   config.http.maxRequestSize = MAX_BODY_BYTES;
+                  // Answering is CPU work: a few threads and a queue keep the tail shorter than
+                  // hundreds of threads sharing two cores.
+                  config.jetty.threadPool = new QueuedThreadPool(WORKER_THREADS, 4, 60_000);
                 })
             .get("/health", this::health)
             .get(

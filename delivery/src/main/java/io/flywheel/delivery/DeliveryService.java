@@ -542,19 +542,22 @@ public final class DeliveryService implements AutoCloseable {
     out.computeIfAbsent(productId, p -> new LinkedHashSet<>(2)).add(source);
   }
 
-  /** The shopper's favourite categories as words, strongest first (null: no tastes known). */
+  /**
+   * The shopper's three favourite categories as words (null: no tastes known). In a fixed order, so
+   * shoppers who like the same three share one cached index answer.
+   */
   private static String tastes(FeatureRows.Shopper shopper) {
     if (shopper.affinity() == null) {
       return null;
     }
-    StringBuilder words = new StringBuilder();
+    java.util.TreeSet<String> words = new java.util.TreeSet<>();
     for (int i = 1; i <= 3; i++) {
       Object category = shopper.affinity().values().get("category_" + i);
       if (category instanceof String s && !s.isBlank()) {
-        words.append(words.length() == 0 ? "" : " ").append(s.replace('_', ' '));
+        words.add(s.replace('_', ' '));
       }
     }
-    return words.length() == 0 ? null : words.toString();
+    return words.isEmpty() ? null : String.join(" ", words);
   }
 
   private List<Pair> eligible(

@@ -85,33 +85,42 @@ final class FeatureRows {
       ShopCatalog catalog) {
     Map<String, Object> affinity =
         shopper.affinity() == null ? Map.of() : shopper.affinity().values();
-    Map<String, Map<String, Double>> impressionByProduct = new HashMap<>();
     int width = columns.length;
+    // The shopper's columns are the same in every row: read them once.
+    float[] shopperRow = new float[width];
+    for (int i = 0; i < width; i++) {
+      Column col = columns[i];
+      shopperRow[i] =
+          switch (col.source()) {
+            case USER_ACTIVITY -> value(shopper.activity(), col.feature());
+            case USER_AFFINITY -> value(shopper.affinity(), col.feature());
+            case POSITION -> 0f;
+            default -> Float.NaN;
+          };
+    }
+    Map<String, Map<String, Double>> impressionByProduct = new HashMap<>();
     for (int r = 0; r < candidates.size(); r++) {
       Candidate c = candidates.get(r);
       Map<String, Double> impression =
           impressionByProduct.computeIfAbsent(
               c.productId(), p -> ImpressionContext.derive(affinity, p, at, catalog));
+      FeatureVector product = products.get(c.productId());
+      FeatureVector content = contents.get(c.contentId());
+      FeatureVector variant = c.variantKey() == null ? null : variants.get(c.variantKey());
       int base = r * width;
+      System.arraycopy(shopperRow, 0, out, base, width);
       for (int i = 0; i < width; i++) {
         Column col = columns[i];
-        out[base + i] =
-            switch (col.source()) {
-              case POSITION -> 0f;
-              case USER_ACTIVITY -> value(shopper.activity(), col.feature());
-              case USER_AFFINITY -> value(shopper.affinity(), col.feature());
-              case PRODUCT -> value(products.get(c.productId()), col.feature());
-              case CONTENT -> value(contents.get(c.contentId()), col.feature());
-              case VARIANT ->
-                  c.variantKey() == null
-                      ? Float.NaN
-                      : value(variants.get(c.variantKey()), col.feature());
-              case IMPRESSION -> {
-                Double v = impression.get(col.feature());
-                yield v == null ? Float.NaN : v.floatValue();
-              }
-              case UNKNOWN -> Float.NaN;
-            };
+        switch (col.source()) {
+          case PRODUCT -> out[base + i] = value(product, col.feature());
+          case CONTENT -> out[base + i] = value(content, col.feature());
+          case VARIANT -> out[base + i] = value(variant, col.feature());
+          case IMPRESSION -> {
+            Double v = impression.get(col.feature());
+            out[base + i] = v == null ? Float.NaN : v.floatValue();
+          }
+          default -> {}
+        }
       }
     }
   }
