@@ -41,6 +41,17 @@ final class DeliveryWiring {
     return home.resolve("events").resolve("delivery.jsonl");
   }
 
+  /** Impressions the home's delivery API has logged to its events file so far. */
+  static long loggedImpressions(Path home) throws IOException {
+    Path file = eventsFile(home);
+    if (!Files.isRegularFile(file)) {
+      return 0;
+    }
+    try (var lines = Files.lines(file)) {
+      return lines.filter(l -> l.contains("\"type\":\"impression\"")).count();
+    }
+  }
+
   /** The shop's own copy: HOME/catalog/content.jsonl, else the simulated world's. */
   static Path shopContent(Path home) {
     Path catalog = home.resolve("catalog").resolve("content.jsonl");

@@ -2,6 +2,9 @@ package io.flywheel.console;
 
 import io.flywheel.content.ContentIndex;
 import io.flywheel.content.MiniLmEmbedder;
+import io.flywheel.core.LiveOptions;
+import io.flywheel.core.LivePolicy;
+import io.flywheel.core.LiveSummary;
 import io.flywheel.core.LocalServices;
 import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.SimulationConfig;
@@ -136,12 +139,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
     out.println(
-        "Next steps of the loop (delivery, conversion experiments, the web console) "
+        "Next steps of the loop (conversion experiments, the web console) "
             + "join this demo as they land.");
     return 0;
   }
 
-  private static void platform(Path demoHome, PrintWriter out) throws Exception {
+  private void platform(Path demoHome, PrintWriter out) throws Exception {
     try (UpProcess up =
         UpProcess.start(demoHome, Duration.ofMinutes(2)).awaitHealthy(Duration.ofMinutes(1))) {
       var running = up.services();
@@ -166,8 +169,34 @@ final class DemoCommand implements Callable<Integer> {
             elasticsearch,
             index.count());
       }
+      step(
+          out,
+          "10. Delivery: live shoppers of the same world, a day later, answered by the delivery"
+              + " API (ranker, content index, features), valued against the oracle and popularity");
+      liveDay(demoHome, running.service(LocalServices.DELIVERY).orElseThrow().url(), out);
     }
     out.println("  stopped (as `flywheel down` does)");
+  }
+
+  private void liveDay(Path demoHome, String delivery, PrintWriter out) throws Exception {
+    Path dayDir = demoHome.resolve("live").resolve("day-" + days);
+    long impressionsBefore = DeliveryWiring.loggedImpressions(demoHome);
+    LiveSummary live;
+    try (LivePolicy policy =
+            LivePolicy.http(URI.create(delivery), root.config().apiToken(), Duration.ofSeconds(5));
+        SimulationProgressBar progress =
+            SimulationProgressBar.open(output.showProgress(), spec.commandLine().getErr())) {
+      live =
+          MarketplaceSimulator.runLive(
+              world(), new LiveOptions(null, policy, days, 0, 1), dayDir, progress);
+    }
+    LiveReport.print(live, dayDir, out);
+    out.printf(
+        Locale.ROOT,
+        "  the delivery API logged %,d impressions for it (%s); the simulator saw %,d shown%n",
+        DeliveryWiring.loggedImpressions(demoHome) - impressionsBefore,
+        DeliveryWiring.eventsFile(demoHome),
+        live.impressions());
   }
 
   private static void step(PrintWriter out, String title) {
@@ -176,14 +205,24 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
+  /**
+   * The demo's world runs one day longer than its history: the last day is served live by the
+   * delivery API in step 10, to shoppers of the same world.
+   */
+  private SimulationConfig world() {
+    return new SimulationConfig(users, products, days + 1, seed, 0.01, WorldConfig.defaults());
+  }
+
   private void simulate(Path worldDir, PrintWriter out) throws IOException {
-    SimulationConfig config =
-        new SimulationConfig(users, products, days, seed, 0.01, WorldConfig.defaults());
-    SimulationSummary summary;
     try (SimulationProgressBar progress =
         SimulationProgressBar.open(output.showProgress(), spec.commandLine().getErr())) {
-      summary = MarketplaceSimulator.run(config, worldDir, progress);
+      // The history: the shop's own popularity policy for the first `days` days.
+      MarketplaceSimulator.runLive(
+          world(), new LiveOptions("popularity", null, 0, 0, days), worldDir, progress);
     }
+    SimulationSummary summary =
+        TrainCommand.JSON.readValue(
+            worldDir.resolve(MarketplaceSimulator.SUMMARY_FILE).toFile(), SimulationSummary.class);
     SummaryReport.print(summary, worldDir, out);
   }
 

@@ -8,14 +8,12 @@ import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationSummary;
 import io.flywheel.core.WorldConfig;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -255,76 +253,9 @@ final class SimulateCommand implements Callable<Integer> {
     if (output.json()) {
       spec.commandLine().getOut().println(SummaryReport.json(summary));
     } else {
-      printLive(summary, outDir, spec.commandLine().getOut());
+      LiveReport.print(summary, outDir, spec.commandLine().getOut());
     }
     return 0;
-  }
-
-  private static void printLive(LiveSummary s, Path outDir, PrintWriter out) {
-    out.printf(
-        Locale.ROOT,
-        "Live simulation of days %d-%d (seed %d) served by %s, into %s%n",
-        s.startDay(),
-        s.startDay() + s.days() - 1,
-        s.seed(),
-        s.policy(),
-        outDir);
-    StringBuilder fallbacks = new StringBuilder();
-    for (Map.Entry<String, Long> fallback : s.fallbacks().entrySet()) {
-      fallbacks.append(fallbacks.length() == 0 ? ": " : ", ");
-      fallbacks.append(fallback.getKey()).append(' ').append(fallback.getValue());
-    }
-    out.printf(
-        Locale.ROOT,
-        "  requests   %,d: %,d answered, %,d failed, %,d with fallbacks%s%n",
-        s.requests(),
-        s.answeredRequests(),
-        s.failedRequests(),
-        s.fallbackRequests(),
-        fallbacks);
-    out.printf(
-        Locale.ROOT,
-        "  items      %,d unknown to the world, %,d dropped (repeated product or past the slot)%n",
-        s.unknownItems(),
-        s.droppedItems());
-    out.printf(
-        Locale.ROOT,
-        "  shown      %,d impressions, %,d clicks, %,d add-to-carts, %,d purchases%n",
-        s.impressions(),
-        s.clicks(),
-        s.carts(),
-        s.purchases());
-    out.printf(
-        Locale.ROOT,
-        "  expected per 1,000 requests  %10s %10s %10s%n",
-        "policy",
-        "oracle",
-        "popularity");
-    out.printf(
-        Locale.ROOT,
-        "    clicks                     %10.2f %10.2f %10.2f%n",
-        s.clicksPer1000().policy(),
-        s.clicksPer1000().oracle(),
-        s.clicksPer1000().popularity());
-    out.printf(
-        Locale.ROOT,
-        "    purchases                  %10.2f %10.2f %10.2f%n",
-        s.purchasesPer1000().policy(),
-        s.purchasesPer1000().oracle(),
-        s.purchasesPer1000().popularity());
-    out.printf(
-        Locale.ROOT,
-        "  purchases  policy/oracle %s, policy/popularity %s%n",
-        ratio(s.policyToOracle()),
-        ratio(s.policyToPopularity()));
-    if (s.firstError() != null) {
-      out.printf(Locale.ROOT, "  first error: %s%n", s.firstError());
-    }
-    out.flush();
-  }
-
-  private static String ratio(Double value) {
-    return value == null ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
   }
 
   private WorldConfig loadWorld() throws IOException {
