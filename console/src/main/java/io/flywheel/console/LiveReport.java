@@ -46,22 +46,28 @@ final class LiveReport {
         s.purchases());
     out.printf(
         Locale.ROOT,
-        "  expected per 1,000 requests  %10s %10s %10s%n",
+        "  expected per 1,000 requests  %10s %10s %10s %10s%n",
         "policy",
         "oracle",
-        "popularity");
+        "popularity",
+        "ceiling");
     out.printf(
         Locale.ROOT,
-        "    clicks                     %10.2f %10.2f %10.2f%n",
+        "    clicks                     %10.2f %10.2f %10.2f %10.2f%n",
         s.clicksPer1000().policy(),
         s.clicksPer1000().oracle(),
-        s.clicksPer1000().popularity());
+        s.clicksPer1000().popularity(),
+        s.clicksPer1000().ceiling());
     out.printf(
         Locale.ROOT,
-        "    purchases                  %10.2f %10.2f %10.2f%n",
+        "    purchases                  %10.2f %10.2f %10.2f %10.2f%n",
         s.purchasesPer1000().policy(),
         s.purchasesPer1000().oracle(),
-        s.purchasesPer1000().popularity());
+        s.purchasesPer1000().popularity(),
+        s.purchasesPer1000().ceiling());
+    out.println(
+        "  (oracle: the truth's best order of the policy's own candidates when it reports them;"
+            + " ceiling: of everything on sale)");
     out.printf(
         Locale.ROOT,
         "  purchases  policy/oracle %s, policy/popularity %s%n",

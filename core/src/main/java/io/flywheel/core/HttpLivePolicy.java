@@ -62,6 +62,8 @@ final class HttpLivePolicy implements LivePolicy {
     query.put("userId", request.userId());
     query.put("slot", request.slot());
     query.put("k", Integer.toString(request.k()));
+    // Ask for the candidate pool, so the oracle can be measured on the same candidates.
+    query.put("pool", "true");
     if (request.sessionId() != null) {
       query.put("sessionId", request.sessionId());
     }
@@ -178,7 +180,22 @@ final class HttpLivePolicy implements LivePolicy {
         }
       }
     }
-    return new LiveAnswer(text(root, "requestId"), shown, fallbacks);
+    List<ShownItem> pool = new ArrayList<>();
+    for (JsonNode candidate : root.path("pool")) {
+      if (candidate.isObject()) {
+        pool.add(
+            new ShownItem(
+                text(candidate, "productId"),
+                text(candidate, "contentId"),
+                text(candidate, "variantId"),
+                null,
+                null,
+                null,
+                Double.NaN,
+                null));
+      }
+    }
+    return new LiveAnswer(text(root, "requestId"), shown, fallbacks, pool);
   }
 
   private static String text(JsonNode node, String field) {

@@ -181,6 +181,41 @@ class LiveSimulationTest {
   }
 
   @Test
+  void theOracleOrdersThePolicysOwnPoolAndTheCeilingEverything() throws IOException {
+    // The policy shows the first four of a twelve-item pool, in pool order.
+    String pool =
+        java.util.stream.IntStream.range(0, 12)
+            .mapToObj(i -> "{\"productId\":\"p" + i + "\",\"contentId\":\"c" + (3 * i) + "\"}")
+            .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    serve(
+        exchange ->
+            json(
+                200,
+                "{\"requestId\":\"r\",\"items\":["
+                    + item(0, "p0", "c0", "v1", 1.0)
+                    + ","
+                    + item(1, "p1", "c3", "v1", 1.0)
+                    + ","
+                    + item(2, "p2", "c6", "v1", 1.0)
+                    + ","
+                    + item(3, "p3", "c9", "v1", 1.0)
+                    + "],\"pool\":"
+                    + pool
+                    + "}"));
+    LiveSummary summary;
+    try (LivePolicy policy = LivePolicy.http(baseUrl(), null, Duration.ofSeconds(5))) {
+      summary =
+          MarketplaceSimulator.runLive(
+              SMALL, new LiveOptions(null, policy, 0, 0), dir, SimulationProgress.NONE);
+    }
+    PolicyValue purchases = summary.purchasesPer1000();
+    // Ordering the same pool by the truth can only do better; everything on sale, better still.
+    assertThat(purchases.oracle()).isGreaterThan(purchases.policy());
+    assertThat(purchases.ceiling()).isGreaterThan(purchases.oracle());
+    assertThat(summary.policyToOracle()).isLessThan(1.0);
+  }
+
+  @Test
   void anHttpPolicyServesTheShoppersAndItsAnswersAreLogged() throws IOException {
     List<Map<String, String>> queries = new ArrayList<>();
     List<String> tokens = new ArrayList<>();
@@ -349,7 +384,7 @@ class LiveSimulationTest {
         ((HttpLivePolicy) LivePolicy.http(baseUrl(), null, Duration.ofSeconds(1))).uri(request);
     assertThat(uri.getRawQuery())
         .isEqualTo(
-            "userId=u+1%26x%3D2&slot=home&k=4&sessionId=s1&locale=zh-CN"
+            "userId=u+1%26x%3D2&slot=home&k=4&pool=true&sessionId=s1&locale=zh-CN"
                 + "&at=2026-01-05T00%3A00%3A00Z");
     server.stop(0);
     server = null;

@@ -403,7 +403,16 @@ public final class DeliveryService implements AutoCloseable {
         model,
         pairs.size(),
         (System.nanoTime() - started) / 1e6,
-        stages);
+        stages,
+        request.pool() ? pool(pairs) : null);
+  }
+
+  private static List<Recommendation.Candidate> pool(List<Pair> pairs) {
+    List<Recommendation.Candidate> out = new ArrayList<>(pairs.size());
+    for (Pair p : pairs) {
+      out.add(new Recommendation.Candidate(p.product.id(), p.copy.id(), p.copy.variantId()));
+    }
+    return out;
   }
 
   private static long stage(Map<String, Double> stages, String name, long since) {

@@ -11,6 +11,7 @@ import java.util.Map;
  *     defaults); empty when everything answered
  * @param model the ranker version that scored ({@code name/version}), null when none did
  * @param stageMillis where the time went: shopper, retrieve, eligible, score, rerank, log
+ * @param pool every eligible candidate, when the request asked for it (else null)
  */
 public record Recommendation(
     String requestId,
@@ -21,4 +22,9 @@ public record Recommendation(
     String model,
     int candidates,
     double tookMillis,
-    Map<String, Double> stageMillis) {}
+    Map<String, Double> stageMillis,
+    List<Candidate> pool) {
+
+  /** One candidate the items were chosen from. */
+  public record Candidate(String productId, String contentId, String variantId) {}
+}

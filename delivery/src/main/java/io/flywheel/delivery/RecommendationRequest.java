@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * @param locale the page's language; null: any
  * @param productId the product the page shows (product slot), else null
  * @param at when the page was viewed, epoch milliseconds (the server's clock unless the page says)
+ * @param pool also answer with every candidate the items were chosen from (for evaluation)
  */
 public record RecommendationRequest(
     String userId,
@@ -24,7 +25,8 @@ public record RecommendationRequest(
     CopyLocale locale,
     String productId,
     String sessionId,
-    long at) {
+    long at,
+    boolean pool) {
   public static final int MAX_K = 50;
   public static final int DEFAULT_K = 10;
   public static final int MAX_QUERY_CHARS = 200;
@@ -62,6 +64,19 @@ public record RecommendationRequest(
     }
   }
 
+  /** A request that does not ask for the candidate pool. */
+  public RecommendationRequest(
+      String userId,
+      Slot slot,
+      int k,
+      String query,
+      CopyLocale locale,
+      String productId,
+      String sessionId,
+      long at) {
+    this(userId, slot, k, query, locale, productId, sessionId, at, false);
+  }
+
   /**
    * A request from HTTP parameters ({@code userId, slot, k, q, locale, productId, sessionId, at});
    * every bad value is an {@link InvalidRecordException} naming the parameter.
@@ -75,7 +90,8 @@ public record RecommendationRequest(
         locale(p.get("locale")),
         blankToNull(p.get("productId")),
         blankToNull(p.get("sessionId")),
-        time(p.get("at"), clock));
+        time(p.get("at"), clock),
+        flag(p.get("pool"), "pool"));
   }
 
   private static CopyLocale locale(String text) {
@@ -124,6 +140,16 @@ public record RecommendationRequest(
       throw new InvalidRecordException(
           "at", "must be an ISO-8601 instant or epoch milliseconds, got '" + text + "'");
     }
+  }
+
+  private static boolean flag(String text, String field) {
+    if (text == null || text.isBlank() || text.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (text.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new InvalidRecordException(field, "must be true or false, got '" + text + "'");
   }
 
   private static String blankToNull(String s) {

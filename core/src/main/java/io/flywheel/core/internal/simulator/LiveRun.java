@@ -8,8 +8,10 @@ import io.flywheel.core.PolicyValue;
 import io.flywheel.core.ShownItem;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -71,6 +73,8 @@ final class LiveRun {
   private String firstError;
   private double oracleClicks;
   private double oraclePurchases;
+  private double ceilingClicks;
+  private double ceilingPurchases;
   private double popularityClicks;
   private double popularityPurchases;
 
@@ -193,15 +197,70 @@ final class LiveRun {
   }
 
   void addOracle(int user, int[] slate, int hour, boolean weekend) {
+    double[] value = value(user, slate, hour, weekend);
+    oracleClicks += value[0];
+    oraclePurchases += value[1];
+  }
+
+  void addCeiling(int user, int[] slate, int hour, boolean weekend) {
+    double[] value = value(user, slate, hour, weekend);
+    ceilingClicks += value[0];
+    ceilingPurchases += value[1];
+  }
+
+  /**
+   * The oracle over the policy's own pool: each product's best copy among the pool's, then the
+   * products the shopper would most likely buy, in that order.
+   */
+  void addPoolOracle(int user, List<Served> pool, int hour, boolean weekend) {
+    int row = behaviour.row(user);
+    Map<Integer, Served> bestCopy = new LinkedHashMap<>();
+    Map<Integer, Double> bestScore = new LinkedHashMap<>();
+    for (Served s : pool) {
+      int product = catalog.productOf(s.content());
+      double score =
+          pClick(user, s, row, 0, hour)
+              * behaviour.pCartGivenClick(user, product)
+              * behaviour.pBuyGivenCart(user, product, weekend);
+      Double held = bestScore.get(product);
+      if (held == null || score > held) {
+        bestScore.put(product, score);
+        bestCopy.put(product, s);
+      }
+    }
+    List<Integer> order = new ArrayList<>(bestCopy.keySet());
+    order.sort((a, b) -> Double.compare(bestScore.get(b), bestScore.get(a)));
+    for (int position = 0; position < Math.min(slotSize, order.size()); position++) {
+      int product = order.get(position);
+      double pClick = pClick(user, bestCopy.get(product), row, position, hour);
+      oracleClicks += pClick;
+      oraclePurchases +=
+          Latent.round9(
+              pClick
+                  * behaviour.pCartGivenClick(user, product)
+                  * behaviour.pBuyGivenCart(user, product, weekend));
+    }
+  }
+
+  private double pClick(int user, Served s, int row, int position, int hour) {
+    return s.appeal() == null
+        ? behaviour.pClick(user, s.content(), position, hour)
+        : behaviour.pClick(user, s.content(), s.appeal()[row], position, hour);
+  }
+
+  private double[] value(int user, int[] slate, int hour, boolean weekend) {
+    double clicks = 0;
+    double purchases = 0;
     for (int position = 0; position < slate.length; position++) {
       int content = slate[position];
       int product = catalog.productOf(content);
       double pClick = behaviour.pClick(user, content, position, hour);
       double pCart = behaviour.pCartGivenClick(user, product);
       double pBuy = behaviour.pBuyGivenCart(user, product, weekend);
-      oracleClicks += pClick;
-      oraclePurchases += Latent.round9(pClick * pCart * pBuy);
+      clicks += pClick;
+      purchases += Latent.round9(pClick * pCart * pBuy);
     }
+    return new double[] {clicks, purchases};
   }
 
   void addPopularity(int user, int[] slate, int shown, int hour, boolean weekend) {
@@ -374,11 +433,13 @@ final class LiveRun {
         new PolicyValue(
             per1000(policyClicks, requests),
             per1000(oracleClicks, requests),
-            per1000(popularityClicks, requests)),
+            per1000(popularityClicks, requests),
+            per1000(ceilingClicks, requests)),
         new PolicyValue(
             per1000(policyPurchases, requests),
             per1000(oraclePurchases, requests),
-            per1000(popularityPurchases, requests)),
+            per1000(popularityPurchases, requests),
+            per1000(ceilingPurchases, requests)),
         oraclePurchases > 0 ? policyPurchases / oraclePurchases : null,
         popularityPurchases > 0 ? policyPurchases / popularityPurchases : null,
         firstError);

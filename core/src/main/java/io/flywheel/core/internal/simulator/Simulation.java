@@ -632,8 +632,11 @@ public final class Simulation {
     live.pace(time);
     int onSale = policy.live();
     int[] oracle = live.oracleSlate(user, hour, weekend, onSale);
-    live.addOracle(user, oracle, hour, weekend);
+    live.addCeiling(user, oracle, hour, weekend);
     String builtIn = live.options().builtInPolicy();
+    if (builtIn != null) {
+      live.addOracle(user, oracle, hour, weekend);
+    }
     if ("popularity".equals(builtIn)) {
       // The world's own policy, drawing from the shopper's stream as a batch run does.
       int shown = policy.fill(slot, propensity, rng);
@@ -685,7 +688,21 @@ public final class Simulation {
     LiveAnswer answer =
         live.ask(new LiveRequest(userId, sessionId, "home", slot.length, time, locale));
     if (answer == null) {
+      live.addOracle(user, oracle, hour, weekend);
       return;
+    }
+    // The oracle orders the policy's own candidates when it says what they were.
+    List<LiveRun.Served> pool = new java.util.ArrayList<>(answer.pool().size());
+    for (ShownItem candidate : answer.pool()) {
+      LiveRun.Served served = live.resolve(candidate, onSale);
+      if (served != null) {
+        pool.add(served);
+      }
+    }
+    if (pool.isEmpty()) {
+      live.addOracle(user, oracle, hour, weekend);
+    } else {
+      live.addPoolOracle(user, pool, hour, weekend);
     }
     String answeredId =
         answer.requestId() == null || answer.requestId().isBlank() ? requestId : answer.requestId();
