@@ -12,6 +12,7 @@ import io.flywheel.delivery.DeliveryServer;
 import io.flywheel.delivery.DeliveryService;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.ShopCatalog;
+import io.flywheel.workflows.HomeDelivery;
 import io.flywheel.workflows.ModelDeployment;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -120,14 +121,14 @@ final class BenchDeliveryCommand implements Callable<Integer> {
             ContentIndexConnection.open(
                 home, root.config(), MiniLmEmbedder.shared().dimension(), line -> {});
         DeliveryService service =
-            DeliveryWiring.build(
+            HomeDelivery.build(
                 home,
                 root.config(),
                 store,
                 deployment.client(),
                 index.url(),
-                DeliveryWiring.DEFAULT_MODEL,
-                DeliveryWiring.shopContent(home),
+                HomeDelivery.DEFAULT_MODEL,
+                HomeDelivery.shopContent(home),
                 DeliveryService.Settings.defaults().withCandidates(candidates),
                 err);
         DeliveryServer server = DeliveryServer.start(service, null, "127.0.0.1", 0)) {

@@ -4,6 +4,7 @@ import io.flywheel.core.LocalServices;
 import io.flywheel.delivery.DeliveryServer;
 import io.flywheel.delivery.DeliveryService;
 import io.flywheel.featurestore.FeatureStore;
+import io.flywheel.workflows.HomeDelivery;
 import io.flywheel.workflows.ModelDeployment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ final class DeliveryCommand implements Runnable {
   static final class Choices {
     @Option(
         names = "--model",
-        defaultValue = DeliveryWiring.DEFAULT_MODEL,
+        defaultValue = HomeDelivery.DEFAULT_MODEL,
         description = "The deployed ranker (default: ${DEFAULT-VALUE}).")
     String model;
 
@@ -113,14 +114,14 @@ final class DeliveryCommand implements Runnable {
       try (ModelDeployment deployment = ModelDeployment.open(home, root.config());
           FeatureStore store = root.featureStore(home);
           DeliveryService service =
-              DeliveryWiring.build(
+              HomeDelivery.build(
                   home,
                   root.config(),
                   store,
                   deployment.client(),
                   es,
                   choices.model,
-                  choices.content != null ? choices.content : DeliveryWiring.shopContent(home),
+                  choices.content != null ? choices.content : HomeDelivery.shopContent(home),
                   choices.settings(),
                   out);
           DeliveryServer server =

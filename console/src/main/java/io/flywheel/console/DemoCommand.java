@@ -27,6 +27,7 @@ import io.flywheel.training.OracleCeiling;
 import io.flywheel.training.PredictionTarget;
 import io.flywheel.training.RecommenderTraining;
 import io.flywheel.training.TrainingRun;
+import io.flywheel.workflows.HomeDelivery;
 import io.flywheel.workflows.ModelDeployment;
 import io.flywheel.workflows.Orchestration;
 import io.flywheel.workflows.PipelineSpec;
@@ -180,7 +181,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private void liveDay(Path demoHome, String delivery, PrintWriter out) throws Exception {
     Path dayDir = demoHome.resolve("live").resolve("day-" + days);
-    long impressionsBefore = DeliveryWiring.loggedImpressions(demoHome);
+    long impressionsBefore = HomeDelivery.loggedImpressions(demoHome);
     LiveSummary live;
     try (LivePolicy policy =
             LivePolicy.http(URI.create(delivery), root.config().apiToken(), Duration.ofSeconds(5));
@@ -194,8 +195,8 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "  the delivery API logged %,d impressions for it (%s); the simulator saw %,d shown%n",
-        DeliveryWiring.loggedImpressions(demoHome) - impressionsBefore,
-        DeliveryWiring.eventsFile(demoHome),
+        HomeDelivery.loggedImpressions(demoHome) - impressionsBefore,
+        HomeDelivery.eventsFile(demoHome),
         live.impressions());
   }
 

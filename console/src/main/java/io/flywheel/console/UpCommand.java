@@ -10,6 +10,7 @@ import io.flywheel.deploy.ModelRepository;
 import io.flywheel.featurestore.FeatureServer;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.registry.ModelRegistry;
+import io.flywheel.workflows.HomeDelivery;
 import io.flywheel.workflows.ModelDeployment;
 import io.flywheel.workflows.Orchestration;
 import io.flywheel.workflows.PipelineApi;
@@ -155,14 +156,14 @@ final class UpCommand implements Callable<Integer> {
         FeatureServer features = FeatureServer.start(store, host, anyPorts ? 0 : featuresPort);
         LocalElasticsearch elasticsearch = contentIndexNode(home);
         DeliveryService delivery =
-            DeliveryWiring.build(
+            HomeDelivery.build(
                 home,
                 root.config(),
                 store,
                 client,
                 elasticsearch != null ? elasticsearch.url() : root.config().elasticsearchUrl(),
-                DeliveryWiring.DEFAULT_MODEL,
-                DeliveryWiring.shopContent(home),
+                HomeDelivery.DEFAULT_MODEL,
+                HomeDelivery.shopContent(home),
                 DeliveryService.Settings.defaults(),
                 spec.commandLine().getOut());
         DeliveryServer deliveryApi =

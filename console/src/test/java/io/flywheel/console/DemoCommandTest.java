@@ -67,13 +67,21 @@ class DemoCommandTest {
             "search \"",
             "(content-campaign, 2026-01-12): SUCCEEDED",
             "== 9. One local platform",
+            "== 10. Delivery",
+            "0 failed",
             "stopped (as `flywheel down` does)");
     // Every service of the platform answered healthy, and features were read through its server.
     Matcher services =
         Pattern.compile(
-                "(?m)^  (tracking|inference|temporal|pipelines|features|elasticsearch)\\s+\\S+\\s+up")
+                "(?m)^  (tracking|inference|temporal|pipelines|features|elasticsearch|delivery)\\s+\\S+\\s+up")
             .matcher(result.out());
-    assertThat(services.results().count()).as(result.out()).isEqualTo(6);
+    assertThat(services.results().count()).as(result.out()).isEqualTo(7);
+    // Every item the live shoppers were shown was logged by the delivery API.
+    Matcher logged =
+        Pattern.compile("logged ([\\d,]+) impressions for it .* the simulator saw ([\\d,]+) shown")
+            .matcher(result.out());
+    assertThat(logged.find()).as(result.out()).isTrue();
+    assertThat(logged.group(1)).isEqualTo(logged.group(2)).isNotEqualTo("0");
     assertThat(result.out()).containsPattern("product_stats p1 \\d+ values");
     assertThat(home.resolve("demo").resolve("services.json")).doesNotExist();
     // The true probabilities rank clicks far better than chance, and the interval holds them.

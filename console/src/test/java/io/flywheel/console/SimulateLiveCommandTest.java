@@ -58,7 +58,7 @@ class SimulateLiveCommandTest {
     for (String value : List.of("clicksPer1000", "purchasesPer1000")) {
       assertThat(summary.get(value).fieldNames())
           .toIterable()
-          .containsExactly("policy", "oracle", "popularity");
+          .containsExactly("policy", "oracle", "popularity", "ceiling");
     }
     assertThat(Cli.number(summary, "/purchasesPer1000/oracle"))
         .isGreaterThan(Cli.number(summary, "/purchasesPer1000/policy"));

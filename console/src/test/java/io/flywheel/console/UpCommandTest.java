@@ -48,7 +48,13 @@ class UpCommandTest {
       }
       assertThat(names)
           .containsExactlyInAnyOrder(
-              "tracking", "inference", "temporal", "pipelines", "features", "elasticsearch");
+              "tracking",
+              "inference",
+              "temporal",
+              "pipelines",
+              "features",
+              "elasticsearch",
+              "delivery");
 
       // The stores `up` holds are read through its servers, never opened a second time.
       JsonNode served =

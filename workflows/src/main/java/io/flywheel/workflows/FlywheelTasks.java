@@ -121,6 +121,7 @@ public final class FlywheelTasks {
                     false,
                     ctx -> record(home, config, ctx)));
     ContentTasks.addTo(catalog, home, config);
+    LoopTasks.addTo(catalog, home, config);
     FlywheelSensors.all(home, config).forEach(catalog::addSensor);
     return catalog;
   }

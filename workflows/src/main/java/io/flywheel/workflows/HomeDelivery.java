@@ -1,4 +1,4 @@
-package io.flywheel.console;
+package io.flywheel.workflows;
 
 import io.flywheel.content.ContentIndex;
 import io.flywheel.content.ContentSearch;
@@ -16,7 +16,6 @@ import io.flywheel.deploy.ModelRepository;
 import io.flywheel.deploy.ModelRollout;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.ShopCatalog;
-import io.flywheel.workflows.ModelDeployment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -30,19 +29,19 @@ import java.util.List;
  * shop's content file and every campaign's approved copy), the feature store, the deployed ranker's
  * rollout, the content index, and the event stream impressions go to.
  */
-final class DeliveryWiring {
-  static final String DEFAULT_MODEL = "flywheel-ctr";
-  static final String DEFAULT_TOPIC = "events";
+public final class HomeDelivery {
+  public static final String DEFAULT_MODEL = "flywheel-ctr";
+  public static final String DEFAULT_TOPIC = "events";
 
-  private DeliveryWiring() {}
+  private HomeDelivery() {}
 
   /** {@code HOME/events/delivery.jsonl}: where impressions go when no Kafka is configured. */
-  static Path eventsFile(Path home) {
+  public static Path eventsFile(Path home) {
     return home.resolve("events").resolve("delivery.jsonl");
   }
 
   /** Impressions the home's delivery API has logged to its events file so far. */
-  static long loggedImpressions(Path home) throws IOException {
+  public static long loggedImpressions(Path home) throws IOException {
     Path file = eventsFile(home);
     if (!Files.isRegularFile(file)) {
       return 0;
@@ -53,12 +52,12 @@ final class DeliveryWiring {
   }
 
   /** The shop's own copy: HOME/catalog/content.jsonl, else the simulated world's. */
-  static Path shopContent(Path home) {
+  public static Path shopContent(Path home) {
     Path catalog = home.resolve("catalog").resolve("content.jsonl");
     return Files.isRegularFile(catalog) ? catalog : home.resolve("world").resolve("content.jsonl");
   }
 
-  static DeliveryService build(
+  public static DeliveryService build(
       Path home,
       FlywheelConfig config,
       FeatureStore store,
