@@ -25,7 +25,12 @@ import java.util.stream.Stream;
  */
 public final class PipelineFiles {
   static final List<String> BUILT_IN =
-      List.of("smoke-test", "feature-backfill", "train-evaluate-deploy", "content-campaign");
+      List.of(
+          "smoke-test",
+          "feature-backfill",
+          "train-evaluate-deploy",
+          "content-campaign",
+          "learn-loop");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> PIPELINE_KEYS =
       Set.of("name", "description", "schedule", "params", "tasks", "triggers");
