@@ -1,8 +1,6 @@
 package io.flywheel.console;
 
 import io.flywheel.benchmarks.DeliveryLoad;
-import io.flywheel.content.ContentIndexConnection;
-import io.flywheel.content.MiniLmEmbedder;
 import io.flywheel.core.Codecs;
 import io.flywheel.core.DurationText;
 import io.flywheel.core.JsonLinesReader;
@@ -13,7 +11,6 @@ import io.flywheel.delivery.DeliveryService;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.ShopCatalog;
 import io.flywheel.workflows.HomeDelivery;
-import io.flywheel.workflows.ModelDeployment;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +83,13 @@ final class BenchDeliveryCommand implements Callable<Integer> {
       description = "Product-and-copy pairs scored per request (default: ${DEFAULT-VALUE}).")
   private int candidates;
 
+  @Option(
+      names = "--outages",
+      description =
+          "Stop and restart the inference server (10%-30% of the run) and Elasticsearch"
+              + " (50%-70%) while the load runs.")
+  private boolean outages;
+
   @Option(names = "--k", defaultValue = "10", description = "Items per answer (default: 10).")
   private int k;
 
@@ -115,18 +119,15 @@ final class BenchDeliveryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<String> paths = requests(home);
-    try (ModelDeployment deployment = ModelDeployment.open(home, root.config());
+    try (BenchServers servers = BenchServers.start(home, root.config());
         FeatureStore store = root.featureStore(home);
-        ContentIndexConnection index =
-            ContentIndexConnection.open(
-                home, root.config(), MiniLmEmbedder.shared().dimension(), line -> {});
         DeliveryService service =
             HomeDelivery.build(
                 home,
                 root.config(),
                 store,
-                deployment.client(),
-                index.url(),
+                servers.client(),
+                servers.elasticsearchUrl(),
                 HomeDelivery.DEFAULT_MODEL,
                 HomeDelivery.shopContent(home),
                 DeliveryService.Settings.defaults().withCandidates(candidates),
@@ -138,7 +139,9 @@ final class BenchDeliveryCommand implements Callable<Integer> {
         err.flush();
       }
       DeliveryLoad.run(base, paths, rps, warm, n -> {});
+      long heapBefore = heapAfterGc();
       long total = rps * measured.toSeconds();
+      Thread chaos = outages ? outages(servers, measured, err) : null;
       DeliveryLoad.Result result =
           DeliveryLoad.run(
               base,
@@ -156,8 +159,15 @@ final class BenchDeliveryCommand implements Callable<Integer> {
                   err.flush();
                 }
               });
+      if (chaos != null) {
+        chaos.join();
+      }
+      long heapAfter = heapAfterGc();
       if (output.json()) {
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put("outages", outages);
+        body.put("heapAfterGcBeforeMb", heapBefore >> 20);
+        body.put("heapAfterGcAfterMb", heapAfter >> 20);
         body.put("home", home.toString());
         body.put("candidatesPerRequest", candidates);
         body.put("k", k);
@@ -165,10 +175,59 @@ final class BenchDeliveryCommand implements Callable<Integer> {
         out.println(TrainCommand.JSON.writeValueAsString(body));
       } else {
         print(out, result);
+        out.printf(
+            Locale.ROOT,
+            "  heap after GC: %,d MB before the run, %,d MB after%s%n",
+            heapBefore >> 20,
+            heapAfter >> 20,
+            outages ? " (inference server stopped 10%-30% of the run, Elasticsearch 50%-70%)" : "");
       }
       out.flush();
     }
     return 0;
+  }
+
+  /**
+   * Stops the inference server for the second fifth of the run and Elasticsearch for the fourth,
+   * starting each again where it was.
+   */
+  private static Thread outages(BenchServers servers, Duration run, PrintWriter err) {
+    long ms = run.toMillis();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(ms / 10);
+                err.println("outage: inference server stopped");
+                err.flush();
+                servers.stopInference();
+                Thread.sleep(ms / 5);
+                servers.startInference();
+                err.println("outage: inference server started again");
+                err.flush();
+                Thread.sleep(ms / 5);
+                err.println("outage: Elasticsearch stopped");
+                err.flush();
+                servers.stopIndex();
+                Thread.sleep(ms / 5);
+                servers.startIndex();
+                err.println("outage: Elasticsearch started again");
+                err.flush();
+              } catch (Exception e) {
+                err.println("outage schedule failed: " + e);
+                err.flush();
+              }
+            },
+            "bench-outages");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static long heapAfterGc() {
+    System.gc();
+    var heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    return heap.getUsed();
   }
 
   private Duration parse(String option, String text) {

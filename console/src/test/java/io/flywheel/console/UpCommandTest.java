@@ -102,7 +102,7 @@ class UpCommandTest {
       assertThat(second.err()).contains("already up", Long.toString(up.pid()));
 
       Cli.Result down = Cli.ok(home, "down");
-      assertThat(down.out()).contains("stopped 6 services");
+      assertThat(down.out()).contains("stopped 7 services");
       assertThat(up.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(home.resolve("services.json")).doesNotExist();
       assertThat(Cli.ok(home, "status").out()).contains("nothing is up");
