@@ -186,7 +186,10 @@ public final class DeliveryService implements AutoCloseable {
   private volatile boolean popularityRead;
   private volatile long popularityReadAt;
 
+  private final List<AutoCloseable> owned;
+
   private DeliveryService(Builder b) {
+    this.owned = List.copyOf(b.owned);
     this.catalog = b.catalog;
     this.shelf = b.shelf;
     this.log = b.log;
@@ -240,6 +243,7 @@ public final class DeliveryService implements AutoCloseable {
     private Ranker ranker;
     private Settings settings = Settings.defaults();
     private Clock clock = Clock.systemUTC();
+    private final List<AutoCloseable> owned = new ArrayList<>();
 
     private Builder(ShopCatalog catalog, CopyShelf shelf, ImpressionLog log) {
       this.catalog = catalog;
@@ -270,6 +274,12 @@ public final class DeliveryService implements AutoCloseable {
 
     public Builder clock(Clock c) {
       this.clock = c;
+      return this;
+    }
+
+    /** Something delivery alone uses (its own inference client), closed with it. */
+    public Builder closeWith(AutoCloseable resource) {
+      this.owned.add(resource);
       return this;
     }
 
@@ -730,5 +740,12 @@ public final class DeliveryService implements AutoCloseable {
   public void close() throws IOException {
     dependencies.shutdownNow();
     log.close();
+    for (AutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("closing {}: {}", resource, e.toString());
+      }
+    }
   }
 }

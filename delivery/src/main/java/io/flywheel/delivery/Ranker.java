@@ -1,5 +1,6 @@
 package io.flywheel.delivery;
 
+import io.flywheel.deploy.InferenceClient;
 import io.flywheel.deploy.ModelRepository;
 import io.flywheel.deploy.ModelRollout;
 import io.flywheel.deploy.ServingMetadata;
@@ -33,9 +34,22 @@ public interface Ranker {
    * seconds, so a deploy, promotion or rollback done by another process is followed.
    *
    * @param rollouts a fresh {@link ModelRollout} over the persisted states
+   * @param client the client the rollouts score through (told to reconnect after a failure)
    */
   static Ranker deployed(
-      String model, ModelRepository repository, Supplier<ModelRollout> rollouts) {
-    return new RolloutRanker(model, repository, rollouts);
+      String model,
+      ModelRepository repository,
+      Supplier<ModelRollout> rollouts,
+      InferenceClient client) {
+    return new RolloutRanker(model, repository, rollouts, client::resetConnectBackoff);
+  }
+
+  /**
+   * A client for scoring inside a request: one attempt under a short deadline (a request cannot
+   * wait for retries), so a stopped server costs a request its ranker, not a thread for seconds.
+   */
+  static InferenceClient requestClient(String address, java.time.Duration deadline) {
+    return InferenceClient.connect(
+        address, new InferenceClient.Settings(2, deadline, 1, java.time.Duration.ZERO));
   }
 }

@@ -17,13 +17,29 @@ final class RolloutRanker implements Ranker {
   private final ModelRepository repository;
   private final Supplier<ModelRollout> rollouts;
   private final Map<String, ServingMetadata> metadata = new ConcurrentHashMap<>();
+  private final Runnable reconnect;
   private volatile ModelRollout rollout;
   private volatile long readAt;
+  private volatile long reconnectedAt;
 
-  RolloutRanker(String model, ModelRepository repository, Supplier<ModelRollout> rollouts) {
+  RolloutRanker(
+      String model,
+      ModelRepository repository,
+      Supplier<ModelRollout> rollouts,
+      Runnable reconnect) {
     this.model = model;
     this.repository = repository;
     this.rollouts = rollouts;
+    this.reconnect = reconnect;
+  }
+
+  /** After a failure, at most once a second: try the server again now, not after back-off. */
+  private void failed() {
+    long now = System.nanoTime();
+    if (now - reconnectedAt > 1_000_000_000L) {
+      reconnectedAt = now;
+      reconnect.run();
+    }
   }
 
   private ModelRollout rollout() {
@@ -61,6 +77,7 @@ final class RolloutRanker implements Ranker {
       // Through the rollout, so a canary's errors and latency count towards its verdict.
       scores = rollout().score(model, requestKey, values, rows, columns);
     } catch (InferenceClient.InferenceException | IllegalStateException e) {
+      failed();
       throw new IOException("ranker " + version.id() + ": " + e.getMessage(), e);
     }
     double[] out = new double[rows];

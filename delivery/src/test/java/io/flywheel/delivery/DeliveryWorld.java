@@ -55,7 +55,7 @@ final class DeliveryWorld implements AutoCloseable {
   final FeatureRegistry registry = FeatureRegistry.builtIn();
   final OnlineStore store;
   final ModelRepository repository;
-  final EmbeddedInferenceServer inference;
+  EmbeddedInferenceServer inference;
   final InferenceClient client;
 
   /** The fan's favourite category: one the best sellers are not in. */
@@ -136,13 +136,20 @@ final class DeliveryWorld implements AutoCloseable {
             100);
   }
 
+  /** Starts the inference server again on its port and loads what the rollout serves. */
+  void restartInference(int port) throws Exception {
+    inference = EmbeddedInferenceServer.start(repository.root(), "127.0.0.1", port, 0);
+    client.resetConnectBackoff();
+    rollout().resume(MODEL);
+  }
+
   ModelRollout rollout() {
     return new ModelRollout(
         dir.resolve("rollouts"), repository, client, FilModelConfig.Serving.onCpu());
   }
 
   Ranker ranker() {
-    return Ranker.deployed(MODEL, repository, this::rollout);
+    return Ranker.deployed(MODEL, repository, this::rollout, client);
   }
 
   /** The columns training gives a model (the same rule as the trainer's). */

@@ -89,6 +89,14 @@ public final class InferenceClient implements AutoCloseable {
     return address;
   }
 
+  /**
+   * Lets every channel try to connect now instead of waiting out its reconnect back-off (which
+   * grows to two minutes while a server is down): for callers that see a restarted server.
+   */
+  public void resetConnectBackoff() {
+    channels.forEach(ManagedChannel::resetConnectBackoff);
+  }
+
   public boolean live() {
     return call(s -> s.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
   }
