@@ -91,6 +91,10 @@ public final class HomeDelivery {
         config.tritonGrpcAddress() != null
             ? FilModelConfig.Serving.onGpu()
             : FilModelConfig.Serving.onCpu();
+    // Delivery's own client: one attempt under a short deadline, so a stopped server costs a
+    // request its ranker and never holds a thread for the shared client's retries.
+    InferenceClient scoring =
+        Ranker.requestClient(client.address(), settings.rankerDeadline().multipliedBy(2));
     DeliveryService.Builder builder =
         DeliveryService.builder(catalog, shelf, log)
             .features(store.online(), store.registry())
@@ -98,8 +102,10 @@ public final class HomeDelivery {
                 Ranker.deployed(
                     model,
                     repository,
-                    () -> new ModelRollout(rollouts, repository, client, serving)))
-            .settings(settings);
+                    () -> new ModelRollout(rollouts, repository, scoring, serving),
+                    scoring))
+            .settings(settings)
+            .closeWith(scoring);
     if (elasticsearchUrl != null) {
       ContentIndex index =
           ContentIndex.connect(
