@@ -105,12 +105,7 @@ final class DeliveryCommand implements Runnable {
             spec.commandLine(),
             "--home " + home + ": `flywheel up` already serves delivery at " + running.get().url());
       }
-      String es =
-          root.config().elasticsearchUrl() != null
-              ? root.config().elasticsearchUrl()
-              : LocalServices.find(home, LocalServices.ELASTICSEARCH)
-                  .map(LocalServices.Service::url)
-                  .orElse(null);
+      String es = HomeDelivery.elasticsearchUrl(home, root.config());
       try (ModelDeployment deployment = ModelDeployment.open(home, root.config());
           FeatureStore store = root.featureStore(home);
           DeliveryService service =

@@ -40,6 +40,16 @@ public final class HomeDelivery {
     return home.resolve("events").resolve("delivery.jsonl");
   }
 
+  /** The content index delivery searches: the configured cluster, else `up`'s node, else none. */
+  public static String elasticsearchUrl(Path home, FlywheelConfig config) {
+    if (config.elasticsearchUrl() != null) {
+      return config.elasticsearchUrl();
+    }
+    return io.flywheel.core.LocalServices.find(home, io.flywheel.core.LocalServices.ELASTICSEARCH)
+        .map(io.flywheel.core.LocalServices.Service::url)
+        .orElse(null);
+  }
+
   /** Impressions the home's delivery API has logged to its events file so far. */
   public static long loggedImpressions(Path home) throws IOException {
     Path file = eventsFile(home);

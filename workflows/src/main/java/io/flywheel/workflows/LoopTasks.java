@@ -5,7 +5,6 @@ import io.flywheel.core.FlywheelConfig;
 import io.flywheel.core.LiveOptions;
 import io.flywheel.core.LivePolicy;
 import io.flywheel.core.LiveSummary;
-import io.flywheel.core.LocalServices;
 import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.WorldConfig;
@@ -103,12 +102,7 @@ final class LoopTasks {
       Path dayDir,
       TaskContext ctx)
       throws Exception {
-    String es =
-        config.elasticsearchUrl() != null
-            ? config.elasticsearchUrl()
-            : LocalServices.find(home, LocalServices.ELASTICSEARCH)
-                .map(LocalServices.Service::url)
-                .orElse(null);
+    String es = HomeDelivery.elasticsearchUrl(home, config);
     StringWriter wiring = new StringWriter();
     try (ModelDeployment deployment = ModelDeployment.open(home, config);
         FeatureStore store = FeatureStore.open(home, config.redisUrl());

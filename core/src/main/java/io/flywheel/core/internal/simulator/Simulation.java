@@ -642,20 +642,7 @@ public final class Simulation {
       int shown = policy.fill(slot, propensity, rng);
       live.answered();
       live.addPopularity(user, slot, shown, hour, weekend);
-      for (int position = 0; position < shown; position++) {
-        impression(
-            user,
-            userId,
-            sessionId,
-            requestId,
-            slot[position],
-            null,
-            position,
-            propensity[position],
-            time + position,
-            hour,
-            weekend);
-      }
+      showSlot(user, userId, sessionId, requestId, slot, propensity, shown, time, hour, weekend);
       return;
     }
     int[] counterfactual = live.popularitySlot();
@@ -668,20 +655,7 @@ public final class Simulation {
               ? live.copyOracle(oracle, slot, propensity)
               : live.fillRandom(slot, propensity, onSale);
       live.answered();
-      for (int position = 0; position < shown; position++) {
-        impression(
-            user,
-            userId,
-            sessionId,
-            requestId,
-            slot[position],
-            null,
-            position,
-            propensity[position],
-            time + position,
-            hour,
-            weekend);
-      }
+      showSlot(user, userId, sessionId, requestId, slot, propensity, shown, time, hour, weekend);
       return;
     }
     String locale = Audience.LOCALES.get(behaviour.row(user) % Audience.LOCALES.size());
@@ -733,6 +707,34 @@ public final class Simulation {
           served,
           position,
           p > 0 && p <= 1 ? p : null,
+          time + position,
+          hour,
+          weekend);
+    }
+  }
+
+  /** Shows a built-in policy's slot: the world's own items, each at its position. */
+  private void showSlot(
+      int user,
+      String userId,
+      String sessionId,
+      String requestId,
+      int[] slot,
+      double[] propensity,
+      int shown,
+      long time,
+      int hour,
+      boolean weekend) {
+    for (int position = 0; position < shown; position++) {
+      impression(
+          user,
+          userId,
+          sessionId,
+          requestId,
+          slot[position],
+          null,
+          position,
+          propensity[position],
           time + position,
           hour,
           weekend);
