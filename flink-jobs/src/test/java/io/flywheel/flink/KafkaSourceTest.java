@@ -11,6 +11,7 @@ import io.flywheel.core.WorldConfig;
 import io.flywheel.featurestore.FeatureRegistry;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.featurestore.FeatureVector;
+import io.flywheel.featurestore.KafkaBroker;
 import io.flywheel.featurestore.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.flywheel.flink;
+package io.flywheel.featurestore;
 
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -16,9 +16,10 @@ import java.util.Map;
 /**
  * A single-node Kafka 4 broker in KRaft mode (broker and controller in one), started inside the
  * test JVM from Kafka's own server classes. Those classes (and their kafka-clients 4.x) live in a
- * classloader of their own, so Flink's connector keeps its kafka-clients 3.4.
+ * classloader of their own, so Flink's connector keeps its kafka-clients 3.4. A test module that
+ * uses it sets {@code kafka.broker.classpath} to testing/kafka-broker's {@code broker.classpath}.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
   private final URLClassLoader loader;
   private final Object server;
   private final int port;
@@ -30,7 +31,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Formats a log folder under {@code dir} and starts the broker on loopback ports. */
-  static KafkaBroker start(Path dir) throws Exception {
+  public static KafkaBroker start(Path dir) throws Exception {
     URLClassLoader loader =
         new URLClassLoader("kafka-broker", brokerClasspath(), ClassLoader.getPlatformClassLoader());
     Thread thread = Thread.currentThread();
@@ -108,7 +109,7 @@ final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return "127.0.0.1:" + port;
   }
 
