@@ -56,13 +56,9 @@ public final class CopyShelf {
     return of(items);
   }
 
-  /**
-   * The files a home serves from: {@code catalog/content.jsonl} (the shop's own copy) then every
-   * {@code content/campaigns/<run>/approved.jsonl}, oldest run first.
-   */
-  public static List<Path> homeFiles(Path home) throws IOException {
+  /** Every campaign's approved copy in a home, {@code content/campaigns/<run>/approved.jsonl}. */
+  public static List<Path> campaignFiles(Path home) throws IOException {
     List<Path> files = new ArrayList<>();
-    files.add(home.resolve("catalog").resolve("content.jsonl"));
     Path campaigns = home.resolve("content").resolve("campaigns");
     if (Files.isDirectory(campaigns)) {
       try (Stream<Path> runs = Files.list(campaigns)) {

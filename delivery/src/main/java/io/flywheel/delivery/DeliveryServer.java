@@ -61,6 +61,7 @@ public final class DeliveryServer implements AutoCloseable {
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer latency;
+  private final Counter collected;
   private final Javalin app;
 
   private DeliveryServer(DeliveryService service, String token, Clock clock) {
@@ -73,6 +74,10 @@ public final class DeliveryServer implements AutoCloseable {
             .description("Time to answer one recommendation request")
             .publishPercentileHistogram()
             .publishPercentiles(0.5, 0.95, 0.99)
+            .register(metrics);
+    this.collected =
+        Counter.builder("flywheel.delivery.events.collected")
+            .description("Events the shop's pages posted")
             .register(metrics);
     for (String name :
         List.of(
@@ -129,11 +134,7 @@ public final class DeliveryServer implements AutoCloseable {
   }
 
   public int port() {
-    return server().port();
-  }
-
-  private Javalin server() {
-    return app;
+    return app.port();
   }
 
   private void health(Context ctx) {
@@ -241,9 +242,7 @@ public final class DeliveryServer implements AutoCloseable {
       events.add(event);
     }
     service.collect(events);
-    Counter.builder("flywheel.delivery.events.collected")
-        .register(metrics)
-        .increment(events.size());
+    collected.increment(events.size());
     ctx.status(HttpStatus.ACCEPTED).json(Map.of("accepted", events.size()));
   }
 

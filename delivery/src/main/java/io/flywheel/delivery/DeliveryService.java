@@ -183,8 +183,7 @@ public final class DeliveryService implements AutoCloseable {
   private final LongAdder items = new LongAdder();
   private final Map<String, LongAdder> fallbackCounts =
       new java.util.concurrent.ConcurrentHashMap<>();
-  private volatile boolean popularityRead;
-  private volatile long popularityReadAt;
+  private final java.util.concurrent.ScheduledExecutorService refresher;
 
   private final List<AutoCloseable> owned;
 
@@ -225,6 +224,20 @@ public final class DeliveryService implements AutoCloseable {
             });
     for (String name : List.of(RANKER, INDEX, FEATURES, LOG_FALLBACK)) {
       fallbackCounts.put(name, new LongAdder());
+    }
+    // Popularity is read once here and then beside the requests, never on one.
+    this.refresher =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "delivery-popularity");
+              t.setDaemon(true);
+              return t;
+            });
+    if (store != null) {
+      refreshPopularity();
+      long every = settings.popularityRefresh().toMillis();
+      refresher.scheduleWithFixedDelay(
+          this::refreshPopularity, every, every, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -307,8 +320,6 @@ public final class DeliveryService implements AutoCloseable {
     requests.increment();
     List<String> fallbacks = new ArrayList<>(2);
     String requestId = "r-" + instance + "-" + Long.toString(requestSeq.incrementAndGet(), 36);
-    refreshPopularity();
-
     Map<String, Double> stages = new LinkedHashMap<>();
     long mark = System.nanoTime();
     // 1. The shopper's vectors (their tastes also build the home slot's query).
@@ -453,18 +464,6 @@ public final class DeliveryService implements AutoCloseable {
   }
 
   private void refreshPopularity() {
-    long now = System.nanoTime();
-    long every = settings.popularityRefresh().toNanos();
-    if (store == null || (popularityRead && now - popularityReadAt < every)) {
-      return;
-    }
-    synchronized (popularity) {
-      if (popularityRead && now - popularityReadAt < every) {
-        return;
-      }
-      popularityRead = true;
-      popularityReadAt = now;
-    }
     try {
       popularity.refresh(store, registry);
     } catch (RuntimeException e) {
@@ -738,6 +737,7 @@ public final class DeliveryService implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    refresher.shutdownNow();
     dependencies.shutdownNow();
     log.close();
     for (AutoCloseable resource : owned) {

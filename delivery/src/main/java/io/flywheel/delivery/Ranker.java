@@ -6,7 +6,6 @@ import io.flywheel.deploy.ModelRollout;
 import io.flywheel.deploy.ServingMetadata;
 import java.io.IOException;
 import java.util.List;
-import java.util.function.Supplier;
 
 /** The deployed ranker: which version serves a shopper, and one batched score call. */
 public interface Ranker {
@@ -31,17 +30,14 @@ public interface Ranker {
 
   /**
    * {@code model} through its rollout in {@code repository}. The rollout state is re-read every few
-   * seconds, so a deploy, promotion or rollback done by another process is followed.
+   * seconds, so a deploy, promotion or rollback done by another process is followed, while the
+   * canary's observation window carries on.
    *
-   * @param rollouts a fresh {@link ModelRollout} over the persisted states
    * @param client the client the rollouts score through (told to reconnect after a failure)
    */
   static Ranker deployed(
-      String model,
-      ModelRepository repository,
-      Supplier<ModelRollout> rollouts,
-      InferenceClient client) {
-    return new RolloutRanker(model, repository, rollouts, client::resetConnectBackoff);
+      String model, ModelRepository repository, ModelRollout rollout, InferenceClient client) {
+    return new RolloutRanker(model, repository, rollout, client::resetConnectBackoff);
   }
 
   /**

@@ -7,7 +7,6 @@ import io.flywheel.deploy.ServingMetadata;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /** {@link Ranker} over a model's rollout; metadata per version read once. */
 final class RolloutRanker implements Ranker {
@@ -15,21 +14,17 @@ final class RolloutRanker implements Ranker {
 
   private final String model;
   private final ModelRepository repository;
-  private final Supplier<ModelRollout> rollouts;
+  private final ModelRollout rollout;
   private final Map<String, ServingMetadata> metadata = new ConcurrentHashMap<>();
   private final Runnable reconnect;
-  private volatile ModelRollout rollout;
-  private volatile long readAt;
+  private volatile long readAt = System.nanoTime();
   private volatile long reconnectedAt;
 
   RolloutRanker(
-      String model,
-      ModelRepository repository,
-      Supplier<ModelRollout> rollouts,
-      Runnable reconnect) {
+      String model, ModelRepository repository, ModelRollout rollout, Runnable reconnect) {
     this.model = model;
     this.repository = repository;
-    this.rollouts = rollouts;
+    this.rollout = rollout;
     this.reconnect = reconnect;
   }
 
@@ -42,15 +37,14 @@ final class RolloutRanker implements Ranker {
     }
   }
 
-  private ModelRollout rollout() {
+  /** The rollout, its persisted states re-read every few seconds (another process deploys). */
+  private ModelRollout rollout() throws IOException {
     long now = System.nanoTime();
-    ModelRollout r = rollout;
-    if (r == null || now - readAt > REFRESH_NANOS) {
-      r = rollouts.get();
-      rollout = r;
+    if (now - readAt > REFRESH_NANOS) {
       readAt = now;
+      rollout.reload();
     }
-    return r;
+    return rollout;
   }
 
   @Override

@@ -149,7 +149,7 @@ final class DeliveryWorld implements AutoCloseable {
   }
 
   Ranker ranker() {
-    return Ranker.deployed(MODEL, repository, this::rollout, client);
+    return Ranker.deployed(MODEL, repository, rollout(), client);
   }
 
   /** The columns training gives a model (the same rule as the trainer's). */

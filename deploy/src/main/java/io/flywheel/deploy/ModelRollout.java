@@ -57,6 +57,26 @@ public final class ModelRollout {
   }
 
   /**
+   * Reads every known model's persisted state again: for a process that scores through the rollout
+   * while another one (a pipeline, `flywheel deploy`) deploys, promotes or rolls back. A model
+   * whose canary changed starts a fresh observation window; otherwise the window (and the canary's
+   * progress towards its verdict) carries on.
+   */
+  public synchronized void reload() throws IOException {
+    for (String model : List.copyOf(states.keySet())) {
+      Path file = stateFile(model);
+      if (!Files.isRegularFile(file)) {
+        continue;
+      }
+      RolloutState read = ModelRepository.JSON.readValue(file.toFile(), RolloutState.class);
+      RolloutState held = states.put(model, read);
+      if (held == null || !java.util.Objects.equals(held.canary(), read.canary())) {
+        windows.remove(model);
+      }
+    }
+  }
+
+  /**
    * Deploys {@code version}: the first version goes live at once; a later one becomes the canary
    * with {@code canaryPercent} of traffic (100 promotes it straight away). A version that fails to
    * load or to become ready is refused, and what was serving keeps serving.

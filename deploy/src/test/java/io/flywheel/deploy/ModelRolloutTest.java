@@ -21,6 +21,46 @@ class ModelRolloutTest {
   @TempDir Path dir;
 
   @Test
+  void aScorerFollowsAnotherProcesssDeployAfterReloadAndKeepsItsCanaryWindow() throws Exception {
+    ModelRepository repo = new ModelRepository(dir.resolve("repo"));
+    Path stateDir = dir.resolve("rollouts");
+    Path v1 = TestModels.save(TestModels.train(20, 3, 1), dir.resolve("v1.json"));
+    Path v2 = TestModels.save(TestModels.train(30, 3, 2), dir.resolve("v2.json"));
+    try (EmbeddedInferenceServer server =
+            EmbeddedInferenceServer.start(repo.root(), "127.0.0.1", 0, 0);
+        InferenceClient client = InferenceClient.connect(server.address())) {
+      ModelRollout deployer =
+          new ModelRollout(stateDir, repo, client, FilModelConfig.Serving.onCpu());
+      ModelRollout scorer =
+          new ModelRollout(stateDir, repo, client, FilModelConfig.Serving.onCpu());
+      deployer.deploy("ctr", 1, v1, TestModels.metadata("ctr", 1), 10);
+      deployer.setThresholds("ctr", new RolloutState.Thresholds(0.05, 5_000, 5, 10));
+      assertThat(scorer.state("ctr").live()).isEqualTo(1);
+
+      deployer.deploy("ctr", 2, v2, TestModels.metadata("ctr", 2), 100 - 1);
+      assertThat(scorer.state("ctr").canary()).as("cached until reloaded").isNull();
+      scorer.reload();
+      assertThat(scorer.state("ctr").canary()).isEqualTo(2);
+
+      // Its canary observations survive a reload that finds the same canary: ten scored
+      // requests (some before, some after a reload) earn the promotion.
+      float[] row = TestModels.rows(1, 3);
+      int scored = 0;
+      for (int i = 0; scored < 10 && i < 1_000; i++) {
+        if (scorer.route("ctr", "user-" + i).equals("2")) {
+          scorer.score("ctr", "user-" + i, row, 1, TestModels.FEATURES);
+          scored++;
+          if (scored == 5) {
+            scorer.reload();
+          }
+        }
+      }
+      assertThat(scorer.state("ctr").live()).isEqualTo(2);
+      assertThat(scorer.state("ctr").canary()).isNull();
+    }
+  }
+
+  @Test
   void aGoodCanaryIsPromotedAndABrokenOneRolledBackAutomatically() throws Exception {
     ModelRepository repo = new ModelRepository(dir.resolve("repo"));
     Path stateDir = dir.resolve("rollouts");

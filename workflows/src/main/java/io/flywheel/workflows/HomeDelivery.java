@@ -83,7 +83,7 @@ public final class HomeDelivery {
         Files.isRegularFile(catalogFile) ? ShopCatalog.ofHome(home) : ShopCatalog.of(List.of());
     List<Path> copyFiles = new ArrayList<>();
     copyFiles.add(shopContent);
-    copyFiles.addAll(CopyShelf.homeFiles(home));
+    copyFiles.addAll(CopyShelf.campaignFiles(home));
     CopyShelf shelf = CopyShelf.load(copyFiles);
     if (catalog.size() == 0) {
       out.println(
@@ -112,7 +112,7 @@ public final class HomeDelivery {
                 Ranker.deployed(
                     model,
                     repository,
-                    () -> new ModelRollout(rollouts, repository, scoring, serving),
+                    new ModelRollout(rollouts, repository, scoring, serving),
                     scoring))
             .settings(settings)
             .closeWith(scoring);
@@ -120,10 +120,12 @@ public final class HomeDelivery {
       ContentIndex index =
           ContentIndex.connect(
               elasticsearchUrl, config.elasticsearchApiKey(), MiniLmEmbedder.shared().dimension());
-      builder.retrieval(
-          ContentRetrieval.search(
-              new ContentSearch(index, MiniLmEmbedder.shared(), UserAffinities.NONE),
-              Duration.ofMinutes(5)));
+      builder
+          .retrieval(
+              ContentRetrieval.search(
+                  new ContentSearch(index, MiniLmEmbedder.shared(), UserAffinities.NONE),
+                  Duration.ofMinutes(5)))
+          .closeWith(index);
     }
     out.printf(
         "delivery: %,d products, %,d approved copy items, ranker %s, impressions to %s%n",

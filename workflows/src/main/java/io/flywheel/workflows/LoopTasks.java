@@ -161,10 +161,9 @@ final class LoopTasks {
         events.resolveSibling(MarketplaceSimulator.PRODUCTS_FILE),
         StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(pending, Long.toString(Files.size(events)));
-    Files.write(
-        events,
-        Files.readAllBytes(dayDir.resolve(MarketplaceSimulator.EVENTS_FILE)),
-        StandardOpenOption.APPEND);
+    try (var out = Files.newOutputStream(events, StandardOpenOption.APPEND)) {
+      Files.copy(dayDir.resolve(MarketplaceSimulator.EVENTS_FILE), out);
+    }
     Files.move(pending, marker, StandardCopyOption.ATOMIC_MOVE);
   }
 

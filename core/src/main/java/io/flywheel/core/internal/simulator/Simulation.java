@@ -442,20 +442,7 @@ public final class Simulation {
       String requestId = ids + "r" + counts.requests++;
       if (live == null) {
         int shown = policy.fill(slot, propensity, rng);
-        for (int position = 0; position < shown; position++) {
-          impression(
-              user,
-              userId,
-              sessionId,
-              requestId,
-              slot[position],
-              null,
-              position,
-              propensity[position],
-              time + position,
-              hour,
-              weekend);
-        }
+        showSlot(user, userId, sessionId, requestId, slot, propensity, shown, time, hour, weekend);
       } else {
         serve(user, userId, sessionId, requestId, time, hour, weekend, slot, propensity);
       }
@@ -713,7 +700,7 @@ public final class Simulation {
     }
   }
 
-  /** Shows a built-in policy's slot: the world's own items, each at its position. */
+  /** Shows a slot the world's own policy filled: its items, each at its position. */
   private void showSlot(
       int user,
       String userId,
