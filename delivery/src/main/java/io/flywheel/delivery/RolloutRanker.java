@@ -74,6 +74,18 @@ final class RolloutRanker implements Ranker {
       failed();
       throw new IOException("ranker " + version.id() + ": " + e.getMessage(), e);
     }
+    if (!version.version().equals(scores.version())) {
+      // The rollout moved between building the rows and scoring them: the rows are in the other
+      // version's column order, so its scores would be wrong.
+      throw new IOException(
+          "ranker "
+              + model
+              + " moved from version "
+              + version.version()
+              + " to "
+              + scores.version()
+              + " during the request");
+    }
     double[] out = new double[rows];
     for (int i = 0; i < rows; i++) {
       out[i] = version.metadata().correct(scores.values()[i]);
