@@ -19,4 +19,9 @@ final class EventsFileOption {
         commandLine, "--events", file, " (run `flywheel simulate` first, or name one)");
     return file;
   }
+
+  /** The file to follow: it may not exist yet (its writer creates it with its first line). */
+  Path resolveToFollow(Path home) {
+    return events != null ? events : home.resolve("world").resolve("events.jsonl");
+  }
 }

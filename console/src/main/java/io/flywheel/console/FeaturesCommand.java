@@ -64,7 +64,9 @@ final class FeaturesCommand implements Runnable {
     @Option(
         names = "--products",
         paramLabel = "FILE",
-        description = "products.jsonl, for categories (default: next to the events file).")
+        description =
+            "products.jsonl, for categories (default: next to the events file, else the "
+                + "catalogue a replay published in HOME/catalog).")
     Path products;
 
     @Option(
@@ -131,19 +133,29 @@ final class FeaturesCommand implements Runnable {
         description = "Consumer group prefix for committed offsets (default: ${DEFAULT-VALUE}).")
     String kafkaGroup;
 
+    @Option(
+        names = "--follow",
+        description =
+            "Read the events file to its end, then keep reading what is appended to it "
+                + "(delivery's impression log, a shop's collector) until Ctrl-C, keeping the "
+                + "online store fresh.")
+    boolean follow;
+
     @Mixin OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
       if (kafkaTopic != null) {
+        if (follow) {
+          throw new ParameterException(
+              spec.commandLine(), "--follow: follows a file; it cannot be used with --kafka-topic");
+        }
         return streamFromKafka();
       }
       Path home = parent.root.home();
-      Path eventsFile = events.resolve(home, spec.commandLine());
-      Path productsFile =
-          products != null
-              ? products
-              : eventsFile.toAbsolutePath().getParent().resolve("products.jsonl");
+      Path eventsFile =
+          follow ? events.resolveToFollow(home) : events.resolve(home, spec.commandLine());
+      Path productsFile = products != null ? products : defaultProducts(eventsFile, home);
       InputFiles.require(spec.commandLine(), "--products", productsFile);
       if (parallelism < 1) {
         throw new ParameterException(
@@ -157,6 +169,9 @@ final class FeaturesCommand implements Runnable {
               .withLateness(outOfOrderness, allowedLateness)
               .withParallelism(parallelism)
               .forBenchmark(stateBackend(), discardOutputs);
+      if (follow) {
+        return stream(options.following(), "following " + eventsFile);
+      }
       FeatureJobResult result;
       try (JobProgressBar progress =
           new JobProgressBar(output.showProgress(), spec.commandLine().getErr())) {
@@ -171,11 +186,18 @@ final class FeaturesCommand implements Runnable {
       return 0;
     }
 
+    /** products.jsonl beside the events, else the catalogue the home's last replay published. */
+    private static Path defaultProducts(Path eventsFile, Path home) {
+      Path beside = eventsFile.toAbsolutePath().getParent().resolve("products.jsonl");
+      Path published = home.resolve(io.flywheel.featurestore.ShopCatalog.HOME_FILE);
+      return Files.isRegularFile(beside) || !Files.isRegularFile(published) ? beside : published;
+    }
+
     private String stateBackend() {
       return stateBackend.name();
     }
 
-    /** Runs on the topic until interrupted, with a status line every few seconds. */
+    /** Runs on the topic until interrupted. */
     private int streamFromKafka() throws Exception {
       if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
         kafkaBootstrap = parent.root.config().kafkaBootstrapServers();
@@ -204,6 +226,11 @@ final class FeaturesCommand implements Runnable {
               .withLateness(outOfOrderness, allowedLateness)
               .withParallelism(parallelism)
               .forBenchmark(stateBackend(), discardOutputs);
+      return stream(options, "reading topic " + kafkaTopic + " on " + kafkaBootstrap);
+    }
+
+    /** Runs the unbounded jobs until interrupted, with a status line every few seconds. */
+    private int stream(FeatureJobOptions options, String source) throws Exception {
       PrintWriter err = spec.commandLine().getErr();
       StreamingFeatureJobs jobs = FeatureJob.start(options);
       Runtime.getRuntime()
@@ -220,9 +247,8 @@ final class FeaturesCommand implements Runnable {
       jobs.awaitRunning(Duration.ofMinutes(2));
       err.printf(
           Locale.ROOT,
-          "features: reading topic %s on %s (%s); Ctrl-C stops%n",
-          kafkaTopic,
-          kafkaBootstrap,
+          "features: %s (%s); Ctrl-C stops%n",
+          source,
           options.flinkRestUrl() == null ? "local Flink" : "Flink at " + options.flinkRestUrl());
       err.flush();
       long began = System.nanoTime();

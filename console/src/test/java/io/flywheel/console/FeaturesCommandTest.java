@@ -69,6 +69,9 @@ class FeaturesCommandTest {
     Cli.Result badBackend = run(home, "features", "run", "--state-backend", "disk");
     assertThat(badBackend.code()).isEqualTo(2);
     assertThat(badBackend.err()).contains("--state-backend", "disk");
+    Cli.Result followTopic = run(home, "features", "run", "--follow", "--kafka-topic", "events");
+    assertThat(followTopic.code()).isEqualTo(2);
+    assertThat(followTopic.err()).contains("--follow", "--kafka-topic");
   }
 
   @Test

@@ -181,7 +181,8 @@ public final class FeatureJob {
       FeatureJobOptions options, JobProgress progress, UnaryOperator<DataStream<Event>> tap)
       throws Exception {
     if (!options.bounded()) {
-      throw new IllegalArgumentException("kafka: an unbounded source never ends; use start()");
+      throw new IllegalArgumentException(
+          "an unbounded source (kafka, a followed file) never ends; use start()");
     }
     long began = System.nanoTime();
     // Training and scoring read the catalogue from the store's home, not from wherever the
@@ -372,6 +373,9 @@ public final class FeatureJob {
   /** Raw JSON lines from the events file or the Kafka topic. */
   private static SingleOutputStreamOperator<String> lines(
       StreamExecutionEnvironment env, FeatureJobOptions options, String job) {
+    if (options.follow()) {
+      return env.addSource(new FollowedFileSource(options.events()), "follow " + options.events());
+    }
     if (options.kafka() == null) {
       FileSource<String> file =
           FileSource.forRecordStreamFormat(

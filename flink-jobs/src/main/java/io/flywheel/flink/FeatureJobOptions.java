@@ -32,6 +32,7 @@ import java.time.Duration;
  * @param outputDir where the offline store and the dead-letter and late files are written; null for
  *     their places under {@code home/features}. A replay writes into a staging folder here and
  *     commits it into the store when it has finished (see {@link FeatureJob#run}).
+ * @param follow keep reading {@code events} as it grows instead of ending at its last line
  */
 public record FeatureJobOptions(
     String events,
@@ -50,7 +51,8 @@ public record FeatureJobOptions(
     String stateBackend,
     boolean discardOutputs,
     String jobJar,
-    String outputDir)
+    String outputDir,
+    boolean follow)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -86,6 +88,9 @@ public record FeatureJobOptions(
     if (events == null && kafka == null) {
       throw new IllegalArgumentException("events: a file is required unless kafka is set");
     }
+    if (follow && kafka != null) {
+      throw new IllegalArgumentException("follow: a file source only; kafka is set");
+    }
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
@@ -119,7 +124,8 @@ public record FeatureJobOptions(
         "rocksdb",
         false,
         null,
-        null);
+        null,
+        false);
   }
 
   /** The same defaults, reading events from a Kafka topic (unbounded) instead of a file. */
@@ -141,7 +147,8 @@ public record FeatureJobOptions(
         "rocksdb",
         false,
         null,
-        null);
+        null,
+        false);
   }
 
   /**
@@ -167,7 +174,8 @@ public record FeatureJobOptions(
         o.stateBackend,
         o.discardOutputs,
         config.jobJar(),
-        o.outputDir);
+        o.outputDir,
+        o.follow);
   }
 
   /** The same options writing their offline output and side outputs under {@code dir}. */
@@ -189,7 +197,8 @@ public record FeatureJobOptions(
         stateBackend,
         discardOutputs,
         jobJar,
-        dir);
+        dir,
+        follow);
   }
 
   /** The folder of the offline store the job writes. */
@@ -208,9 +217,38 @@ public record FeatureJobOptions(
         .toString();
   }
 
-  /** Whether the source ends (a file replay) or runs until cancelled (Kafka). */
+  /** Whether the source ends (a file replay) or runs until cancelled (Kafka, a followed file). */
   public boolean bounded() {
-    return kafka == null;
+    return kafka == null && !follow;
+  }
+
+  /**
+   * The events file read to its end and then followed as it grows (what an append-only log such as
+   * delivery's impressions is), until cancelled.
+   */
+  public FeatureJobOptions following() {
+    if (kafka != null) {
+      throw new IllegalArgumentException("follow: a file source only; kafka is set");
+    }
+    return new FeatureJobOptions(
+        events,
+        products,
+        home,
+        redisUrl,
+        kafka,
+        flinkRestUrl,
+        outOfOrderness,
+        allowedLateness,
+        clickWindow,
+        purchaseWindow,
+        sessionGap,
+        parallelism,
+        checkpointInterval,
+        stateBackend,
+        discardOutputs,
+        jobJar,
+        outputDir,
+        true);
   }
 
   public FeatureJobOptions withParallelism(int newParallelism) {
@@ -231,7 +269,8 @@ public record FeatureJobOptions(
         stateBackend,
         discardOutputs,
         jobJar,
-        outputDir);
+        outputDir,
+        follow);
   }
 
   /** The online store on Redis at {@code url}, or embedded RocksDB when null. */
@@ -253,7 +292,8 @@ public record FeatureJobOptions(
         stateBackend,
         discardOutputs,
         jobJar,
-        outputDir);
+        outputDir,
+        follow);
   }
 
   /** Events from {@code topic} (unbounded) instead of the file; null for the file. */
@@ -275,7 +315,8 @@ public record FeatureJobOptions(
         stateBackend,
         discardOutputs,
         jobJar,
-        outputDir);
+        outputDir,
+        follow);
   }
 
   /** Submit to the session cluster at {@code url}; null for a local MiniCluster. */
@@ -297,7 +338,8 @@ public record FeatureJobOptions(
         stateBackend,
         discardOutputs,
         jobJar,
-        outputDir);
+        outputDir,
+        follow);
   }
 
   public FeatureJobOptions withLateness(Duration newOutOfOrderness, Duration newAllowedLateness) {
@@ -318,7 +360,8 @@ public record FeatureJobOptions(
         stateBackend,
         discardOutputs,
         jobJar,
-        outputDir);
+        outputDir,
+        follow);
   }
 
   public FeatureJobOptions withCheckpointInterval(Duration interval) {
@@ -339,7 +382,8 @@ public record FeatureJobOptions(
         stateBackend,
         discardOutputs,
         jobJar,
-        outputDir);
+        outputDir,
+        follow);
   }
 
   /** For benchmarks: state on {@code backend} and, when {@code discard}, no stores written. */
@@ -361,6 +405,7 @@ public record FeatureJobOptions(
         backend,
         discard,
         jobJar,
-        outputDir);
+        outputDir,
+        follow);
   }
 }

@@ -2,24 +2,17 @@ package io.flywheel.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flywheel.core.Event;
-import io.flywheel.core.EventType;
 import io.flywheel.core.MarketplaceSimulator;
 import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationProgress;
 import io.flywheel.core.WorldConfig;
-import io.flywheel.featurestore.FeatureRegistry;
-import io.flywheel.featurestore.FeatureStore;
-import io.flywheel.featurestore.FeatureVector;
 import io.flywheel.featurestore.KafkaBroker;
 import io.flywheel.featurestore.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,63 +58,10 @@ class KafkaSourceTest {
 
       try (StreamingFeatureJobs jobs = FeatureJob.start(options)) {
         jobs.awaitRunning(Duration.ofMinutes(1));
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (jobs.accepted() < reference.accepted.size() && System.nanoTime() < deadline) {
-          assertThat(jobs.running()).as("jobs running").isTrue();
-          Thread.sleep(200);
-        }
-        assertThat(jobs.eventsRead()).isEqualTo(lines.size());
-        // Every first delivery accepted: the malformed record and the duplicate are not.
-        assertThat(jobs.accepted()).isEqualTo(reference.accepted.size());
-
-        // Users whose last event is behind the watermark have been updated to it, online.
-        long watermark = reference.streamEnd() - 5_000;
-        Map<String, Event> lastEvent = new HashMap<>();
-        for (Event e : reference.accepted) {
-          if (e.timestamp() < watermark) {
-            lastEvent.merge(e.userId(), e, (a, b) -> b.timestamp() >= a.timestamp() ? b : a);
-          }
-        }
-        assertThat(lastEvent).hasSizeGreaterThan(10);
-        var view = FeatureRegistry.builtIn().view("user_activity");
-        try (FeatureStore store = FeatureStore.open(dir.resolve("home"), redis.url())) {
-          Map<String, FeatureVector> online = store.online().getMany(view, lastEvent.keySet());
-          while (!caughtUp(online, lastEvent) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            online = store.online().getMany(view, lastEvent.keySet());
-          }
-          assertThat(online.keySet()).isEqualTo(lastEvent.keySet());
-          for (Map.Entry<String, Event> user : lastEvent.entrySet()) {
-            FeatureVector v = online.get(user.getKey());
-            long asOf = v.asOf();
-            assertThat(asOf).isGreaterThanOrEqualTo(user.getValue().timestamp());
-            String id = user.getKey();
-            assertThat(v.number("impressions_24h"))
-                .as(id)
-                .isEqualTo(
-                    (double)
-                        reference.count(
-                            e -> e.userId().equals(id),
-                            EventType.IMPRESSION,
-                            asOf,
-                            3_600_000L,
-                            24));
-            assertThat(v.number("clicks_7d"))
-                .as(id)
-                .isEqualTo(
-                    (double)
-                        reference.count(
-                            e -> e.userId().equals(id), EventType.CLICK, asOf, 21_600_000L, 28));
-          }
-        }
+        StreamingCatchUp.assertCaughtUp(
+            jobs, reference, lines.size(), dir.resolve("home"), redis.url(), Duration.ofMinutes(2));
       }
     }
-  }
-
-  private static boolean caughtUp(Map<String, FeatureVector> online, Map<String, Event> last) {
-    return online.size() == last.size()
-        && last.entrySet().stream()
-            .allMatch(e -> online.get(e.getKey()).asOf() >= e.getValue().timestamp());
   }
 
   private static void produce(String bootstrap, String topic, List<String> lines) {
