@@ -123,7 +123,11 @@ public final class MlflowCompatibleServer implements AutoCloseable {
 
   /** Searches MLflow sends as POST: they change nothing, so they are as open as any read. */
   private static final Set<String> READ_ONLY_POSTS =
-      Set.of("runs/search", "experiments/search", "experiments/search-datasets");
+      Set.of(
+          "runs/search",
+          "experiments/search",
+          "experiments/search-datasets",
+          "logged-models/search");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -355,8 +359,11 @@ public final class MlflowCompatibleServer implements AutoCloseable {
           if (r.hasValue()) {
             m.setValue(r.getValue());
           }
-          store.runs.logBatch(
-              runId(r.getRunId(), r.getRunUuid()), List.of(m.build()), List.of(), List.of());
+          String runId = runId(r.getRunId(), r.getRunUuid());
+          var forModels = LoggedModelRoutes.modelMetrics(ctx.body(), runId, false);
+          store.loggedModels.requireExisting(forModels.keySet());
+          store.runs.logBatch(runId, List.of(m.build()), List.of(), List.of());
+          forModels.forEach(store.loggedModels::logMetrics);
           return LogMetric.Response.getDefaultInstance();
         });
     post(
@@ -410,7 +417,10 @@ public final class MlflowCompatibleServer implements AutoCloseable {
                     + " entities in all; got "
                     + total);
           }
+          var forModels = LoggedModelRoutes.modelMetrics(ctx.body(), r.getRunId(), true);
+          store.loggedModels.requireExisting(forModels.keySet());
           store.runs.logBatch(r.getRunId(), r.getMetricsList(), r.getParamsList(), r.getTagsList());
+          forModels.forEach(store.loggedModels::logMetrics);
           return LogBatch.Response.getDefaultInstance();
         });
     post(
@@ -742,6 +752,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
           return b.build();
         });
     traceRoutes();
+    new LoggedModelRoutes(store.loggedModels, artifacts).register(this::handleJson, app);
     app.get("/get-artifact", this::runArtifact);
     app.get("/model-versions/get-artifact", this::modelVersionArtifact);
     post(
@@ -883,6 +894,20 @@ public final class MlflowCompatibleServer implements AutoCloseable {
 
   private void handle(HandlerType method, String endpoint, Reply reply) {
     Handler handler = ctx -> timed(ctx, endpoint, () -> respond(ctx, reply.handle(ctx)));
+    app.addHttpHandler(method, API + endpoint, handler);
+    app.addHttpHandler(method, AJAX_API + endpoint, handler);
+  }
+
+  /** A route whose JSON is built by hand (MLflow 3's, beyond the 2.17 protos). */
+  private void handleJson(HandlerType method, String endpoint, LoggedModelRoutes.Reply reply) {
+    Handler handler =
+        ctx ->
+            timed(
+                ctx,
+                endpoint,
+                () ->
+                    ctx.contentType("application/json")
+                        .result(JSON.writeValueAsString(reply.handle(ctx))));
     app.addHttpHandler(method, API + endpoint, handler);
     app.addHttpHandler(method, AJAX_API + endpoint, handler);
   }

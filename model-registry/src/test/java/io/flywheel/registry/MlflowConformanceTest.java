@@ -578,4 +578,256 @@ class MlflowConformanceTest {
     search.get("runs").forEach(r -> ids.add(r.at("/info/run_id").asText()));
     return ids;
   }
+
+  private static JsonNode loggedModel(String experiment, String name, String params)
+      throws Exception {
+    Reply r =
+        post(
+            "/api/2.0/mlflow/logged-models",
+            JSON.readTree(
+                "{\"experiment_id\": \""
+                    + experiment
+                    + "\", \"name\": \""
+                    + name
+                    + "\", \"model_type\": \"ranker\", \"params\": "
+                    + params
+                    + ", \"tags\": [{\"key\": \"team\", \"value\": \"recs\"}]}"));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json().get("model");
+  }
+
+  @Test
+  void loggedModelsAreCreatedUploadedFinalizedTaggedAndSoftDeletedAsInMlflow3() throws Exception {
+    String exp = experiment("conformance-logged-");
+    JsonNode model = loggedModel(exp, "ctr", "[{\"key\": \"depth\", \"value\": \"6\"}]");
+    String id = model.at("/info/model_id").asText();
+    assertThat(id).matches("m-[0-9a-f]{32}");
+    assertThat(model.at("/info/status").asText()).isEqualTo("LOGGED_MODEL_PENDING");
+    assertThat(model.at("/info/creation_timestamp_ms").isNumber()).isTrue();
+    assertThat(model.at("/info/experiment_id").asText()).isEqualTo(exp);
+    assertThat(model.at("/info/tags/0/key").asText()).isEqualTo("team");
+    assertThat(model.at("/data/params/0/value").asText()).isEqualTo("6");
+    String artifactUri = model.at("/info/artifact_uri").asText();
+    assertThat(artifactUri).endsWith("/" + exp + "/models/" + id + "/artifacts");
+
+    // The client uploads straight to the model's artifact location, then finalizes.
+    String proxied = artifactUri.replaceFirst("^mlflow-artifacts:/+", "");
+    Reply upload =
+        send("PUT", "/api/2.0/mlflow-artifacts/artifacts/" + proxied + "/model/MLmodel", "flavors");
+    assertThat(upload.status()).as(upload.body()).isEqualTo(200);
+    JsonNode top = get("/api/2.0/mlflow/logged-models/" + id + "/artifacts/directories").json();
+    assertThat(top.get("root_uri").asText()).isEqualTo(artifactUri);
+    assertThat(top.at("/files/0/path").asText()).isEqualTo("model");
+    assertThat(top.at("/files/0/is_dir").asBoolean()).isTrue();
+    JsonNode inner =
+        get("/api/2.0/mlflow/logged-models/"
+                + id
+                + "/artifacts/directories?artifact_directory_path=model")
+            .json();
+    assertThat(inner.at("/files/0/path").asText()).isEqualTo("model/MLmodel");
+    assertThat(inner.at("/files/0/file_size").asLong()).isEqualTo("\"flavors\"".length());
+    Reply file =
+        get(
+            "/ajax-api/2.0/mlflow/logged-models/"
+                + id
+                + "/artifacts/files?artifact_file_path=model/MLmodel");
+    assertThat(file.body()).isEqualTo("\"flavors\"");
+
+    Reply ready =
+        send(
+            "PATCH",
+            "/api/2.0/mlflow/logged-models/" + id,
+            java.util.Map.of("model_id", id, "status", "LOGGED_MODEL_READY"));
+    assertThat(ready.json().at("/model/info/status").asText()).isEqualTo("LOGGED_MODEL_READY");
+    Reply badStatus =
+        send(
+            "PATCH",
+            "/api/2.0/mlflow/logged-models/" + id,
+            java.util.Map.of("model_id", id, "status", "FINISHED"));
+    assertThat(badStatus.status()).isEqualTo(400);
+    assertThat(badStatus.json().get("error_code").asText()).isEqualTo("INVALID_PARAMETER_VALUE");
+
+    Reply tagged =
+        send(
+            "PATCH",
+            "/api/2.0/mlflow/logged-models/" + id + "/tags",
+            JSON.readTree("{\"tags\": [{\"key\": \"stage\", \"value\": \"canary\"}]}"));
+    assertThat(tagged.status()).as(tagged.body()).isEqualTo(200);
+    assertThat(send("DELETE", "/api/2.0/mlflow/logged-models/" + id + "/tags/team", "").status())
+        .isEqualTo(200);
+    Reply noTag = send("DELETE", "/api/2.0/mlflow/logged-models/" + id + "/tags/team", "");
+    assertThat(noTag.status()).isEqualTo(404);
+    Reply params =
+        post(
+            "/api/2.0/mlflow/logged-models/" + id + "/params",
+            JSON.readTree(
+                "{\"model_id\": \""
+                    + id
+                    + "\", \"params\": [{\"key\": \"eta\", \"value\": \"0.1\"}]}"));
+    assertThat(params.status()).as(params.body()).isEqualTo(200);
+    Reply again =
+        post(
+            "/api/2.0/mlflow/logged-models/" + id + "/params",
+            JSON.readTree(
+                "{\"model_id\": \""
+                    + id
+                    + "\", \"params\": [{\"key\": \"eta\", \"value\": \"0.2\"}]}"));
+    assertThat(again.status()).isEqualTo(400);
+    JsonNode now = get("/api/2.0/mlflow/logged-models/" + id).json().get("model");
+    assertThat(now.at("/info/tags").toString()).contains("canary").doesNotContain("recs");
+    assertThat(now.at("/data/params").toString()).contains("\"eta\"", "\"0.1\"");
+
+    assertThat(send("DELETE", "/api/2.0/mlflow/logged-models/" + id, "").status()).isEqualTo(200);
+    Reply gone = get("/api/2.0/mlflow/logged-models/" + id);
+    assertThat(gone.status()).isEqualTo(404);
+    assertThat(gone.json().get("error_code").asText()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
+    assertThat(get("/api/2.0/mlflow/logged-models/" + id + "?allow_deleted=true").status())
+        .isEqualTo(200);
+    JsonNode search =
+        post(
+                "/api/2.0/mlflow/logged-models/search",
+                java.util.Map.of("experiment_ids", List.of(exp)))
+            .json();
+    assertThat(search.has("models")).as(search.toString()).isFalse();
+    Reply unknownExperiment =
+        post(
+            "/api/2.0/mlflow/logged-models",
+            java.util.Map.of("experiment_id", "987654321", "name", "x"));
+    assertThat(unknownExperiment.status()).isEqualTo(404);
+  }
+
+  @Test
+  void loggedModelsAreMeasuredThroughRunsAndSearchedByMetricParamAndDataset() throws Exception {
+    String exp = experiment("conformance-logged-search-");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(
+          loggedModel(exp, "m" + i, "[{\"key\": \"depth\", \"value\": \"" + (4 + i) + "\"}]")
+              .at("/info/model_id")
+              .asText());
+    }
+    String run = run(exp, 1_767_225_600_000L, 0.5);
+    // m0: auc 0.71 on eval; m1: auc 0.65 then 0.80 on eval; m2: auc 0.90 on train only.
+    Reply one =
+        post(
+            "/api/2.0/mlflow/runs/log-metric",
+            JSON.readTree(
+                "{\"run_id\": \""
+                    + run
+                    + "\", \"key\": \"auc\", \"value\": 0.71, \"timestamp\": 1,"
+                    + " \"step\": 0, \"model_id\": \""
+                    + ids.get(0)
+                    + "\", \"dataset_name\": \"eval\","
+                    + " \"dataset_digest\": \"d1\"}"));
+    assertThat(one.status()).as(one.body()).isEqualTo(200);
+    Reply batch =
+        post(
+            "/api/2.0/mlflow/runs/log-batch",
+            JSON.readTree(
+                "{\"run_id\": \""
+                    + run
+                    + "\", \"metrics\": ["
+                    + "{\"key\": \"auc\", \"value\": 0.65, \"timestamp\": 1, \"step\": 0, \"model_id\": \""
+                    + ids.get(1)
+                    + "\", \"dataset_name\": \"eval\", \"dataset_digest\": \"d1\"},"
+                    + "{\"key\": \"auc\", \"value\": 0.80, \"timestamp\": 2, \"step\": 1, \"model_id\": \""
+                    + ids.get(1)
+                    + "\", \"dataset_name\": \"eval\", \"dataset_digest\": \"d1\"},"
+                    + "{\"key\": \"auc\", \"value\": 0.90, \"timestamp\": 1, \"step\": 0, \"model_id\": \""
+                    + ids.get(2)
+                    + "\", \"dataset_name\": \"train\", \"dataset_digest\": \"d2\"}]}"));
+    assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+    JsonNode m1 = get("/api/2.0/mlflow/logged-models/" + ids.get(1)).json().get("model");
+    assertThat(m1.at("/data/metrics")).hasSize(2);
+    assertThat(m1.at("/data/metrics/1/run_id").asText()).isEqualTo(run);
+    assertThat(m1.at("/data/metrics/1/dataset_name").asText()).isEqualTo("eval");
+
+    // Best on eval first; the model never measured on eval sorts last.
+    List<String> byAuc =
+        names(
+            post(
+                    "/api/2.0/mlflow/logged-models/search",
+                    JSON.readTree(
+                        "{\"experiment_ids\": [\""
+                            + exp
+                            + "\"], \"order_by\": [{\"field_name\":"
+                            + " \"metrics.auc\", \"ascending\": false, \"dataset_name\": \"eval\","
+                            + " \"dataset_digest\": \"d1\"}]}"))
+                .json());
+    assertThat(byAuc).containsExactly("m1", "m0", "m2");
+    // Any value of the metric may satisfy a clause (m1 had 0.65, then 0.80).
+    List<String> above =
+        names(
+            post(
+                    "/api/2.0/mlflow/logged-models/search",
+                    java.util.Map.of("experiment_ids", List.of(exp), "filter", "metrics.auc > 0.7"))
+                .json());
+    assertThat(above).containsExactlyInAnyOrder("m0", "m1", "m2");
+    List<String> onEval =
+        names(
+            post(
+                    "/api/2.0/mlflow/logged-models/search",
+                    JSON.readTree(
+                        "{\"experiment_ids\": [\""
+                            + exp
+                            + "\"], \"filter\": \"metrics.auc < 0.7\","
+                            + " \"datasets\": [{\"dataset_name\": \"eval\", \"dataset_digest\": \"d1\"}]}"))
+                .json());
+    assertThat(onEval).containsExactly("m1");
+    List<String> deep =
+        names(
+            post(
+                    "/api/2.0/mlflow/logged-models/search",
+                    java.util.Map.of(
+                        "experiment_ids",
+                        List.of(exp),
+                        "filter",
+                        "params.depth = '6' AND model_type = 'ranker'"))
+                .json());
+    assertThat(deep).containsExactly("m2");
+
+    // Paging: one model a page, newest first by default, every model once.
+    List<String> paged = new ArrayList<>();
+    String token = "";
+    do {
+      JsonNode page =
+          post(
+                  "/api/2.0/mlflow/logged-models/search",
+                  java.util.Map.of(
+                      "experiment_ids", List.of(exp), "max_results", 1, "page_token", token))
+              .json();
+      paged.addAll(names(page));
+      token = page.path("next_page_token").asText("");
+    } while (!token.isEmpty());
+    assertThat(paged).containsExactlyInAnyOrder("m0", "m1", "m2").hasSize(3);
+
+    Reply unknownModel =
+        post(
+            "/api/2.0/mlflow/runs/log-metric",
+            JSON.readTree(
+                "{\"run_id\": \""
+                    + run
+                    + "\", \"key\": \"auc\", \"value\": 0.5, \"timestamp\": 3,"
+                    + " \"model_id\": \"m-00000000000000000000000000000000\"}"));
+    assertThat(unknownModel.status()).isEqualTo(404);
+    Reply badOrder =
+        post(
+            "/api/2.0/mlflow/logged-models/search",
+            JSON.readTree(
+                "{\"experiment_ids\": [\""
+                    + exp
+                    + "\"], \"order_by\": [{\"field_name\": \"params.depth\"}]}"));
+    assertThat(badOrder.status()).isEqualTo(400);
+    Reply badFilter =
+        post(
+            "/api/2.0/mlflow/logged-models/search",
+            java.util.Map.of("experiment_ids", List.of(exp), "filter", "metrics.auc >> 1"));
+    assertThat(badFilter.status()).isEqualTo(400);
+  }
+
+  private static List<String> names(JsonNode search) {
+    List<String> out = new ArrayList<>();
+    search.path("models").forEach(m -> out.add(m.at("/info/name").asText()));
+    return out;
+  }
 }

@@ -81,12 +81,13 @@ class TrackingMigrationTest {
             "1 SQL tracking schema true",
             "2 SQL model version stages true",
             "3 SQL run inputs true",
-            "4 SQL traces true");
+            "4 SQL traces true",
+            "5 SQL logged models true");
     // Opening again applies nothing and keeps what was written.
     try (TrackingStore store = new TrackingStore(folder)) {
       assertThat(store.experiments.byName("ctr").getExperimentId()).isEqualTo("1");
     }
-    assertThat(history(folder)).hasSize(4);
+    assertThat(history(folder)).hasSize(5);
   }
 
   @Test
@@ -141,7 +142,8 @@ class TrackingMigrationTest {
             "1 BASELINE tracking schema created before versioned migrations true",
             "2 SQL model version stages true",
             "3 SQL run inputs true",
-            "4 SQL traces true");
+            "4 SQL traces true",
+            "5 SQL logged models true");
     // Versions registered before stages existed are in stage None, as in MLflow.
     try (TrackingStore store = new TrackingStore(folder)) {
       assertThat(store.models.modelVersion("flywheel-ctr", "1").getCurrentStage())
@@ -164,6 +166,7 @@ class TrackingMigrationTest {
             "2 SQL model version stages true",
             "3 SQL run inputs true",
             "4 SQL traces true",
+            "5 SQL logged models true",
             "99 SQL added by a later release true");
     assertThat(query(folder, "SELECT name, note FROM experiments ORDER BY id"))
         .containsExactly("Default added by V99", "ctr added by V99");
@@ -189,6 +192,7 @@ class TrackingMigrationTest {
             "2 SQL model version stages true",
             "3 SQL run inputs true",
             "4 SQL traces true",
+            "5 SQL logged models true",
             "99 SQL added by a later release true");
     assertThat(query(folder, "SELECT COUNT(*) FROM run_notes")).containsExactly("0");
   }
