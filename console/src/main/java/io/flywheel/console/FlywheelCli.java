@@ -43,6 +43,7 @@ import picocli.CommandLine.ScopeType;
       BenchPipelinesCommand.class,
       ContentCommand.class,
       DeliveryCommand.class,
+      ExperimentsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FlywheelCli implements Runnable {

@@ -19,7 +19,7 @@ import java.util.Map;
  * collector append to): a shopper is exposed at their first impression logged with the experiment
  * (and counts for that arm from then on: intention to treat); clicks, impressions and purchases
  * after it are outcomes, purchases in the {@value #PRE_PERIOD_DAYS} days before it the pre-period
- * covariates. Malformed lines are counted and skipped.
+ * covariates. Malformed lines are counted and skipped; an event seen twice counts once.
  */
 public final class ExperimentOutcomes {
   static final int PRE_PERIOD_DAYS = 28;
@@ -101,7 +101,9 @@ public final class ExperimentOutcomes {
     void accept(Event e);
   }
 
+  /** Every event once: the same event in two files (or delivered twice) counts once. */
   private static void scan(List<Path> files, long[] malformed, EventSink sink) throws IOException {
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (Path file : files) {
       if (!Files.isRegularFile(file)) {
         continue;
@@ -112,10 +114,15 @@ public final class ExperimentOutcomes {
           if (line.isBlank()) {
             continue;
           }
+          Event e;
           try {
-            sink.accept(Codecs.decodeLine(Codecs.EVENTS, line));
+            e = Codecs.decodeLine(Codecs.EVENTS, line);
           } catch (InvalidRecordException bad) {
             malformed[0]++;
+            continue;
+          }
+          if (seen.add(e.eventId())) {
+            sink.accept(e);
           }
         }
       }

@@ -1,0 +1,447 @@
+package io.flywheel.console;
+
+import io.flywheel.experiments.ConversionExperiment;
+import io.flywheel.experiments.ExperimentAnalysis;
+import io.flywheel.experiments.ExperimentCalibration;
+import io.flywheel.experiments.ExperimentCatalog;
+import io.flywheel.experiments.ExperimentDefinitionException;
+import io.flywheel.experiments.ExperimentOutcomes;
+import io.flywheel.experiments.ExperimentReport;
+import io.flywheel.experiments.MetricResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code flywheel experiments}: define, start, stop and read conversion experiments. */
+@Command(
+    name = "experiments",
+    mixinStandardHelpOptions = true,
+    description =
+        "Conversion experiments: create one from YAML, start and stop it, read its results "
+            + "(frequentist, CUPED, always-valid sequential, Bayesian, SRM, a decision), and "
+            + "calibrate the statistics on planted truth.",
+    subcommands = {
+      ExperimentsCommand.Create.class,
+      ExperimentsCommand.ListAll.class,
+      ExperimentsCommand.Show.class,
+      ExperimentsCommand.Start.class,
+      ExperimentsCommand.Stop.class,
+      ExperimentsCommand.Results.class,
+      ExperimentsCommand.Calibrate.class
+    })
+final class ExperimentsCommand implements Runnable {
+  @ParentCommand FlywheelCli root;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  ExperimentCatalog catalog() {
+    return new ExperimentCatalog(root.home());
+  }
+
+  /** A definition mistake is a usage error naming the field. */
+  static ParameterException usage(CommandLine cli, ExperimentDefinitionException e) {
+    return new ParameterException(cli, e.getMessage());
+  }
+
+  static Map<String, Object> entry(ExperimentCatalog.Entry e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    ConversionExperiment x = e.experiment();
+    m.put("id", x.id());
+    m.put("name", x.name());
+    m.put("status", e.status());
+    m.put("startedAt", e.startedAt());
+    m.put("stoppedAt", e.stoppedAt());
+    m.put("arms", x.arms());
+    m.put("primary", x.primary().wireName());
+    m.put("layer", x.layer());
+    m.put("traffic", List.of(x.layerFrom(), x.layerTo()));
+    m.put("plannedUsersPerArm", x.plan().usersPerArm());
+    return m;
+  }
+
+  static void print(ExperimentCatalog.Entry e, PrintWriter out) {
+    ConversionExperiment x = e.experiment();
+    out.printf(
+        Locale.ROOT,
+        "%-24s %-8s %s; arms %s; primary %s; %,d users per arm planned%n",
+        x.id(),
+        e.status(),
+        x.name(),
+        String.join(" / ", x.arms().stream().map(a -> a.name()).toList()),
+        x.primary().wireName(),
+        x.plan().usersPerArm());
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Add an experiment.")
+  static final class Create implements Callable<Integer> {
+    @ParentCommand ExperimentsCommand parent;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The experiment's YAML definition.")
+    Path file;
+
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() throws IOException {
+      InputFiles.require(spec.commandLine(), "FILE", file);
+      ExperimentCatalog.Entry e;
+      try {
+        e = parent.catalog().create(ConversionExperiment.parse(Files.readString(file)));
+      } catch (ExperimentDefinitionException bad) {
+        throw usage(spec.commandLine(), bad);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (output.json()) {
+        out.println(TrainCommand.JSON.writeValueAsString(entry(e)));
+      } else {
+        print(e, out);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the experiments.")
+  static final class ListAll implements Callable<Integer> {
+    @ParentCommand ExperimentsCommand parent;
+    @Spec CommandSpec spec;
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() throws IOException {
+      List<ExperimentCatalog.Entry> all = parent.catalog().list();
+      PrintWriter out = spec.commandLine().getOut();
+      if (output.json()) {
+        out.println(
+            TrainCommand.JSON.writeValueAsString(
+                all.stream().map(ExperimentsCommand::entry).toList()));
+      } else if (all.isEmpty()) {
+        out.println("no experiments yet (`flywheel experiments create FILE`)");
+      } else {
+        all.forEach(e -> print(e, out));
+      }
+      return 0;
+    }
+  }
+
+  /** Commands that name one experiment. */
+  abstract static class OneExperiment implements Callable<Integer> {
+    @ParentCommand ExperimentsCommand parent;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The experiment's id.")
+    String id;
+
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        return run(parent.catalog(), spec.commandLine().getOut());
+      } catch (ExperimentDefinitionException bad) {
+        throw usage(spec.commandLine(), bad);
+      }
+    }
+
+    abstract int run(ExperimentCatalog catalog, PrintWriter out) throws Exception;
+
+    int report(ExperimentCatalog.Entry e, PrintWriter out) throws IOException {
+      if (output.json()) {
+        out.println(TrainCommand.JSON.writeValueAsString(entry(e)));
+      } else {
+        print(e, out);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "One experiment.")
+  static final class Show extends OneExperiment {
+    @Override
+    int run(ExperimentCatalog catalog, PrintWriter out) throws IOException {
+      ExperimentCatalog.Entry e = catalog.get(id);
+      if (output.json()) {
+        return report(e, out);
+      }
+      print(e, out);
+      out.print(e.experiment().toYaml());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description = "Start exposing shoppers (delivery assigns arms from now on).")
+  static final class Start extends OneExperiment {
+    @Override
+    int run(ExperimentCatalog catalog, PrintWriter out) throws IOException {
+      return report(catalog.start(id, System.currentTimeMillis()), out);
+    }
+  }
+
+  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop exposing shoppers.")
+  static final class Stop extends OneExperiment {
+    @Override
+    int run(ExperimentCatalog catalog, PrintWriter out) throws IOException {
+      return report(catalog.stop(id, System.currentTimeMillis()), out);
+    }
+  }
+
+  @Command(
+      name = "results",
+      mixinStandardHelpOptions = true,
+      description =
+          "Results per arm and metric, per day (cumulative), from the logged exposures and "
+              + "outcomes.")
+  static final class Results extends OneExperiment {
+    @Option(
+        names = "--events",
+        paramLabel = "FILE",
+        description =
+            "Event files to read (repeatable; default: HOME/events/*.jsonl, HOME/live/"
+                + "events.jsonl and HOME/world/events.jsonl; an event in two files counts once).")
+    List<Path> events;
+
+    @Override
+    int run(ExperimentCatalog catalog, PrintWriter out) throws IOException {
+      ExperimentCatalog.Entry e = catalog.get(id);
+      List<Path> files = events != null ? events : defaultEvents(parent.root.home());
+      for (Path f : files) {
+        InputFiles.require(spec.commandLine(), "--events", f);
+      }
+      ExperimentOutcomes outcomes = ExperimentOutcomes.read(files, id);
+      List<ExperimentReport> daily = ExperimentAnalysis.daily(e.experiment(), outcomes);
+      if (output.json()) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("experiment", entry(e));
+        json.put("exposedUsers", outcomes.exposedUsers());
+        json.put("malformedLines", outcomes.malformedLines());
+        json.put("daily", daily);
+        json.put("latest", daily.isEmpty() ? null : daily.get(daily.size() - 1));
+        out.println(TrainCommand.JSON.writeValueAsString(json));
+        return 0;
+      }
+      print(e, out);
+      if (daily.isEmpty()) {
+        out.println("  no exposures logged for " + id + " yet");
+        return 0;
+      }
+      for (ExperimentReport r : daily) {
+        out.printf(
+            Locale.ROOT,
+            "  %s  users %s  %s%n",
+            Instant.ofEpochMilli(r.asOf()),
+            r.users(),
+            r.decision().verdict());
+      }
+      ExperimentReport last = daily.get(daily.size() - 1);
+      out.printf(
+          Locale.ROOT,
+          "  sample ratio: users %s for shares %s, χ² p = %.3g%s%n",
+          last.users(),
+          last.expectedShares(),
+          last.sampleRatioPValue(),
+          last.sampleRatioMismatch() ? "  MISMATCH" : "");
+      out.printf(
+          Locale.ROOT,
+          "  %-10s %-10s %-9s %10s %10s %22s %9s %9s %9s %8s%n",
+          "metric",
+          "arm",
+          "role",
+          "control",
+          "arm",
+          "lift [95% interval]",
+          "p",
+          "p (Holm)",
+          "p (seq.)",
+          "P(beat)");
+      for (MetricResult m : last.metrics()) {
+        out.printf(
+            Locale.ROOT,
+            "  %-10s %-10s %-9s %10.4f %10.4f %+7.2f%% [%+6.2f, %+6.2f] %9.3g %9.3g %9.3g %7.1f%%%s%n",
+            m.metric(),
+            m.arm(),
+            m.role(),
+            m.control(),
+            m.value(),
+            100 * m.lift(),
+            100 * m.liftLow(),
+            100 * m.liftHigh(),
+            m.pValue(),
+            m.adjustedPValue(),
+            m.sequentialPValue(),
+            100 * m.chanceToBeatControl(),
+            m.varianceReduction() > 0
+                ? String.format(
+                    Locale.ROOT, "  (CUPED −%.0f%% variance)", 100 * m.varianceReduction())
+                : "");
+      }
+      out.println("  decision: " + last.decision().verdict() + " — " + last.decision().reason());
+      return 0;
+    }
+  }
+
+  static List<Path> defaultEvents(Path home) throws IOException {
+    List<Path> files = new ArrayList<>();
+    Path dir = home.resolve("events");
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> list = Files.list(dir)) {
+        list.filter(p -> p.toString().endsWith(".jsonl")).sorted().forEach(files::add);
+      }
+    }
+    for (Path p :
+        List.of(
+            home.resolve("live").resolve("events.jsonl"),
+            home.resolve("world").resolve("events.jsonl"))) {
+      if (Files.isRegularFile(p)) {
+        files.add(p);
+      }
+    }
+    return files;
+  }
+
+  @Command(
+      name = "calibrate",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run simulated experiments with planted truth and report false-positive rates (fixed "
+              + "and with daily peeking), power, SRM detection, and CUPED's variance reduction "
+              + "and bias.")
+  static final class Calibrate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--runs",
+        defaultValue = "1000",
+        description = "Runs of each kind (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+        names = "--lift",
+        defaultValue = "0.05",
+        description = "Planted relative lift (default: ${DEFAULT-VALUE}).")
+    double lift;
+
+    @Option(
+        names = "--skew",
+        defaultValue = "0.02",
+        description =
+            "Traffic skew of the SRM runs: shares 0.5 ± skew/2 (default: ${DEFAULT-VALUE}).")
+    double skew;
+
+    @Option(
+        names = "--baseline",
+        defaultValue = "0.10",
+        description = "Control conversion rate (default: ${DEFAULT-VALUE}).")
+    double baseline;
+
+    @Option(
+        names = "--mde",
+        defaultValue = "0.05",
+        description = "Planned minimum detectable relative effect (default: ${DEFAULT-VALUE}).")
+    double mde;
+
+    @Option(
+        names = "--days",
+        defaultValue = "14",
+        description = "Days per experiment, one look each (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+      ExperimentCalibration.Settings settings;
+      try {
+        settings =
+            new ExperimentCalibration.Settings(
+                runs, seed, lift, skew, baseline, mde, 0.05, 0.8, days, 2.0);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      long began = System.nanoTime();
+      ExperimentCalibration.Result r =
+          ExperimentCalibration.run(
+              settings,
+              done -> {
+                if (output.showProgress() && (done % Math.max(1, runs / 20) == 0 || done == runs)) {
+                  double s = (System.nanoTime() - began) / 1e9;
+                  synchronized (err) {
+                    err.printf(
+                        Locale.ROOT,
+                        "calibrate: %,d / %,d runs (%.1f runs/s, ETA %.0f s)%n",
+                        done,
+                        runs,
+                        done / s,
+                        (runs - done) / Math.max(1e-9, done / s));
+                    err.flush();
+                  }
+                }
+              });
+      PrintWriter out = spec.commandLine().getOut();
+      if (output.json()) {
+        out.println(TrainCommand.JSON.writeValueAsString(r));
+        return 0;
+      }
+      out.printf(
+          Locale.ROOT,
+          "%,d runs of each kind, %,d users per arm (planned)%n",
+          r.runs(),
+          r.usersPerArm());
+      out.printf(
+          Locale.ROOT,
+          "  A/A false positives, fixed horizon   %.3f  (target 0.04–0.06)%n",
+          r.aaFalsePositiveRate());
+      out.printf(
+          Locale.ROOT,
+          "  A/A false positives, daily peeking   %.3f  (target ≤ 0.05)%n",
+          r.sequentialFalsePositiveRate());
+      out.printf(
+          Locale.ROOT,
+          "  power at the planned size            %.3f  (target ≥ 0.8; sequential %.3f)%n",
+          r.power(),
+          r.sequentialPower());
+      out.printf(
+          Locale.ROOT,
+          "  SRM flagged, skewed / A/A            %.3f / %.4f  (targets ≥ 0.95 / ≤ 0.001)%n",
+          r.srmDetectionRate(),
+          r.srmFalseAlarmRate());
+      out.printf(
+          Locale.ROOT,
+          "  CUPED variance reduction             %.3f  (target ≥ 0.2); mean lift %.4f ± %.4f for a planted %.4f%n",
+          r.cupedVarianceReduction(),
+          r.cupedMeanLift(),
+          r.cupedLiftStandardError(),
+          r.plannedLift());
+      return 0;
+    }
+  }
+}
