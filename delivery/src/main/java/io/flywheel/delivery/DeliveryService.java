@@ -184,6 +184,7 @@ public final class DeliveryService implements AutoCloseable {
   private final Map<String, LongAdder> fallbackCounts =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.ScheduledExecutorService refresher;
+  private final ExperimentArms experiments;
 
   private final List<AutoCloseable> owned;
 
@@ -198,6 +199,7 @@ public final class DeliveryService implements AutoCloseable {
     this.ranker = b.ranker;
     this.settings = b.settings;
     this.clock = b.clock;
+    this.experiments = b.experiments;
     this.popularity = new PopularityList(catalog);
     this.vectors =
         store == null
@@ -256,6 +258,7 @@ public final class DeliveryService implements AutoCloseable {
     private Ranker ranker;
     private Settings settings = Settings.defaults();
     private Clock clock = Clock.systemUTC();
+    private ExperimentArms experiments = ExperimentArms.NONE;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
     private Builder(ShopCatalog catalog, CopyShelf shelf, ImpressionLog log) {
@@ -290,6 +293,17 @@ public final class DeliveryService implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The running experiments (re-read every {@code refresh}): each request is served and logged
+     * under the arm its shopper is assigned.
+     */
+    public Builder experiments(
+        java.util.function.Supplier<List<io.flywheel.experiments.ConversionExperiment>> running,
+        java.time.Duration refresh) {
+      this.experiments = new ExperimentArms(running, refresh.toMillis());
+      return this;
+    }
+
     /** Something delivery alone uses (its own inference client), closed with it. */
     public Builder closeWith(AutoCloseable resource) {
       this.owned.add(resource);
@@ -320,6 +334,11 @@ public final class DeliveryService implements AutoCloseable {
     requests.increment();
     List<String> fallbacks = new ArrayList<>(2);
     String requestId = "r-" + instance + "-" + Long.toString(requestSeq.incrementAndGet(), 36);
+    ExperimentArms.Assigned arm =
+        experiments.assign(
+            request.slot().wireName(),
+            request.locale() == null ? null : request.locale().tag(),
+            request.userId());
     Map<String, Double> stages = new LinkedHashMap<>();
     long mark = System.nanoTime();
     // 1. The shopper's vectors (their tastes also build the home slot's query).
@@ -339,14 +358,19 @@ public final class DeliveryService implements AutoCloseable {
 
     mark = stage(stages, "eligible", mark);
     // 4–5. Features for every pair, then one batched score call.
-    String model = score(request, requestId, shopper, pairs, fallbacks, stages);
+    String model =
+        arm.popularityRanking()
+            ? popularityOrder(pairs)
+            : score(request, requestId, shopper, pairs, fallbacks, stages);
     mark = System.nanoTime();
 
     // 6. Each product's best copy, then a diverse slate with propensities.
     Map<String, Pair> bestCopy = new LinkedHashMap<>();
     for (Pair p : pairs) {
       Pair held = bestCopy.get(p.product.id());
-      if (held == null || p.score > held.score) {
+      if (held == null
+          || arm.prefers(p.copy) && !arm.prefers(held.copy)
+          || arm.prefers(p.copy) == arm.prefers(held.copy) && p.score > held.score) {
         bestCopy.put(p.product.id(), p);
       }
     }
@@ -382,8 +406,8 @@ public final class DeliveryService implements AutoCloseable {
               c.body(),
               p.score,
               placed.propensity(),
-              null,
-              "control",
+              arm.experiment(),
+              arm.armName(),
               List.copyOf(p.sources)));
       impressions.add(
           new Event(
@@ -397,8 +421,8 @@ public final class DeliveryService implements AutoCloseable {
               position,
               placed.propensity(),
               c.campaignId(),
-              null,
-              "control",
+              arm.experiment(),
+              arm.armName(),
               c.variantId(),
               null,
               null,
@@ -426,6 +450,14 @@ public final class DeliveryService implements AutoCloseable {
         (System.nanoTime() - started) / 1e6,
         stages,
         request.pool() ? pool(pairs) : null);
+  }
+
+  /** An arm that ranks by popularity: the scores {@link #score} starts from, no model. */
+  private String popularityOrder(List<Pair> pairs) {
+    for (Pair p : pairs) {
+      p.score = popularity.score(p.product.id());
+    }
+    return null;
   }
 
   private static List<Recommendation.Candidate> pool(List<Pair> pairs) {

@@ -61,6 +61,23 @@ public final class HomeDelivery {
     }
   }
 
+  /** The experiments `flywheel experiments start` has running in this home, read on demand. */
+  static java.util.function.Supplier<List<io.flywheel.experiments.ConversionExperiment>>
+      runningExperiments(Path home) {
+    io.flywheel.experiments.ExperimentCatalog catalog =
+        new io.flywheel.experiments.ExperimentCatalog(home);
+    return () -> {
+      try {
+        return catalog.list().stream()
+            .filter(io.flywheel.experiments.ExperimentCatalog.Entry::running)
+            .map(io.flywheel.experiments.ExperimentCatalog.Entry::experiment)
+            .toList();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
   /** The shop's own copy: HOME/catalog/content.jsonl, else the simulated world's. */
   public static Path shopContent(Path home) {
     Path catalog = home.resolve("catalog").resolve("content.jsonl");
@@ -115,6 +132,7 @@ public final class HomeDelivery {
                     new ModelRollout(rollouts, repository, scoring, serving),
                     scoring))
             .settings(settings)
+            .experiments(runningExperiments(home), java.time.Duration.ofSeconds(5))
             .closeWith(scoring);
     if (elasticsearchUrl != null) {
       ContentIndex index =

@@ -1,0 +1,98 @@
+package io.flywheel.delivery;
+
+import io.flywheel.experiments.Arm;
+import io.flywheel.experiments.ArmAssigner;
+import io.flywheel.experiments.ConversionExperiment;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running experiments, as delivery applies them: the first (by id) whose targeting admits the
+ * request's slot and locale and whose slice of its layer holds the shopper decides the arm; its
+ * treatment may set {@code ranking: popularity} (skip the ranker) and {@code copy: stock |
+ * campaign} (prefer the shop's own copy or a campaign's). The list is re-read every few seconds, so
+ * {@code flywheel experiments start|stop} take effect without a restart.
+ */
+final class ExperimentArms {
+  private static final Logger LOG = LoggerFactory.getLogger(ExperimentArms.class);
+  static final ExperimentArms NONE = new ExperimentArms(List::of, 0);
+
+  /** The arm a request is served under. */
+  record Assigned(String experiment, Arm arm) {
+    static final Assigned CONTROL = new Assigned(null, null);
+
+    String armName() {
+      return arm == null ? "control" : arm.name();
+    }
+
+    boolean popularityRanking() {
+      return arm != null && "popularity".equals(arm.treatment().get("ranking"));
+    }
+
+    /**
+     * Whether the arm's {@code copy} treatment prefers this item: {@code stock} the shop's own
+     * copy, {@code campaign} a campaign's; without one, no copy is preferred.
+     */
+    boolean prefers(io.flywheel.core.ContentItem copy) {
+      String wanted = arm == null ? null : arm.treatment().get("copy");
+      if (wanted == null) {
+        return false;
+      }
+      return switch (wanted) {
+        case "stock" -> copy.campaignId() == null;
+        case "campaign", "generated" -> copy.campaignId() != null;
+        default -> false;
+      };
+    }
+  }
+
+  private final Supplier<List<ConversionExperiment>> source;
+  private final long refreshNanos;
+  private final Map<ConversionExperiment, ArmAssigner> assigners = new ConcurrentHashMap<>();
+  private volatile List<ConversionExperiment> running = List.of();
+  private volatile long readAt = Long.MIN_VALUE;
+
+  ExperimentArms(Supplier<List<ConversionExperiment>> source, long refreshMillis) {
+    this.source = source;
+    this.refreshNanos = refreshMillis * 1_000_000L;
+  }
+
+  Assigned assign(String slot, String locale, String userId) {
+    for (ConversionExperiment e : current()) {
+      if (!e.targeting().admits(slot, null, locale)) {
+        continue;
+      }
+      Optional<Arm> arm = assigners.computeIfAbsent(e, x -> new ArmAssigner(x, 0)).assign(userId);
+      if (arm.isPresent()) {
+        return new Assigned(e.id(), arm.get());
+      }
+    }
+    return Assigned.CONTROL;
+  }
+
+  private List<ConversionExperiment> current() {
+    long now = System.nanoTime();
+    if (readAt == Long.MIN_VALUE || now - readAt > refreshNanos) {
+      synchronized (this) {
+        if (readAt == Long.MIN_VALUE || now - readAt > refreshNanos) {
+          try {
+            running =
+                source.get().stream()
+                    .sorted(java.util.Comparator.comparing(ConversionExperiment::id))
+                    .toList();
+          } catch (RuntimeException e) {
+            // Keep serving the last known experiments rather than none.
+            LOG.warn("cannot read the running experiments: {}", e.toString());
+          }
+          readAt = now;
+        }
+      }
+    }
+    return running;
+  }
+}

@@ -1,0 +1,101 @@
+package io.flywheel.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.core.Codecs;
+import io.flywheel.core.Event;
+import io.flywheel.core.JsonLinesReader;
+import io.flywheel.experiments.ArmAssigner;
+import io.flywheel.experiments.ConversionExperiment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A running experiment decides each shopper's arm (sticky, as the experiment's own assigner says),
+ * the arm's treatment is applied (popularity ranking skips the ranker), and every impression and
+ * item carries the experiment and arm; when it stops, shoppers are served as control again.
+ */
+class DeliveryExperimentTest {
+  @TempDir static Path dir;
+  static DeliveryWorld world;
+
+  static final ConversionExperiment RANKING =
+      ConversionExperiment.parse(
+          """
+          id: ranking-test
+          arms:
+            - {name: model, weight: 1, treatment: {ranking: model}}
+            - {name: popular, weight: 1, treatment: {ranking: popularity}}
+          targeting: {slots: [home]}
+          """);
+
+  @BeforeAll
+  static void start() throws Exception {
+    world = new DeliveryWorld(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    world.close();
+  }
+
+  @Test
+  void eachShopperIsServedAndLoggedUnderTheirArm() throws Exception {
+    Path log = dir.resolve("events").resolve("experiment.jsonl");
+    AtomicReference<List<ConversionExperiment>> running = new AtomicReference<>(List.of(RANKING));
+    ArmAssigner truth = new ArmAssigner(RANKING, 0);
+    Map<String, Integer> perArm = new HashMap<>();
+    List<Recommendation> answers = new ArrayList<>();
+    try (DeliveryService service =
+        world.service(ImpressionLog.file(log)).experiments(running::get, Duration.ZERO).build()) {
+      for (int i = 0; i < 60; i++) {
+        String user = "u-exp-" + i;
+        Recommendation r =
+            service.recommend(
+                new RecommendationRequest(
+                    user, Slot.HOME, 4, null, null, null, null, DeliveryWorld.NOW));
+        String arm = truth.assign(user).orElseThrow().name();
+        perArm.merge(arm, 1, Integer::sum);
+        assertThat(r.items()).isNotEmpty();
+        for (RecommendedItem item : r.items()) {
+          assertThat(item.experiment()).isEqualTo("ranking-test");
+          assertThat(item.arm()).isEqualTo(arm);
+        }
+        // The popularity arm never asks the ranker, and that is not a fallback.
+        assertThat(r.model() == null).isEqualTo(arm.equals("popular"));
+        assertThat(r.fallbacks()).isEmpty();
+        answers.add(r);
+      }
+      assertThat(perArm).containsOnlyKeys("model", "popular");
+
+      running.set(List.of());
+      Recommendation after =
+          service.recommend(
+              new RecommendationRequest(
+                  "u-exp-0", Slot.HOME, 4, null, null, null, null, DeliveryWorld.NOW));
+      assertThat(after.items()).allSatisfy(i -> assertThat(i.arm()).isEqualTo("control"));
+      assertThat(after.items()).allSatisfy(i -> assertThat(i.experiment()).isNull());
+    }
+    List<Event> logged = new ArrayList<>();
+    JsonLinesReader.forEach(log, Codecs.EVENTS, logged::add);
+    for (Recommendation r : answers) {
+      List<Event> mine = logged.stream().filter(e -> r.requestId().equals(e.requestId())).toList();
+      assertThat(mine).hasSize(r.items().size());
+      assertThat(mine)
+          .allSatisfy(
+              e -> {
+                assertThat(e.experimentId()).isEqualTo("ranking-test");
+                assertThat(e.arm()).isEqualTo(r.items().get(0).arm());
+              });
+    }
+  }
+}
