@@ -140,12 +140,13 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
     out.println(
-        "Next steps of the loop (conversion experiments, the web console) "
+        "Next steps of the loop (bandits over copy, off-policy estimates, the web console) "
             + "join this demo as they land.");
     return 0;
   }
 
   private void platform(Path demoHome, PrintWriter out) throws Exception {
+    DemoExperimentStep.start(demoHome, out);
     try (UpProcess up =
         UpProcess.start(demoHome, Duration.ofMinutes(2)).awaitHealthy(Duration.ofMinutes(1))) {
       var running = up.services();
@@ -174,12 +175,19 @@ final class DemoCommand implements Callable<Integer> {
           out,
           "10. Delivery: live shoppers of the same world, a day later, answered by the delivery"
               + " API (ranker, content index, features), valued against the oracle and popularity");
-      liveDay(demoHome, running.service(LocalServices.DELIVERY).orElseThrow().url(), out);
+      Path dayDir =
+          liveDay(demoHome, running.service(LocalServices.DELIVERY).orElseThrow().url(), out);
+      step(
+          out,
+          "11. Conversion experiment: the campaign's generated copy against stock copy, "
+              + "assigned and logged by delivery during that day, read with CUPED, sequential "
+              + "and Bayesian statistics");
+      DemoExperimentStep.report(demoHome, dayDir, demoHome.resolve("world"), out);
     }
     out.println("  stopped (as `flywheel down` does)");
   }
 
-  private void liveDay(Path demoHome, String delivery, PrintWriter out) throws Exception {
+  private Path liveDay(Path demoHome, String delivery, PrintWriter out) throws Exception {
     Path dayDir = demoHome.resolve("live").resolve("day-" + days);
     long impressionsBefore = HomeDelivery.loggedImpressions(demoHome);
     LiveSummary live;
@@ -198,6 +206,7 @@ final class DemoCommand implements Callable<Integer> {
         HomeDelivery.loggedImpressions(demoHome) - impressionsBefore,
         HomeDelivery.eventsFile(demoHome),
         live.impressions());
+    return dayDir;
   }
 
   private static void step(PrintWriter out, String title) {

@@ -7,7 +7,6 @@ import io.flywheel.experiments.ExperimentCatalog;
 import io.flywheel.experiments.ExperimentDefinitionException;
 import io.flywheel.experiments.ExperimentOutcomes;
 import io.flywheel.experiments.ExperimentReport;
-import io.flywheel.experiments.MetricResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -258,49 +257,7 @@ final class ExperimentsCommand implements Runnable {
             r.users(),
             r.decision().verdict());
       }
-      ExperimentReport last = daily.get(daily.size() - 1);
-      out.printf(
-          Locale.ROOT,
-          "  sample ratio: users %s for shares %s, χ² p = %.3g%s%n",
-          last.users(),
-          last.expectedShares(),
-          last.sampleRatioPValue(),
-          last.sampleRatioMismatch() ? "  MISMATCH" : "");
-      out.printf(
-          Locale.ROOT,
-          "  %-10s %-10s %-9s %10s %10s %22s %9s %9s %9s %8s%n",
-          "metric",
-          "arm",
-          "role",
-          "control",
-          "arm",
-          "lift [95% interval]",
-          "p",
-          "p (Holm)",
-          "p (seq.)",
-          "P(beat)");
-      for (MetricResult m : last.metrics()) {
-        out.printf(
-            Locale.ROOT,
-            "  %-10s %-10s %-9s %10.4f %10.4f %+7.2f%% [%+6.2f, %+6.2f] %9.3g %9.3g %9.3g %7.1f%%%s%n",
-            m.metric(),
-            m.arm(),
-            m.role(),
-            m.control(),
-            m.value(),
-            100 * m.lift(),
-            100 * m.liftLow(),
-            100 * m.liftHigh(),
-            m.pValue(),
-            m.adjustedPValue(),
-            m.sequentialPValue(),
-            100 * m.chanceToBeatControl(),
-            m.varianceReduction() > 0
-                ? String.format(
-                    Locale.ROOT, "  (CUPED −%.0f%% variance)", 100 * m.varianceReduction())
-                : "");
-      }
-      out.println("  decision: " + last.decision().verdict() + " — " + last.decision().reason());
+      ExperimentResultsTable.print(daily.get(daily.size() - 1), out);
       return 0;
     }
   }

@@ -19,7 +19,8 @@ import java.util.Map;
  * collector append to): a shopper is exposed at their first impression logged with the experiment
  * (and counts for that arm from then on: intention to treat); clicks, impressions and purchases
  * after it are outcomes, purchases in the {@value #PRE_PERIOD_DAYS} days before it the pre-period
- * covariates. Malformed lines are counted and skipped; an event seen twice counts once.
+ * covariates. Malformed lines are counted and skipped; an event seen twice counts once (an
+ * impression by its request and position, whoever logged it).
  */
 public final class ExperimentOutcomes {
   static final int PRE_PERIOD_DAYS = 28;
@@ -121,12 +122,22 @@ public final class ExperimentOutcomes {
             malformed[0]++;
             continue;
           }
-          if (seen.add(e.eventId())) {
+          if (seen.add(identity(e))) {
             sink.accept(e);
           }
         }
       }
     }
+  }
+
+  /**
+   * What makes two lines the same event: the request and position for an impression (the server and
+   * the page may both log what was shown, under their own event ids), else the event id.
+   */
+  private static String identity(Event e) {
+    return e.type() == EventType.IMPRESSION && e.requestId() != null && e.position() != null
+        ? "shown " + e.requestId() + " " + e.position()
+        : e.eventId();
   }
 
   public int exposedUsers() {

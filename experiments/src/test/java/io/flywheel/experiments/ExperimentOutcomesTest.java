@@ -62,6 +62,13 @@ class ExperimentOutcomesTest {
     lines.add(action("click", "u1", T0 + 3000, 0));
     lines.add(action("purchase", "u1", T0 + DAY + 20, 5)); // day 2: 10.0
     lines.add(impression("u2", T0 + 5000, "exp", "control"));
+    // The page logged u1's first impression too, under its own event id and without the
+    // experiment: the same request and position, so the same impression.
+    lines.add(
+        lines
+            .get(2)
+            .replace("\"eventId\":\"e2\"", "\"eventId\":\"page-1\"")
+            .replace(",\"experimentId\":\"exp\"", ""));
     lines.add("{\"broken\": ");
     Path file = dir.resolve("events.jsonl");
     Files.write(file, lines);
