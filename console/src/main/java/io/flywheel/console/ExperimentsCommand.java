@@ -398,6 +398,17 @@ final class ExperimentsCommand implements Runnable {
           r.cupedMeanLift(),
           r.cupedLiftStandardError(),
           r.plannedLift());
+      out.printf(
+          Locale.ROOT,
+          "  off-policy 95%% intervals covering the truth: IPS %.3f, SNIPS %.3f, DR %.3f  (target ≥ 0.9)%n",
+          r.opeCoverageIps(),
+          r.opeCoverageSnips(),
+          r.opeCoverageDr());
+      out.printf(
+          Locale.ROOT,
+          "  bandit regret after a month, ÷ uniform random's %.3f  (target ≤ 0.2); second half ÷ first %.2f%n",
+          r.banditRegret(),
+          r.banditRegretGrowth() - 1);
       return 0;
     }
   }

@@ -79,6 +79,11 @@ public final class ExperimentCalibration {
       double cupedMeanLift,
       double cupedLiftStandardError,
       double plannedLift,
+      double opeCoverageIps,
+      double opeCoverageSnips,
+      double opeCoverageDr,
+      double banditRegret,
+      double banditRegretGrowth,
       double elapsedSeconds) {}
 
   private record Run(
@@ -114,6 +119,23 @@ public final class ExperimentCalibration {
     double[] plain = runs.stream().mapToDouble(Run::plainLift).toArray();
     double[] cuped = runs.stream().mapToDouble(Run::cupedLift).toArray();
     double cupedMean = mean(cuped);
+    double[] coverage = new double[3];
+    IntStream.range(0, s.runs())
+        .parallel()
+        .mapToObj(i -> offPolicyCoverage(s.seed() * 7_919L + i))
+        .toList()
+        .forEach(
+            c -> {
+              for (int k = 0; k < 3; k++) {
+                coverage[k] += c[k] ? 1.0 / s.runs() : 0;
+              }
+            });
+    int banditRuns = Math.max(2, s.runs() / 50);
+    List<double[]> bandits =
+        IntStream.range(0, banditRuns)
+            .parallel()
+            .mapToObj(i -> banditRegret(s.seed() * 104_729L + i))
+            .toList();
     return new Result(
         runs.size(),
         plan.usersPerArm(),
@@ -127,7 +149,137 @@ public final class ExperimentCalibration {
         cupedMean,
         runs.size() < 2 ? Double.NaN : Math.sqrt(variance(cuped) / n),
         s.lift(),
+        coverage[0],
+        coverage[1],
+        coverage[2],
+        bandits.stream().mapToDouble(b -> b[0]).average().orElse(Double.NaN),
+        bandits.stream().mapToDouble(b -> b[1]).average().orElse(Double.NaN),
         (System.nanoTime() - began) / 1e9);
+  }
+
+  static final int SEGMENTS = 4;
+  static final int VARIANTS = 5;
+
+  /** True conversion rates per segment and copy variant: around 5 %, from 2 % to about 12 %. */
+  private static double[][] rates(UniformRandomProvider rng) {
+    double[][] mu = new double[SEGMENTS][VARIANTS];
+    for (double[] row : mu) {
+      for (int a = 0; a < VARIANTS; a++) {
+        row[a] = 0.02 + 0.10 * Math.pow(rng.nextDouble(), 2);
+      }
+    }
+    return mu;
+  }
+
+  /** A greedy-with-exploration policy on a noisy guess of the rates: π(a | x). */
+  private static double[][] policy(double[][] mu, double explore, UniformRandomProvider rng) {
+    double[][] pi = new double[SEGMENTS][VARIANTS];
+    for (int x = 0; x < SEGMENTS; x++) {
+      int best = 0;
+      double bestGuess = -1;
+      for (int a = 0; a < VARIANTS; a++) {
+        double guess = mu[x][a] * Math.exp(0.5 * (rng.nextDouble() - 0.5));
+        if (guess > bestGuess) {
+          bestGuess = guess;
+          best = a;
+        }
+      }
+      for (int a = 0; a < VARIANTS; a++) {
+        pi[x][a] = explore / VARIANTS + (a == best ? 1 - explore : 0);
+      }
+    }
+    return pi;
+  }
+
+  private static int draw(double[] probabilities, UniformRandomProvider rng) {
+    double u = rng.nextDouble();
+    for (int a = 0; a < probabilities.length; a++) {
+      u -= probabilities[a];
+      if (u < 0) {
+        return a;
+      }
+    }
+    return probabilities.length - 1;
+  }
+
+  /**
+   * Logs 20,000 decisions of one policy, estimates another's value from them (IPS, SNIPS, doubly
+   * robust with a reward model fitted on an earlier, independent log), and says whether each 95 %
+   * interval covers the candidate's true value.
+   */
+  private static boolean[] offPolicyCoverage(long seed) {
+    UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
+    double[][] mu = rates(rng);
+    double[][] logging = policy(mu, 0.3, rng);
+    double[][] target = policy(mu, 0.1, rng);
+    double truth = 0;
+    for (int x = 0; x < SEGMENTS; x++) {
+      for (int a = 0; a < VARIANTS; a++) {
+        truth += target[x][a] * mu[x][a] / SEGMENTS;
+      }
+    }
+    // The reward model: per segment and variant, the mean of an earlier uniform log.
+    double[][] model = new double[SEGMENTS][VARIANTS];
+    for (int x = 0; x < SEGMENTS; x++) {
+      for (int a = 0; a < VARIANTS; a++) {
+        int hits = 0;
+        for (int i = 0; i < 250; i++) {
+          hits += rng.nextDouble() < mu[x][a] ? 1 : 0;
+        }
+        model[x][a] = (hits + 0.5) / 251.0;
+      }
+    }
+    OffPolicyEstimate.Accumulator acc = new OffPolicyEstimate.Accumulator();
+    for (int i = 0; i < 20_000; i++) {
+      int x = rng.nextInt(SEGMENTS);
+      int a = draw(logging[x], rng);
+      double r = rng.nextDouble() < mu[x][a] ? 1 : 0;
+      double underTarget = 0;
+      for (int b = 0; b < VARIANTS; b++) {
+        underTarget += target[x][b] * model[x][b];
+      }
+      acc.add(logging[x][a], target[x][a], r, model[x][a], underTarget);
+    }
+    return new boolean[] {
+      acc.ips(0.05).covers(truth),
+      acc.selfNormalised(0.05).covers(truth),
+      acc.doublyRobust(0.05).covers(truth)
+    };
+  }
+
+  /**
+   * A simulated month (30 days of 2,000 decisions) of Thompson sampling over copy variants per
+   * segment with a 5 % exploration floor: its expected regret against the best copy per segment, as
+   * a share of uniform random's, and how much the regret grew over the second half of the month
+   * against the first (below 2: sub-linear).
+   */
+  private static double[] banditRegret(long seed) {
+    UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
+    double[][] mu = rates(rng);
+    List<String> variants = IntStream.range(0, VARIANTS).mapToObj(a -> "v" + a).toList();
+    CopyBandit bandit = new CopyBandit(0.05, 1);
+    double regret = 0;
+    double uniform = 0;
+    double half = 0;
+    int decisions = 30 * 2_000;
+    for (int t = 0; t < decisions; t++) {
+      int x = rng.nextInt(SEGMENTS);
+      double best = 0;
+      double mean = 0;
+      for (double m : mu[x]) {
+        best = Math.max(best, m);
+        mean += m / VARIANTS;
+      }
+      String context = "s" + x;
+      int a = variants.indexOf(bandit.choose(context, variants, rng).variant());
+      bandit.reward(context, variants.get(a), rng.nextDouble() < mu[x][a]);
+      regret += best - mu[x][a];
+      uniform += best - mean;
+      if (t == decisions / 2 - 1) {
+        half = regret;
+      }
+    }
+    return new double[] {regret / uniform, regret / Math.max(1e-12, half)};
   }
 
   private static ConversionExperiment experiment(ConversionExperiment.Plan plan) {

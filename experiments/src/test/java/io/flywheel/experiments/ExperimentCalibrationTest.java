@@ -26,5 +26,12 @@ class ExperimentCalibrationTest {
     assertThat(r.cupedVarianceReduction()).isGreaterThan(0.1);
     // Unbiased: the mean CUPED lift is within three standard errors of the planted one.
     assertThat(Math.abs(r.cupedMeanLift() - 0.20)).isLessThan(3 * r.cupedLiftStandardError());
+    // 95 % intervals of the off-policy estimates cover the candidate policy's true value.
+    assertThat(r.opeCoverageIps()).isGreaterThanOrEqualTo(0.88);
+    assertThat(r.opeCoverageSnips()).isGreaterThanOrEqualTo(0.88);
+    assertThat(r.opeCoverageDr()).isGreaterThanOrEqualTo(0.88);
+    // Thompson sampling learns: far below uniform's regret, and slowing down.
+    assertThat(r.banditRegret()).isLessThan(0.3);
+    assertThat(r.banditRegretGrowth()).isLessThan(1.9);
   }
 }
