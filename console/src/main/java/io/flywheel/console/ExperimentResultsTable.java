@@ -46,7 +46,7 @@ final class ExperimentResultsTable {
           m.adjustedPValue(),
           m.sequentialPValue(),
           100 * m.chanceToBeatControl(),
-          m.varianceReduction() > 0
+          m.varianceReduction() >= 0.005
               ? String.format(
                   Locale.ROOT, "  (CUPED −%.0f%% variance)", 100 * m.varianceReduction())
               : "");

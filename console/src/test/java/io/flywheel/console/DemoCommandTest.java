@@ -76,12 +76,22 @@ class DemoCommandTest {
                 "(?m)^  (tracking|inference|temporal|pipelines|features|elasticsearch|delivery)\\s+\\S+\\s+up")
             .matcher(result.out());
     assertThat(services.results().count()).as(result.out()).isEqualTo(7);
-    // Every item the live shoppers were shown was logged by the delivery API.
+    // Every item the delivery API answered was logged by it: what the simulator showed, plus what
+    // it could not show (items unknown to the world, or repeated).
     Matcher logged =
         Pattern.compile("logged ([\\d,]+) impressions for it .* the simulator saw ([\\d,]+) shown")
             .matcher(result.out());
+    Matcher notShown =
+        Pattern.compile("items +([\\d,]+) unknown to the world, ([\\d,]+) dropped")
+            .matcher(result.out());
     assertThat(logged.find()).as(result.out()).isTrue();
-    assertThat(logged.group(1)).isEqualTo(logged.group(2)).isNotEqualTo("0");
+    assertThat(notShown.find()).as(result.out()).isTrue();
+    assertThat(number(logged.group(1)))
+        .isEqualTo(number(logged.group(2)) + number(notShown.group(1)) + number(notShown.group(2)))
+        .isPositive();
+    // The experiment delivery ran that day was read back with a decision.
+    assertThat(result.out())
+        .contains("== 11. Conversion experiment", "shoppers exposed", "decision: ");
     assertThat(result.out()).containsPattern("product_stats p1 \\d+ values");
     assertThat(home.resolve("demo").resolve("services.json")).doesNotExist();
     // The true probabilities rank clicks far better than chance, and the interval holds them.
@@ -101,5 +111,9 @@ class DemoCommandTest {
     // The demo's folder is a home like any other: the registry commands read what it made.
     Cli.Result listed = Cli.ok(demo, "models", "list", "--json");
     assertThat(listed.json().findValuesAsText("name")).contains("flywheel-ctr");
+  }
+
+  private static long number(String digits) {
+    return Long.parseLong(digits.replace(",", ""));
   }
 }
