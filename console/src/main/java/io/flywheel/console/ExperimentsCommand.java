@@ -12,13 +12,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -228,7 +226,8 @@ final class ExperimentsCommand implements Runnable {
     @Override
     int run(ExperimentCatalog catalog, PrintWriter out) throws IOException {
       ExperimentCatalog.Entry e = catalog.get(id);
-      List<Path> files = events != null ? events : defaultEvents(parent.root.home());
+      List<Path> files =
+          events != null ? events : ExperimentOutcomes.homeEventFiles(parent.root.home());
       for (Path f : files) {
         InputFiles.require(spec.commandLine(), "--events", f);
       }
@@ -260,25 +259,6 @@ final class ExperimentsCommand implements Runnable {
       ExperimentResultsTable.print(daily.get(daily.size() - 1), out);
       return 0;
     }
-  }
-
-  static List<Path> defaultEvents(Path home) throws IOException {
-    List<Path> files = new ArrayList<>();
-    Path dir = home.resolve("events");
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> list = Files.list(dir)) {
-        list.filter(p -> p.toString().endsWith(".jsonl")).sorted().forEach(files::add);
-      }
-    }
-    for (Path p :
-        List.of(
-            home.resolve("live").resolve("events.jsonl"),
-            home.resolve("world").resolve("events.jsonl"))) {
-      if (Files.isRegularFile(p)) {
-        files.add(p);
-      }
-    }
-    return files;
   }
 
   @Command(

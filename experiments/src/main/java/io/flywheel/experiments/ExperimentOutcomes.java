@@ -49,6 +49,30 @@ public final class ExperimentOutcomes {
     this.lastEvent = lastEvent;
   }
 
+  /**
+   * A home's event files: delivery's and the collector's ({@code HOME/events/*.jsonl}), the learn
+   * loop's stream ({@code HOME/live/events.jsonl}) and the world's history ({@code
+   * HOME/world/events.jsonl}), those that exist.
+   */
+  public static List<Path> homeEventFiles(Path home) throws IOException {
+    List<Path> files = new ArrayList<>();
+    Path dir = home.resolve("events");
+    if (Files.isDirectory(dir)) {
+      try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+        list.filter(p -> p.toString().endsWith(".jsonl")).sorted().forEach(files::add);
+      }
+    }
+    for (Path p :
+        List.of(
+            home.resolve("live").resolve("events.jsonl"),
+            home.resolve("world").resolve("events.jsonl"))) {
+      if (Files.isRegularFile(p)) {
+        files.add(p);
+      }
+    }
+    return files;
+  }
+
   /** Reads {@code files} twice: exposures first, then what the exposed shoppers did. */
   public static ExperimentOutcomes read(List<Path> files, String experimentId) throws IOException {
     Map<String, Exposure> exposures = new HashMap<>();

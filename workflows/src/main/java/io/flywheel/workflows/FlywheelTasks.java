@@ -122,6 +122,7 @@ public final class FlywheelTasks {
                     ctx -> record(home, config, ctx)));
     ContentTasks.addTo(catalog, home, config);
     LoopTasks.addTo(catalog, home, config);
+    ExperimentTasks.addTo(catalog, home, config);
     FlywheelSensors.all(home, config).forEach(catalog::addSensor);
     return catalog;
   }

@@ -30,7 +30,8 @@ public final class PipelineFiles {
           "feature-backfill",
           "train-evaluate-deploy",
           "content-campaign",
-          "learn-loop");
+          "learn-loop",
+          "experiment-analysis");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> PIPELINE_KEYS =
       Set.of("name", "description", "schedule", "params", "tasks", "triggers");
