@@ -57,6 +57,15 @@ public final class DeliveryService implements AutoCloseable {
   public static final String FEATURES = "features";
   public static final String LOG_FALLBACK = "log";
 
+  /** The target of a ranker that predicts P(click | impression). */
+  static final String CLICK_TARGET = "ctr";
+
+  /**
+   * Purchases per click before a product has any: the prior {@code product_stats.conversion_7d} is
+   * smoothed towards (feature-views.yaml).
+   */
+  static final double PRIOR_PURCHASES_PER_CLICK = 0.10;
+
   /**
    * How delivery decides.
    *
@@ -719,10 +728,27 @@ public final class DeliveryService implements AutoCloseable {
     if (scores == null) {
       return null;
     }
+    boolean clicks = CLICK_TARGET.equals(version.metadata().target());
+    Map<String, FeatureVector> productStats = vectors.get("product_stats");
     for (int i = 0; i < pairs.size(); i++) {
-      pairs.get(i).score = scores[i];
+      Pair p = pairs.get(i);
+      // What the shop is paid in is purchases: a click model's P(click) becomes expected
+      // purchases, P(click) × P(purchase | click).
+      p.score = clicks ? scores[i] * purchasePerClick(productStats.get(p.product.id())) : scores[i];
     }
     return version.id();
+  }
+
+  /**
+   * The product's purchases per click over 7 days as the feature job smooths it (towards {@link
+   * #PRIOR_PURCHASES_PER_CLICK} with 10 pseudo-clicks), the prior itself when the product has no
+   * value yet.
+   */
+  static double purchasePerClick(FeatureVector productStats) {
+    Object v = productStats == null ? null : productStats.values().get("conversion_7d");
+    return v instanceof Number n && Double.isFinite(n.doubleValue()) && n.doubleValue() >= 0
+        ? n.doubleValue()
+        : PRIOR_PURCHASES_PER_CLICK;
   }
 
   private Map<String, FeatureVector> getMany(String view, Collection<String> keys) {
