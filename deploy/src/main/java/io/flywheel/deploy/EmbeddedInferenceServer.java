@@ -36,15 +36,8 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-  private final java.util.concurrent.ExecutorService repositoryWork;
-
-  private EmbeddedInferenceServer(
-      ModelStore store,
-      Server grpc,
-      Javalin http,
-      java.util.concurrent.ExecutorService repositoryWork) {
+  private EmbeddedInferenceServer(ModelStore store, Server grpc, Javalin http) {
     this.store = store;
-    this.repositoryWork = repositoryWork;
     this.grpc = grpc;
     this.http = http;
   }
@@ -56,25 +49,14 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
   public static EmbeddedInferenceServer start(
       Path repository, String host, int grpcPort, int httpPort) throws IOException {
     ModelStore store = new ModelStore(new ModelRepository(repository));
-    java.util.concurrent.ExecutorService repositoryWork =
-        java.util.concurrent.Executors.newCachedThreadPool(
-            task -> {
-              Thread t = new Thread(task, "inference-repository");
-              t.setDaemon(true);
-              return t;
-            });
-    // A direct executor: requests are decoded and queued on the transport's event loop and
-    // answered from the batcher's thread, with no hand-off to a request pool in between
-    // (what blocks runs on repositoryWork, see InferenceService).
     Server grpc =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, grpcPort))
-            .addService(new InferenceService(store, repositoryWork))
-            .directExecutor()
+            .addService(new InferenceService(store))
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
             .build()
             .start();
     Javalin http = Javalin.create(config -> config.showJavalinBanner = false);
-    EmbeddedInferenceServer server = new EmbeddedInferenceServer(store, grpc, http, repositoryWork);
+    EmbeddedInferenceServer server = new EmbeddedInferenceServer(store, grpc, http);
     http.get(
         "/health",
         ctx -> {
@@ -200,7 +182,6 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
       grpc.shutdownNow();
     }
     http.stop();
-    repositoryWork.shutdownNow();
     store.close();
   }
 }

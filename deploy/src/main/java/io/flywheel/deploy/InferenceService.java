@@ -33,7 +33,6 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,15 +48,9 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
   private static final long INFER_TIMEOUT_SECONDS = 30;
 
   private final ModelStore store;
-  private final Executor repositoryWork;
 
-  /**
-   * The service runs on the transport's threads (the server uses a direct executor), so what can
-   * block — reading the repository, loading or unloading a model — runs on {@code repositoryWork}.
-   */
-  InferenceService(ModelStore store, Executor repositoryWork) {
+  InferenceService(ModelStore store) {
     this.store = store;
-    this.repositoryWork = repositoryWork;
   }
 
   @Override
@@ -209,35 +202,24 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    // Nothing waits here: the batcher's thread answers when the batch holding these rows is
-    // predicted, so the transport thread goes straight back to reading requests.
-    String id = request.getId();
-    model
-        .submit(rows, count)
-        .orTimeout(INFER_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .whenComplete(
-            (scores, failure) -> {
-              if (failure != null) {
-                LOG.error("inference failed for {} version {}", model.name, model.version, failure);
-                out.onError(
-                    Status.INTERNAL
-                        .withDescription(
-                            "inference failed for '"
-                                + model.name
-                                + "' version "
-                                + model.version
-                                + ": "
-                                + failure.getMessage())
-                        .asRuntimeException());
-              } else {
-                reply(out, response(model, id, scores, count));
-              }
-            });
-  }
-
-  /** As FIL fills output__0: (1 - p, p) per row when the config declares two columns. */
-  private static ModelInferResponse response(
-      LoadedModel model, String id, float[] scores, int count) {
+    float[] scores;
+    try {
+      scores = model.submit(rows, count).get(INFER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("inference failed for {} version {}", model.name, model.version, e);
+      out.onError(
+          Status.INTERNAL
+              .withDescription(
+                  "inference failed for '"
+                      + model.name
+                      + "' version "
+                      + model.version
+                      + ": "
+                      + e.getMessage())
+              .asRuntimeException());
+      return;
+    }
+    // As FIL fills output__0: (1 - p, p) per row when the config declares two columns.
     int columns = FilModelConfig.outputColumns(model.config);
     ByteBuffer raw =
         ByteBuffer.allocate(scores.length * columns * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -248,18 +230,20 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
       raw.putFloat(s);
     }
     raw.flip();
-    return ModelInferResponse.newBuilder()
-        .setModelName(model.name)
-        .setModelVersion(Integer.toString(model.version))
-        .setId(id)
-        .addOutputs(
-            ModelInferResponse.InferOutputTensor.newBuilder()
-                .setName(FilModelConfig.OUTPUT)
-                .setDatatype("FP32")
-                .addShape(count)
-                .addShape(columns))
-        .addRawOutputContents(UnsafeByteOperations.unsafeWrap(raw))
-        .build();
+    reply(
+        out,
+        ModelInferResponse.newBuilder()
+            .setModelName(model.name)
+            .setModelVersion(Integer.toString(model.version))
+            .setId(request.getId())
+            .addOutputs(
+                ModelInferResponse.InferOutputTensor.newBuilder()
+                    .setName(FilModelConfig.OUTPUT)
+                    .setDatatype("FP32")
+                    .addShape(count)
+                    .addShape(columns))
+            .addRawOutputContents(UnsafeByteOperations.unsafeWrap(raw))
+            .build());
   }
 
   /** The input values from raw_input_contents (little-endian) or from fp32_contents. */
@@ -330,10 +314,6 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
   @Override
   public void repositoryIndex(
       RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
-    repositoryWork.execute(() -> index(request, out));
-  }
-
-  private void index(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
     RepositoryIndexResponse.Builder b = RepositoryIndexResponse.newBuilder();
     try {
       for (String name : store.repository().models()) {
@@ -366,11 +346,6 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
   @Override
   public void repositoryModelLoad(
       RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
-    repositoryWork.execute(() -> load(request, out));
-  }
-
-  private void load(
-      RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
     try {
       store.load(request.getModelName());
       reply(out, RepositoryModelLoadResponse.getDefaultInstance());
@@ -388,11 +363,8 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
   @Override
   public void repositoryModelUnload(
       RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> out) {
-    repositoryWork.execute(
-        () -> {
-          store.unload(request.getModelName());
-          reply(out, RepositoryModelUnloadResponse.getDefaultInstance());
-        });
+    store.unload(request.getModelName());
+    reply(out, RepositoryModelUnloadResponse.getDefaultInstance());
   }
 
   private static IllegalArgumentException invalid(String message) {
