@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Spec;
       ExperimentsCommand.Start.class,
       ExperimentsCommand.Stop.class,
       ExperimentsCommand.Results.class,
-      ExperimentsCommand.Calibrate.class
+      ExperimentsCommand.Calibrate.class,
+      ExperimentsCommand.Bench.class
     })
 final class ExperimentsCommand implements Runnable {
   @ParentCommand FlywheelCli root;
@@ -389,6 +391,85 @@ final class ExperimentsCommand implements Runnable {
           "  bandit regret after a month, ÷ uniform random's %.3f  (target ≤ 0.2); second half ÷ first %.2f%n",
           r.banditRegret(),
           r.banditRegretGrowth() - 1);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "bench",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write an events file with N exposed shoppers (14 days, clicks, purchases, a "
+              + "pre-period) and time reading and analysing it.")
+  static final class Bench implements Callable<Integer> {
+    @ParentCommand ExperimentsCommand parent;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--exposures",
+        defaultValue = "10000000",
+        description = "Exposed shoppers (default: ${DEFAULT-VALUE}).")
+    long exposures;
+
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description = "Where the events file is written (default: a temporary folder, removed).")
+    Path dir;
+
+    @Mixin OutputOptions output;
+
+    @Override
+    public Integer call() throws Exception {
+      if (exposures < 100) {
+        throw new ParameterException(
+            spec.commandLine(), "--exposures: at least 100, got " + exposures);
+      }
+      boolean temporary = dir == null;
+      Path folder = temporary ? Files.createTempDirectory("flywheel-bench-experiments-") : dir;
+      Files.createDirectories(folder);
+      PrintWriter err = spec.commandLine().getErr();
+      long began = System.nanoTime();
+      try {
+        io.flywheel.experiments.AnalysisBenchmark.Result r =
+            io.flywheel.experiments.AnalysisBenchmark.run(
+                exposures,
+                folder,
+                lines -> {
+                  if (output.showProgress()) {
+                    double s = (System.nanoTime() - began) / 1e9;
+                    err.printf(
+                        Locale.ROOT,
+                        "bench: %,d lines written (%,.0f lines/s)%n",
+                        lines,
+                        lines / s);
+                    err.flush();
+                  }
+                });
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json()) {
+          out.println(TrainCommand.JSON.writeValueAsString(r));
+        } else {
+          out.printf(
+              Locale.ROOT,
+              "%,d exposures (%,d lines, %.1f GB) read in %.1f s, analysed per day in %.1f s: "
+                  + "%.1f s in all (%,.0f exposures/s; target 10 M in ≤ 30 s); heap after %,d MB%n",
+              r.exposures(),
+              r.lines(),
+              r.bytes() / 1e9,
+              r.readSeconds(),
+              r.analyseSeconds(),
+              r.totalSeconds(),
+              r.exposuresPerSecond(),
+              r.heapUsedBytes() >> 20);
+        }
+      } finally {
+        if (temporary) {
+          try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          }
+        }
+      }
       return 0;
     }
   }

@@ -99,5 +99,16 @@ class ExperimentsCommandTest {
     Cli.Result runs = Cli.run(home, "experiments", "calibrate", "--runs", "0");
     assertThat(runs.code()).isEqualTo(2);
     assertThat(runs.err()).contains("runs");
+    assertThat(Cli.run(home, "experiments", "bench", "--exposures", "5").code()).isEqualTo(2);
+  }
+
+  @Test
+  void theAnalysisBenchmarkReadsEveryExposure() {
+    JsonNode r =
+        Cli.ok(dir.resolve("bench"), "experiments", "bench", "--exposures", "20000", "--json")
+            .json();
+    assertThat(r.get("exposures").asLong()).isEqualTo(20_000);
+    assertThat(r.get("lines").asLong()).isGreaterThan(20_000);
+    assertThat(r.get("totalSeconds").asDouble()).isPositive();
   }
 }

@@ -20,11 +20,7 @@ public final class ExperimentAnalysis {
   public static List<ExperimentReport> daily(
       ConversionExperiment experiment, ExperimentOutcomes outcomes) {
     List<Long> looks = outcomes.dailyLooks();
-    List<Map<String, ArmData>> data = new ArrayList<>();
-    for (long look : looks) {
-      data.add(byArm(experiment, outcomes.asOf(look)));
-    }
-    return looks(experiment, data, looks);
+    return looks(experiment, outcomes.cumulative(experiment, looks), looks);
   }
 
   /** One look over these shoppers' outcomes; users of arms the experiment lacks are ignored. */
