@@ -179,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
           liveDay(demoHome, running.service(LocalServices.DELIVERY).orElseThrow().url(), out);
       step(
           out,
-          "11. Conversion experiment: the campaign's generated copy against stock copy, "
+          "11. Conversion experiment: the campaign's generated copy against delivery's usual copy, "
               + "assigned and logged by delivery during that day, read with CUPED, sequential "
               + "and Bayesian statistics");
       DemoExperimentStep.report(demoHome, dayDir, demoHome.resolve("world"), out);
