@@ -80,6 +80,9 @@ final class LoopTasks {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("events", liveEvents(home).toString());
     out.put("date", date.toString());
+    // Labels look a purchase window (24 h) ahead, so the served day's impressions cannot be
+    // labelled yet, while the day before it now can: the next features task replays both.
+    out.put("previous_date", date.minusDays(1).toString());
     out.put("requests", Long.toString(live.requests()));
     out.put("fallback_requests", Long.toString(live.fallbackRequests()));
     out.put("purchases_per_1000", format(live.purchasesPer1000().policy()));

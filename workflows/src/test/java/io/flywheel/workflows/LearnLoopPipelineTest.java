@@ -73,6 +73,10 @@ class LearnLoopPipelineTest {
       // The day's events joined the loop's stream, and the second ranker went live on them.
       assertThat(Files.lines(LoopTasks.liveEvents(home)).count()).isGreaterThan(historyLines);
       assertThat(state.tasks().get("deploy-2").outputs().get("live")).isEqualTo("2");
+      // The second ranker learned from more than the first: the day before the served one got
+      // its labels once the served day's events existed.
+      assertThat(Double.parseDouble(state.tasks().get("train-2").outputs().get("rows")))
+          .isGreaterThan(Double.parseDouble(state.tasks().get("train-1").outputs().get("rows")));
       assertThat(HomeDelivery.loggedImpressions(home)).isPositive();
     }
   }
@@ -103,7 +107,7 @@ class LearnLoopPipelineTest {
         - id: features-2
           type: features
           upstream: live
-          params: {events: "{{ tasks.live.events }}", from: "{{ tasks.live.date }}", to: "{{ tasks.live.date }}"}
+          params: {events: "{{ tasks.live.events }}", from: "{{ tasks.live.previous_date }}", to: "{{ tasks.live.date }}"}
         - id: train-2
           type: train
           upstream: features-2
