@@ -117,17 +117,25 @@ record Estimate(
   }
 
   /**
-   * The (1 − α) interval of the relative lift by the delta method, treating the two arms as
-   * independent: Var(a/c) ≈ Var(a)/c² + a² Var(c)/c⁴.
+   * The (1 − α) interval of the relative lift: by the delta method on log(arm / control), so the
+   * interval is asymmetric as a ratio's is and agrees with the test of the difference (on the
+   * linear scale, Var(a/c) ≈ Var(a)/c² + a² Var(c)/c⁴, small arms gave intervals that excluded 0
+   * while the test did not reject); linear when either value is not positive.
    */
   double[] liftInterval(double alpha) {
     if (control == 0) {
       return new double[] {Double.NaN, Double.NaN};
     }
+    double q = quantile(1 - alpha / 2);
+    if (control > 0 && arm > 0) {
+      double se =
+          Math.sqrt(armSe * armSe / (arm * arm) + controlSe * controlSe / (control * control));
+      double log = Math.log(arm / control);
+      return new double[] {Math.exp(log - q * se) - 1, Math.exp(log + q * se) - 1};
+    }
     double var =
         armSe * armSe / (control * control)
             + arm * arm * controlSe * controlSe / (control * control * control * control);
-    double q = quantile(1 - alpha / 2);
     return new double[] {lift() - q * Math.sqrt(var), lift() + q * Math.sqrt(var)};
   }
 

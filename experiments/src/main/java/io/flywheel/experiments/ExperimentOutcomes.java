@@ -270,14 +270,16 @@ public final class ExperimentOutcomes {
                           case "purchase" -> PURCHASE;
                           default -> 0;
                         };
-                    if (kind == 0 || !seen.add(line.identity())) {
-                      return;
-                    }
+                    // Before the duplicate check: of an impression logged by both server and
+                    // page, only one copy may name the experiment, and either may come first.
                     if (kind == IMPRESSION
                         && experimentId.equals(line.experimentId)
                         && line.arm != null
                         && !line.arm.isEmpty()) {
                       exposures.expose(line.userId, line.arm, line.timestamp);
+                    }
+                    if (kind == 0 || !seen.add(line.identity())) {
+                      return;
                     }
                     double money =
                         kind == PURCHASE && Double.isFinite(line.price)

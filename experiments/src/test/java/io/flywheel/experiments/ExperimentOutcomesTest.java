@@ -74,6 +74,17 @@ class ExperimentOutcomesTest {
     Files.write(file, lines);
 
     ExperimentOutcomes outcomes = ExperimentOutcomes.read(List.of(file), "exp");
+    // The page's copy first: still the same impression, and still the exposure.
+    Path pageFirst = dir.resolve("page-first.jsonl");
+    List<String> reordered = new ArrayList<>(lines);
+    reordered.add(0, reordered.remove(reordered.size() - 2));
+    Files.write(pageFirst, reordered);
+    ExperimentOutcomes fromPageFirst = ExperimentOutcomes.read(List.of(pageFirst), "exp");
+    assertThat(fromPageFirst.asOf(T0 + DAY - 1))
+        .filteredOn(u -> u.userId().equals("u1"))
+        .singleElement()
+        .satisfies(u -> assertThat(u.arm()).isEqualTo("treatment"))
+        .satisfies(u -> assertThat(u.impressions()).isEqualTo(1));
     assertThat(outcomes.exposedUsers()).isEqualTo(2);
     assertThat(outcomes.malformedLines()).isEqualTo(1);
     assertThat(outcomes.dailyLooks()).containsExactly(T0 + DAY - 1, T0 + DAY + 20);

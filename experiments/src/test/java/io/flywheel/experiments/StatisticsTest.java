@@ -26,6 +26,21 @@ class StatisticsTest {
   }
 
   @Test
+  void theLiftIntervalAgreesWithTheTestOfTheDifference() {
+    // 28 of 118 against 17 of 121: p ≈ 0.056, so the lift's 95 % interval must hold 0 (on the
+    // linear delta-method scale it did not: about [-73 %, -8 %]).
+    Estimate small = Estimate.proportions(binary(118, 28), binary(121, 17));
+    assertThat(small.pValue()).isBetween(0.05, 0.06);
+    double[] lift = small.liftInterval(0.05);
+    assertThat(lift[0]).isLessThan(small.lift());
+    assertThat(lift[1]).isGreaterThan(0);
+    // A clear difference excludes 0 on both scales.
+    Estimate clear = Estimate.proportions(binary(2000, 200), binary(2000, 300));
+    assertThat(clear.pValue()).isLessThan(0.001);
+    assertThat(clear.liftInterval(0.05)[0]).isGreaterThan(0);
+  }
+
+  @Test
   void welchMatchesCommonsMath() {
     double[] a = {3.1, 2.9, 4.0, 3.5, 2.2, 3.9, 4.1, 3.0};
     double[] b = {3.8, 4.4, 4.9, 3.1, 5.2, 4.7, 4.0, 4.6, 5.0, 3.9};
