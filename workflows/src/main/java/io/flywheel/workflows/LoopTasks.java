@@ -1,6 +1,7 @@
 package io.flywheel.workflows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flywheel.content.LocalElasticsearch;
 import io.flywheel.core.FlywheelConfig;
 import io.flywheel.core.LiveOptions;
 import io.flywheel.core.LivePolicy;
@@ -105,9 +106,17 @@ final class LoopTasks {
       Path dayDir,
       TaskContext ctx)
       throws Exception {
-    String es = HomeDelivery.elasticsearchUrl(home, config);
+    String running = HomeDelivery.elasticsearchUrl(home, config);
+    // Every round is served as the first was: with the home's content index. When no node runs
+    // (the demo's `up` has ended), the home's own is started for the day.
+    LocalElasticsearch node =
+        running == null && hasIndex(home)
+            ? LocalElasticsearch.start(home.resolve("elasticsearch"), 0, 512, line -> {})
+            : null;
+    String es = node != null ? node.url() : running;
     StringWriter wiring = new StringWriter();
-    try (ModelDeployment deployment = ModelDeployment.open(home, config);
+    try (LocalElasticsearch owned = node;
+        ModelDeployment deployment = ModelDeployment.open(home, config);
         FeatureStore store = FeatureStore.open(home, config.redisUrl());
         DeliveryService service =
             HomeDelivery.build(
@@ -129,6 +138,17 @@ final class LoopTasks {
           new LiveOptions(null, policy, day, 0, 1),
           dayDir,
           (hours, total, events) -> ctx.heartbeat("hour " + hours + " of " + total));
+    }
+  }
+
+  /** Whether the home holds a local content index (what `content index` or the demo built). */
+  private static boolean hasIndex(Path home) throws IOException {
+    Path dir = home.resolve("elasticsearch");
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isPresent();
     }
   }
 
