@@ -268,8 +268,8 @@ final class ExperimentsCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Run simulated experiments with planted truth and report false-positive rates (fixed "
-              + "and with daily peeking), power, SRM detection, and CUPED's variance reduction "
-              + "and bias.")
+              + "and with daily peeking), power, SRM detection, CUPED's variance reduction and "
+              + "bias, the coverage of off-policy intervals and a copy bandit's regret.")
   static final class Calibrate implements Callable<Integer> {
     @Spec CommandSpec spec;
 
