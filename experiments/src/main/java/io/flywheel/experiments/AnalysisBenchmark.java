@@ -105,59 +105,54 @@ public final class AnalysisBenchmark {
 
   private static int impression(BufferedWriter out, StringBuilder b, long u, long t, String arm)
       throws IOException {
-    b.setLength(0);
-    b.append("{\"eventId\":\"i")
-        .append(u)
-        .append("\",\"type\":\"impression\",\"userId\":\"u")
-        .append(u)
-        .append("\",\"productId\":\"p")
-        .append(u % 5000)
-        .append("\",\"contentId\":\"c")
-        .append(u % 15000)
-        .append("\",\"requestId\":\"r-")
-        .append(u)
-        .append("\",\"position\":0,\"propensity\":0.5,\"experimentId\":\"bench\",\"arm\":\"")
-        .append(arm)
-        .append("\",\"variantId\":\"v1\",\"timestamp\":")
-        .append(t)
-        .append(",\"receivedAt\":")
-        .append(t)
-        .append("}\n");
-    out.append(b);
-    return 1;
+    return event(
+        out,
+        b,
+        "i" + u,
+        "impression",
+        u,
+        t,
+        ",\"contentId\":\"c"
+            + (u % 15000)
+            + "\",\"requestId\":\"r-"
+            + u
+            + "\",\"position\":0,\"propensity\":0.5,\"experimentId\":\"bench\",\"arm\":\""
+            + arm
+            + "\",\"variantId\":\"v1\"");
   }
 
   private static int click(BufferedWriter out, StringBuilder b, long u, long t) throws IOException {
-    b.setLength(0);
-    b.append("{\"eventId\":\"k")
-        .append(u)
-        .append("\",\"type\":\"click\",\"userId\":\"u")
-        .append(u)
-        .append("\",\"productId\":\"p")
-        .append(u % 5000)
-        .append("\",\"contentId\":\"c")
-        .append(u % 15000)
-        .append("\",\"requestId\":\"r-")
-        .append(u)
-        .append("\",\"timestamp\":")
-        .append(t)
-        .append(",\"receivedAt\":")
-        .append(t)
-        .append("}\n");
-    out.append(b);
-    return 1;
+    return event(
+        out,
+        b,
+        "k" + u,
+        "click",
+        u,
+        t,
+        ",\"contentId\":\"c" + (u % 15000) + "\",\"requestId\":\"r-" + u + "\"");
   }
 
   private static int purchase(BufferedWriter out, StringBuilder b, long u, String id, long t)
       throws IOException {
+    return event(out, b, id, "purchase", u, t, ",\"price\":19.99,\"quantity\":1");
+  }
+
+  /** One event line: the fields every event has, and {@code fields} (JSON, comma first). */
+  private static int event(
+      BufferedWriter out, StringBuilder b, String id, String type, long u, long t, String fields)
+      throws IOException {
     b.setLength(0);
     b.append("{\"eventId\":\"")
         .append(id)
-        .append("\",\"type\":\"purchase\",\"userId\":\"u")
+        .append("\",\"type\":\"")
+        .append(type)
+        .append("\",\"userId\":\"u")
         .append(u)
         .append("\",\"productId\":\"p")
         .append(u % 5000)
-        .append("\",\"price\":19.99,\"quantity\":1,\"timestamp\":")
+        .append('"')
+        .append(fields)
+        .append(",\"timestamp\":")
         .append(t)
         .append(",\"receivedAt\":")
         .append(t)

@@ -31,13 +31,16 @@ public final class ExperimentAnalysis {
 
   private static Map<String, ArmData> byArm(
       ConversionExperiment experiment, List<UserOutcome> outcomes) {
-    Map<String, ArmData> byArm = empty(experiment);
+    Map<String, ArmData.Sums> sums = new LinkedHashMap<>();
+    experiment.arms().forEach(a -> sums.put(a.name(), new ArmData.Sums()));
     for (UserOutcome u : outcomes) {
-      ArmData current = byArm.get(u.arm());
-      if (current != null) {
-        byArm.put(u.arm(), current.add(u));
+      ArmData.Sums arm = sums.get(u.arm());
+      if (arm != null) {
+        arm.add(u);
       }
     }
+    Map<String, ArmData> byArm = new LinkedHashMap<>();
+    sums.forEach((name, arm) -> byArm.put(name, arm.data()));
     return byArm;
   }
 
@@ -51,12 +54,6 @@ public final class ExperimentAnalysis {
       reports.add(r);
     }
     return reports;
-  }
-
-  static Map<String, ArmData> empty(ConversionExperiment experiment) {
-    Map<String, ArmData> byArm = new LinkedHashMap<>();
-    experiment.arms().forEach(a -> byArm.put(a.name(), ArmData.EMPTY));
-    return byArm;
   }
 
   /**
@@ -108,8 +105,7 @@ public final class ExperimentAnalysis {
         double[] ci = chosen.interval(alpha);
         double[] cs =
             SequentialTest.interval(chosen.difference(), chosen.standardError(), tau, alpha);
-        Estimate forLift = chosen;
-        double[] liftCi = forLift.liftInterval(alpha);
+        double[] liftCi = chosen.liftInterval(alpha);
         results.add(
             new MetricResult(
                 metric.wireName(),
@@ -137,28 +133,7 @@ public final class ExperimentAnalysis {
         MultipleTesting.holm(results.stream().mapToDouble(MetricResult::pValue).toArray());
     List<MetricResult> withAdjusted = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
-      MetricResult r = results.get(i);
-      withAdjusted.add(
-          new MetricResult(
-              r.metric(),
-              r.arm(),
-              r.role(),
-              r.control(),
-              r.value(),
-              r.difference(),
-              r.low(),
-              r.high(),
-              r.lift(),
-              r.liftLow(),
-              r.liftHigh(),
-              r.pValue(),
-              adjusted[i],
-              r.sequentialPValue(),
-              r.sequentialLow(),
-              r.sequentialHigh(),
-              r.chanceToBeatControl(),
-              r.expectedLoss(),
-              r.varianceReduction()));
+      withAdjusted.add(results.get(i).withAdjustedPValue(adjusted[i]));
     }
     ExperimentReport.Decision decision =
         ExperimentDecision.decide(experiment, users, srm, withAdjusted);

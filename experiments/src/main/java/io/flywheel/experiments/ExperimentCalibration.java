@@ -371,7 +371,7 @@ public final class ExperimentCalibration {
         Moments conversion = new Moments((long) r[0], r[1], r[2], r[3], r[4], r[5]);
         byArm.put(
             e.arms().get(arm).name(),
-            new ArmData((long) r[0], conversion, Moments.EMPTY, Moments.EMPTY, Moments.EMPTY));
+            new ArmData(conversion, Moments.EMPTY, Moments.EMPTY, Moments.EMPTY));
       }
       cumulative.add(byArm);
       times.add((long) d);

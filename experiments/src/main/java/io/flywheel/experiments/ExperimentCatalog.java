@@ -130,13 +130,9 @@ public final class ExperimentCatalog {
     return stopped;
   }
 
-  /** The running experiments targeting {@code slot}. */
-  public List<ConversionExperiment> runningFor(String slot) throws IOException {
-    return list().stream()
-        .filter(Entry::running)
-        .map(Entry::experiment)
-        .filter(x -> x.targeting().admits(slot, null, null))
-        .toList();
+  /** The running experiments. */
+  public List<ConversionExperiment> running() throws IOException {
+    return list().stream().filter(Entry::running).map(Entry::experiment).toList();
   }
 
   private Path definition(String id) {

@@ -159,7 +159,7 @@ public final class ExperimentOutcomes {
     /** What makes two lines the same event (see the class comment). */
     long identity() {
       return "impression".equals(type) && requestId != null && position >= 0
-          ? hash("shown " + requestId + " " + position)
+          ? mix(fnv(requestId) + 0x9E3779B97F4A7C15L * (position + 1))
           : hash(eventId);
     }
   }
@@ -471,11 +471,19 @@ public final class ExperimentOutcomes {
 
   /** A 64-bit hash of a string: FNV-1a over its characters, then SplitMix64's finaliser. */
   static long hash(String s) {
+    return mix(fnv(s));
+  }
+
+  private static long fnv(String s) {
     long h = 0xcbf29ce484222325L;
     for (int i = 0; i < s.length(); i++) {
       h ^= s.charAt(i);
       h *= 0x100000001b3L;
     }
+    return h;
+  }
+
+  private static long mix(long h) {
     h ^= h >>> 30;
     h *= 0xbf58476d1ce4e5b9L;
     h ^= h >>> 27;
@@ -583,14 +591,14 @@ public final class ExperimentOutcomes {
         count(order[i], orders, clicks, impressions, revenue);
       }
       long look = looks.get(b);
-      Map<String, Accumulator> acc = new LinkedHashMap<>();
-      experiment.arms().forEach(a -> acc.put(a.name(), new Accumulator()));
-      Accumulator[] byArm = new Accumulator[arms.size()];
+      Map<String, ArmData.Sums> acc = new LinkedHashMap<>();
+      experiment.arms().forEach(a -> acc.put(a.name(), new ArmData.Sums()));
+      ArmData.Sums[] byArm = new ArmData.Sums[arms.size()];
       for (int a = 0; a < arms.size(); a++) {
         byArm[a] = acc.get(arms.get(a));
       }
       for (int u = 0; u < n; u++) {
-        Accumulator a = byArm[arm[u]];
+        ArmData.Sums a = byArm[arm[u]];
         if (a != null && exposedAt[u] <= look) {
           a.add(orders[u], revenue[u], clicks[u], impressions[u], preOrders[u], preRevenue[u]);
         }
@@ -615,40 +623,5 @@ public final class ExperimentOutcomes {
       }
     }
     return lo;
-  }
-
-  /** Sums of one arm's shoppers for every metric, as {@link ArmData} holds them. */
-  private static final class Accumulator {
-    final double[] conversion = new double[6];
-    final double[] ordersM = new double[6];
-    final double[] revenueM = new double[6];
-    final double[] ctr = new double[6];
-    long users;
-
-    void add(int orders, double revenue, int clicks, int impressions, int pre, double preMoney) {
-      users++;
-      put(conversion, orders > 0 ? 1 : 0, pre);
-      put(ordersM, orders, pre);
-      put(revenueM, revenue, preMoney);
-      put(ctr, clicks, impressions);
-    }
-
-    private static void put(double[] m, double y, double x) {
-      m[0]++;
-      m[1] += y;
-      m[2] += y * y;
-      m[3] += x;
-      m[4] += x * x;
-      m[5] += x * y;
-    }
-
-    ArmData data() {
-      return new ArmData(
-          users, moments(conversion), moments(ordersM), moments(revenueM), moments(ctr));
-    }
-
-    private static Moments moments(double[] m) {
-      return new Moments((long) m[0], m[1], m[2], m[3], m[4], m[5]);
-    }
   }
 }

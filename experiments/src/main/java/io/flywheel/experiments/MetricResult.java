@@ -41,4 +41,29 @@ public record MetricResult(
     double sequentialHigh,
     double chanceToBeatControl,
     double expectedLoss,
-    double varianceReduction) {}
+    double varianceReduction) {
+
+  /** The same result with its p-value adjusted for the experiment's other comparisons. */
+  MetricResult withAdjustedPValue(double adjusted) {
+    return new MetricResult(
+        metric,
+        arm,
+        role,
+        control,
+        value,
+        difference,
+        low,
+        high,
+        lift,
+        liftLow,
+        liftHigh,
+        pValue,
+        adjusted,
+        sequentialPValue,
+        sequentialLow,
+        sequentialHigh,
+        chanceToBeatControl,
+        expectedLoss,
+        varianceReduction);
+  }
+}
