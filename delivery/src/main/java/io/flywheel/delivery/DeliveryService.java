@@ -461,7 +461,10 @@ public final class DeliveryService implements AutoCloseable {
         request.pool() ? pool(pairs) : null);
   }
 
-  /** An arm that ranks by popularity: the scores {@link #score} starts from, no model. */
+  /**
+   * Popularity as every pair's score: an arm's ranking without a model, and what {@link #score}
+   * starts from (and keeps when the ranker fails). Returns the model used: none.
+   */
   private String popularityOrder(List<Pair> pairs) {
     for (Pair p : pairs) {
       p.score = popularity.score(p.product.id());
@@ -655,9 +658,7 @@ public final class DeliveryService implements AutoCloseable {
       List<String> fallbacks,
       Map<String, Double> stages) {
     long mark = System.nanoTime();
-    for (Pair p : pairs) {
-      p.score = popularity.score(p.product.id());
-    }
+    popularityOrder(pairs);
     if (pairs.isEmpty()) {
       return null;
     }

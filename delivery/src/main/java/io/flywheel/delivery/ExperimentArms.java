@@ -4,9 +4,7 @@ import io.flywheel.experiments.Arm;
 import io.flywheel.experiments.ArmAssigner;
 import io.flywheel.experiments.ConversionExperiment;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +49,12 @@ final class ExperimentArms {
     }
   }
 
+  /** A running experiment with its assigner, built once per refresh, not per request. */
+  private record Running(ConversionExperiment experiment, ArmAssigner assigner) {}
+
   private final Supplier<List<ConversionExperiment>> source;
   private final long refreshNanos;
-  private final Map<ConversionExperiment, ArmAssigner> assigners = new ConcurrentHashMap<>();
-  private volatile List<ConversionExperiment> running = List.of();
+  private volatile List<Running> running = List.of();
   private volatile long readAt = Long.MIN_VALUE;
 
   ExperimentArms(Supplier<List<ConversionExperiment>> source, long refreshMillis) {
@@ -63,19 +63,19 @@ final class ExperimentArms {
   }
 
   Assigned assign(String slot, String locale, String userId) {
-    for (ConversionExperiment e : current()) {
-      if (!e.targeting().admits(slot, null, locale)) {
+    for (Running r : current()) {
+      if (!r.experiment().targeting().admits(slot, null, locale)) {
         continue;
       }
-      Optional<Arm> arm = assigners.computeIfAbsent(e, x -> new ArmAssigner(x, 0)).assign(userId);
+      Optional<Arm> arm = r.assigner().assign(userId);
       if (arm.isPresent()) {
-        return new Assigned(e.id(), arm.get());
+        return new Assigned(r.experiment().id(), arm.get());
       }
     }
     return Assigned.CONTROL;
   }
 
-  private List<ConversionExperiment> current() {
+  private List<Running> current() {
     long now = System.nanoTime();
     if (readAt == Long.MIN_VALUE || now - readAt > refreshNanos) {
       synchronized (this) {
@@ -84,6 +84,7 @@ final class ExperimentArms {
             running =
                 source.get().stream()
                     .sorted(java.util.Comparator.comparing(ConversionExperiment::id))
+                    .map(e -> new Running(e, new ArmAssigner(e, 0)))
                     .toList();
           } catch (RuntimeException e) {
             // Keep serving the last known experiments rather than none.

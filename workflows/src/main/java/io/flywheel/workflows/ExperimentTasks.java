@@ -15,7 +15,6 @@ import io.flywheel.registry.TrackedRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,12 +50,10 @@ final class ExperimentTasks {
     boolean stopOnDecision =
         !"false".equalsIgnoreCase(ctx.params().getOrDefault("stop_on_decision", "true"));
     ExperimentCatalog catalog = new ExperimentCatalog(home);
-    List<ExperimentCatalog.Entry> entries = new ArrayList<>();
-    if (wanted.isEmpty() || wanted.equals("all")) {
-      catalog.list().stream().filter(ExperimentCatalog.Entry::running).forEach(entries::add);
-    } else {
-      entries.add(catalog.get(wanted));
-    }
+    List<ExperimentCatalog.Entry> entries =
+        wanted.isEmpty() || wanted.equals("all")
+            ? catalog.list().stream().filter(ExperimentCatalog.Entry::running).toList()
+            : List.of(catalog.get(wanted));
     Map<String, String> out = new LinkedHashMap<>();
     out.put("analysed", Integer.toString(entries.size()));
     List<Path> files = ExperimentOutcomes.homeEventFiles(home);

@@ -68,10 +68,7 @@ public final class HomeDelivery {
         new io.flywheel.experiments.ExperimentCatalog(home);
     return () -> {
       try {
-        return catalog.list().stream()
-            .filter(io.flywheel.experiments.ExperimentCatalog.Entry::running)
-            .map(io.flywheel.experiments.ExperimentCatalog.Entry::experiment)
-            .toList();
+        return catalog.running();
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
