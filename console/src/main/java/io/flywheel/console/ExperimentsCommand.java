@@ -81,6 +81,17 @@ final class ExperimentsCommand implements Runnable {
     return m;
   }
 
+  /** One experiment as JSON or as a line, as the output options ask. */
+  static int report(ExperimentCatalog.Entry e, OutputOptions output, PrintWriter out)
+      throws IOException {
+    if (output.json()) {
+      out.println(TrainCommand.JSON.writeValueAsString(entry(e)));
+    } else {
+      print(e, out);
+    }
+    return 0;
+  }
+
   static void print(ExperimentCatalog.Entry e, PrintWriter out) {
     ConversionExperiment x = e.experiment();
     out.printf(
@@ -113,13 +124,7 @@ final class ExperimentsCommand implements Runnable {
       } catch (ExperimentDefinitionException bad) {
         throw usage(spec.commandLine(), bad);
       }
-      PrintWriter out = spec.commandLine().getOut();
-      if (output.json()) {
-        out.println(TrainCommand.JSON.writeValueAsString(entry(e)));
-      } else {
-        print(e, out);
-      }
-      return 0;
+      return report(e, output, spec.commandLine().getOut());
     }
   }
 
@@ -168,12 +173,7 @@ final class ExperimentsCommand implements Runnable {
     abstract int run(ExperimentCatalog catalog, PrintWriter out) throws Exception;
 
     int report(ExperimentCatalog.Entry e, PrintWriter out) throws IOException {
-      if (output.json()) {
-        out.println(TrainCommand.JSON.writeValueAsString(entry(e)));
-      } else {
-        print(e, out);
-      }
-      return 0;
+      return ExperimentsCommand.report(e, output, out);
     }
   }
 

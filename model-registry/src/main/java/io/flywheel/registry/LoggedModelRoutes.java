@@ -218,20 +218,14 @@ final class LoggedModelRoutes {
                 orders);
     int size =
         body.path("max_results").asInt(0) <= 0 ? DEFAULT_RESULTS : body.get("max_results").asInt();
-    int offset = offset(body.path("page_token").asText(""));
+    MlflowCompatibleServer.Page<LoggedModelStore.LoggedModel> page =
+        MlflowCompatibleServer.Page.of(found, size, body.path("page_token").asText(""));
     ObjectNode out = JSON.createObjectNode();
-    if (offset < found.size()) {
+    if (!page.items().isEmpty()) {
       ArrayNode list = out.putArray("models");
-      int end = Math.min(found.size(), offset + size);
-      found.subList(offset, end).forEach(m -> list.add(m.toJson()));
-      if (end < found.size()) {
-        out.put(
-            "next_page_token",
-            java.util.Base64.getUrlEncoder()
-                .encodeToString(
-                    Integer.toString(end).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      }
+      page.items().forEach(m -> list.add(m.toJson()));
     }
+    page.next().ifPresent(token -> out.put("next_page_token", token));
     return out;
   }
 
@@ -255,20 +249,6 @@ final class LoggedModelRoutes {
       out.set("files", files);
     }
     return out;
-  }
-
-  private static int offset(String token) {
-    if (token.isEmpty()) {
-      return 0;
-    }
-    try {
-      return Integer.parseInt(
-          new String(
-              java.util.Base64.getUrlDecoder().decode(token),
-              java.nio.charset.StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      throw MlflowError.invalid("page_token", "not a token this server issued");
-    }
   }
 
   private static List<LoggedModelStore.DatasetRef> datasets(JsonNode list) {

@@ -1187,7 +1187,7 @@ public final class MlflowCompatibleServer implements AutoCloseable {
   }
 
   /** Offset paging with MLflow-style opaque tokens. */
-  private record Page<T>(List<T> items, int nextOffset) {
+  record Page<T>(List<T> items, int nextOffset) {
     static <T> Page<T> of(List<T> all, Integer maxResults, String token) {
       int size = maxResults == null || maxResults <= 0 ? DEFAULT_PAGE : maxResults;
       if (size > MAX_PAGE) {
