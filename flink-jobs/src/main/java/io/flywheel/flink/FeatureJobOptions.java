@@ -107,35 +107,22 @@ public record FeatureJobOptions(
    * store in RocksDB under the home and a local MiniCluster (see {@link #on}).
    */
   public static FeatureJobOptions defaults(String events, String products, String home) {
+    return defaults(events, null, products, home);
+  }
+
+  /** The same defaults, reading events from a Kafka topic (unbounded) instead of a file. */
+  public static FeatureJobOptions streaming(KafkaTopic topic, String products, String home) {
+    return defaults(null, topic, products, home);
+  }
+
+  private static FeatureJobOptions defaults(
+      String events, KafkaTopic kafka, String products, String home) {
     return new FeatureJobOptions(
         events,
         products,
         home,
         null,
-        null,
-        null,
-        Duration.ofSeconds(5),
-        Duration.ofHours(1),
-        Duration.ofMinutes(30),
-        Duration.ofHours(24),
-        Duration.ofMinutes(30),
-        2,
-        Duration.ofSeconds(10),
-        "rocksdb",
-        false,
-        null,
-        null,
-        false);
-  }
-
-  /** The same defaults, reading events from a Kafka topic (unbounded) instead of a file. */
-  public static FeatureJobOptions streaming(KafkaTopic topic, String products, String home) {
-    return new FeatureJobOptions(
-        null,
-        products,
-        home,
-        null,
-        topic,
+        kafka,
         null,
         Duration.ofSeconds(5),
         Duration.ofHours(1),
@@ -156,49 +143,17 @@ public record FeatureJobOptions(
    * (with its job jar) where it names them, embedded otherwise.
    */
   public FeatureJobOptions on(FlywheelConfig config) {
-    FeatureJobOptions o = withRedisUrl(config.redisUrl()).withFlinkRestUrl(config.flinkRestUrl());
-    return new FeatureJobOptions(
-        o.events,
-        o.products,
-        o.home,
-        o.redisUrl,
-        o.kafka,
-        o.flinkRestUrl,
-        o.outOfOrderness,
-        o.allowedLateness,
-        o.clickWindow,
-        o.purchaseWindow,
-        o.sessionGap,
-        o.parallelism,
-        o.checkpointInterval,
-        o.stateBackend,
-        o.discardOutputs,
-        config.jobJar(),
-        o.outputDir,
-        o.follow);
+    return edit(
+        d -> {
+          d.redisUrl = config.redisUrl();
+          d.flinkRestUrl = config.flinkRestUrl();
+          d.jobJar = config.jobJar();
+        });
   }
 
   /** The same options writing their offline output and side outputs under {@code dir}. */
   public FeatureJobOptions withOutputDir(String dir) {
-    return new FeatureJobOptions(
-        events,
-        products,
-        home,
-        redisUrl,
-        kafka,
-        flinkRestUrl,
-        outOfOrderness,
-        allowedLateness,
-        clickWindow,
-        purchaseWindow,
-        sessionGap,
-        parallelism,
-        checkpointInterval,
-        stateBackend,
-        discardOutputs,
-        jobJar,
-        dir,
-        follow);
+    return edit(d -> d.outputDir = dir);
   }
 
   /** The folder of the offline store the job writes. */
@@ -230,182 +185,118 @@ public record FeatureJobOptions(
     if (kafka != null) {
       throw new IllegalArgumentException("follow: a file source only; kafka is set");
     }
-    return new FeatureJobOptions(
-        events,
-        products,
-        home,
-        redisUrl,
-        kafka,
-        flinkRestUrl,
-        outOfOrderness,
-        allowedLateness,
-        clickWindow,
-        purchaseWindow,
-        sessionGap,
-        parallelism,
-        checkpointInterval,
-        stateBackend,
-        discardOutputs,
-        jobJar,
-        outputDir,
-        true);
+    return edit(d -> d.follow = true);
   }
 
   public FeatureJobOptions withParallelism(int newParallelism) {
-    return new FeatureJobOptions(
-        events,
-        products,
-        home,
-        redisUrl,
-        kafka,
-        flinkRestUrl,
-        outOfOrderness,
-        allowedLateness,
-        clickWindow,
-        purchaseWindow,
-        sessionGap,
-        newParallelism,
-        checkpointInterval,
-        stateBackend,
-        discardOutputs,
-        jobJar,
-        outputDir,
-        follow);
+    return edit(d -> d.parallelism = newParallelism);
   }
 
   /** The online store on Redis at {@code url}, or embedded RocksDB when null. */
   public FeatureJobOptions withRedisUrl(String url) {
-    return new FeatureJobOptions(
-        events,
-        products,
-        home,
-        url,
-        kafka,
-        flinkRestUrl,
-        outOfOrderness,
-        allowedLateness,
-        clickWindow,
-        purchaseWindow,
-        sessionGap,
-        parallelism,
-        checkpointInterval,
-        stateBackend,
-        discardOutputs,
-        jobJar,
-        outputDir,
-        follow);
+    return edit(d -> d.redisUrl = url);
   }
 
   /** Events from {@code topic} (unbounded) instead of the file; null for the file. */
   public FeatureJobOptions withKafka(KafkaTopic topic) {
-    return new FeatureJobOptions(
-        events,
-        products,
-        home,
-        redisUrl,
-        topic,
-        flinkRestUrl,
-        outOfOrderness,
-        allowedLateness,
-        clickWindow,
-        purchaseWindow,
-        sessionGap,
-        parallelism,
-        checkpointInterval,
-        stateBackend,
-        discardOutputs,
-        jobJar,
-        outputDir,
-        follow);
+    return edit(d -> d.kafka = topic);
   }
 
   /** Submit to the session cluster at {@code url}; null for a local MiniCluster. */
   public FeatureJobOptions withFlinkRestUrl(String url) {
-    return new FeatureJobOptions(
-        events,
-        products,
-        home,
-        redisUrl,
-        kafka,
-        url,
-        outOfOrderness,
-        allowedLateness,
-        clickWindow,
-        purchaseWindow,
-        sessionGap,
-        parallelism,
-        checkpointInterval,
-        stateBackend,
-        discardOutputs,
-        jobJar,
-        outputDir,
-        follow);
+    return edit(d -> d.flinkRestUrl = url);
   }
 
   public FeatureJobOptions withLateness(Duration newOutOfOrderness, Duration newAllowedLateness) {
-    return new FeatureJobOptions(
-        events,
-        products,
-        home,
-        redisUrl,
-        kafka,
-        flinkRestUrl,
-        newOutOfOrderness,
-        newAllowedLateness,
-        clickWindow,
-        purchaseWindow,
-        sessionGap,
-        parallelism,
-        checkpointInterval,
-        stateBackend,
-        discardOutputs,
-        jobJar,
-        outputDir,
-        follow);
+    return edit(
+        d -> {
+          d.outOfOrderness = newOutOfOrderness;
+          d.allowedLateness = newAllowedLateness;
+        });
   }
 
   public FeatureJobOptions withCheckpointInterval(Duration interval) {
-    return new FeatureJobOptions(
-        events,
-        products,
-        home,
-        redisUrl,
-        kafka,
-        flinkRestUrl,
-        outOfOrderness,
-        allowedLateness,
-        clickWindow,
-        purchaseWindow,
-        sessionGap,
-        parallelism,
-        interval,
-        stateBackend,
-        discardOutputs,
-        jobJar,
-        outputDir,
-        follow);
+    return edit(d -> d.checkpointInterval = interval);
   }
 
   /** For benchmarks: state on {@code backend} and, when {@code discard}, no stores written. */
   public FeatureJobOptions forBenchmark(String backend, boolean discard) {
-    return new FeatureJobOptions(
-        events,
-        products,
-        home,
-        redisUrl,
-        kafka,
-        flinkRestUrl,
-        outOfOrderness,
-        allowedLateness,
-        clickWindow,
-        purchaseWindow,
-        sessionGap,
-        parallelism,
-        checkpointInterval,
-        backend,
-        discard,
-        jobJar,
-        outputDir,
-        follow);
+    return edit(
+        d -> {
+          d.stateBackend = backend;
+          d.discardOutputs = discard;
+        });
+  }
+
+  /** A copy of these options with {@code change} applied (records have no withers). */
+  private FeatureJobOptions edit(java.util.function.Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.build();
+  }
+
+  /** The options' fields, to change before building new options (checked again then). */
+  private static final class Draft {
+    String events;
+    String products;
+    String home;
+    String redisUrl;
+    KafkaTopic kafka;
+    String flinkRestUrl;
+    Duration outOfOrderness;
+    Duration allowedLateness;
+    Duration clickWindow;
+    Duration purchaseWindow;
+    Duration sessionGap;
+    int parallelism;
+    Duration checkpointInterval;
+    String stateBackend;
+    boolean discardOutputs;
+    String jobJar;
+    String outputDir;
+    boolean follow;
+
+    Draft(FeatureJobOptions o) {
+      events = o.events;
+      products = o.products;
+      home = o.home;
+      redisUrl = o.redisUrl;
+      kafka = o.kafka;
+      flinkRestUrl = o.flinkRestUrl;
+      outOfOrderness = o.outOfOrderness;
+      allowedLateness = o.allowedLateness;
+      clickWindow = o.clickWindow;
+      purchaseWindow = o.purchaseWindow;
+      sessionGap = o.sessionGap;
+      parallelism = o.parallelism;
+      checkpointInterval = o.checkpointInterval;
+      stateBackend = o.stateBackend;
+      discardOutputs = o.discardOutputs;
+      jobJar = o.jobJar;
+      outputDir = o.outputDir;
+      follow = o.follow;
+    }
+
+    FeatureJobOptions build() {
+      return new FeatureJobOptions(
+          events,
+          products,
+          home,
+          redisUrl,
+          kafka,
+          flinkRestUrl,
+          outOfOrderness,
+          allowedLateness,
+          clickWindow,
+          purchaseWindow,
+          sessionGap,
+          parallelism,
+          checkpointInterval,
+          stateBackend,
+          discardOutputs,
+          jobJar,
+          outputDir,
+          follow);
+    }
   }
 }
