@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
  * The delivery API over HTTP/JSON:
  *
  * <ul>
- *   <li>{@code GET /v1/recommendations?userId=&slot=&k=&q=&locale=&productId=&sessionId=&at=}
+ *   <li>{@code GET
+ *       /v1/recommendations?userId=&slot=&k=&q=&locale=&productId=&sessionId=&at=&segment=}
  *   <li>{@code POST /v1/recommendations:batch} with {@code {"requests": [{...same fields}]}}
  *   <li>{@code POST /v1/events}: clicks, carts, purchases, complaints from the shop's pages (a JSON
  *       array of events, the ingest contract; {@code receivedAt} is stamped when absent)
+ *   <li>{@code GET /v1/bandits}: what the copy bandits of running experiments have learnt
  *   <li>{@code /health}, Prometheus {@code /metrics}
  * </ul>
  *
@@ -105,6 +107,7 @@ public final class DeliveryServer implements AutoCloseable {
                 "/metrics",
                 ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()))
             .get("/v1/recommendations", this::recommend)
+            .get("/v1/bandits", this::bandits)
             .post("/v1/recommendations:batch", this::batch)
             .post("/v1/events", this::events);
     app.before(
@@ -146,6 +149,30 @@ public final class DeliveryServer implements AutoCloseable {
     body.put("impressionsLogged", c.impressionsLogged());
     body.put("fallbacks", c.fallbacks());
     ctx.json(body);
+  }
+
+  /**
+   * What each copy bandit has learnt: per arm ({@code experiment/arm}), context ({@code
+   * slot/segment}) and angle, the posterior mean click rate and the trials it rests on.
+   */
+  private void bandits(Context ctx) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    service
+        .banditPosteriors()
+        .forEach(
+            (arm, posteriors) ->
+                posteriors.forEach(
+                    p -> {
+                      Map<String, Object> row = new LinkedHashMap<>();
+                      row.put("arm", arm);
+                      row.put("context", p.context());
+                      row.put("angle", p.variant());
+                      row.put("trials", p.trials());
+                      row.put("clicks", Math.round(p.alpha() - 1));
+                      row.put("meanClickRate", p.mean());
+                      rows.add(row);
+                    }));
+    ctx.json(Map.of("bandits", rows));
   }
 
   private void recommend(Context ctx) {

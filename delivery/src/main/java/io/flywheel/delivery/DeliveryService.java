@@ -5,12 +5,15 @@ import io.flywheel.core.ContentItem;
 import io.flywheel.core.Event;
 import io.flywheel.core.EventType;
 import io.flywheel.core.Product;
+import io.flywheel.core.ShopperSegment;
+import io.flywheel.experiments.CopyBandit;
 import io.flywheel.featurestore.FeatureRegistry;
 import io.flywheel.featurestore.FeatureVector;
 import io.flywheel.featurestore.OnlineStore;
 import io.flywheel.featurestore.ScoredItem;
 import io.flywheel.featurestore.ShopCatalog;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.simple.RandomSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +70,9 @@ public final class DeliveryService implements AutoCloseable {
    * smoothed towards (feature-views.yaml).
    */
   static final double PRIOR_PURCHASES_PER_CLICK = 0.10;
+
+  /** How often copy bandits' posteriors are written to their file (and at close). */
+  private static final long BANDIT_SAVE_SECONDS = 10;
 
   /**
    * How delivery decides.
@@ -194,6 +202,7 @@ public final class DeliveryService implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.ScheduledExecutorService refresher;
   private final ExperimentArms experiments;
+  private final CopyBandits bandits;
 
   private final List<AutoCloseable> owned;
 
@@ -209,6 +218,7 @@ public final class DeliveryService implements AutoCloseable {
     this.settings = b.settings;
     this.clock = b.clock;
     this.experiments = b.experiments;
+    this.bandits = new CopyBandits(b.banditState);
     this.popularity = new PopularityList(catalog);
     this.vectors =
         store == null
@@ -244,6 +254,8 @@ public final class DeliveryService implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    refresher.scheduleWithFixedDelay(
+        bandits::save, BANDIT_SAVE_SECONDS, BANDIT_SAVE_SECONDS, TimeUnit.SECONDS);
     if (store != null) {
       refreshPopularity();
       long every = settings.popularityRefresh().toMillis();
@@ -268,6 +280,7 @@ public final class DeliveryService implements AutoCloseable {
     private Settings settings = Settings.defaults();
     private Clock clock = Clock.systemUTC();
     private ExperimentArms experiments = ExperimentArms.NONE;
+    private Path banditState;
     private final List<AutoCloseable> owned = new ArrayList<>();
 
     private Builder(ShopCatalog catalog, CopyShelf shelf, ImpressionLog log) {
@@ -313,6 +326,12 @@ public final class DeliveryService implements AutoCloseable {
       return this;
     }
 
+    /** Where copy bandits keep what they learnt between runs (default: in memory only). */
+    public Builder banditState(Path file) {
+      this.banditState = file;
+      return this;
+    }
+
     /** Something delivery alone uses (its own inference client), closed with it. */
     public Builder closeWith(AutoCloseable resource) {
       this.owned.add(resource);
@@ -343,15 +362,18 @@ public final class DeliveryService implements AutoCloseable {
     requests.increment();
     List<String> fallbacks = new ArrayList<>(2);
     String requestId = "r-" + instance + "-" + Long.toString(requestSeq.incrementAndGet(), 36);
+    Map<String, Double> stages = new LinkedHashMap<>();
+    long mark = System.nanoTime();
+    // 1. The shopper's vectors (their tastes also build the home slot's query), their segment, and
+    // the experiment arm they are in.
+    FeatureRows.Shopper shopper = shopperFeatures(request.userId(), fallbacks);
+    ShopperSegment segment = request.segment() != null ? request.segment() : shopper.segment();
     ExperimentArms.Assigned arm =
         experiments.assign(
             request.slot().wireName(),
+            segment.wireName(),
             request.locale() == null ? null : request.locale().tag(),
             request.userId());
-    Map<String, Double> stages = new LinkedHashMap<>();
-    long mark = System.nanoTime();
-    // 1. The shopper's vectors (their tastes also build the home slot's query).
-    FeatureRows.Shopper shopper = shopperFeatures(request.userId(), fallbacks);
     mark = stage(stages, "shopper", mark);
 
     // 2. Candidate products, each with where it came from.
@@ -360,9 +382,9 @@ public final class DeliveryService implements AutoCloseable {
 
     // 3. What may be shown: product on sale, not bought, approved copy in the page's language.
     Set<String> bought = memory.bought(request.userId());
-    List<Pair> pairs = eligible(products, bought, request, request.locale());
+    List<Pair> pairs = eligible(products, bought, request, request.locale(), segment);
     if (pairs.size() < request.k() && request.locale() != null) {
-      pairs = eligible(products, bought, request, null);
+      pairs = eligible(products, bought, request, null, segment);
     }
 
     mark = stage(stages, "eligible", mark);
@@ -394,14 +416,28 @@ public final class DeliveryService implements AutoCloseable {
     List<DiversityRerank.Placed> slate = rerank.slate(entries, request.k(), random);
 
     mark = stage(stages, "rerank", mark);
-    // 7. The response and its impressions, logged before it is returned.
+    // 7. Under a bandit arm, the bandit chooses each shown product's copy.
+    CopyBandits.Chosen[] chosen =
+        arm.banditCopy() ? banditCopy(arm, request, segment, requestId, pairs, slate) : null;
+    // 8. The response and its impressions, logged before it is returned.
     List<RecommendedItem> shown = new ArrayList<>(slate.size());
     List<Event> impressions = new ArrayList<>(slate.size());
     long now = clock.millis();
     for (int position = 0; position < slate.size(); position++) {
       DiversityRerank.Placed placed = slate.get(position);
       Pair p = (Pair) placed.entry().payload();
-      ContentItem c = p.copy;
+      ContentItem c = chosen == null ? p.copy : chosen[position].copy();
+      double propensity =
+          chosen == null
+              ? placed.propensity()
+              : placed.propensity() * chosen[position].propensity();
+      Map<String, Object> logged = new LinkedHashMap<>(4);
+      logged.put("segment", segment.wireName());
+      if (chosen != null) {
+        logged.put("copyArm", chosen[position].angle());
+        logged.put("copyPropensity", chosen[position].propensity());
+        logged.put("copyArms", chosen[position].choices());
+      }
       shown.add(
           new RecommendedItem(
               position,
@@ -414,7 +450,7 @@ public final class DeliveryService implements AutoCloseable {
               c.title(),
               c.body(),
               p.score,
-              placed.propensity(),
+              propensity,
               arm.experiment(),
               arm.armName(),
               List.copyOf(p.sources)));
@@ -428,7 +464,7 @@ public final class DeliveryService implements AutoCloseable {
               requestId,
               request.sessionId(),
               position,
-              placed.propensity(),
+              propensity,
               c.campaignId(),
               arm.experiment(),
               arm.armName(),
@@ -437,7 +473,7 @@ public final class DeliveryService implements AutoCloseable {
               null,
               request.at(),
               Math.max(now, 1),
-              null));
+              logged));
     }
     try {
       log.append(impressions);
@@ -472,6 +508,46 @@ public final class DeliveryService implements AutoCloseable {
     return null;
   }
 
+  /**
+   * The bandit's copy for each placed product, chosen among that product's eligible copies (best
+   * scored first within an angle), in the context of the slot and the shopper's segment.
+   */
+  private CopyBandits.Chosen[] banditCopy(
+      ExperimentArms.Assigned arm,
+      RecommendationRequest request,
+      ShopperSegment segment,
+      String requestId,
+      List<Pair> pairs,
+      List<DiversityRerank.Placed> slate) {
+    Map<String, List<Pair>> byProduct = new HashMap<>();
+    for (Pair p : pairs) {
+      byProduct.computeIfAbsent(p.product.id(), id -> new ArrayList<>(4)).add(p);
+    }
+    String context = request.slot().wireName() + "/" + segment.wireName();
+    UniformRandomProvider rng =
+        RandomSource.SPLIT_MIX_64.create((long) requestId.hashCode() * 0x9E3779B97F4A7C15L + 1);
+    CopyBandits.Chosen[] out = new CopyBandits.Chosen[slate.size()];
+    for (int i = 0; i < out.length; i++) {
+      Pair placed = (Pair) slate.get(i).entry().payload();
+      List<Pair> options = byProduct.get(placed.product.id());
+      options.sort((a, b) -> Double.compare(b.score, a.score));
+      out[i] =
+          bandits.choose(
+              arm.banditName(),
+              arm.arm().exploration(),
+              context,
+              requestId,
+              options.stream().map(p -> p.copy).toList(),
+              rng);
+    }
+    return out;
+  }
+
+  /** Every copy bandit's posteriors by arm ({@code experiment/arm}), context and angle. */
+  public Map<String, List<CopyBandit.Posterior>> banditPosteriors() {
+    return bandits.posteriors();
+  }
+
   private static List<Recommendation.Candidate> pool(List<Pair> pairs) {
     List<Recommendation.Candidate> out = new ArrayList<>(pairs.size());
     for (Pair p : pairs) {
@@ -489,7 +565,10 @@ public final class DeliveryService implements AutoCloseable {
   /** What a shop's page reports (clicks, carts, purchases...): logged, and remembered. */
   public void collect(List<Event> events) throws IOException {
     log.append(events);
-    events.forEach(memory::observed);
+    for (Event e : events) {
+      memory.observed(e);
+      bandits.observed(e);
+    }
   }
 
   public Counts counts() {
@@ -626,7 +705,8 @@ public final class DeliveryService implements AutoCloseable {
       Map<String, Set<String>> products,
       Set<String> bought,
       RecommendationRequest request,
-      CopyLocale locale) {
+      CopyLocale locale,
+      ShopperSegment segment) {
     List<Pair> pairs = new ArrayList<>();
     for (Map.Entry<String, Set<String>> e : products.entrySet()) {
       if (pairs.size() >= settings.candidates()) {
@@ -642,6 +722,9 @@ public final class DeliveryService implements AutoCloseable {
       for (ContentItem copy : shelf.copyFor(product.id(), locale)) {
         if (pairs.size() >= settings.candidates()) {
           break;
+        }
+        if (!segment.reads(copy.targetSegment())) {
+          continue;
         }
         pairs.add(new Pair(product, copy, e.getValue()));
       }
@@ -797,6 +880,7 @@ public final class DeliveryService implements AutoCloseable {
   @Override
   public void close() throws IOException {
     refresher.shutdownNow();
+    bandits.save();
     dependencies.shutdownNow();
     log.close();
     for (AutoCloseable resource : owned) {

@@ -11,10 +11,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running experiments, as delivery applies them: the first (by id) whose targeting admits the
- * request's slot and locale and whose slice of its layer holds the shopper decides the arm; its
- * treatment may set {@code ranking: popularity} (skip the ranker) and {@code copy: stock |
- * campaign} (prefer the shop's own copy or a campaign's). The list is re-read every few seconds, so
- * {@code flywheel experiments start|stop} take effect without a restart.
+ * request's slot, the shopper's segment and the page's locale and whose slice of its layer holds
+ * the shopper decides the arm; its treatment may set {@code ranking: popularity} (skip the ranker)
+ * and {@code copy: stock | campaign} (prefer the shop's own copy or a campaign's) or {@code copy:
+ * bandit} (a bandit chooses each product's copy by message angle, see {@link CopyBandits}). The
+ * list is re-read every few seconds, so {@code flywheel experiments start|stop} take effect without
+ * a restart.
  */
 final class ExperimentArms {
   private static final Logger LOG = LoggerFactory.getLogger(ExperimentArms.class);
@@ -26,6 +28,15 @@ final class ExperimentArms {
 
     String armName() {
       return arm == null ? "control" : arm.name();
+    }
+
+    /** Whether a bandit chooses this arm's copy; the bandit's name is experiment/arm. */
+    boolean banditCopy() {
+      return arm != null && arm.banditCopy();
+    }
+
+    String banditName() {
+      return CopyBandits.key(experiment, arm.name());
     }
 
     boolean popularityRanking() {
@@ -62,9 +73,9 @@ final class ExperimentArms {
     this.refreshNanos = refreshMillis * 1_000_000L;
   }
 
-  Assigned assign(String slot, String locale, String userId) {
+  Assigned assign(String slot, String segment, String locale, String userId) {
     for (Running r : current()) {
-      if (!r.experiment().targeting().admits(slot, null, locale)) {
+      if (!r.experiment().targeting().admits(slot, segment, locale)) {
         continue;
       }
       Optional<Arm> arm = r.assigner().assign(userId);

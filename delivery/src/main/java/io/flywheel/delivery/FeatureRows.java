@@ -64,7 +64,23 @@ final class FeatureRows {
   }
 
   /** The shopper's vectors, as served (either may be null: a shopper never seen). */
-  record Shopper(FeatureVector activity, FeatureVector affinity) {}
+  record Shopper(FeatureVector activity, FeatureVector affinity) {
+    /**
+     * Where the shopper's behaviour places them: no activity on record is a new shopper; {@link
+     * io.flywheel.core.ShopperSegment#VIP_PURCHASES_7D} purchases in seven days a VIP; anyone else
+     * returning.
+     */
+    io.flywheel.core.ShopperSegment segment() {
+      if (activity == null) {
+        return io.flywheel.core.ShopperSegment.NEW;
+      }
+      Object purchases = activity.values().get("purchases_7d");
+      return purchases instanceof Number n
+              && n.doubleValue() >= io.flywheel.core.ShopperSegment.VIP_PURCHASES_7D
+          ? io.flywheel.core.ShopperSegment.VIP
+          : io.flywheel.core.ShopperSegment.RETURNING;
+    }
+  }
 
   /** One candidate: a product with one piece of its copy. */
   record Candidate(String productId, String contentId, String variantKey) {}

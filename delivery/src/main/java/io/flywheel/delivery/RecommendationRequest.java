@@ -2,6 +2,7 @@ package io.flywheel.delivery;
 
 import io.flywheel.content.CopyLocale;
 import io.flywheel.core.InvalidRecordException;
+import io.flywheel.core.ShopperSegment;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,6 +17,8 @@ import java.util.regex.Pattern;
  * @param productId the product the page shows (product slot), else null
  * @param at when the page was viewed, epoch milliseconds (the server's clock unless the page says)
  * @param pool also answer with every candidate the items were chosen from (for evaluation)
+ * @param segment the shopper's segment when the page knows it; null: delivery places the shopper
+ *     from their features
  */
 public record RecommendationRequest(
     String userId,
@@ -26,7 +29,8 @@ public record RecommendationRequest(
     String productId,
     String sessionId,
     long at,
-    boolean pool) {
+    boolean pool,
+    ShopperSegment segment) {
   public static final int MAX_K = 50;
   public static final int DEFAULT_K = 10;
   public static final int MAX_QUERY_CHARS = 200;
@@ -74,12 +78,12 @@ public record RecommendationRequest(
       String productId,
       String sessionId,
       long at) {
-    this(userId, slot, k, query, locale, productId, sessionId, at, false);
+    this(userId, slot, k, query, locale, productId, sessionId, at, false, null);
   }
 
   /**
-   * A request from HTTP parameters ({@code userId, slot, k, q, locale, productId, sessionId, at});
-   * every bad value is an {@link InvalidRecordException} naming the parameter.
+   * A request from HTTP parameters ({@code userId, slot, k, q, locale, productId, sessionId, at,
+   * pool, segment}); every bad value is an {@link InvalidRecordException} naming the parameter.
    */
   public static RecommendationRequest fromParameters(Map<String, String> p, Clock clock) {
     return new RecommendationRequest(
@@ -91,7 +95,12 @@ public record RecommendationRequest(
         blankToNull(p.get("productId")),
         blankToNull(p.get("sessionId")),
         time(p.get("at"), clock),
-        flag(p.get("pool"), "pool"));
+        flag(p.get("pool"), "pool"),
+        segment(p.get("segment")));
+  }
+
+  private static ShopperSegment segment(String text) {
+    return text == null || text.isBlank() ? null : ShopperSegment.parse(text, "segment");
   }
 
   private static CopyLocale locale(String text) {

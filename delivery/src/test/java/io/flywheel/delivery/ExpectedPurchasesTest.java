@@ -94,7 +94,7 @@ class ExpectedPurchasesTest {
             .build()) {
       return service.recommend(
           new RecommendationRequest(
-              "u-nobody", Slot.HOME, 1, null, null, null, null, DeliveryWorld.NOW, false));
+              "u-nobody", Slot.HOME, 1, null, null, null, null, DeliveryWorld.NOW, false, null));
     }
   }
 

@@ -44,6 +44,13 @@ public record ConversionExperiment(
   public record Targeting(List<String> slots, List<String> segments, List<String> locales) {
     public Targeting {
       slots = List.copyOf(slots);
+      for (String segment : segments) {
+        try {
+          io.flywheel.core.ShopperSegment.parse(segment, "targeting.segments");
+        } catch (io.flywheel.core.InvalidRecordException e) {
+          throw new ExperimentDefinitionException("targeting.segments", e.reason());
+        }
+      }
       segments = List.copyOf(segments);
       locales = List.copyOf(locales);
     }

@@ -85,6 +85,56 @@ public final class CopyBandit {
     }
   }
 
+  /**
+   * A decision was shown: one more trial, counted as a failure until {@link #converted} says
+   * otherwise (feedback arrives after the decision, sometimes never).
+   */
+  public synchronized void shown(String context, String variant) {
+    posterior(context, variant)[1]++;
+  }
+
+  /** A decision {@link #shown} earlier converted: its trial becomes a success. */
+  public synchronized void converted(String context, String variant) {
+    double[] ab = posterior(context, variant);
+    ab[0]++;
+    ab[1] = Math.max(1, ab[1] - 1);
+  }
+
+  /**
+   * One variant's posterior in one context: Beta({@code alpha}, {@code beta}), both starting at 1
+   * (uniform), so {@code alpha - 1} successes in {@code alpha + beta - 2} trials.
+   */
+  public record Posterior(String context, String variant, double alpha, double beta) {
+    public double mean() {
+      return alpha / (alpha + beta);
+    }
+
+    public long trials() {
+      return Math.round(alpha + beta - 2);
+    }
+  }
+
+  /** Every posterior, by context then variant: what a restart restores and reports show. */
+  public synchronized List<Posterior> posteriors() {
+    List<Posterior> out = new java.util.ArrayList<>(posteriors.size());
+    posteriors.forEach(
+        (key, ab) -> {
+          int cut = key.indexOf('\u0000');
+          out.add(new Posterior(key.substring(0, cut), key.substring(cut + 1), ab[0], ab[1]));
+        });
+    out.sort(java.util.Comparator.comparing(Posterior::context).thenComparing(Posterior::variant));
+    return out;
+  }
+
+  /** Sets posteriors saved by {@link #posteriors()} (others are kept). */
+  public synchronized void restore(List<Posterior> saved) {
+    for (Posterior p : saved) {
+      if (p.alpha() >= 1 && p.beta() >= 1) {
+        posteriors.put(p.context() + "\u0000" + p.variant(), new double[] {p.alpha(), p.beta()});
+      }
+    }
+  }
+
   /** The posterior mean conversion rate of a variant in a context. */
   public synchronized double mean(String context, String variant) {
     double[] ab = posterior(context, variant);

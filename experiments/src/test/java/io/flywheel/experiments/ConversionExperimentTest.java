@@ -55,5 +55,39 @@ class ConversionExperimentTest {
     assertThatThrownBy(
             () -> ConversionExperiment.parse(RANKER.replace("id: ranker-v2", "id: Bad Id")))
         .hasMessageContaining("id");
+    assertThatThrownBy(
+            () ->
+                ConversionExperiment.parse(
+                    RANKER.replace("slots: [home]", "slots: [home], segments: [bargain]")))
+        .hasMessageContaining("targeting.segments")
+        .hasMessageContaining("new, returning, vip");
+    assertThatThrownBy(
+            () -> ConversionExperiment.parse(RANKER.replace("ranking: popularity", "copy: best")))
+        .hasMessageContaining("arms[popular].treatment.copy");
+    assertThatThrownBy(
+            () ->
+                ConversionExperiment.parse(
+                    RANKER.replace("ranking: popularity", "copy: stock, explore: 0.1")))
+        .hasMessageContaining("arms[popular].treatment.explore");
+    assertThatThrownBy(
+            () ->
+                ConversionExperiment.parse(
+                    RANKER.replace("ranking: popularity", "copy: bandit, explore: 1.5")))
+        .hasMessageContaining("[0, 1)");
+  }
+
+  @Test
+  void aBanditArmAndSegmentTargeting() {
+    ConversionExperiment e =
+        ConversionExperiment.parse(
+            RANKER
+                .replace("ranking: popularity", "copy: bandit, explore: 0.15")
+                .replace("slots: [home]", "slots: [home], segments: [vip, returning]"));
+    assertThat(e.arm("popular").banditCopy()).isTrue();
+    assertThat(e.arm("popular").exploration()).isEqualTo(0.15);
+    assertThat(e.control().banditCopy()).isFalse();
+    assertThat(e.targeting().admits("home", "vip", null)).isTrue();
+    assertThat(e.targeting().admits("home", "new", null)).isFalse();
+    assertThat(ConversionExperiment.parse(e.toYaml())).isEqualTo(e);
   }
 }

@@ -40,6 +40,11 @@ public final class HomeDelivery {
     return home.resolve("events").resolve("delivery.jsonl");
   }
 
+  /** {@code HOME/delivery/bandits.json}: what the copy bandits of experiment arms have learnt. */
+  public static Path banditsFile(Path home) {
+    return home.resolve("delivery").resolve("bandits.json");
+  }
+
   /** The content index delivery searches: the configured cluster, else `up`'s node, else none. */
   public static String elasticsearchUrl(Path home, FlywheelConfig config) {
     if (config.elasticsearchUrl() != null) {
@@ -130,6 +135,7 @@ public final class HomeDelivery {
                     scoring))
             .settings(settings)
             .experiments(runningExperiments(home), java.time.Duration.ofSeconds(5))
+            .banditState(banditsFile(home))
             .closeWith(scoring);
     if (elasticsearchUrl != null) {
       ContentIndex index =
