@@ -140,15 +140,24 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
     out.println(
-        "Next steps of the loop (bandits over copy, off-policy estimates, the web console) "
+        "Next steps of the loop (off-policy estimates of candidate rankers, the web console) "
             + "join this demo as they land.");
     return 0;
   }
 
   private void platform(Path demoHome, PrintWriter out) throws Exception {
     DemoExperimentStep.start(demoHome, out);
+    // The services' token: the configured one, else one for this run only, so that the live
+    // shoppers' pages can post their clicks to the delivery API's collector.
+    String apiToken = root.config().apiToken();
+    if (apiToken == null) {
+      byte[] random = new byte[16];
+      new java.security.SecureRandom().nextBytes(random);
+      apiToken = java.util.HexFormat.of().formatHex(random);
+    }
     try (UpProcess up =
-        UpProcess.start(demoHome, Duration.ofMinutes(2)).awaitHealthy(Duration.ofMinutes(1))) {
+        UpProcess.start(demoHome, Duration.ofMinutes(2), apiToken)
+            .awaitHealthy(Duration.ofMinutes(1))) {
       var running = up.services();
       out.printf("  pid %d, %s%n", running.pid(), demoHome.resolve(LocalServices.FILE));
       for (ServiceHealth.Checked c : ServiceHealth.check(running.services())) {
@@ -176,23 +185,31 @@ final class DemoCommand implements Callable<Integer> {
           "10. Delivery: live shoppers of the same world, a day later, answered by the delivery"
               + " API (ranker, content index, features), valued against the oracle and popularity");
       Path dayDir =
-          liveDay(demoHome, running.service(LocalServices.DELIVERY).orElseThrow().url(), out);
+          liveDay(
+              demoHome, running.service(LocalServices.DELIVERY).orElseThrow().url(), apiToken, out);
       step(
           out,
-          "11. Conversion experiment: the campaign's generated copy against delivery's usual copy, "
-              + "assigned and logged by delivery during that day, read with CUPED, sequential "
-              + "and Bayesian statistics");
-      DemoExperimentStep.report(demoHome, dayDir, demoHome.resolve("world"), out);
+          "11. Conversion experiment: the campaign's generated copy, and a bandit over copy angles"
+              + " learning from the shoppers' clicks, against delivery's usual copy, assigned and"
+              + " logged by delivery during that day, read with CUPED, sequential and Bayesian"
+              + " statistics");
+      DemoExperimentStep.report(
+          demoHome,
+          dayDir,
+          demoHome.resolve("world"),
+          running.service(LocalServices.DELIVERY).orElseThrow().url(),
+          out);
     }
     out.println("  stopped (as `flywheel down` does)");
   }
 
-  private Path liveDay(Path demoHome, String delivery, PrintWriter out) throws Exception {
+  private Path liveDay(Path demoHome, String delivery, String apiToken, PrintWriter out)
+      throws Exception {
     Path dayDir = demoHome.resolve("live").resolve("day-" + days);
     long impressionsBefore = HomeDelivery.loggedImpressions(demoHome);
     LiveSummary live;
     try (LivePolicy policy =
-            LivePolicy.http(URI.create(delivery), root.config().apiToken(), Duration.ofSeconds(5));
+            LivePolicy.httpReportingEvents(URI.create(delivery), apiToken, Duration.ofSeconds(5));
         SimulationProgressBar progress =
             SimulationProgressBar.open(output.showProgress(), spec.commandLine().getErr())) {
       live =

@@ -33,10 +33,11 @@ final class DemoExperimentStep {
   private static final String DEFINITION =
       """
       id: campaign-copy
-      name: The campaign's generated copy against delivery's best-scored copy
+      name: The campaign's generated copy, and a bandit over copy angles, against delivery's best-scored copy
       arms:
         - {name: control, weight: 1, treatment: {}}
         - {name: campaign, weight: 1, treatment: {copy: campaign}}
+        - {name: bandit, weight: 1, treatment: {copy: bandit, explore: 0.1}}
       metrics: {primary: conversion, secondary: [ctr, revenue], guardrails: [orders]}
       plan: {mde: 0.10, alpha: 0.05, power: 0.8, baseline: 0.05}
       """;
@@ -60,8 +61,8 @@ final class DemoExperimentStep {
   }
 
   /** Reads the day's exposures (delivery's log) and outcomes (the day's events), and stops it. */
-  static void report(Path demoHome, Path dayDir, Path worldDir, PrintWriter out)
-      throws IOException {
+  static void report(Path demoHome, Path dayDir, Path worldDir, String deliveryUrl, PrintWriter out)
+      throws IOException, InterruptedException {
     ExperimentCatalog catalog = new ExperimentCatalog(demoHome);
     ExperimentCatalog.Entry e = catalog.stop(ID, System.currentTimeMillis());
     ExperimentOutcomes outcomes =
@@ -85,6 +86,49 @@ final class DemoExperimentStep {
     ExperimentReport last = daily.get(daily.size() - 1);
     ExperimentResultsTable.print(last, out);
     truthBeside(last, outcomes.asOf(last.asOf()), dayDir, out);
+    banditTable(deliveryUrl, out);
+  }
+
+  /**
+   * What the bandit arm learnt from the clicks the shoppers' pages posted to delivery's collector:
+   * per slot and segment, each message angle's click rate and the choices it rests on.
+   */
+  private static void banditTable(String deliveryUrl, PrintWriter out)
+      throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> answer =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(deliveryUrl + "/v1/bandits"))
+                    .timeout(java.time.Duration.ofSeconds(5))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    JsonNode rows = JSON.readTree(answer.body()).path("bandits");
+    if (answer.statusCode() != 200 || rows.isEmpty()) {
+      out.println("  the bandit arm made no choices");
+      return;
+    }
+    out.println(
+        "  bandit arm (GET /v1/bandits): copy angle chosen per slot/segment, click rate learnt"
+            + " from the clicks posted to the collector");
+    out.printf(
+        Locale.ROOT,
+        "    %-22s %-14s %8s %7s %11s%n",
+        "slot/segment",
+        "angle",
+        "shown",
+        "clicks",
+        "click rate");
+    for (JsonNode row : rows) {
+      out.printf(
+          Locale.ROOT,
+          "    %-22s %-14s %,8d %,7d %10.1f%%%n",
+          row.path("context").asText(),
+          row.path("angle").asText(),
+          row.path("trials").asLong(),
+          row.path("clicks").asLong(),
+          100 * row.path("meanClickRate").asDouble());
+    }
   }
 
   /**

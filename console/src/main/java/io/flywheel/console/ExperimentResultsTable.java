@@ -14,7 +14,9 @@ final class ExperimentResultsTable {
         Locale.ROOT,
         "  sample ratio: users %s for shares %s, χ² p = %.3g%s%n",
         last.users(),
-        last.expectedShares(),
+        last.expectedShares().stream()
+            .map(share -> String.format(Locale.ROOT, "%.3f", share))
+            .toList(),
         last.sampleRatioPValue(),
         last.sampleRatioMismatch() ? "  MISMATCH" : "");
     out.printf(

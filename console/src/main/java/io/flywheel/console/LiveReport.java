@@ -73,6 +73,13 @@ final class LiveReport {
         "  purchases  policy/oracle %s, policy/popularity %s%n",
         ratio(s.policyToOracle()),
         ratio(s.policyToPopularity()));
+    if (s.reportedEvents() + s.unreportedEvents() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  shoppers' events posted to the collector: %,d (%,d refused or lost)%n",
+          s.reportedEvents(),
+          s.unreportedEvents());
+    }
     if (s.firstError() != null) {
       out.printf(Locale.ROOT, "  first error: %s%n", s.firstError());
     }

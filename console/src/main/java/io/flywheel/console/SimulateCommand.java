@@ -138,6 +138,15 @@ final class SimulateCommand implements Callable<Integer> {
               + "(default: ${DEFAULT-VALUE}).")
   private Duration policyTimeout;
 
+  @Option(
+      names = "--report-events",
+      description =
+          "With --live and a policy URL, post what shoppers do (clicks, carts, purchases) to "
+              + "URL/v1/events before each request, as a shop's pages would, so the API learns "
+              + "as it serves (copy bandits, what a shopper already bought); needs "
+              + "$FLYWHEEL_API_TOKEN.")
+  private boolean reportEvents;
+
   @Mixin private OutputOptions output;
 
   @Override
@@ -201,7 +210,16 @@ final class SimulateCommand implements Callable<Integer> {
     }
     String name = policy.strip();
     if (LiveOptions.BUILT_IN_POLICIES.contains(name)) {
+      if (reportEvents) {
+        throw new ParameterException(
+            spec.commandLine(), "--report-events needs a policy URL to post to");
+      }
       return null;
+    }
+    if (reportEvents && root.config().apiToken() == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--report-events needs FLYWHEEL_API_TOKEN (the collector refuses posts without it)");
     }
     String expected =
         "--policy must be one of "
@@ -225,7 +243,13 @@ final class SimulateCommand implements Callable<Integer> {
   /** The live options mean nothing without --live: naming one is a mistake worth reporting. */
   private URI refuseLiveOptions() {
     for (String option :
-        List.of("--policy", "--speed", "--start-day", "--live-days", "--policy-timeout")) {
+        List.of(
+            "--policy",
+            "--speed",
+            "--start-day",
+            "--live-days",
+            "--policy-timeout",
+            "--report-events")) {
       if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
         throw new ParameterException(spec.commandLine(), option + " needs --live");
       }
@@ -238,7 +262,10 @@ final class SimulateCommand implements Callable<Integer> {
     try (LivePolicy http =
             policyUrl == null
                 ? null
-                : LivePolicy.http(policyUrl, root.config().apiToken(), policyTimeout);
+                : reportEvents
+                    ? LivePolicy.httpReportingEvents(
+                        policyUrl, root.config().apiToken(), policyTimeout)
+                    : LivePolicy.http(policyUrl, root.config().apiToken(), policyTimeout);
         SimulationProgressBar progress =
             SimulationProgressBar.open(output.showProgress(), spec.commandLine().getErr())) {
       LiveOptions options =

@@ -23,8 +23,12 @@ final class UpProcess implements AutoCloseable {
     this.home = home;
   }
 
-  /** Starts it and waits until its services are published (or it fails, with its log). */
-  static UpProcess start(Path home, Duration timeout) throws IOException, InterruptedException {
+  /**
+   * Starts it and waits until its services are published (or it fails, with its log); its POST
+   * endpoints take {@code apiToken} (passed in its environment, never on its command line).
+   */
+  static UpProcess start(Path home, Duration timeout, String apiToken)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -39,8 +43,10 @@ final class UpProcess implements AutoCloseable {
             "--any-ports",
             "--no-triggers"));
     Path log = Files.createDirectories(home.resolve("logs")).resolve("up-child.out");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put(io.flywheel.core.FlywheelConfig.FLYWHEEL_API_TOKEN.env(), apiToken);
+    Process process = builder.start();
     UpProcess up = new UpProcess(process, home);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (LocalServices.of(home).filter(r -> r.pid() == process.pid()).isEmpty()) {

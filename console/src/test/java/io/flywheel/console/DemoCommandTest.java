@@ -92,6 +92,24 @@ class DemoCommandTest {
     // The experiment delivery ran that day was read back with a decision.
     assertThat(result.out())
         .contains("== 11. Conversion experiment", "shoppers exposed", "decision: ");
+    // The shoppers' pages posted their clicks to delivery's collector, and the bandit arm learnt
+    // from them: every angle it chose was shown, and the clicks it counted came from those posts.
+    Matcher posted =
+        Pattern.compile("events posted to the collector: ([\\d,]+) \\(0 refused or lost\\)")
+            .matcher(result.out());
+    assertThat(posted.find()).as(result.out()).isTrue();
+    assertThat(number(posted.group(1))).isPositive();
+    Matcher bandit =
+        Pattern.compile("(?m)^    home/\\S+ +\\S+ +([\\d,]+) +([\\d,]+) +\\d+\\.\\d%$")
+            .matcher(result.out());
+    long shown = 0;
+    long clicks = 0;
+    while (bandit.find()) {
+      shown += number(bandit.group(1));
+      clicks += number(bandit.group(2));
+    }
+    assertThat(shown).as(result.out()).isPositive();
+    assertThat(clicks).isPositive().isLessThan(shown);
     assertThat(result.out()).containsPattern("product_stats p1 \\d+ values");
     assertThat(home.resolve("demo").resolve("services.json")).doesNotExist();
     // The true probabilities rank clicks far better than chance, and the interval holds them.

@@ -18,7 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@link LivePolicy#http}: asks a recommendations API for each page request. */
+/**
+ * {@link LivePolicy#http}: asks a recommendations API for each page request, and (when reporting)
+ * posts what shoppers did to its collector before each request, as a shop's pages would.
+ */
 final class HttpLivePolicy implements LivePolicy {
   private static final int MAX_BODY_IN_MESSAGE = 300;
 
@@ -26,8 +29,16 @@ final class HttpLivePolicy implements LivePolicy {
   private final String token;
   private final Duration timeout;
   private final HttpClient client;
+  private final boolean reporting;
+  private final List<Event> unsent = new ArrayList<>();
+  private long reported;
+  private long unreported;
+  private String firstReportError;
 
-  HttpLivePolicy(URI baseUrl, String bearerTokenOrNull, Duration timeout) {
+  /** The collector takes at most this many events per call. */
+  static final int EVENTS_PER_POST = 1_000;
+
+  HttpLivePolicy(URI baseUrl, String bearerTokenOrNull, Duration timeout, boolean reporting) {
     if (baseUrl == null
         || baseUrl.getScheme() == null
         || !(baseUrl.getScheme().equalsIgnoreCase("http")
@@ -44,6 +55,11 @@ final class HttpLivePolicy implements LivePolicy {
     this.token =
         bearerTokenOrNull == null || bearerTokenOrNull.isBlank() ? null : bearerTokenOrNull.trim();
     this.timeout = timeout;
+    if (reporting && this.token == null) {
+      throw new IllegalArgumentException(
+          "token: reporting events needs the API token (the collector refuses POSTs without one)");
+    }
+    this.reporting = reporting;
     this.client =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
@@ -84,7 +100,85 @@ final class HttpLivePolicy implements LivePolicy {
   }
 
   @Override
+  public void observed(Event event) {
+    if (reporting) {
+      unsent.add(event);
+    }
+  }
+
+  @Override
+  public long reportedEvents() {
+    return reported;
+  }
+
+  @Override
+  public long unreportedEvents() {
+    return unreported;
+  }
+
+  /** The collector's first refusal or failure, or null. */
+  String firstReportError() {
+    return firstReportError;
+  }
+
+  /**
+   * Posts what is held to the collector, in batches; a batch it refuses or cannot take is counted
+   * (never retried: a shop's tracking would drop it too) and the run goes on.
+   */
+  @Override
+  public void flush() {
+    for (int from = 0; from < unsent.size(); from += EVENTS_PER_POST) {
+      List<Event> batch = unsent.subList(from, Math.min(unsent.size(), from + EVENTS_PER_POST));
+      String error = post(batch);
+      if (error == null) {
+        reported += batch.size();
+      } else {
+        unreported += batch.size();
+        if (firstReportError == null) {
+          firstReportError = error;
+        }
+      }
+    }
+    unsent.clear();
+  }
+
+  /** Null when the collector took the batch, else what went wrong. */
+  private String post(List<Event> batch) {
+    StringBuilder body = new StringBuilder(batch.size() * 300).append('[');
+    for (int i = 0; i < batch.size(); i++) {
+      body.append(i == 0 ? "" : ",").append(Codecs.encodeLine(Codecs.EVENTS, batch.get(i)));
+    }
+    body.append(']');
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/v1/events"))
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build();
+    try {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() / 100 == 2
+          ? null
+          : "POST /v1/events: HTTP " + response.statusCode() + ": " + shorten(response.body());
+    } catch (IOException e) {
+      return "POST /v1/events: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "POST /v1/events: interrupted";
+    }
+  }
+
+  @Override
+  public void close() {
+    flush();
+  }
+
+  @Override
   public LiveAnswer answer(LiveRequest request) throws IOException {
+    if (!unsent.isEmpty()) {
+      flush();
+    }
     URI uri = uri(request);
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();

@@ -33,6 +33,9 @@ import java.util.TreeMap;
  * @param policyToPopularity the policy's expected purchases over popularity's; null when
  *     popularity's are 0
  * @param firstError the first error the policy gave, or null
+ * @param reportedEvents shoppers' events passed on to the policy's event collector (0 when it has
+ *     none), as a shop's pages report clicks, carts and purchases
+ * @param unreportedEvents events the collector refused or could not be reached for
  */
 public record LiveSummary(
     long seed,
@@ -54,7 +57,9 @@ public record LiveSummary(
     PolicyValue purchasesPer1000,
     Double policyToOracle,
     Double policyToPopularity,
-    String firstError) {
+    String firstError,
+    long reportedEvents,
+    long unreportedEvents) {
 
   public LiveSummary {
     fallbacks =

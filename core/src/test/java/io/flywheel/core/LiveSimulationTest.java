@@ -284,6 +284,105 @@ class LiveSimulationTest {
   }
 
   @Test
+  void shoppersEventsArePostedToTheCollectorBeforeTheNextRequest() throws Exception {
+    List<String> requestTimes = java.util.Collections.synchronizedList(new ArrayList<>());
+    // What the server saw, in order: "request <at>" and "event <timestamp>".
+    List<String> trail = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> tokens = java.util.Collections.synchronizedList(new ArrayList<>());
+    serve(
+        exchange -> {
+          String at = query(exchange).get("at");
+          requestTimes.add(at);
+          trail.add("request " + Instant.parse(at).toEpochMilli());
+          return json(
+              200,
+              "{\"requestId\":\"srv-"
+                  + requestTimes.size()
+                  + "\",\"items\":["
+                  + item(0, "p0", "c0", "v1", 0.5)
+                  + ","
+                  + item(1, "p1", "c4", "v2", 0.25)
+                  + "]}");
+        });
+    List<Event> posted = java.util.Collections.synchronizedList(new ArrayList<>());
+    server.createContext(
+        "/v1/events",
+        exchange -> {
+          tokens.add(exchange.getRequestHeaders().getFirst("Authorization"));
+          var batch = Codecs.MAPPER.readTree(exchange.getRequestBody().readAllBytes());
+          for (var node : batch) {
+            Event e = Codecs.EVENTS.decode((com.fasterxml.jackson.databind.node.ObjectNode) node);
+            posted.add(e);
+            trail.add("event " + e.timestamp());
+          }
+          exchange.sendResponseHeaders(202, -1);
+          exchange.close();
+        });
+    LiveSummary summary;
+    try (LivePolicy policy =
+        LivePolicy.httpReportingEvents(baseUrl(), "tok", Duration.ofSeconds(5))) {
+      summary =
+          MarketplaceSimulator.runLive(
+              SMALL, new LiveOptions(null, policy, 0, 0), dir, SimulationProgress.NONE);
+    }
+    List<Event> followUps =
+        events(dir).stream().filter(e -> e.type() != EventType.IMPRESSION).toList();
+    assertThat(followUps).extracting(Event::type).contains(EventType.CLICK, EventType.PURCHASE);
+    // Everything the shoppers did reached the collector, in the order the tracking delivered it.
+    assertThat(posted)
+        .extracting(Event::eventId)
+        .containsExactlyElementsOf(followUps.stream().map(Event::eventId).toList());
+    assertThat(summary.reportedEvents()).isEqualTo(followUps.size());
+    assertThat(summary.unreportedEvents()).isZero();
+    assertThat(tokens).containsOnly("Bearer tok");
+    // Feedback is fresh and never from the future: before each request the collector has had
+    // every event from before the shopper's visit began (a visit is simulated whole, so within it
+    // feedback waits for the next one; visits last well under an hour) and nothing later than it.
+    int checked = 0;
+    long postedBefore = 0;
+    long newestPosted = 0;
+    for (String step : trail) {
+      long t = Long.parseLong(step.substring(step.indexOf(' ') + 1));
+      if (step.startsWith("event")) {
+        postedBefore++;
+        newestPosted = Math.max(newestPosted, t);
+        continue;
+      }
+      assertThat(newestPosted).as("newest event posted before the request at %d", t).isLessThan(t);
+      long dueAnHourBefore = followUps.stream().filter(e -> e.timestamp() < t - 3_600_000L).count();
+      assertThat(postedBefore).isGreaterThanOrEqualTo(dueAnHourBefore);
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(100);
+  }
+
+  @Test
+  void aCollectorThatRefusesIsCountedAndTheRunCompletes() throws Exception {
+    serve(exchange -> json(200, "{\"items\":[" + item(0, "p0", "c0", "v1", 0.5) + "]}"));
+    server.createContext(
+        "/v1/events",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(401, -1);
+          exchange.close();
+        });
+    LiveSummary summary;
+    try (LivePolicy policy =
+        LivePolicy.httpReportingEvents(baseUrl(), "wrong", Duration.ofSeconds(5))) {
+      summary =
+          MarketplaceSimulator.runLive(
+              SMALL, new LiveOptions(null, policy, 0, 0), dir, SimulationProgress.NONE);
+      assertThat(((HttpLivePolicy) policy).firstReportError()).contains("HTTP 401");
+    }
+    assertThat(summary.answeredRequests()).isEqualTo(summary.requests());
+    assertThat(summary.reportedEvents()).isZero();
+    assertThat(summary.unreportedEvents())
+        .isEqualTo(events(dir).stream().filter(e -> e.type() != EventType.IMPRESSION).count());
+    assertThatThrownBy(() -> LivePolicy.httpReportingEvents(baseUrl(), null, Duration.ofSeconds(1)))
+        .hasMessageContaining("token");
+  }
+
+  @Test
   void aFailingPolicyIsCountedAndTheRunCompletes() throws IOException {
     serve(exchange -> json(500, "{\"error\":\"ranker down\"}"));
     LiveSummary summary;

@@ -31,6 +31,7 @@ final class EventStream {
   private final JsonLinesWriter<Event> out;
   private final UniformRandomProvider dirt;
   private final double dirtyRate;
+  private final java.util.function.Consumer<Event> delivered;
   private final PriorityQueue<Scheduled> pending = new PriorityQueue<>(BY_TIME);
   private final PriorityQueue<Scheduled> held = new PriorityQueue<>(BY_TIME);
   private long seq;
@@ -42,9 +43,19 @@ final class EventStream {
   private long delayed;
 
   EventStream(JsonLinesWriter<Event> out, UniformRandomProvider dirt, double dirtyRate) {
+    this(out, dirt, dirtyRate, e -> {});
+  }
+
+  /** {@code delivered}: told of every event as it goes on the wire (a live run's collector). */
+  EventStream(
+      JsonLinesWriter<Event> out,
+      UniformRandomProvider dirt,
+      double dirtyRate,
+      java.util.function.Consumer<Event> delivered) {
     this.out = out;
     this.dirt = dirt;
     this.dirtyRate = dirtyRate;
+    this.delivered = delivered;
   }
 
   void schedule(Event event) {
@@ -113,6 +124,7 @@ final class EventStream {
 
   private void write(Event event) {
     out.write(event);
+    delivered.accept(event);
     eventLines++;
     newest = Math.max(newest, event.timestamp());
   }

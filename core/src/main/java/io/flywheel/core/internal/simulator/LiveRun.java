@@ -275,6 +275,16 @@ final class LiveRun {
     }
   }
 
+  /**
+   * What a shopper did (not an impression: the policy logged those itself), passed on to the policy
+   * as the shop's page would report it.
+   */
+  void observed(io.flywheel.core.Event event) {
+    if (options.policy() != null && event.type() != io.flywheel.core.EventType.IMPRESSION) {
+      options.policy().observed(event);
+    }
+  }
+
   /** The policy's answer, or null when it failed (counted; the shopper sees nothing). */
   LiveAnswer ask(LiveRequest request) {
     LiveAnswer answer;
@@ -414,6 +424,9 @@ final class LiveRun {
       long purchases,
       double policyClicks,
       double policyPurchases) {
+    if (options.policy() != null) {
+      options.policy().flush();
+    }
     return new LiveSummary(
         seed,
         startDay,
@@ -442,7 +455,9 @@ final class LiveRun {
             per1000(ceilingPurchases, requests)),
         oraclePurchases > 0 ? policyPurchases / oraclePurchases : null,
         popularityPurchases > 0 ? policyPurchases / popularityPurchases : null,
-        firstError);
+        firstError,
+        options.policy() == null ? 0 : options.policy().reportedEvents(),
+        options.policy() == null ? 0 : options.policy().unreportedEvents());
   }
 
   private static double per1000(double total, long requests) {

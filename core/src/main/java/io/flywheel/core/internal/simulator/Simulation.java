@@ -362,7 +362,11 @@ public final class Simulation {
         var truthOut =
             JsonLinesWriter.create(dir.resolve(MarketplaceSimulator.TRUTH_FILE), Codecs.TRUTH)) {
       this.truth = truthOut;
-      this.stream = new EventStream(events, behaviourStream(3, startDay), config.dirtyRate());
+      this.stream =
+          live == null
+              ? new EventStream(events, behaviourStream(3, startDay), config.dirtyRate())
+              : new EventStream(
+                  events, behaviourStream(3, startDay), config.dirtyRate(), live::observed);
       for (int u = 0; u < shoppers.size; u++) {
         truth.write(shoppers.truth(u));
       }
