@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
       ExperimentsCommand.Show.class,
       ExperimentsCommand.Start.class,
       ExperimentsCommand.Stop.class,
+      ExperimentsCommand.Promote.class,
       ExperimentsCommand.Results.class,
       ExperimentsCommand.Calibrate.class,
       ExperimentsCommand.Bench.class
@@ -146,6 +147,17 @@ final class ExperimentsCommand implements Runnable {
         out.println("no experiments yet (`flywheel experiments create FILE`)");
       } else {
         all.forEach(e -> print(e, out));
+        parent
+            .catalog()
+            .promoted()
+            .ifPresent(
+                p ->
+                    out.printf(
+                        Locale.ROOT,
+                        "promoted to every shopper outside them: %s of %s, %s%n",
+                        p.arm(),
+                        p.experiment(),
+                        p.treatment()));
       }
       return 0;
     }
@@ -207,6 +219,35 @@ final class ExperimentsCommand implements Runnable {
     @Override
     int run(ExperimentCatalog catalog, PrintWriter out) throws IOException {
       return report(catalog.stop(id, System.currentTimeMillis()), out);
+    }
+  }
+
+  @Command(
+      name = "promote",
+      mixinStandardHelpOptions = true,
+      description =
+          "Serve an arm's copy and ranking treatment to every shopper outside the running "
+              + "experiments (delivery picks it up within seconds; the experiment-analysis "
+              + "pipeline does this for an arm that shipped, after approval).")
+  static final class Promote extends OneExperiment {
+    @Option(names = "--arm", required = true, paramLabel = "ARM", description = "The arm to serve.")
+    String arm;
+
+    @Override
+    int run(ExperimentCatalog catalog, PrintWriter out) throws IOException {
+      ExperimentCatalog.Promotion p = catalog.promote(id, arm, System.currentTimeMillis());
+      if (output.json()) {
+        out.println(TrainCommand.JSON.writeValueAsString(p));
+      } else {
+        out.printf(
+            Locale.ROOT,
+            "promoted %s of %s: %s is now served to every shopper outside the running"
+                + " experiments%n",
+            p.arm(),
+            p.experiment(),
+            p.treatment());
+      }
+      return 0;
     }
   }
 

@@ -83,6 +83,17 @@ class ExperimentsCommandTest {
                 .get("status")
                 .asText())
         .isEqualTo("stopped");
+
+    // The winner is promoted to every shopper; an arm the experiment lacks is refused.
+    Cli.Result unknownArm = Cli.run(home, "experiments", "promote", "copy-test", "--arm", "nope");
+    assertThat(unknownArm.code()).isEqualTo(2);
+    assertThat(unknownArm.err()).contains("arm", "nope");
+    JsonNode promoted =
+        Cli.ok(home, "experiments", "promote", "copy-test", "--arm", "generated", "--json").json();
+    assertThat(promoted.path("arm").asText()).isEqualTo("generated");
+    assertThat(promoted.path("treatment").path("copy").asText()).isEqualTo("generated");
+    assertThat(Cli.ok(home, "experiments", "list").out())
+        .contains("promoted to every shopper outside them: generated of copy-test");
   }
 
   @Test

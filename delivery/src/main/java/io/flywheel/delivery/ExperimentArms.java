@@ -20,9 +20,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ExperimentArms {
   private static final Logger LOG = LoggerFactory.getLogger(ExperimentArms.class);
-  static final ExperimentArms NONE = new ExperimentArms(List::of, 0);
+  static final ExperimentArms NONE = new ExperimentArms(List::of, java.util.Map::of, 0);
 
-  /** The arm a request is served under. */
+  /**
+   * The arm a request is served under (its treatment laid over the promoted one), or {@code
+   * control} outside every experiment (the promoted treatment alone).
+   */
   record Assigned(String experiment, Arm arm) {
     static final Assigned CONTROL = new Assigned(null, null);
 
@@ -36,7 +39,7 @@ final class ExperimentArms {
     }
 
     String banditName() {
-      return CopyBandits.key(experiment, arm.name());
+      return experiment == null ? "promoted" : CopyBandits.key(experiment, arm.name());
     }
 
     boolean popularityRanking() {
@@ -64,12 +67,22 @@ final class ExperimentArms {
   private record Running(ConversionExperiment experiment, ArmAssigner assigner) {}
 
   private final Supplier<List<ConversionExperiment>> source;
+  private final Supplier<java.util.Map<String, String>> promoted;
   private final long refreshNanos;
   private volatile List<Running> running = List.of();
+  private volatile java.util.Map<String, String> base = java.util.Map.of();
+  private volatile Assigned outside = Assigned.CONTROL;
   private volatile long readAt = Long.MIN_VALUE;
 
-  ExperimentArms(Supplier<List<ConversionExperiment>> source, long refreshMillis) {
+  /**
+   * @param promoted the treatment promoted to everyone (a shipped arm's; empty: none)
+   */
+  ExperimentArms(
+      Supplier<List<ConversionExperiment>> source,
+      Supplier<java.util.Map<String, String>> promoted,
+      long refreshMillis) {
     this.source = source;
+    this.promoted = promoted;
     this.refreshNanos = refreshMillis * 1_000_000L;
   }
 
@@ -80,10 +93,25 @@ final class ExperimentArms {
       }
       Optional<Arm> arm = r.assigner().assign(userId);
       if (arm.isPresent()) {
-        return new Assigned(r.experiment().id(), arm.get());
+        return new Assigned(r.experiment().id(), over(base, arm.get()));
       }
     }
-    return Assigned.CONTROL;
+    return outside;
+  }
+
+  /**
+   * The arm's treatment laid over the promoted one (an arm that sets its copy drops the base's).
+   */
+  static Arm over(java.util.Map<String, String> base, Arm arm) {
+    if (base.isEmpty()) {
+      return arm;
+    }
+    java.util.Map<String, String> merged = new java.util.HashMap<>(base);
+    if (arm.treatment().containsKey("copy")) {
+      merged.remove("explore");
+    }
+    merged.putAll(arm.treatment());
+    return new Arm(arm.name(), arm.weight(), merged);
   }
 
   private List<Running> current() {
@@ -97,6 +125,9 @@ final class ExperimentArms {
                     .sorted(java.util.Comparator.comparing(ConversionExperiment::id))
                     .map(e -> new Running(e, new ArmAssigner(e, 0)))
                     .toList();
+            base = java.util.Map.copyOf(promoted.get());
+            outside =
+                base.isEmpty() ? Assigned.CONTROL : new Assigned(null, new Arm("control", 1, base));
           } catch (RuntimeException e) {
             // Keep serving the last known experiments rather than none.
             LOG.warn("cannot read the running experiments: {}", e.toString());

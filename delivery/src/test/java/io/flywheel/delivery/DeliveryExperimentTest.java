@@ -49,6 +49,55 @@ class DeliveryExperimentTest {
   }
 
   @Test
+  void aPromotedTreatmentServesEveryoneOutsideAndArmsChangeItKeyByKey() throws Exception {
+    Path log = dir.resolve("events").resolve("promoted.jsonl");
+    AtomicReference<List<ConversionExperiment>> running = new AtomicReference<>(List.of());
+    AtomicReference<Map<String, String>> promoted =
+        new AtomicReference<>(Map.of("ranking", "popularity"));
+    try (DeliveryService service =
+        world
+            .service(ImpressionLog.file(log))
+            .experiments(running::get, promoted::get, Duration.ZERO)
+            .build()) {
+      Recommendation outside =
+          service.recommend(
+              new RecommendationRequest(
+                  "u-promo-0", Slot.HOME, 4, null, null, null, null, DeliveryWorld.NOW));
+      // Popularity was promoted: no ranker asked, and the shopper is in no experiment.
+      assertThat(outside.model()).isNull();
+      assertThat(outside.fallbacks()).isEmpty();
+      assertThat(outside.items())
+          .allSatisfy(
+              i -> {
+                assertThat(i.experiment()).isNull();
+                assertThat(i.arm()).isEqualTo("control");
+              });
+      // An experiment's arm that asks for the model overrides the promoted ranking.
+      running.set(List.of(RANKING));
+      ArmAssigner truth = new ArmAssigner(RANKING, 0);
+      for (int i = 0; i < 20; i++) {
+        String user = "u-promo-" + i;
+        Recommendation r =
+            service.recommend(
+                new RecommendationRequest(
+                    user, Slot.HOME, 4, null, null, null, null, DeliveryWorld.NOW));
+        boolean model = truth.assign(user).orElseThrow().name().equals("model");
+        assertThat(r.model() != null).as(user).isEqualTo(model);
+      }
+      // Nothing promoted: the ranker serves everyone outside again.
+      running.set(List.of());
+      promoted.set(Map.of());
+      assertThat(
+              service
+                  .recommend(
+                      new RecommendationRequest(
+                          "u-promo-0", Slot.HOME, 4, null, null, null, null, DeliveryWorld.NOW))
+                  .model())
+          .isNotNull();
+    }
+  }
+
+  @Test
   void eachShopperIsServedAndLoggedUnderTheirArm() throws Exception {
     Path log = dir.resolve("events").resolve("experiment.jsonl");
     AtomicReference<List<ConversionExperiment>> running = new AtomicReference<>(List.of(RANKING));

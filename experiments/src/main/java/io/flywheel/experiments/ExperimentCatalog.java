@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -128,6 +129,51 @@ public final class ExperimentCatalog {
     Entry stopped = new Entry(entry.experiment(), "stopped", entry.startedAt(), now);
     writeState(stopped);
     return stopped;
+  }
+
+  /**
+   * A shipped arm's treatment, promoted to every shopper outside the running experiments (and the
+   * base an experiment's arms change): how a copy strategy or ranking policy that won goes live.
+   */
+  public record Promotion(
+      String experiment, String arm, Map<String, String> treatment, long promotedAt) {
+    public Promotion {
+      treatment = Map.copyOf(treatment);
+    }
+  }
+
+  /**
+   * Promotes {@code arm} of experiment {@code id} (it must exist) at {@code now}, replacing any
+   * earlier promotion; the treatment's {@code model_version} is for the model's rollout, not
+   * delivery, and is kept only as a record.
+   */
+  public Promotion promote(String id, String arm, long now) throws IOException {
+    ConversionExperiment e = get(id).experiment();
+    Arm winner =
+        e.arms().stream()
+            .filter(a -> a.name().equals(arm))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ExperimentDefinitionException(
+                        "arm", "experiment '" + id + "' has no arm '" + arm + "'"));
+    Promotion p = new Promotion(id, arm, winner.treatment(), now);
+    Files.createDirectories(dir);
+    write(promotionFile(), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(p));
+    return p;
+  }
+
+  /** The promotion delivery applies, if any. */
+  public Optional<Promotion> promoted() throws IOException {
+    Path file = promotionFile();
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    return Optional.of(JSON.readValue(file.toFile(), Promotion.class));
+  }
+
+  private Path promotionFile() {
+    return dir.resolve("promoted.json");
   }
 
   /** The running experiments. */

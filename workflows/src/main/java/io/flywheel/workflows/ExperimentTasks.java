@@ -26,7 +26,8 @@ import java.util.Map;
  * each daily look a step of its metrics, the report as an artifact, the decision as tags), and
  * stops an experiment whose always-valid decision is ship or stop. Its outputs name the decision
  * and the winning arm's treatment ({@code treatment_model_version}, {@code treatment_copy}, ...),
- * so a later task can promote what won.
+ * so a later task can promote what won: {@code winners} lists them as {@code experiment:arm}, and
+ * the {@code experiment-promote} task puts each live.
  */
 final class ExperimentTasks {
   private static final ObjectMapper JSON =
@@ -42,6 +43,77 @@ final class ExperimentTasks {
             List.of(),
             TaskType.LONG_TASK_HEARTBEAT_TIMEOUT,
             ctx -> analyse(home, config, ctx)));
+    catalog.add(
+        new TaskType(
+            "experiment-promote",
+            TaskType.SERVING_QUEUE,
+            List.of(),
+            TaskType.LONG_TASK_HEARTBEAT_TIMEOUT,
+            ctx -> promote(home, config, ctx)));
+  }
+
+  /**
+   * The {@code experiment-promote} task: for each winner ({@code winners}: {@code id:arm,...}, the
+   * analysis's output) puts its treatment live. A {@code model_version} becomes the live version of
+   * {@code model} through the rollout; a copy or ranking treatment is promoted to every shopper
+   * outside the running experiments (delivery picks it up within seconds). No winners, nothing
+   * done.
+   */
+  static Map<String, String> promote(Path home, FlywheelConfig config, TaskContext ctx)
+      throws Exception {
+    String model = ctx.params().getOrDefault("model", HomeDelivery.DEFAULT_MODEL).trim();
+    List<String> winners =
+        java.util.Arrays.stream(ctx.params().getOrDefault("winners", "").split(","))
+            .map(String::trim)
+            .filter(w -> !w.isEmpty())
+            .toList();
+    ExperimentCatalog catalog = new ExperimentCatalog(home);
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("promoted", Integer.toString(winners.size()));
+    for (String winner : winners) {
+      int colon = winner.indexOf(':');
+      if (colon <= 0 || colon == winner.length() - 1) {
+        throw new IllegalArgumentException(
+            "winners: expected experiment:arm entries, got '" + winner + "'");
+      }
+      String id = winner.substring(0, colon);
+      String armName = winner.substring(colon + 1);
+      Arm arm = catalog.get(id).experiment().arm(armName);
+      ctx.heartbeat("promoting " + winner);
+      Map<String, String> treatment = new LinkedHashMap<>(arm.treatment());
+      String version = treatment.remove("model_version");
+      treatment.remove("explore");
+      if (version != null) {
+        out.put(id + ".model_version", version);
+        out.put(id + ".live", Integer.toString(makeLive(home, config, model, version, winner)));
+      }
+      if (!treatment.isEmpty()) {
+        catalog.promote(id, armName, System.currentTimeMillis());
+        out.put(id + ".delivery", treatment.toString());
+      }
+    }
+    return out;
+  }
+
+  /** Deploys the winning version if it is not serving, then promotes it from canary to live. */
+  private static int makeLive(
+      Path home, FlywheelConfig config, String model, String version, String winner)
+      throws Exception {
+    int v;
+    try {
+      v = Integer.parseInt(version.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          winner + ": treatment model_version must be a version number, got '" + version + "'");
+    }
+    try (ModelRegistry registry = FlywheelTasks.registry(home, config);
+        ModelDeployment deployment = ModelDeployment.open(home, config)) {
+      var state = deployment.ensureLive(registry, registry.version(model, v));
+      if (Integer.valueOf(v).equals(state.canary())) {
+        state = deployment.rollout().promote(model, "won experiment " + winner);
+      }
+      return state.live();
+    }
   }
 
   static Map<String, String> analyse(Path home, FlywheelConfig config, TaskContext ctx)
@@ -54,8 +126,11 @@ final class ExperimentTasks {
         wanted.isEmpty() || wanted.equals("all")
             ? catalog.list().stream().filter(ExperimentCatalog.Entry::running).toList()
             : List.of(catalog.get(wanted));
+    boolean approval =
+        !"false".equalsIgnoreCase(ctx.params().getOrDefault("approval", "true").trim());
     Map<String, String> out = new LinkedHashMap<>();
     out.put("analysed", Integer.toString(entries.size()));
+    List<String> winners = new java.util.ArrayList<>();
     List<Path> files = ExperimentOutcomes.homeEventFiles(home);
     try (ModelRegistry registry = FlywheelTasks.registry(home, config)) {
       for (ExperimentCatalog.Entry entry : entries) {
@@ -83,9 +158,13 @@ final class ExperimentTasks {
         if (decision.verdict().equals("ship") && decision.arm() != null) {
           Arm winner = e.arm(decision.arm());
           winner.treatment().forEach((k, v) -> out.put(prefix + "treatment_" + k, v));
+          winners.add(e.id() + ":" + winner.name());
         }
       }
     }
+    // What a promote task after this one reads: the winners, and whether a person must approve.
+    out.put("winners", String.join(",", winners));
+    out.put("approval_needed", Boolean.toString(approval && !winners.isEmpty()));
     return out;
   }
 

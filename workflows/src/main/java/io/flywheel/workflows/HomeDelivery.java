@@ -80,6 +80,22 @@ public final class HomeDelivery {
     };
   }
 
+  /** The treatment of the arm last promoted in the home (empty when none), re-read on each call. */
+  static java.util.function.Supplier<java.util.Map<String, String>> promotedTreatment(Path home) {
+    io.flywheel.experiments.ExperimentCatalog catalog =
+        new io.flywheel.experiments.ExperimentCatalog(home);
+    return () -> {
+      try {
+        return catalog
+            .promoted()
+            .map(io.flywheel.experiments.ExperimentCatalog.Promotion::treatment)
+            .orElse(java.util.Map.of());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
   /** The shop's own copy: HOME/catalog/content.jsonl, else the simulated world's. */
   public static Path shopContent(Path home) {
     Path catalog = home.resolve("catalog").resolve("content.jsonl");
@@ -134,7 +150,8 @@ public final class HomeDelivery {
                     new ModelRollout(rollouts, repository, scoring, serving),
                     scoring))
             .settings(settings)
-            .experiments(runningExperiments(home), java.time.Duration.ofSeconds(5))
+            .experiments(
+                runningExperiments(home), promotedTreatment(home), java.time.Duration.ofSeconds(5))
             .banditState(banditsFile(home))
             .closeWith(scoring);
     if (elasticsearchUrl != null) {

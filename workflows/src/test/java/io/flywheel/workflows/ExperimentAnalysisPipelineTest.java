@@ -21,22 +21,37 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The built-in {@code experiment-analysis} pipeline on Temporal's own service: a running experiment
  * with a clear winner in the home's events is analysed, tracked in MLflow (one step per daily
- * look), stopped, and the winning treatment is handed on as the task's output.
+ * look), stopped, its winning treatment handed on as the task's output, and, once a person
+ * approves, promoted to every shopper (delivery's base treatment).
  */
 class ExperimentAnalysisPipelineTest {
   private static final long T0 = 1_767_225_600_000L;
   @TempDir Path home;
 
+  private static RunState awaitApproval(Pipelines pipelines, String runId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      var state = pipelines.status(runId);
+      if (state.isPresent()
+          && state.get().tasks() != null
+          && state.get().tasks().get("approve").state() == TaskState.RUNNING) {
+        return state.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("run " + runId + " never waited for approval");
+  }
+
   @Test
-  void aDecidedExperimentIsTrackedStoppedAndItsWinnerNamed() throws Exception {
+  void aDecidedExperimentIsTrackedStoppedAndItsWinnerPromotedOnceApproved() throws Exception {
     ExperimentCatalog catalog = new ExperimentCatalog(home);
     catalog.create(
         ConversionExperiment.parse(
             """
             id: new-ranker
             arms:
-              - {name: champion, weight: 1, treatment: {model_version: "3"}}
-              - {name: challenger, weight: 1, treatment: {model_version: "4"}}
+              - {name: champion, weight: 1, treatment: {}}
+              - {name: challenger, weight: 1, treatment: {copy: campaign, ranking: popularity}}
             plan: {mde: 0.3, baseline: 0.1}
             """));
     catalog.start("new-ranker", T0);
@@ -84,15 +99,41 @@ class ExperimentAnalysisPipelineTest {
       PipelineSpec spec = Orchestration.pipelineSpecs(home).get("experiment-analysis");
       assertThat(spec.schedule()).isEqualTo("0 6 * * *");
       String runId = pipelines.submit(spec, Map.of(), LocalDate.of(2026, 1, 4));
-      RunState state = pipelines.await(runId, Duration.ofMinutes(2));
-      assertThat(state.status()).as(state.toString()).isEqualTo("SUCCEEDED");
-      Map<String, String> out = state.tasks().get("analyse").outputs();
+      // A winner waits for a person before it is promoted.
+      RunState waiting = awaitApproval(pipelines, runId);
+      Map<String, String> out = waiting.tasks().get("analyse").outputs();
       assertThat(out)
           .containsEntry("analysed", "1")
           .containsEntry("decision", "ship")
           .containsEntry("arm", "challenger")
-          .containsEntry("treatment_model_version", "4")
-          .containsEntry("stopped", "true");
+          .containsEntry("treatment_copy", "campaign")
+          .containsEntry("stopped", "true")
+          .containsEntry("winners", "new-ranker:challenger")
+          .containsEntry("approval_needed", "true");
+      assertThat(catalog.promoted()).isEmpty();
+      pipelines.approve(runId, "approve");
+      RunState state = pipelines.await(runId, Duration.ofMinutes(2));
+      assertThat(state.status()).as(state.toString()).isEqualTo("SUCCEEDED");
+      assertThat(state.tasks().get("promote").outputs())
+          .containsEntry("promoted", "1")
+          .containsKey("new-ranker.delivery");
+      ExperimentCatalog.Promotion promoted = catalog.promoted().orElseThrow();
+      assertThat(promoted.experiment()).isEqualTo("new-ranker");
+      assertThat(promoted.arm()).isEqualTo("challenger");
+      assertThat(promoted.treatment())
+          .containsEntry("copy", "campaign")
+          .containsEntry("ranking", "popularity");
+
+      // The next morning nothing is running: nothing analysed, nothing to approve or promote.
+      RunState next =
+          pipelines.await(
+              pipelines.submit(spec, Map.of(), LocalDate.of(2026, 1, 5)), Duration.ofMinutes(2));
+      assertThat(next.status()).as(next.toString()).isEqualTo("SUCCEEDED");
+      assertThat(next.tasks().get("analyse").outputs())
+          .containsEntry("analysed", "0")
+          .containsEntry("approval_needed", "false");
+      assertThat(next.tasks().get("promote").outputs()).containsEntry("promoted", "0");
+      assertThat(catalog.promoted().orElseThrow().promotedAt()).isEqualTo(promoted.promotedAt());
       assertThat(catalog.get("new-ranker").status()).isEqualTo("stopped");
       try (ModelRegistry registry = ModelRegistry.open(home, null, null)) {
         TrackedRun run = registry.run(out.get("run_id"));
