@@ -3,6 +3,7 @@ package io.flywheel.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flywheel.experiments.ConversionExperiment;
+import io.flywheel.experiments.CopyPolicyEvaluation;
 import io.flywheel.experiments.ExperimentAnalysis;
 import io.flywheel.experiments.ExperimentCatalog;
 import io.flywheel.experiments.ExperimentOutcomes;
@@ -87,6 +88,19 @@ final class DemoExperimentStep {
     ExperimentResultsTable.print(last, out);
     truthBeside(last, outcomes.asOf(last.asOf()), dayDir, out);
     banditTable(deliveryUrl, out);
+    out.println(
+        "  off-policy: what other copy policies would have earned, valued from the bandit arm's"
+            + " logged choices and propensities (`flywheel experiments ope`)");
+    for (String candidate : List.of("angle:stock", "uniform")) {
+      OffPolicyTable.print(
+          CopyPolicyEvaluation.evaluate(
+              List.of(HomeDelivery.eventsFile(demoHome), dayDir.resolve("events.jsonl")),
+              ID,
+              "bandit",
+              CopyPolicyEvaluation.Candidate.parse(candidate),
+              0.05),
+          out);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.flywheel.console;
 
 import io.flywheel.experiments.ConversionExperiment;
+import io.flywheel.experiments.CopyPolicyEvaluation;
 import io.flywheel.experiments.ExperimentAnalysis;
 import io.flywheel.experiments.ExperimentCalibration;
 import io.flywheel.experiments.ExperimentCatalog;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Spec;
       ExperimentsCommand.Stop.class,
       ExperimentsCommand.Promote.class,
       ExperimentsCommand.Results.class,
+      ExperimentsCommand.OffPolicy.class,
       ExperimentsCommand.Calibrate.class,
       ExperimentsCommand.Bench.class
     })
@@ -247,6 +249,59 @@ final class ExperimentsCommand implements Runnable {
             p.experiment(),
             p.treatment());
       }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "ope",
+      mixinStandardHelpOptions = true,
+      description =
+          "Value a candidate copy policy from a bandit arm's logged decisions before it goes live:"
+              + " click rate per impression by IPS, self-normalised IPS and doubly robust, with"
+              + " intervals.")
+  static final class OffPolicy extends OneExperiment {
+    @Option(
+        names = "--arm",
+        required = true,
+        paramLabel = "ARM",
+        description = "The bandit arm whose logs are read (its treatment is copy: bandit).")
+    String arm;
+
+    @Option(
+        names = "--candidate",
+        required = true,
+        paramLabel = "POLICY",
+        description =
+            "uniform, or angle:NAME (that message angle wherever the product's copy offers it, "
+                + "e.g. angle:savings; angle:stock is the shop's own copy).")
+    String candidate;
+
+    @Option(
+        names = "--events",
+        paramLabel = "FILE",
+        description = "Event files to read (repeatable; default: as for results).")
+    List<Path> events;
+
+    @Override
+    int run(ExperimentCatalog catalog, PrintWriter out) throws IOException {
+      ConversionExperiment e = catalog.get(id).experiment();
+      if (!e.arm(arm).banditCopy()) {
+        throw new ExperimentDefinitionException(
+            "--arm", "arm '" + arm + "' of " + id + " is not a bandit (copy: bandit)");
+      }
+      CopyPolicyEvaluation.Candidate policy = CopyPolicyEvaluation.Candidate.parse(candidate);
+      List<Path> files =
+          events != null ? events : ExperimentOutcomes.homeEventFiles(parent.root.home());
+      for (Path f : files) {
+        InputFiles.require(spec.commandLine(), "--events", f);
+      }
+      CopyPolicyEvaluation.Result r = CopyPolicyEvaluation.evaluate(files, id, arm, policy, 0.05);
+      if (output.json()) {
+        out.println(TrainCommand.JSON.writeValueAsString(r));
+        return 0;
+      }
+      OffPolicyTable.print(r, out);
       return 0;
     }
   }

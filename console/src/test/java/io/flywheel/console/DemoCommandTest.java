@@ -110,6 +110,9 @@ class DemoCommandTest {
     }
     assertThat(shown).as(result.out()).isPositive();
     assertThat(clicks).isPositive().isLessThan(shown);
+    assertThat(result.out())
+        .containsPattern("candidate angle:stock, from [\\d,]+ decisions of campaign-copy / bandit")
+        .containsPattern("(?m)^    dr +click rate +\\d+\\.\\d+% \\[");
     assertThat(result.out()).containsPattern("product_stats p1 \\d+ values");
     assertThat(home.resolve("demo").resolve("services.json")).doesNotExist();
     // The true probabilities rank clicks far better than chance, and the interval holds them.

@@ -94,6 +94,19 @@ class ExperimentsCommandTest {
     assertThat(promoted.path("treatment").path("copy").asText()).isEqualTo("generated");
     assertThat(Cli.ok(home, "experiments", "list").out())
         .contains("promoted to every shopper outside them: generated of copy-test");
+    // Off-policy estimates need a bandit arm, and a candidate they know.
+    Cli.Result notBandit =
+        Cli.run(
+            home,
+            "experiments",
+            "ope",
+            "copy-test",
+            "--arm",
+            "generated",
+            "--candidate",
+            "uniform");
+    assertThat(notBandit.code()).isEqualTo(2);
+    assertThat(notBandit.err()).contains("not a bandit");
   }
 
   @Test

@@ -443,7 +443,8 @@ public final class DeliveryService implements AutoCloseable {
           chosen == null
               ? placed.propensity()
               : placed.propensity() * chosen[position].propensity();
-      Map<String, Object> logged = new LinkedHashMap<>(4);
+      Map<String, Object> logged = new LinkedHashMap<>(6);
+      logged.put("slot", request.slot().wireName());
       logged.put("segment", segment.wireName());
       if (chosen != null) {
         logged.put("copyArm", chosen[position].angle());
