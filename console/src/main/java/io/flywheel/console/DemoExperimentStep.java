@@ -10,6 +10,7 @@ import io.flywheel.experiments.ExperimentOutcomes;
 import io.flywheel.experiments.ExperimentReport;
 import io.flywheel.experiments.MetricResult;
 import io.flywheel.experiments.UserOutcome;
+import io.flywheel.workflows.FeatureStoreCovariates;
 import io.flywheel.workflows.HomeDelivery;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -66,13 +67,18 @@ final class DemoExperimentStep {
       throws IOException, InterruptedException {
     ExperimentCatalog catalog = new ExperimentCatalog(demoHome);
     ExperimentCatalog.Entry e = catalog.stop(ID, System.currentTimeMillis());
+    // CUPED's covariate from the feature store: what each shopper bought in the week before their
+    // first exposure, as the feature job had it then.
     ExperimentOutcomes outcomes =
-        ExperimentOutcomes.read(
-            List.of(
-                HomeDelivery.eventsFile(demoHome),
-                dayDir.resolve("events.jsonl"),
-                worldDir.resolve("events.jsonl")),
-            ID);
+        FeatureStoreCovariates.apply(
+            demoHome,
+            ExperimentOutcomes.read(
+                List.of(
+                    HomeDelivery.eventsFile(demoHome),
+                    dayDir.resolve("events.jsonl"),
+                    worldDir.resolve("events.jsonl")),
+                ID),
+            "features");
     List<ExperimentReport> daily = ExperimentAnalysis.daily(e.experiment(), outcomes);
     out.printf(
         Locale.ROOT,
@@ -86,6 +92,7 @@ final class DemoExperimentStep {
     }
     ExperimentReport last = daily.get(daily.size() - 1);
     ExperimentResultsTable.print(last, out);
+    out.println("  CUPED covariate: " + outcomes.covariateSource());
     truthBeside(last, outcomes.asOf(last.asOf()), dayDir, out);
     banditTable(deliveryUrl, out);
     out.println(

@@ -321,6 +321,16 @@ final class ExperimentsCommand implements Runnable {
                 + "events.jsonl and HOME/world/events.jsonl; an event in two files counts once).")
     List<Path> events;
 
+    @Option(
+        names = "--covariates",
+        paramLabel = "SOURCE",
+        defaultValue = "events",
+        description =
+            "CUPED's pre-exposure covariate: events (orders in the 28 days before exposure) or"
+                + " features (the feature store's user_activity.purchases_7d as of the last"
+                + " snapshot before exposure) (default: ${DEFAULT-VALUE}).")
+    String covariates;
+
     @Override
     int run(ExperimentCatalog catalog, PrintWriter out) throws IOException {
       ExperimentCatalog.Entry e = catalog.get(id);
@@ -329,13 +339,21 @@ final class ExperimentsCommand implements Runnable {
       for (Path f : files) {
         InputFiles.require(spec.commandLine(), "--events", f);
       }
-      ExperimentOutcomes outcomes = ExperimentOutcomes.read(files, id);
+      ExperimentOutcomes outcomes;
+      try {
+        outcomes =
+            io.flywheel.workflows.FeatureStoreCovariates.apply(
+                parent.root.home(), ExperimentOutcomes.read(files, id), covariates.trim());
+      } catch (IllegalArgumentException | IllegalStateException bad) {
+        throw new ParameterException(spec.commandLine(), bad.getMessage());
+      }
       List<ExperimentReport> daily = ExperimentAnalysis.daily(e.experiment(), outcomes);
       if (output.json()) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("experiment", entry(e));
         json.put("exposedUsers", outcomes.exposedUsers());
         json.put("malformedLines", outcomes.malformedLines());
+        json.put("covariates", outcomes.covariateSource());
         json.put("daily", daily);
         json.put("latest", daily.isEmpty() ? null : daily.get(daily.size() - 1));
         out.println(TrainCommand.JSON.writeValueAsString(json));
@@ -355,6 +373,7 @@ final class ExperimentsCommand implements Runnable {
             r.decision().verdict());
       }
       ExperimentResultsTable.print(daily.get(daily.size() - 1), out);
+      out.println("  CUPED covariate: " + outcomes.covariateSource());
       return 0;
     }
   }

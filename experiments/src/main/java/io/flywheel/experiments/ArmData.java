@@ -38,7 +38,12 @@ record ArmData(Moments conversion, Moments orders, Moments revenue, Moments ctr)
     }
 
     void add(
-        int orderCount, double money, int clicks, int impressions, int preOrders, double preMoney) {
+        int orderCount,
+        double money,
+        int clicks,
+        int impressions,
+        double preOrders,
+        double preMoney) {
       put(conversion, orderCount > 0 ? 1 : 0, preOrders);
       put(orders, orderCount, preOrders);
       put(revenue, money, preMoney);

@@ -41,8 +41,9 @@ public final class ExperimentOutcomes {
   private final String[] ids;
   private final long[] exposedAt;
   private final byte[] arm;
-  private final int[] preOrders;
+  private final double[] preOrders;
   private final double[] preRevenue;
+  private final String covariateSource;
   // Outcomes after exposure: user index, time, kind, revenue.
   private final int[] eventUser;
   private final long[] eventAt;
@@ -59,6 +60,7 @@ public final class ExperimentOutcomes {
     this.arm = Arrays.copyOf(x.arm, x.size);
     this.preOrders = o.preOrders;
     this.preRevenue = o.preRevenue;
+    this.covariateSource = "events (" + PRE_PERIOD_DAYS + " days before exposure)";
     this.eventUser = o.user;
     this.eventAt = o.at;
     this.eventKind = o.kind;
@@ -208,7 +210,7 @@ public final class ExperimentOutcomes {
 
   /** Outcomes and pre-period purchases as pass 2 finds them. */
   private static final class Outcomes {
-    final int[] preOrders;
+    final double[] preOrders;
     final double[] preRevenue;
     int[] user = new int[1024];
     long[] at = new long[1024];
@@ -217,7 +219,7 @@ public final class ExperimentOutcomes {
     int size;
 
     Outcomes(int users) {
-      preOrders = new int[users];
+      preOrders = new double[users];
       preRevenue = new double[users];
     }
 
@@ -512,6 +514,64 @@ public final class ExperimentOutcomes {
         return looks;
       }
     }
+  }
+
+  /**
+   * A shopper's orders before exposure as another source knows them (the feature store's
+   * point-in-time features), for CUPED in place of the events' pre-period.
+   */
+  @FunctionalInterface
+  public interface PreExposureOrders {
+    /** The shopper's orders just before {@code firstExposure}; empty when the source has none. */
+    java.util.OptionalDouble before(String userId, long firstExposure);
+
+    /** How reports name the source. */
+    default String describe() {
+      return getClass().getSimpleName();
+    }
+  }
+
+  private ExperimentOutcomes(ExperimentOutcomes o, double[] preOrders, String covariateSource) {
+    this.arms = o.arms;
+    this.ids = o.ids;
+    this.exposedAt = o.exposedAt;
+    this.arm = o.arm;
+    this.preOrders = preOrders;
+    this.preRevenue = o.preRevenue;
+    this.covariateSource = covariateSource;
+    this.eventUser = o.eventUser;
+    this.eventAt = o.eventAt;
+    this.eventKind = o.eventKind;
+    this.eventRevenue = o.eventRevenue;
+    this.events = o.events;
+    this.malformed = o.malformed;
+    this.lastEvent = o.lastEvent;
+  }
+
+  /**
+   * The same outcomes with each shopper's pre-exposure orders (the covariate of conversion and
+   * orders) taken from {@code source}; a shopper it does not know had none (0).
+   */
+  public ExperimentOutcomes withPreExposureOrders(PreExposureOrders source) {
+    double[] fromSource = new double[ids.length];
+    for (int u = 0; u < ids.length; u++) {
+      fromSource[u] = source.before(ids[u], exposedAt[u]).orElse(0);
+    }
+    return new ExperimentOutcomes(this, fromSource, source.describe());
+  }
+
+  /** The first and last exposure times (epoch ms); {0, 0} when nobody was exposed. */
+  public long[] exposureSpan() {
+    return exposedAt.length == 0
+        ? new long[] {0, 0}
+        : new long[] {
+          Arrays.stream(exposedAt).min().orElse(0), Arrays.stream(exposedAt).max().orElse(0)
+        };
+  }
+
+  /** Where the pre-exposure orders CUPED adjusts with come from. */
+  public String covariateSource() {
+    return covariateSource;
   }
 
   /** Each exposed shopper's outcome counted up to {@code asOf} (exposed by then). */

@@ -14,5 +14,5 @@ public record UserOutcome(
     double revenue,
     int clicks,
     int impressions,
-    int preOrders,
+    double preOrders,
     double preRevenue) {}

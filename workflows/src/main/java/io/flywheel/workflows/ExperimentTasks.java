@@ -128,6 +128,7 @@ final class ExperimentTasks {
             : List.of(catalog.get(wanted));
     boolean approval =
         !"false".equalsIgnoreCase(ctx.params().getOrDefault("approval", "true").trim());
+    String covariates = ctx.params().getOrDefault("covariates", "events").trim();
     Map<String, String> out = new LinkedHashMap<>();
     out.put("analysed", Integer.toString(entries.size()));
     List<String> winners = new java.util.ArrayList<>();
@@ -136,14 +137,15 @@ final class ExperimentTasks {
       for (ExperimentCatalog.Entry entry : entries) {
         ConversionExperiment e = entry.experiment();
         ctx.heartbeat("reading " + e.id());
-        List<ExperimentReport> daily =
-            ExperimentAnalysis.daily(e, ExperimentOutcomes.read(files, e.id()));
+        ExperimentOutcomes outcomes =
+            FeatureStoreCovariates.apply(home, ExperimentOutcomes.read(files, e.id()), covariates);
+        List<ExperimentReport> daily = ExperimentAnalysis.daily(e, outcomes);
         if (daily.isEmpty()) {
           out.put(e.id() + ".decision", "no exposures");
           continue;
         }
         ExperimentReport latest = daily.get(daily.size() - 1);
-        String runId = track(home, registry, e, daily);
+        String runId = track(home, registry, e, daily, outcomes.covariateSource());
         ExperimentReport.Decision decision = latest.decision();
         boolean decisive = decision.verdict().equals("ship") || decision.verdict().equals("stop");
         if (decisive && stopOnDecision && entry.running()) {
@@ -170,7 +172,11 @@ final class ExperimentTasks {
 
   /** One MLflow run per analysis: each look a step, the report an artifact, the decision tags. */
   private static String track(
-      Path home, ModelRegistry registry, ConversionExperiment e, List<ExperimentReport> daily)
+      Path home,
+      ModelRegistry registry,
+      ConversionExperiment e,
+      List<ExperimentReport> daily,
+      String covariateSource)
       throws Exception {
     TrackedRun run =
         registry.startRun(
@@ -184,6 +190,7 @@ final class ExperimentTasks {
       params.put("planned_users_per_arm", e.plan().usersPerArm());
       params.put("mde", e.plan().mde());
       params.put("alpha", e.plan().alpha());
+      params.put("cuped_covariate", covariateSource);
       run.logParams(params);
       for (int step = 0; step < daily.size(); step++) {
         ExperimentReport r = daily.get(step);
