@@ -189,6 +189,22 @@ public final class FlywheelConfig {
           "openai",
           "openai (chat completions) or triton (Triton's generate endpoint) (default: openai)",
           v -> v.equals("openai") || v.equals("triton") ? null : "expected openai or triton");
+  public static final Key FLYWHEEL_EXPERIMENT_HOLDOUT =
+      new Key(
+          "FLYWHEEL_EXPERIMENT_HOLDOUT",
+          "experiments.holdout",
+          false,
+          "0.05",
+          "share of all shoppers delivery keeps out of every experiment, the global holdout, in"
+              + " [0, 0.5] (default: 0)",
+          v -> {
+            try {
+              double share = Double.parseDouble(v.trim());
+              return share >= 0 && share <= 0.5 ? null : "expected a share in [0, 0.5]";
+            } catch (NumberFormatException e) {
+              return "expected a number in [0, 0.5]";
+            }
+          });
   public static final Key FLYWHEEL_API_TOKEN =
       new Key(
           "FLYWHEEL_API_TOKEN",
@@ -219,6 +235,7 @@ public final class FlywheelConfig {
           LLM_API_KEY,
           LLM_MODEL,
           LLM_PROTOCOL,
+          FLYWHEEL_EXPERIMENT_HOLDOUT,
           FLYWHEEL_API_TOKEN);
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -309,6 +326,11 @@ public final class FlywheelConfig {
   }
 
   /** {@code openai} unless set to {@code triton}. */
+  /** The global holdout: the share of shoppers no experiment exposes (0 unless set). */
+  public double experimentHoldout() {
+    return get(FLYWHEEL_EXPERIMENT_HOLDOUT).map(v -> Double.parseDouble(v.trim())).orElse(0.0);
+  }
+
   public String llmProtocol() {
     return get(LLM_PROTOCOL).orElse("openai");
   }

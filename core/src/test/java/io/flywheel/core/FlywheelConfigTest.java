@@ -46,6 +46,13 @@ class FlywheelConfigTest {
   void badValuesFailNamingTheVariableOrKeyAndTheReason() throws Exception {
     assertThatThrownBy(() -> FlywheelConfig.load(home, Map.of("FLINK_REST_URL", "jobmanager")))
         .hasMessageStartingWith("FLINK_REST_URL: expected an http(s) URL");
+    assertThatThrownBy(
+            () -> FlywheelConfig.load(home, Map.of("FLYWHEEL_EXPERIMENT_HOLDOUT", "0.9")))
+        .hasMessageStartingWith("FLYWHEEL_EXPERIMENT_HOLDOUT: expected a share in [0, 0.5]");
+    assertThat(
+            FlywheelConfig.load(home, Map.of("FLYWHEEL_EXPERIMENT_HOLDOUT", "0.05"))
+                .experimentHoldout())
+        .isEqualTo(0.05);
     Path yaml = Files.writeString(home.resolve("flywheel.yaml"), "flink: {rest_url: [\n");
     assertThatThrownBy(() -> FlywheelConfig.load(home, Map.of()))
         .hasMessageStartingWith(yaml.toString())

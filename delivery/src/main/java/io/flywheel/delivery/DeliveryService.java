@@ -334,7 +334,29 @@ public final class DeliveryService implements AutoCloseable {
         java.util.function.Supplier<List<io.flywheel.experiments.ConversionExperiment>> running,
         java.util.function.Supplier<Map<String, String>> promoted,
         java.time.Duration refresh) {
-      this.experiments = new ExperimentArms(running, promoted, refresh.toMillis());
+      return runningExperiments(
+          () ->
+              running.get().stream()
+                  .map(
+                      e ->
+                          new io.flywheel.experiments.ExperimentCatalog.Entry(
+                              e, "running", null, null))
+                  .toList(),
+          promoted,
+          0,
+          refresh);
+    }
+
+    /**
+     * The catalogue's running experiments (each ramped up from when it started), the promoted
+     * treatment, and the share of all shoppers held out of every experiment.
+     */
+    public Builder runningExperiments(
+        java.util.function.Supplier<List<io.flywheel.experiments.ExperimentCatalog.Entry>> running,
+        java.util.function.Supplier<Map<String, String>> promoted,
+        double holdout,
+        java.time.Duration refresh) {
+      this.experiments = new ExperimentArms(running, promoted, holdout, refresh.toMillis());
       return this;
     }
 
@@ -385,7 +407,8 @@ public final class DeliveryService implements AutoCloseable {
             request.slot().wireName(),
             segment.wireName(),
             request.locale() == null ? null : request.locale().tag(),
-            request.userId());
+            request.userId(),
+            clock.millis());
     mark = stage(stages, "shopper", mark);
 
     // 2. Candidate products, each with where it came from.

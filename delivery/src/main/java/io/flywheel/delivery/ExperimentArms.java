@@ -3,6 +3,7 @@ package io.flywheel.delivery;
 import io.flywheel.experiments.Arm;
 import io.flywheel.experiments.ArmAssigner;
 import io.flywheel.experiments.ConversionExperiment;
+import io.flywheel.experiments.ExperimentCatalog;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ExperimentArms {
   private static final Logger LOG = LoggerFactory.getLogger(ExperimentArms.class);
-  static final ExperimentArms NONE = new ExperimentArms(List::of, java.util.Map::of, 0);
+  static final ExperimentArms NONE = new ExperimentArms(List::of, java.util.Map::of, 0, 0);
 
   /**
    * The arm a request is served under (its treatment laid over the promoted one), or {@code
@@ -63,10 +64,14 @@ final class ExperimentArms {
     }
   }
 
-  /** A running experiment with its assigner, built once per refresh, not per request. */
-  private record Running(ConversionExperiment experiment, ArmAssigner assigner) {}
+  /**
+   * A running experiment with its assigner, built once per refresh, not per request; {@code
+   * startedAt} null: fully ramped up.
+   */
+  private record Running(ConversionExperiment experiment, ArmAssigner assigner, Long startedAt) {}
 
-  private final Supplier<List<ConversionExperiment>> source;
+  private final Supplier<List<ExperimentCatalog.Entry>> source;
+  private final double holdout;
   private final Supplier<java.util.Map<String, String>> promoted;
   private final long refreshNanos;
   private volatile List<Running> running = List.of();
@@ -75,23 +80,29 @@ final class ExperimentArms {
   private volatile long readAt = Long.MIN_VALUE;
 
   /**
+   * @param source the running experiments with when each started (for its ramp-up)
    * @param promoted the treatment promoted to everyone (a shipped arm's; empty: none)
+   * @param holdout the share of all shoppers kept out of every experiment
    */
   ExperimentArms(
-      Supplier<List<ConversionExperiment>> source,
+      Supplier<List<ExperimentCatalog.Entry>> source,
       Supplier<java.util.Map<String, String>> promoted,
+      double holdout,
       long refreshMillis) {
     this.source = source;
+    this.holdout = holdout;
     this.promoted = promoted;
     this.refreshNanos = refreshMillis * 1_000_000L;
   }
 
-  Assigned assign(String slot, String segment, String locale, String userId) {
+  /** {@code now}: the wall-clock time, epoch ms (ramp-ups follow it, not the page's time). */
+  Assigned assign(String slot, String segment, String locale, String userId, long now) {
     for (Running r : current()) {
       if (!r.experiment().targeting().admits(slot, segment, locale)) {
         continue;
       }
-      Optional<Arm> arm = r.assigner().assign(userId);
+      Optional<Arm> arm =
+          r.assigner().assign(userId, r.startedAt() == null ? Long.MAX_VALUE : now - r.startedAt());
       if (arm.isPresent()) {
         return new Assigned(r.experiment().id(), over(base, arm.get()));
       }
@@ -122,8 +133,13 @@ final class ExperimentArms {
           try {
             running =
                 source.get().stream()
-                    .sorted(java.util.Comparator.comparing(ConversionExperiment::id))
-                    .map(e -> new Running(e, new ArmAssigner(e, 0)))
+                    .sorted(java.util.Comparator.comparing(e -> e.experiment().id()))
+                    .map(
+                        e ->
+                            new Running(
+                                e.experiment(),
+                                new ArmAssigner(e.experiment(), holdout),
+                                e.startedAt()))
                     .toList();
             base = java.util.Map.copyOf(promoted.get());
             outside =

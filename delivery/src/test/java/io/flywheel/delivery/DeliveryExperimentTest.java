@@ -98,6 +98,55 @@ class DeliveryExperimentTest {
   }
 
   @Test
+  void aRampUpAndTheGlobalHoldoutDecideWhoIsExposed() throws Exception {
+    ConversionExperiment ramped =
+        ConversionExperiment.parse(
+            """
+            id: ramped
+            arms:
+              - {name: model, weight: 1, treatment: {ranking: model}}
+              - {name: popular, weight: 1, treatment: {ranking: popularity}}
+            ramp: [{after: 0h, share: 0.1}, {after: 1d, share: 1.0}]
+            """);
+    Path log = dir.resolve("events").resolve("ramped.jsonl");
+    AtomicReference<Long> startedAt = new AtomicReference<>(DeliveryWorld.NOW);
+    ArmAssigner truth = new ArmAssigner(ramped, 0.2);
+    try (DeliveryService service =
+        world
+            .service(ImpressionLog.file(log))
+            .runningExperiments(
+                () ->
+                    List.of(
+                        new io.flywheel.experiments.ExperimentCatalog.Entry(
+                            ramped, "running", startedAt.get(), null)),
+                Map::of,
+                0.2,
+                Duration.ZERO)
+            .build()) {
+      for (long since : new long[] {0, 2 * 86_400_000L}) {
+        startedAt.set(DeliveryWorld.NOW - since);
+        int exposed = 0;
+        for (int i = 0; i < 300; i++) {
+          String user = "u-ramp-" + i;
+          Recommendation r =
+              service.recommend(
+                  new RecommendationRequest(
+                      user, Slot.HOME, 2, null, null, null, null, DeliveryWorld.NOW));
+          var arm = truth.assign(user, since);
+          assertThat(r.items().get(0).experiment()).isEqualTo(arm.isPresent() ? "ramped" : null);
+          exposed += arm.isPresent() ? 1 : 0;
+        }
+        // 10 % of the 80 % not held out at the start (≈ 24), all of them two days in (≈ 240).
+        if (since == 0) {
+          assertThat(exposed).isBetween(8, 45);
+        } else {
+          assertThat(exposed).isBetween(200, 280);
+        }
+      }
+    }
+  }
+
+  @Test
   void eachShopperIsServedAndLoggedUnderTheirArm() throws Exception {
     Path log = dir.resolve("events").resolve("experiment.jsonl");
     AtomicReference<List<ConversionExperiment>> running = new AtomicReference<>(List.of(RANKING));

@@ -39,11 +39,24 @@ public final class ArmAssigner {
 
   /** The shopper's arm, or empty when held out or outside the experiment's slice of its layer. */
   public Optional<Arm> assign(String userId) {
+    return assign(userId, Long.MAX_VALUE);
+  }
+
+  /**
+   * The shopper's arm {@code elapsedMillis} after the experiment started: as {@link
+   * #assign(String)}, and only within the ramp-up's share by then (a fourth independent hash, so
+   * the arms stay balanced at every share and a shopper once admitted stays admitted).
+   */
+  public Optional<Arm> assign(String userId, long elapsedMillis) {
     if (holdout > 0 && unit(HOLDOUT_SALT, userId) < holdout) {
       return Optional.empty();
     }
     double inLayer = unit("layer:" + experiment.layer(), userId);
     if (inLayer < experiment.layerFrom() || inLayer >= experiment.layerTo()) {
+      return Optional.empty();
+    }
+    double share = experiment.rampShare(elapsedMillis);
+    if (share < 1 && unit("ramp:" + experiment.salt(), userId) >= share) {
       return Optional.empty();
     }
     double u = unit(experiment.salt(), userId);

@@ -35,10 +35,66 @@ public record ConversionExperiment(
     Plan plan,
     String layer,
     double layerFrom,
-    double layerTo) {
+    double layerTo,
+    List<RampStep> ramp) {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * A step of the ramp-up: from {@code after} since the start, {@code share} of the shoppers the
+   * experiment would take are exposed (the same ones as before, and more: admission is by a hash
+   * below the share, so a shopper once in stays in).
+   */
+  public record RampStep(java.time.Duration after, double share) {
+    public RampStep {
+      ExperimentDefinitionException.require(
+          after != null && !after.isNegative(), "ramp[].after", "a duration >= 0, got " + after);
+      ExperimentDefinitionException.require(
+          share > 0 && share <= 1, "ramp[].share", "a share in (0, 1], got " + share);
+    }
+  }
+
+  /** Without a ramp-up: everyone the experiment takes, from the start. */
+  public ConversionExperiment(
+      String id,
+      String name,
+      String salt,
+      List<Arm> arms,
+      Targeting targeting,
+      MetricKind primary,
+      List<MetricKind> secondary,
+      List<MetricKind> guardrails,
+      Plan plan,
+      String layer,
+      double layerFrom,
+      double layerTo) {
+    this(
+        id,
+        name,
+        salt,
+        arms,
+        targeting,
+        primary,
+        secondary,
+        guardrails,
+        plan,
+        layer,
+        layerFrom,
+        layerTo,
+        List.of());
+  }
+
+  /** The share exposed {@code elapsedMillis} after the start (1 without a ramp-up). */
+  public double rampShare(long elapsedMillis) {
+    double share = ramp.isEmpty() ? 1 : 0;
+    for (RampStep step : ramp) {
+      if (elapsedMillis >= step.after().toMillis()) {
+        share = step.share();
+      }
+    }
+    return share;
+  }
 
   /** Who may be exposed; an empty list admits everyone. */
   public record Targeting(List<String> slots, List<String> segments, List<String> locales) {
@@ -119,6 +175,20 @@ public record ConversionExperiment(
         layerFrom >= 0 && layerTo <= 1 && layerFrom < layerTo,
         "traffic",
         "a slice [from, to) of the layer within [0, 1], got [" + layerFrom + ", " + layerTo + ")");
+    ramp = ramp == null ? List.of() : List.copyOf(ramp);
+    for (int i = 0; i < ramp.size(); i++) {
+      RampStep step = ramp.get(i);
+      ExperimentDefinitionException.require(
+          i > 0 || step.after().isZero(),
+          "ramp",
+          "the first step starts at 0 (e.g. {after: 0h, share: 0.1}), got " + step.after());
+      ExperimentDefinitionException.require(
+          i == 0
+              || step.after().compareTo(ramp.get(i - 1).after()) > 0
+                  && step.share() > ramp.get(i - 1).share(),
+          "ramp",
+          "steps must come later and take a larger share than the one before");
+    }
   }
 
   public Arm control() {
@@ -154,7 +224,17 @@ public record ConversionExperiment(
     rejectUnknown(
         root,
         "",
-        Set.of("id", "name", "salt", "arms", "targeting", "metrics", "plan", "layer", "traffic"));
+        Set.of(
+            "id",
+            "name",
+            "salt",
+            "arms",
+            "targeting",
+            "metrics",
+            "plan",
+            "layer",
+            "traffic",
+            "ramp"));
     List<Arm> arms = new ArrayList<>();
     JsonNode armList = root.path("arms");
     if (!armList.isArray()) {
@@ -211,7 +291,31 @@ public record ConversionExperiment(
         plan,
         root.path("layer").asText(null),
         from,
-        to);
+        to,
+        ramp(root.path("ramp")));
+  }
+
+  private static List<RampStep> ramp(JsonNode list) {
+    List<RampStep> out = new ArrayList<>();
+    if (list.isMissingNode() || list.isNull()) {
+      return out;
+    }
+    if (!list.isArray()) {
+      throw new ExperimentDefinitionException("ramp", "a list of {after, share}");
+    }
+    for (JsonNode step : list) {
+      rejectUnknown(step, "ramp[].", Set.of("after", "share"));
+      java.time.Duration after;
+      try {
+        after = io.flywheel.core.DurationText.parse(step.path("after").asText("0s"));
+      } catch (IllegalArgumentException e) {
+        throw new ExperimentDefinitionException(
+            "ramp[].after",
+            "a duration such as 0h, 30m or 2d, got '" + step.path("after").asText() + "'");
+      }
+      out.add(new RampStep(after, step.path("share").asDouble(Double.NaN)));
+    }
+    return out;
   }
 
   /** The definition as YAML that {@link #parse} reads back to an equal experiment. */
@@ -239,6 +343,15 @@ public record ConversionExperiment(
         .put("users_per_arm", plan.usersPerArm());
     root.put("layer", layer);
     root.putObject("traffic").put("from", layerFrom).put("to", layerTo);
+    if (!ramp.isEmpty()) {
+      ArrayNode steps = root.putArray("ramp");
+      ramp.forEach(
+          step ->
+              steps
+                  .addObject()
+                  .put("after", step.after().toSeconds() + "s")
+                  .put("share", step.share()));
+    }
     try {
       return YAML.writeValueAsString(root);
     } catch (IOException e) {

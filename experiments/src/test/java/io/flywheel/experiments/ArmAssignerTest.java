@@ -52,4 +52,64 @@ class ArmAssignerTest {
     // Arms stay balanced inside a slice: the arm hash is independent of the layer's.
     assertThat(leftTreated / (double) inLeft).isBetween(0.48, 0.52);
   }
+
+  @Test
+  void aRampUpAdmitsAGrowingShareThatKeepsWhoItHadAndStaysBalanced() {
+    ConversionExperiment e =
+        ConversionExperiment.parse(
+            ConversionExperimentTest.RANKER
+                .replace("from: 0.0, to: 0.5", "from: 0.0, to: 1.0")
+                .replace(
+                    "layer: ranking",
+                    "layer: ranking\nramp: [{after: 0h, share: 0.1}, {after: 1d, share: 0.5},"
+                        + " {after: 3d, share: 1.0}]"));
+    assertThat(ConversionExperiment.parse(e.toYaml())).isEqualTo(e);
+    long day = 86_400_000L;
+    assertThat(e.rampShare(0)).isEqualTo(0.1);
+    assertThat(e.rampShare(day + 1)).isEqualTo(0.5);
+    assertThat(e.rampShare(10 * day)).isEqualTo(1.0);
+    ArmAssigner assigner = new ArmAssigner(e, 0);
+    int first = 0;
+    int second = 0;
+    Map<String, Integer> armsAtFirst = new HashMap<>();
+    for (int i = 0; i < 50_000; i++) {
+      String user = "u" + i;
+      Optional<Arm> early = assigner.assign(user, day / 2);
+      Optional<Arm> later = assigner.assign(user, 2 * day);
+      if (early.isPresent()) {
+        first++;
+        armsAtFirst.merge(early.get().name(), 1, Integer::sum);
+        assertThat(later).as("admitted once, admitted after").isEqualTo(early);
+      }
+      second += later.isPresent() ? 1 : 0;
+      assertThat(assigner.assign(user, 5 * day)).isEqualTo(assigner.assign(user));
+    }
+    // 10 % then 50 % of 50,000 (sd ≈ 67 and 112); arms even within the first 10 %.
+    assertThat(first).isBetween(4_700, 5_300);
+    assertThat(second).isBetween(24_500, 25_500);
+    assertThat(armsAtFirst.get("control")).isBetween(2_300, 2_700);
+  }
+
+  @Test
+  void aRampMustStartAtZeroAndGrow() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                ConversionExperiment.parse(
+                    ConversionExperimentTest.RANKER.replace(
+                        "layer: ranking", "layer: ranking\nramp: [{after: 1h, share: 0.1}]")))
+        .hasMessageContaining("ramp");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                ConversionExperiment.parse(
+                    ConversionExperimentTest.RANKER.replace(
+                        "layer: ranking",
+                        "layer: ranking\nramp: [{after: 0h, share: 0.5}, {after: 1d, share: 0.2}]")))
+        .hasMessageContaining("larger share");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                ConversionExperiment.parse(
+                    ConversionExperimentTest.RANKER.replace(
+                        "layer: ranking", "layer: ranking\nramp: [{after: soon, share: 0.5}]")))
+        .hasMessageContaining("ramp[].after");
+  }
 }

@@ -66,14 +66,19 @@ public final class HomeDelivery {
     }
   }
 
-  /** The experiments `flywheel experiments start` has running in this home, read on demand. */
-  static java.util.function.Supplier<List<io.flywheel.experiments.ConversionExperiment>>
+  /**
+   * The experiments `flywheel experiments start` has running in this home, with when each started
+   * (for its ramp-up), read on demand.
+   */
+  static java.util.function.Supplier<List<io.flywheel.experiments.ExperimentCatalog.Entry>>
       runningExperiments(Path home) {
     io.flywheel.experiments.ExperimentCatalog catalog =
         new io.flywheel.experiments.ExperimentCatalog(home);
     return () -> {
       try {
-        return catalog.running();
+        return catalog.list().stream()
+            .filter(io.flywheel.experiments.ExperimentCatalog.Entry::running)
+            .toList();
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -150,8 +155,11 @@ public final class HomeDelivery {
                     new ModelRollout(rollouts, repository, scoring, serving),
                     scoring))
             .settings(settings)
-            .experiments(
-                runningExperiments(home), promotedTreatment(home), java.time.Duration.ofSeconds(5))
+            .runningExperiments(
+                runningExperiments(home),
+                promotedTreatment(home),
+                config.experimentHoldout(),
+                java.time.Duration.ofSeconds(5))
             .banditState(banditsFile(home))
             .closeWith(scoring);
     if (elasticsearchUrl != null) {
