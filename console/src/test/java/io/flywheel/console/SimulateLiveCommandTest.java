@@ -50,8 +50,11 @@ class SimulateLiveCommandTest {
             "purchasesPer1000",
             "policyToOracle",
             "policyToPopularity",
-            "firstError");
+            "firstError",
+            "reportedEvents",
+            "unreportedEvents");
     assertThat(Cli.text(summary, "/policy")).isEqualTo("random");
+    assertThat(Cli.integer(summary, "/reportedEvents")).isZero();
     long requests = Cli.integer(summary, "/requests");
     assertThat(requests).isPositive();
     assertThat(Cli.integer(summary, "/answeredRequests")).isEqualTo(requests);
@@ -116,6 +119,10 @@ class SimulateLiveCommandTest {
     Cli.Result lateStart = simulate("--live", "--start-day", "1");
     assertThat(lateStart.code()).isEqualTo(2);
     assertThat(lateStart.err()).contains("--start-day must be a day of the world, 0 to 0");
+
+    Cli.Result builtInReports = simulate("--live", "--policy", "oracle", "--report-events");
+    assertThat(builtInReports.code()).isEqualTo(2);
+    assertThat(builtInReports.err()).contains("--report-events needs a policy URL");
 
     Cli.Result speed = simulate("--live", "--speed", "-1");
     assertThat(speed.code()).isEqualTo(2);
