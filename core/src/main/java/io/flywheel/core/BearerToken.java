@@ -24,6 +24,12 @@ public final class BearerToken {
     return new BearerToken(token.trim().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Whether {@code presented} (a sign-in form's field, say) is this token. */
+  public boolean accepts(String presented) {
+    return presented != null
+        && MessageDigest.isEqual(presented.trim().getBytes(StandardCharsets.UTF_8), expected);
+  }
+
   /** Whether an {@code Authorization} header value presents this token. */
   public boolean acceptsHeader(String authorization) {
     if (authorization == null) {

@@ -183,6 +183,104 @@ public final class ModelRegistry implements AutoCloseable {
     return run(runId);
   }
 
+  /** An experiment as a list shows it. */
+  public record ExperimentSummary(String id, String name, long lastUpdateMillis) {}
+
+  /** The active experiments, most recently updated first (at most 1,000). */
+  public List<ExperimentSummary> experiments() {
+    return call(
+            "search experiments",
+            () ->
+                client
+                    .searchExperiments(
+                        "",
+                        org.mlflow.api.proto.Service.ViewType.ACTIVE_ONLY,
+                        1000,
+                        List.of("last_update_time DESC"))
+                    .getItems())
+        .stream()
+        .map(e -> new ExperimentSummary(e.getExperimentId(), e.getName(), e.getLastUpdateTime()))
+        .toList();
+  }
+
+  /** A run as a table row: its figures, params and tags as the server holds them. */
+  public record RunSummary(
+      String runId,
+      String name,
+      String experimentId,
+      String status,
+      long startMillis,
+      long endMillis,
+      Map<String, Double> metrics,
+      Map<String, String> params,
+      Map<String, String> tags) {}
+
+  /** One page of runs and the token of the next ({@code null} on the last page). */
+  public record RunPage(List<RunSummary> runs, String nextPageToken) {}
+
+  /**
+   * A page of an experiment's runs, through the tracking server's own search: {@code filter} in
+   * MLflow's search syntax ({@code metrics.auc > 0.7 and params.model = 'ctr'}), {@code orderBy}
+   * one clause ({@code metrics.auc DESC}; empty: newest first), {@code pageToken} from the page
+   * before (null for the first).
+   */
+  public RunPage searchRuns(
+      String experimentId, String filter, String orderBy, int maxResults, String pageToken) {
+    org.mlflow.tracking.RunsPage page =
+        call(
+            "search runs",
+            () ->
+                client.searchRuns(
+                    List.of(experimentId),
+                    filter == null ? "" : filter,
+                    org.mlflow.api.proto.Service.ViewType.ACTIVE_ONLY,
+                    maxResults,
+                    orderBy == null || orderBy.isBlank()
+                        ? List.of("attributes.start_time DESC")
+                        : List.of(orderBy),
+                    pageToken));
+    List<RunSummary> runs = new ArrayList<>();
+    for (Run r : page.getItems()) {
+      runs.add(summary(r));
+    }
+    return new RunPage(runs, page.getNextPageToken().orElse(null));
+  }
+
+  /** One run as a table row. */
+  public RunSummary runSummary(String runId) {
+    return summary(call("get run " + runId, () -> client.getRun(runId)));
+  }
+
+  private static RunSummary summary(Run r) {
+    Map<String, Double> metrics = new java.util.TreeMap<>();
+    r.getData().getMetricsList().forEach(m -> metrics.put(m.getKey(), m.getValue()));
+    Map<String, String> params = new java.util.TreeMap<>();
+    r.getData().getParamsList().forEach(p -> params.put(p.getKey(), p.getValue()));
+    Map<String, String> tags = new java.util.TreeMap<>();
+    r.getData().getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
+    var info = r.getInfo();
+    return new RunSummary(
+        info.getRunId().isEmpty() ? info.getRunUuid() : info.getRunId(),
+        info.getRunName(),
+        info.getExperimentId(),
+        info.getStatus().name(),
+        info.getStartTime(),
+        info.getEndTime(),
+        metrics,
+        params,
+        tags);
+  }
+
+  /** A metric's history as (step, value) pairs in step order. */
+  public List<double[]> metricSteps(String runId, String key) {
+    return call("get metric history", () -> client.getMetricHistory(runId, key)).stream()
+        .sorted(
+            java.util.Comparator.comparingLong(org.mlflow.api.proto.Service.Metric::getStep)
+                .thenComparingLong(org.mlflow.api.proto.Service.Metric::getTimestamp))
+        .map(m -> new double[] {m.getStep(), m.getValue()})
+        .toList();
+  }
+
   public TrackedRun run(String runId) {
     Run run = call("get run " + runId, () -> client.getRun(runId));
     return new TrackedRun(client, artifacts, run);

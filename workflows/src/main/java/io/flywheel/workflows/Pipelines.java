@@ -405,6 +405,19 @@ public final class Pipelines implements AutoCloseable {
 
   /** Runs Flywheel knows of, newest first. */
   public List<RunRecord> runs() throws IOException {
+    return runIndex(index);
+  }
+
+  /**
+   * The runs a home's run index records, newest first, with their last recorded states: for readers
+   * without a Temporal connection (the web console of a home whose service is down).
+   */
+  public static List<RunRecord> recordedRuns(Path home) throws IOException {
+    Path dir = home.resolve("workflows").resolve("runs");
+    return Files.isDirectory(dir) ? runIndex(dir) : List.of();
+  }
+
+  private static List<RunRecord> runIndex(Path index) throws IOException {
     List<RunRecord> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(index)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
