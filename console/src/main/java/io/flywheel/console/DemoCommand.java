@@ -95,6 +95,13 @@ final class DemoCommand implements Callable<Integer> {
               + "need a lower one).")
   private double minAuc;
 
+  @Option(
+      names = "--serve",
+      description =
+          "Keep the platform (and its web console) up after the demo until Ctrl-C, and print"
+              + " the console's URL.")
+  private boolean serve;
+
   @Mixin private OutputOptions output;
 
   @Override
@@ -140,8 +147,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Files: " + demoHome.toAbsolutePath().normalize());
     out.println(
-        "Next steps of the loop (off-policy estimates of candidate rankers, the web console) "
-            + "join this demo as they land.");
+        "Next steps of the loop (off-policy estimates of candidate rankers) join this demo as"
+            + " they land.");
     return 0;
   }
 
@@ -199,8 +206,61 @@ final class DemoCommand implements Callable<Integer> {
           demoHome.resolve("world"),
           running.service(LocalServices.DELIVERY).orElseThrow().url(),
           out);
+      step(
+          out,
+          "12. The web console: runs, models, pipelines, features, A/B results and content in one"
+              + " UI, served by `flywheel up`");
+      String console = running.service(LocalServices.CONSOLE).orElseThrow().url();
+      consolePages(console, out);
+      if (serve) {
+        out.printf(
+            "  open %s (sign in with FLYWHEEL_API_TOKEN to act%s); Ctrl-C stops%n",
+            console,
+            root.config().apiToken() == null
+                ? ": none was set, so this demo used a one-off token and the console is for"
+                    + " reading"
+                : "");
+        out.flush();
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+      } else {
+        out.printf("  it was at %s (`flywheel demo --serve` keeps it up)%n", console);
+      }
     }
     out.println("  stopped (as `flywheel down` does)");
+  }
+
+  /** Asks the console for a page of each section and prints how long each took. */
+  private static void consolePages(String console, PrintWriter out) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (String path :
+        List.of(
+            "/",
+            "/runs",
+            "/models",
+            "/pipelines",
+            "/features",
+            "/ab/" + DemoExperimentStep.ID,
+            "/content")) {
+      long started = System.nanoTime();
+      java.net.http.HttpResponse<String> page =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(URI.create(console + path))
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      var title =
+          java.util.regex.Pattern.compile("<title>(.*?) · Flywheel</title>").matcher(page.body());
+      out.printf(
+          Locale.ROOT,
+          "  %-22s HTTP %d in %4d ms  %s%n",
+          path,
+          page.statusCode(),
+          millis,
+          title.find() ? title.group(1).replace("&amp;", "&") : "");
+    }
   }
 
   private Path liveDay(Path demoHome, String delivery, String apiToken, PrintWriter out)

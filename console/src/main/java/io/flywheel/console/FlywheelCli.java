@@ -44,6 +44,7 @@ import picocli.CommandLine.ScopeType;
       ContentCommand.class,
       DeliveryCommand.class,
       ExperimentsCommand.class,
+      WebConsoleCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FlywheelCli implements Runnable {

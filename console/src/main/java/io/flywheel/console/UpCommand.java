@@ -10,6 +10,7 @@ import io.flywheel.deploy.ModelRepository;
 import io.flywheel.featurestore.FeatureServer;
 import io.flywheel.featurestore.FeatureStore;
 import io.flywheel.registry.ModelRegistry;
+import io.flywheel.webconsole.WebConsole;
 import io.flywheel.workflows.HomeDelivery;
 import io.flywheel.workflows.ModelDeployment;
 import io.flywheel.workflows.Orchestration;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Start every embedded service of the home (tracking server, inference server, Temporal "
-            + "with a worker, pipeline API, feature server, Elasticsearch, delivery API), write HOME/services.json and serve "
+            + "with a worker, pipeline API, feature server, Elasticsearch, delivery API, web console), write HOME/services.json and serve "
             + "until Ctrl-C or `flywheel down`; other commands of the home use them.")
 final class UpCommand implements Callable<Integer> {
   @ParentCommand private FlywheelCli root;
@@ -90,6 +91,12 @@ final class UpCommand implements Callable<Integer> {
       defaultValue = "8088",
       description = "The delivery API's port (default: ${DEFAULT-VALUE}).")
   private int deliveryPort;
+
+  @Option(
+      names = "--console-port",
+      defaultValue = "8080",
+      description = "The web console's port (default: ${DEFAULT-VALUE}).")
+  private int consolePort;
 
   /** The local content index node, unless ELASTICSEARCH_URL names a cluster. */
   private LocalElasticsearch contentIndexNode(Path home) throws Exception {
@@ -168,7 +175,14 @@ final class UpCommand implements Callable<Integer> {
                 spec.commandLine().getOut());
         DeliveryServer deliveryApi =
             DeliveryServer.start(
-                delivery, root.config().apiToken(), host, anyPorts ? 0 : deliveryPort)) {
+                delivery, root.config().apiToken(), host, anyPorts ? 0 : deliveryPort);
+        WebConsole console =
+            WebConsole.builder(home)
+                .config(root.config())
+                .registry(registry)
+                .pipelines(orchestration.pipelines())
+                .token(root.config().apiToken())
+                .start(host, anyPorts ? 0 : consolePort)) {
       services.add(
           new LocalServices.Service(
               LocalServices.TRACKING, registry.trackingUri(), registry.trackingUri() + "/health"));
@@ -196,6 +210,9 @@ final class UpCommand implements Callable<Integer> {
       String deliveryUrl = "http://" + host + ":" + deliveryApi.port();
       services.add(
           new LocalServices.Service(LocalServices.DELIVERY, deliveryUrl, deliveryUrl + "/health"));
+      services.add(
+          new LocalServices.Service(
+              LocalServices.CONSOLE, console.url(), console.url() + "/health"));
       LocalServices.publish(home, "up", started, services);
       try {
         PrintWriter out = spec.commandLine().getOut();

@@ -73,9 +73,12 @@ class DemoCommandTest {
     // Every service of the platform answered healthy, and features were read through its server.
     Matcher services =
         Pattern.compile(
-                "(?m)^  (tracking|inference|temporal|pipelines|features|elasticsearch|delivery)\\s+\\S+\\s+up")
+                "(?m)^  (tracking|inference|temporal|pipelines|features|elasticsearch|delivery|console)\\s+\\S+\\s+up")
             .matcher(result.out());
-    assertThat(services.results().count()).as(result.out()).isEqualTo(7);
+    assertThat(services.results().count()).as(result.out()).isEqualTo(8);
+    // Every section of the web console answered.
+    Matcher pages = Pattern.compile("(?m)^  /\\S*\\s+HTTP 200 in +\\d+ ms").matcher(result.out());
+    assertThat(pages.results().count()).as(result.out()).isEqualTo(7);
     // Every item the delivery API answered was logged by it: what the simulator showed, plus what
     // it could not show (items unknown to the world, or repeated).
     Matcher logged =

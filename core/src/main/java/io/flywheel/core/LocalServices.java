@@ -29,6 +29,7 @@ public final class LocalServices {
   public static final String FEATURES = "features";
   public static final String ELASTICSEARCH = "elasticsearch";
   public static final String DELIVERY = "delivery";
+  public static final String CONSOLE = "console";
 
   /**
    * One service.

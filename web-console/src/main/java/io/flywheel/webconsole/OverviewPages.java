@@ -53,6 +53,12 @@ final class OverviewPages {
       List<ExperimentCatalog.Entry> experiments,
       List<Attention> attention) {}
 
+  /** Services' health, asked at most every few seconds: the overview must not wait on it. */
+  private static final long HEALTH_TTL_NANOS = 5_000_000_000L;
+
+  private record Checked(long at, List<Service> services) {}
+
+  private volatile Checked checked;
   private final Sources sources;
   private final Views views;
 
@@ -125,6 +131,16 @@ final class OverviewPages {
 
   /** The home's services (as `flywheel up` published them), each asked for its health at once. */
   private List<Service> services() {
+    Checked last = checked;
+    if (last != null && System.nanoTime() - last.at() < HEALTH_TTL_NANOS) {
+      return last.services();
+    }
+    List<Service> now = askServices();
+    checked = new Checked(System.nanoTime(), now);
+    return now;
+  }
+
+  private List<Service> askServices() {
     var running = LocalServices.of(sources.home());
     if (running.isEmpty()) {
       return List.of();
