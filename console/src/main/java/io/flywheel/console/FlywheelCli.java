@@ -45,6 +45,7 @@ import picocli.CommandLine.ScopeType;
       DeliveryCommand.class,
       ExperimentsCommand.class,
       WebConsoleCommand.class,
+      BenchConsoleCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FlywheelCli implements Runnable {
