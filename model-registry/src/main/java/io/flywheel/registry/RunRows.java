@@ -106,30 +106,107 @@ final class RunRows {
     return run.build();
   }
 
+  private static final String INFO_COLUMNS =
+      "run_id, experiment_id, run_name, user_id, status, start_time, end_time, artifact_uri,"
+          + " lifecycle_stage";
+
+  /**
+   * Every run of an experiment with its data, newest first, in six statements whatever their number
+   * (a search over thousands of runs must not ask per run).
+   */
+  static List<Run> runsOf(Sql sql, long experimentId) {
+    List<RunInfo> infos =
+        sql.list(
+            "SELECT "
+                + INFO_COLUMNS
+                + " FROM runs WHERE experiment_id = ? "
+                + "ORDER BY start_time DESC, run_id",
+            RunRows::info,
+            experimentId);
+    java.util.Map<String, RunData.Builder> data = new java.util.HashMap<>(infos.size() * 2);
+    for (RunInfo i : infos) {
+      data.put(i.getRunId(), RunData.newBuilder());
+    }
+    String ofExperiment = "SELECT run_id FROM runs WHERE experiment_id = ?";
+    sql.list(
+        "SELECT run_id, k, v, ts, step FROM (SELECT run_id, k, v, ts, step, ROW_NUMBER() OVER"
+            + " (PARTITION BY run_id, k ORDER BY step DESC, ts DESC, v DESC, seq DESC) AS rn FROM"
+            + " metrics WHERE run_id IN ("
+            + ofExperiment
+            + ")) WHERE rn = 1 ORDER BY run_id, k",
+        rs -> {
+          data.get(rs.getString(1))
+              .addMetrics(
+                  Metric.newBuilder()
+                      .setKey(rs.getString(2))
+                      .setValue(rs.getDouble(3))
+                      .setTimestamp(rs.getLong(4))
+                      .setStep(rs.getLong(5)));
+          return null;
+        },
+        experimentId);
+    sql.list(
+        "SELECT run_id, k, v FROM params WHERE run_id IN (" + ofExperiment + ") ORDER BY run_id, k",
+        rs -> {
+          data.get(rs.getString(1))
+              .addParams(Param.newBuilder().setKey(rs.getString(2)).setValue(rs.getString(3)));
+          return null;
+        },
+        experimentId);
+    sql.list(
+        "SELECT run_id, k, v FROM tags WHERE run_id IN (" + ofExperiment + ") ORDER BY run_id, k",
+        rs -> {
+          data.get(rs.getString(1))
+              .addTags(RunTag.newBuilder().setKey(rs.getString(2)).setValue(rs.getString(3)));
+          return null;
+        },
+        experimentId);
+    java.util.Map<String, List<DatasetInput>> inputs = new java.util.HashMap<>();
+    sql.list(
+        "SELECT run_id, input_json FROM run_inputs WHERE run_id IN ("
+            + ofExperiment
+            + ") ORDER BY run_id, seq",
+        rs -> {
+          inputs
+              .computeIfAbsent(rs.getString(1), k -> new java.util.ArrayList<>())
+              .add(ProtoJson.parse(rs.getString(2), DatasetInput.newBuilder()).build());
+          return null;
+        },
+        experimentId);
+    List<Run> out = new java.util.ArrayList<>(infos.size());
+    for (RunInfo i : infos) {
+      Run.Builder run = Run.newBuilder().setInfo(i).setData(data.get(i.getRunId()));
+      List<DatasetInput> in = inputs.get(i.getRunId());
+      if (in != null) {
+        run.setInputs(RunInputs.newBuilder().addAllDatasetInputs(in));
+      }
+      out.add(run.build());
+    }
+    return out;
+  }
+
+  private static RunInfo info(ResultSet rs) throws SQLException {
+    RunInfo.Builder b =
+        RunInfo.newBuilder()
+            .setRunId(rs.getString(1))
+            .setRunUuid(rs.getString(1))
+            .setExperimentId(Long.toString(rs.getLong(2)))
+            .setRunName(nullToEmpty(rs.getString(3)))
+            .setUserId(nullToEmpty(rs.getString(4)))
+            .setStatus(RunStatus.valueOf(rs.getString(5)))
+            .setStartTime(rs.getLong(6))
+            .setArtifactUri(rs.getString(8))
+            .setLifecycleStage(rs.getString(9));
+    long end = rs.getLong(7);
+    if (!rs.wasNull()) {
+      b.setEndTime(end);
+    }
+    return b.build();
+  }
+
   static RunInfo info(Sql sql, String runId) {
     requireText("run_id", runId, 32);
-    return sql.first(
-            "SELECT run_id, experiment_id, run_name, user_id, status, start_time, "
-                + "end_time, artifact_uri, lifecycle_stage FROM runs WHERE run_id = ?",
-            rs -> {
-              RunInfo.Builder b =
-                  RunInfo.newBuilder()
-                      .setRunId(rs.getString(1))
-                      .setRunUuid(rs.getString(1))
-                      .setExperimentId(Long.toString(rs.getLong(2)))
-                      .setRunName(nullToEmpty(rs.getString(3)))
-                      .setUserId(nullToEmpty(rs.getString(4)))
-                      .setStatus(RunStatus.valueOf(rs.getString(5)))
-                      .setStartTime(rs.getLong(6))
-                      .setArtifactUri(rs.getString(8))
-                      .setLifecycleStage(rs.getString(9));
-              long end = rs.getLong(7);
-              if (!rs.wasNull()) {
-                b.setEndTime(end);
-              }
-              return b.build();
-            },
-            runId)
+    return sql.first("SELECT " + INFO_COLUMNS + " FROM runs WHERE run_id = ?", RunRows::info, runId)
         .orElseThrow(() -> MlflowError.missing("Run '" + runId + "'"));
   }
 

@@ -352,18 +352,7 @@ final class RunStore extends AggregateStore {
     List<Run> out = new ArrayList<>();
     for (String experimentId : experimentIds) {
       long exp = ExperimentStore.key(experimentId);
-      List<Run> runs =
-          read(
-              sql ->
-                  sql
-                      .list(
-                          "SELECT run_id FROM runs WHERE experiment_id = ? "
-                              + "ORDER BY start_time DESC, run_id",
-                          rs -> rs.getString(1),
-                          exp)
-                      .stream()
-                      .map(id -> RunRows.run(sql, id))
-                      .toList());
+      List<Run> runs = read(sql -> RunRows.runsOf(sql, exp));
       for (Run run : runs) {
         if ((lifecycle == null || lifecycle.equals(run.getInfo().getLifecycleStage()))
             && filter.matches(c -> RunRows.value(run, c))) {
