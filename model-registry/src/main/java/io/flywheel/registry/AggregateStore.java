@@ -19,6 +19,8 @@ import java.util.function.Consumer;
 abstract class AggregateStore {
   private final TrackingDatabase db;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final java.util.concurrent.atomic.AtomicLong writes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   AggregateStore(TrackingDatabase db) {
     this.db = db;
@@ -29,16 +31,27 @@ abstract class AggregateStore {
   }
 
   final <T> T write(TrackingDatabase.Work<T> work) {
-    return locked(lock.writeLock(), work);
+    try {
+      return locked(lock.writeLock(), work);
+    } finally {
+      writes.incrementAndGet();
+    }
   }
 
   final void change(Consumer<Sql> work) {
-    locked(
-        lock.writeLock(),
+    write(
         sql -> {
           work.accept(sql);
           return null;
         });
+  }
+
+  /**
+   * How many writes this store has made (attempted ones included): a reader that caches what it
+   * read knows it is stale when the count has moved.
+   */
+  final long writes() {
+    return writes.get();
   }
 
   private <T> T locked(Lock held, TrackingDatabase.Work<T> work) {

@@ -344,6 +344,34 @@ final class RunStore extends AggregateStore {
         });
   }
 
+  /** An experiment's runs as last read, and the store's write count when they were read. */
+  private record Snapshot(long writes, List<Run> runs) {}
+
+  /** The runs of the experiments searched lately (a console pages through 10,000 runs). */
+  private final Map<Long, Snapshot> snapshots =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Snapshot> eldest) {
+              return size() > 8;
+            }
+          });
+
+  /** The experiment's runs: read again only when a run of this store was written since. */
+  private List<Run> experimentRuns(long experimentId) {
+    long before = writes();
+    Snapshot s = snapshots.get(experimentId);
+    if (s != null && s.writes() == before) {
+      return s.runs();
+    }
+    List<Run> runs = read(sql -> RunRows.runsOf(sql, experimentId));
+    // Labelled with the count from before the read: a write racing it makes it stale at once.
+    snapshots.put(experimentId, new Snapshot(before, runs));
+    return runs;
+  }
+
   /** Runs of the given experiments matching the filter, newest first. */
   List<Run> search(List<String> experimentIds, SearchFilter filter, String lifecycle) {
     if (experimentIds.isEmpty()) {
@@ -352,7 +380,7 @@ final class RunStore extends AggregateStore {
     List<Run> out = new ArrayList<>();
     for (String experimentId : experimentIds) {
       long exp = ExperimentStore.key(experimentId);
-      List<Run> runs = read(sql -> RunRows.runsOf(sql, exp));
+      List<Run> runs = experimentRuns(exp);
       for (Run run : runs) {
         if ((lifecycle == null || lifecycle.equals(run.getInfo().getLifecycleStage()))
             && filter.matches(c -> RunRows.value(run, c))) {

@@ -158,6 +158,32 @@ class RunStoreTest {
   }
 
   @Test
+  void searchSeesEveryWriteSinceItsLastRead() {
+    String a = runs.create(experiment, "a", "kim", 1_000L, Map.of()).getInfo().getRunId();
+    runs.logBatch(a, List.of(metric("auc", 0.5, 0)), List.of(), List.of());
+    assertThat(runs.search(List.of(experiment), SearchFilter.parse(""), "active"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getData().getMetrics(0).getValue()).isEqualTo(0.5));
+    // A later step's value, a new run, a tag, a finished status: each shows at once.
+    runs.logBatch(a, List.of(metric("auc", 0.9, 3), metric("auc", 0.1, 1)), List.of(), List.of());
+    String b = runs.create(experiment, "b", "kim", 2_000L, Map.of()).getInfo().getRunId();
+    runs.logBatch(b, List.of(), List.of(), List.of(tag("stage", "eval")));
+    runs.update(a, RunStatus.FINISHED, null, null);
+    List<Run> found = runs.search(List.of(experiment), SearchFilter.parse(""), "active");
+    assertThat(ids(found)).containsExactly(b, a);
+    assertThat(found.get(1).getData().getMetrics(0).getValue()).isEqualTo(0.9);
+    assertThat(found.get(1).getInfo().getStatus()).isEqualTo(RunStatus.FINISHED);
+    assertThat(found.get(0).getData().getTagsList())
+        .anySatisfy(t -> assertThat(t.getKey()).isEqualTo("stage"));
+    runs.deleteTag(b, "stage");
+    runs.setLifecycle(a, "deleted");
+    found = runs.search(List.of(experiment), SearchFilter.parse(""), "active");
+    assertThat(ids(found)).containsExactly(b);
+    assertThat(found.get(0).getData().getTagsList())
+        .noneSatisfy(t -> assertThat(t.getKey()).isEqualTo("stage"));
+  }
+
+  @Test
   void searchFiltersByParamsMetricsTagsAndAttributesNewestFirst() {
     String a =
         runs.create(experiment, "a", "kim", 1_000L, Map.of("task", "train")).getInfo().getRunId();
