@@ -54,7 +54,12 @@ class UpCommandTest {
               "pipelines",
               "features",
               "elasticsearch",
-              "delivery");
+              "delivery",
+              "console");
+      // The console is up's: a second one on the same home is refused, naming it.
+      Cli.Result second = Cli.run(home, "console", "--port", "0");
+      assertThat(second.code()).isEqualTo(2);
+      assertThat(second.err()).contains("already serves the console");
 
       // The stores `up` holds are read through its servers, never opened a second time.
       JsonNode served =

@@ -86,7 +86,8 @@ public final class DeliveryServer implements AutoCloseable {
             DeliveryService.RANKER,
             DeliveryService.INDEX,
             DeliveryService.FEATURES,
-            DeliveryService.LOG_FALLBACK)) {
+            DeliveryService.LOG_FALLBACK,
+            DeliveryService.ARM_MODEL)) {
       metrics.gauge(
           "flywheel.delivery.fallbacks",
           io.micrometer.core.instrument.Tags.of("dependency", name),

@@ -62,6 +62,9 @@ public final class DeliveryService implements AutoCloseable {
   public static final String FEATURES = "features";
   public static final String LOG_FALLBACK = "log";
 
+  /** An experiment arm's model version is not served: the rollout's choice answered instead. */
+  public static final String ARM_MODEL = "arm-model";
+
   /** The target of a ranker that predicts P(click | impression). */
   static final String CLICK_TARGET = "ctr";
 
@@ -243,7 +246,7 @@ public final class DeliveryService implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    for (String name : List.of(RANKER, INDEX, FEATURES, LOG_FALLBACK)) {
+    for (String name : List.of(RANKER, INDEX, FEATURES, LOG_FALLBACK, ARM_MODEL)) {
       fallbackCounts.put(name, new LongAdder());
     }
     // Popularity is read once here and then beside the requests, never on one.
@@ -427,7 +430,7 @@ public final class DeliveryService implements AutoCloseable {
     String model =
         arm.popularityRanking()
             ? popularityOrder(pairs)
-            : score(request, requestId, shopper, pairs, fallbacks, stages);
+            : score(request, requestId, shopper, pairs, arm.modelVersion(), fallbacks, stages);
     mark = System.nanoTime();
 
     // 6. Each product's best copy, then a diverse slate with propensities.
@@ -774,6 +777,7 @@ public final class DeliveryService implements AutoCloseable {
       String requestId,
       FeatureRows.Shopper shopper,
       List<Pair> pairs,
+      String armVersion,
       List<String> fallbacks,
       Map<String, Double> stages) {
     long mark = System.nanoTime();
@@ -788,7 +792,7 @@ public final class DeliveryService implements AutoCloseable {
     String key = request.userId();
     Ranker.Version version;
     try {
-      version = ranker.versionFor(key);
+      version = versionFor(key, armVersion, fallbacks);
     } catch (IOException | RuntimeException e) {
       fallback(fallbacks, RANKER);
       return null;
@@ -857,6 +861,22 @@ public final class DeliveryService implements AutoCloseable {
       p.score = clicks ? scores[i] * purchasePerClick(productStats.get(p.product.id())) : scores[i];
     }
     return version.id();
+  }
+
+  /**
+   * The arm's model version while the rollout serves it, else the rollout's choice for the key
+   * (flagging {@link #ARM_MODEL} when an arm asked for a version that is not served).
+   */
+  private Ranker.Version versionFor(String key, String armVersion, List<String> fallbacks)
+      throws IOException {
+    if (armVersion != null) {
+      java.util.Optional<Ranker.Version> served = ranker.served(armVersion);
+      if (served.isPresent()) {
+        return served.get();
+      }
+      fallback(fallbacks, ARM_MODEL);
+    }
+    return ranker.versionFor(key);
   }
 
   /**

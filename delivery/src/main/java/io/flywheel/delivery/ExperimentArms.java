@@ -43,6 +43,11 @@ final class ExperimentArms {
       return experiment == null ? "promoted" : CopyBandits.key(experiment, arm.name());
     }
 
+    /** The model version the arm asks for, or null. */
+    String modelVersion() {
+      return arm == null ? null : arm.treatment().get("model_version");
+    }
+
     boolean popularityRanking() {
       return arm != null && "popularity".equals(arm.treatment().get("ranking"));
     }

@@ -13,6 +13,14 @@ public interface Ranker {
   /** The version that serves {@code requestKey} (the rollout's choice: champion or canary). */
   Version versionFor(String requestKey) throws IOException;
 
+  /**
+   * A version chosen by name (an experiment arm's {@code model_version}) when the rollout serves it
+   * (live or canary); empty otherwise.
+   */
+  default java.util.Optional<Version> served(String version) throws IOException {
+    return java.util.Optional.empty();
+  }
+
   /** Scores {@code rows} × {@code columns} values in {@code version}'s feature order. */
   double[] score(Version version, String requestKey, float[] values, int rows, int columns)
       throws IOException;

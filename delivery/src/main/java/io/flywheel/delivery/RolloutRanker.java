@@ -55,6 +55,19 @@ final class RolloutRanker implements Ranker {
     } catch (IllegalStateException e) {
       throw new IOException(e.getMessage(), e);
     }
+    return version(version);
+  }
+
+  @Override
+  public java.util.Optional<Version> served(String version) throws IOException {
+    var s = rollout().state(model);
+    boolean served =
+        s.live() != null && version.equals(Integer.toString(s.live()))
+            || s.canary() != null && version.equals(Integer.toString(s.canary()));
+    return served ? java.util.Optional.of(version(version)) : java.util.Optional.empty();
+  }
+
+  private Version version(String version) throws IOException {
     ServingMetadata m = metadata.get(version);
     if (m == null) {
       m = repository.readMetadata(model, Integer.parseInt(version));
@@ -68,23 +81,12 @@ final class RolloutRanker implements Ranker {
       throws IOException {
     InferenceClient.Scores scores;
     try {
-      // Through the rollout, so a canary's errors and latency count towards its verdict.
-      scores = rollout().score(model, requestKey, values, rows, columns);
+      // Through the rollout, with the version the rows were built for (the key's, or an
+      // experiment arm's), so a canary's errors and latency count towards its verdict.
+      scores = rollout().scoreVersion(model, version.version(), values, rows, columns);
     } catch (InferenceClient.InferenceException | IllegalStateException e) {
       failed();
       throw new IOException("ranker " + version.id() + ": " + e.getMessage(), e);
-    }
-    if (!version.version().equals(scores.version())) {
-      // The rollout moved between building the rows and scoring them: the rows are in the other
-      // version's column order, so its scores would be wrong.
-      throw new IOException(
-          "ranker "
-              + model
-              + " moved from version "
-              + version.version()
-              + " to "
-              + scores.version()
-              + " during the request");
     }
     double[] out = new double[rows];
     for (int i = 0; i < rows; i++) {

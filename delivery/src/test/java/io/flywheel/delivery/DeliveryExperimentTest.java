@@ -98,6 +98,64 @@ class DeliveryExperimentTest {
   }
 
   @Test
+  void aModelVersionArmIsScoredByThatVersionWhileTheRolloutServesIt() throws Exception {
+    // v2 joins as a 1 % canary: served, so an arm may ask for it for all of its shoppers.
+    world
+        .rollout()
+        .deploy(
+            DeliveryWorld.MODEL,
+            2,
+            world.dir.resolve("ranker.json"),
+            new io.flywheel.deploy.ServingMetadata(
+                DeliveryWorld.MODEL,
+                2,
+                "run-2",
+                "ctr",
+                DeliveryWorld.featureNames(),
+                1.0,
+                "2026-01-06/2026-01-08"),
+            1);
+    ConversionExperiment versions =
+        ConversionExperiment.parse(
+            """
+            id: ranker-v2
+            arms:
+              - {name: champion, weight: 1, treatment: {model_version: "1"}}
+              - {name: challenger, weight: 1, treatment: {model_version: "2"}}
+              - {name: retired, weight: 1, treatment: {model_version: "9"}}
+            """);
+    ArmAssigner truth = new ArmAssigner(versions, 0);
+    Map<String, Integer> seen = new HashMap<>();
+    try (DeliveryService service =
+        world
+            .service(ImpressionLog.file(dir.resolve("events").resolve("versions.jsonl")))
+            .experiments(() -> List.of(versions), Duration.ZERO)
+            .build()) {
+      for (int i = 0; i < 60; i++) {
+        String user = "u-version-" + i;
+        Recommendation r =
+            service.recommend(
+                new RecommendationRequest(
+                    user, Slot.HOME, 3, null, null, null, null, DeliveryWorld.NOW));
+        String arm = truth.assign(user).orElseThrow().name();
+        seen.merge(arm, 1, Integer::sum);
+        switch (arm) {
+          case "champion" -> assertThat(r.model()).isEqualTo(DeliveryWorld.MODEL + "/1");
+          case "challenger" -> assertThat(r.model()).isEqualTo(DeliveryWorld.MODEL + "/2");
+          default -> {
+            // Not served: the rollout's choice answers, and the answer says so.
+            assertThat(r.model()).startsWith(DeliveryWorld.MODEL + "/");
+            assertThat(r.fallbacks()).contains(DeliveryService.ARM_MODEL);
+          }
+        }
+      }
+    } finally {
+      world.rollout().rollback(DeliveryWorld.MODEL, "test over");
+    }
+    assertThat(seen).containsOnlyKeys("champion", "challenger", "retired");
+  }
+
+  @Test
   void aRampUpAndTheGlobalHoldoutDecideWhoIsExposed() throws Exception {
     ConversionExperiment ramped =
         ConversionExperiment.parse(

@@ -161,6 +161,14 @@ public final class EmbeddedInferenceServer implements AutoCloseable {
                               .tag("version", v)
                               .description("Failed inference requests")
                               .register(metrics);
+                          FunctionCounter.builder(
+                                  "flywheel.inference.request.seconds",
+                                  m.statistics,
+                                  InferenceStatistics::successSeconds)
+                              .tag("model", name)
+                              .tag("version", v)
+                              .description("Time spent answering successful requests")
+                              .register(metrics);
                           Gauge.builder("flywheel.inference.loaded", () -> 1)
                               .tag("model", name)
                               .tag("version", v)

@@ -45,6 +45,11 @@ final class InferenceStatistics {
     return failCount;
   }
 
+  /** Time spent answering successful requests, in seconds. */
+  synchronized double successSeconds() {
+    return successNs / 1e9;
+  }
+
   synchronized long successes() {
     return successCount;
   }

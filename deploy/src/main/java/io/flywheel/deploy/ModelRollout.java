@@ -159,7 +159,37 @@ public final class ModelRollout {
    */
   public InferenceClient.Scores score(
       String model, String requestKey, float[] values, int rows, int columns) throws IOException {
-    String version = route(model, requestKey);
+    return infer(model, route(model, requestKey), values, rows, columns);
+  }
+
+  /**
+   * As {@link #score(String, String, float[], int, int)}, with the version chosen by the caller (an
+   * experiment arm's, or the one its rows were built for): it must be the live version or the
+   * canary, else an {@link IllegalStateException} names what is served.
+   */
+  public InferenceClient.Scores scoreVersion(
+      String model, String version, float[] values, int rows, int columns) throws IOException {
+    RolloutState s = state(model);
+    boolean served =
+        s.live() != null && version.equals(Integer.toString(s.live()))
+            || s.canary() != null && version.equals(Integer.toString(s.canary()));
+    if (!served) {
+      throw new IllegalStateException(
+          model
+              + " v"
+              + version
+              + " is not served (live "
+              + s.live()
+              + ", canary "
+              + s.canary()
+              + ")");
+    }
+    return infer(model, version, values, rows, columns);
+  }
+
+  /** Scores with one version, timed and counted towards a canary's verdict. */
+  private InferenceClient.Scores infer(
+      String model, String version, float[] values, int rows, int columns) throws IOException {
     long started = System.nanoTime();
     try {
       InferenceClient.Scores scores = client.infer(model, version, values, rows, columns);

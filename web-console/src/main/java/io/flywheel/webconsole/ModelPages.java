@@ -18,7 +18,16 @@ import java.util.List;
  * canary or roll it back.
  */
 final class ModelPages {
-  record Model(RegisteredModelInfo info, List<ModelVersionInfo> versions, RolloutState rollout) {
+  record Model(
+      RegisteredModelInfo info,
+      List<ModelVersionInfo> versions,
+      RolloutState rollout,
+      java.util.Map<String, ServingFigures.Figures> serving) {
+    /** What the inference server says version {@code v} has served (null: nothing known). */
+    ServingFigures.Figures served(Integer v) {
+      return v == null ? null : serving.get(info.name() + "/" + v);
+    }
+
     boolean hasCanary() {
       return rollout != null && rollout.canary() != null;
     }
@@ -56,9 +65,10 @@ final class ModelPages {
     ModelRollout states =
         new ModelRollout(sources.home().resolve("deploy").resolve("rollouts"), null, null, null);
     List<Model> out = new ArrayList<>();
+    java.util.Map<String, ServingFigures.Figures> serving = ServingFigures.of(sources.home());
     java.util.Set<String> listed = new java.util.HashSet<>();
     for (RegisteredModelInfo m : sources.registry().models()) {
-      out.add(new Model(m, sources.registry().versions(m.name()), states.state(m.name())));
+      out.add(new Model(m, sources.registry().versions(m.name()), states.state(m.name()), serving));
       listed.add(m.name());
     }
     // Models deployed without a registry entry (by `flywheel deploy FILE`) still have a rollout.
@@ -69,7 +79,8 @@ final class ModelPages {
                 new RegisteredModelInfo(
                     model, "not in the registry", 0, java.util.Map.of(), java.util.Map.of(), 0),
                 List.of(),
-                states.state(model)));
+                states.state(model),
+                serving));
       }
     }
     views.page(ctx, "models.jte", "Models", "models", new Models(out));

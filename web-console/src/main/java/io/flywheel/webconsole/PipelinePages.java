@@ -26,7 +26,11 @@ final class PipelinePages {
   static final int GRID_RUNS = 14;
 
   record Grid(
-      String pipeline, String schedule, List<String> tasks, List<Pipelines.RunRecord> runs) {
+      String pipeline,
+      String schedule,
+      List<String> tasks,
+      List<Pipelines.RunRecord> runs,
+      List<io.flywheel.workflows.TriggerHistory> triggers) {
     String cell(Pipelines.RunRecord run, String task) {
       RunState s = run.lastState();
       if (s == null || s.tasks() == null || !s.tasks().containsKey(task)) {
@@ -90,6 +94,10 @@ final class PipelinePages {
         list.add(r);
       }
     }
+    Map<String, List<io.flywheel.workflows.TriggerHistory>> triggers = new LinkedHashMap<>();
+    for (var t : Pipelines.triggerHistories(sources.home())) {
+      triggers.computeIfAbsent(t.pipeline(), p -> new ArrayList<>()).add(t);
+    }
     List<Grid> grids = new ArrayList<>();
     byPipeline.forEach(
         (name, runs) -> {
@@ -105,7 +113,13 @@ final class PipelinePages {
           // Oldest on the left, as a grid reads in time.
           List<Pipelines.RunRecord> chronological = new ArrayList<>(runs);
           java.util.Collections.reverse(chronological);
-          grids.add(new Grid(name, spec == null ? null : spec.schedule(), tasks, chronological));
+          grids.add(
+              new Grid(
+                  name,
+                  spec == null ? null : spec.schedule(),
+                  tasks,
+                  chronological,
+                  triggers.getOrDefault(name, List.of())));
         });
     views.page(
         ctx,
