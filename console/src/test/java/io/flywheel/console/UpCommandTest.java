@@ -57,9 +57,9 @@ class UpCommandTest {
               "delivery",
               "console");
       // The console is up's: a second one on the same home is refused, naming it.
-      Cli.Result second = Cli.run(home, "console", "--port", "0");
-      assertThat(second.code()).isEqualTo(2);
-      assertThat(second.err()).contains("already serves the console");
+      Cli.Result secondConsole = Cli.run(home, "console", "--port", "0");
+      assertThat(secondConsole.code()).isEqualTo(2);
+      assertThat(secondConsole.err()).contains("already serves the console");
 
       // The stores `up` holds are read through its servers, never opened a second time.
       JsonNode served =
@@ -107,7 +107,7 @@ class UpCommandTest {
       assertThat(second.err()).contains("already up", Long.toString(up.pid()));
 
       Cli.Result down = Cli.ok(home, "down");
-      assertThat(down.out()).contains("stopped 7 services");
+      assertThat(down.out()).contains("stopped 8 services");
       assertThat(up.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(home.resolve("services.json")).doesNotExist();
       assertThat(Cli.ok(home, "status").out()).contains("nothing is up");
