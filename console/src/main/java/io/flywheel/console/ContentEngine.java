@@ -60,7 +60,9 @@ final class ContentEngine implements AutoCloseable {
         Optional<FeatureVector> vector;
         Optional<LocalServices.Service> server = LocalServices.find(home, LocalServices.FEATURES);
         if (server.isPresent()) {
-          vector = RunningFeatureServer.lookup(server.get().url(), AFFINITY_VIEW, userId);
+          vector =
+              io.flywheel.featurestore.FeatureServerClient.lookup(
+                  server.get().url(), AFFINITY_VIEW, userId);
         } else {
           try (FeatureStore store = FeatureStore.open(home, config.redisUrl())) {
             vector = store.lookup(AFFINITY_VIEW, userId);

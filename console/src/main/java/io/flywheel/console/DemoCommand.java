@@ -173,7 +173,8 @@ final class DemoCommand implements Callable<Integer> {
       }
       // What `flywheel features get` now does: ask the running feature server.
       String features = running.service(LocalServices.FEATURES).orElseThrow().url();
-      var vector = RunningFeatureServer.lookup(features, "product_stats", "p1");
+      var vector =
+          io.flywheel.featurestore.FeatureServerClient.lookup(features, "product_stats", "p1");
       out.printf(
           "  features get (through %s): product_stats p1 %s%n",
           features, vector.map(v -> v.values().size() + " values").orElse("has no live values"));

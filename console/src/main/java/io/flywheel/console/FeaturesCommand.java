@@ -337,7 +337,8 @@ final class FeaturesCommand implements Runnable {
               parent.root.home(), io.flywheel.core.LocalServices.FEATURES);
       if (server.isPresent()) {
         // `flywheel up` holds the online store: ask its feature server.
-        return print(RunningFeatureServer.lookup(server.get().url(), view, key));
+        return print(
+            io.flywheel.featurestore.FeatureServerClient.lookup(server.get().url(), view, key));
       }
       try (FeatureStore store = parent.root.featureStore(parent.root.home())) {
         try {

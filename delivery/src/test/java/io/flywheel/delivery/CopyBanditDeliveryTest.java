@@ -222,19 +222,7 @@ class CopyBanditDeliveryTest {
     try (DeliveryService service = service(log, List.of(VIP_ONLY)).build()) {
       boolean vipCopySeen = false;
       for (int i = 0; i < 40; i++) {
-        Recommendation asVip =
-            service.recommend(
-                new RecommendationRequest(
-                    "u-s-" + i,
-                    Slot.PRODUCT,
-                    8,
-                    null,
-                    null,
-                    world.products.get(world.products.size() - 1).id(),
-                    null,
-                    DeliveryWorld.NOW,
-                    true,
-                    ShopperSegment.VIP));
+        Recommendation asVip = service.recommend(beside("u-s-" + i, ShopperSegment.VIP));
         assertThat(asVip.items())
             .allSatisfy(it -> assertThat(it.experiment()).isEqualTo("vip-only"));
         assertThat(asVip.pool()).anySatisfy(c -> assertThat(c.productId()).isNotNull());
@@ -243,25 +231,28 @@ class CopyBanditDeliveryTest {
                 || asVip.items().stream().anyMatch(it -> it.contentId().equals("vip-copy"));
         // The same shopper without the page's word is a new shopper: not in the experiment, and
         // never offered the VIP copy.
-        Recommendation asThemselves =
-            service.recommend(
-                new RecommendationRequest(
-                    "u-s-" + i,
-                    Slot.PRODUCT,
-                    8,
-                    null,
-                    null,
-                    world.products.get(world.products.size() - 1).id(),
-                    null,
-                    DeliveryWorld.NOW,
-                    true,
-                    null));
+        Recommendation asThemselves = service.recommend(beside("u-s-" + i, null));
         assertThat(asThemselves.items()).allSatisfy(it -> assertThat(it.experiment()).isNull());
         assertThat(asThemselves.pool())
             .noneSatisfy(c -> assertThat(c.contentId()).isEqualTo("vip-copy"));
       }
       assertThat(vipCopySeen).as("the VIP copy of %s reached a VIP", vipProduct).isTrue();
     }
+  }
+
+  /** A product page's request (beside the last product), in the page's word on the segment. */
+  private static RecommendationRequest beside(String user, ShopperSegment segment) {
+    return new RecommendationRequest(
+        user,
+        Slot.PRODUCT,
+        8,
+        null,
+        null,
+        world.products.get(world.products.size() - 1).id(),
+        null,
+        DeliveryWorld.NOW,
+        true,
+        segment);
   }
 
   private static double share(List<String> angles, String angle) {

@@ -1,7 +1,5 @@
 package io.flywheel.webconsole;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flywheel.core.LocalServices;
 import io.flywheel.featurestore.FeatureRegistry;
 import io.flywheel.featurestore.FeatureStore;
@@ -9,13 +7,6 @@ import io.flywheel.featurestore.FeatureView;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -29,9 +20,6 @@ import java.util.Map;
  * (the online store is held by it).
  */
 final class FeaturePages {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   record View(FeatureView view, String newestSnapshot) {}
 
@@ -51,7 +39,7 @@ final class FeaturePages {
     app.get("/features", this::features);
   }
 
-  private void features(Context ctx) throws IOException, InterruptedException {
+  private void features(Context ctx) throws IOException {
     FeatureRegistry registry = FeatureRegistry.builtIn();
     var offline = FeatureStore.offline(sources.home());
     List<View> list = new ArrayList<>();
@@ -76,34 +64,21 @@ final class FeaturePages {
     views.page(ctx, "features.jte", "Features", "features", new Features(list, server, lookup));
   }
 
-  private static Lookup lookup(String server, String view, String key)
-      throws IOException, InterruptedException {
+  private static Lookup lookup(String server, String view, String key) throws IOException {
     if (server == null) {
       return new Lookup(
           view, key, Map.of(), null, "No feature server is running (start `flywheel up`).");
     }
-    URI uri =
-        URI.create(
-            server
-                + "/v1/features/"
-                + URLEncoder.encode(view, StandardCharsets.UTF_8)
-                + "/"
-                + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20"));
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    JsonNode body = JSON.readTree(r.body());
-    if (r.statusCode() != 200) {
+    if (FeatureRegistry.builtIn().views().stream().noneMatch(v -> v.name().equals(view))) {
+      return new Lookup(view, key, Map.of(), null, "No feature view '" + view + "'.");
+    }
+    var found = io.flywheel.featurestore.FeatureServerClient.lookup(server, view, key);
+    if (found.isEmpty()) {
       return new Lookup(
-          view, key, Map.of(), null, body.path("error").asText("HTTP " + r.statusCode()));
+          view, key, Map.of(), null, "No live values for " + view + " / " + key + ".");
     }
     Map<String, String> values = new LinkedHashMap<>();
-    body.path("values")
-        .fields()
-        .forEachRemaining(e -> values.put(e.getKey(), e.getValue().toString()));
-    String asOf =
-        body.hasNonNull("asOf") ? Instant.ofEpochMilli(body.get("asOf").asLong()).toString() : null;
-    return new Lookup(view, key, values, asOf, null);
+    found.get().values().forEach((k, v) -> values.put(k, String.valueOf(v)));
+    return new Lookup(view, key, values, Instant.ofEpochMilli(found.get().asOf()).toString(), null);
   }
 }

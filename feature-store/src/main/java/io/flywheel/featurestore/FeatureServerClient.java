@@ -1,8 +1,7 @@
-package io.flywheel.console;
+package io.flywheel.featurestore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flywheel.featurestore.FeatureVector;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,14 +14,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads online features from a running feature server (the one {@code flywheel up} runs). */
-final class RunningFeatureServer {
+/**
+ * Reads online features from a running {@link FeatureServer} (the one {@code flywheel up} runs).
+ */
+public final class FeatureServerClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private RunningFeatureServer() {}
+  private FeatureServerClient() {}
 
   /** {@code GET /v1/features/{view}/{key}}: the vector, or empty when the server has none. */
-  static Optional<FeatureVector> lookup(String baseUrl, String view, String key)
+  public static Optional<FeatureVector> lookup(String baseUrl, String view, String key)
       throws IOException {
     URI uri =
         URI.create(
