@@ -22,7 +22,8 @@ final class ModelPages {
       RegisteredModelInfo info,
       List<ModelVersionInfo> versions,
       RolloutState rollout,
-      java.util.Map<String, ServingFigures.Figures> serving) {
+      java.util.Map<String, ServingFigures.Figures> serving,
+      java.util.Map<String, Double> contributions) {
     /** What the inference server says version {@code v} has served (null: nothing known). */
     ServingFigures.Figures served(Integer v) {
       return v == null ? null : serving.get(info.name() + "/" + v);
@@ -43,6 +44,10 @@ final class ModelPages {
   }
 
   record Models(List<Model> models) {}
+
+  /** Feature contributions by run: artifacts never change, so each is read once. */
+  private final java.util.Map<String, java.util.Map<String, Double>> contributions =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Sources sources;
   private final Views views;
@@ -68,7 +73,9 @@ final class ModelPages {
     java.util.Map<String, ServingFigures.Figures> serving = ServingFigures.of(sources.home());
     java.util.Set<String> listed = new java.util.HashSet<>();
     for (RegisteredModelInfo m : sources.registry().models()) {
-      out.add(new Model(m, sources.registry().versions(m.name()), states.state(m.name()), serving));
+      List<ModelVersionInfo> versions = sources.registry().versions(m.name());
+      RolloutState rollout = states.state(m.name());
+      out.add(new Model(m, versions, rollout, serving, contributions(m, versions, rollout)));
       listed.add(m.name());
     }
     // Models deployed without a registry entry (by `flywheel deploy FILE`) still have a rollout.
@@ -80,10 +87,62 @@ final class ModelPages {
                     model, "not in the registry", 0, java.util.Map.of(), java.util.Map.of(), 0),
                 List.of(),
                 states.state(model),
-                serving));
+                serving,
+                java.util.Map.of()));
       }
     }
     views.page(ctx, "models.jte", "Models", "models", new Models(out));
+  }
+
+  /**
+   * The feature contributions (shares of total gain) of the version serving live, else the
+   * champion, as its training run logged them ({@code report/importance.json}); empty if none.
+   */
+  private java.util.Map<String, Double> contributions(
+      RegisteredModelInfo m, List<ModelVersionInfo> versions, RolloutState rollout) {
+    Integer wanted =
+        rollout != null && rollout.live() != null ? rollout.live() : m.aliases().get("champion");
+    String runId =
+        versions.stream()
+            .filter(v -> wanted != null && v.version() == wanted)
+            .map(ModelVersionInfo::runId)
+            .filter(r -> r != null && !r.isBlank())
+            .findFirst()
+            .orElse(null);
+    if (runId == null) {
+      return java.util.Map.of();
+    }
+    return contributions.computeIfAbsent(runId, this::readContributions);
+  }
+
+  private java.util.Map<String, Double> readContributions(String runId) {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("flywheel-console-");
+      try {
+        java.nio.file.Path file =
+            sources
+                .registry()
+                .run(runId)
+                .downloadArtifacts("report/importance.json", dir.resolve("i"));
+        java.util.Map<String, Double> all =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(
+                    file.toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<
+                        java.util.LinkedHashMap<String, Double>>() {});
+        java.util.Map<String, Double> top = new java.util.LinkedHashMap<>();
+        all.entrySet().stream().limit(10).forEach(e -> top.put(e.getKey(), e.getValue()));
+        return top;
+      } finally {
+        try (var walk = java.nio.file.Files.walk(dir)) {
+          for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            java.nio.file.Files.deleteIfExists(p);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException none) {
+      return java.util.Map.of(); // a run that logged none (older runs, recommenders)
+    }
   }
 
   private List<String> rolloutModels() throws IOException {

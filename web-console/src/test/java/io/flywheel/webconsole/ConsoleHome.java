@@ -75,9 +75,25 @@ final class ConsoleHome implements AutoCloseable {
             Map.of("auc", 0.6 + 0.02 * step + 0.01 * r, "logloss", 0.7 - 0.03 * step), step);
       }
       run.logArtifact(png, "plots/roc.png");
+      Path importance = home.resolve("importance-" + r + ".json");
+      Files.writeString(
+          importance,
+          "{\"product_stats__ctr_7d\": "
+              + (0.6 - 0.2 * r)
+              + ", \"impression__position\": 0.3,"
+              + " \"user_activity__clicks_7d\": "
+              + (0.1 + 0.2 * r)
+              + "}");
+      run.logArtifact(importance, "report/importance.json");
+      Path model = Files.createDirectories(home.resolve("model-files-" + r));
+      Files.writeString(model.resolve("model.json"), "{}");
+      run.logArtifact(model, "model");
       run.finish();
       runIds.add(run.runId());
+      // Registered, so the models page shows versions, aliases and what each leans on.
+      registry.register(MODEL, run, "model", Map.of());
     }
+    registry.setAlias(MODEL, ModelRegistry.CHAMPION, 1);
   }
 
   /** v1 live, v2 on a 10 % canary, both tiny real XGBoost models. */

@@ -188,12 +188,17 @@ class WebConsoleBrowserTest {
   void aCanaryIsPromoted() throws Exception {
     signIn();
     open("/models");
+    // The live version's training run says what it leans on.
+    assertThat(browser.findElement(By.cssSelector("table.contributions")).getText())
+        .contains("product_stats__ctr_7d", "60.0%");
     Browser.screenshot(browser, "models-before");
     browser.findElement(By.id("promote-" + ConsoleHome.MODEL)).click();
     waiting().until(d -> d.findElement(By.cssSelector(".rollout")).getText().contains("live v2"));
     assertThat(browser.findElements(By.id("promote-" + ConsoleHome.MODEL))).isEmpty();
     assertThat(rollout().live()).isEqualTo(2);
     assertThat(rollout().canary()).isNull();
+    assertThat(browser.findElement(By.cssSelector("table.contributions")).getText())
+        .contains("user_activity__clicks_7d", "30.0%");
     Browser.screenshot(browser, "models");
   }
 
