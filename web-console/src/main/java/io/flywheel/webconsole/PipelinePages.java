@@ -76,6 +76,7 @@ final class PipelinePages {
   void register(Javalin app) {
     app.get("/pipelines", this::grid);
     app.get("/pipelines/runs/{runId}", this::run);
+    app.get("/pipelines/runs/{runId}/logs/{task}", this::log);
     app.post("/pipelines/{name}/run", this::submit);
     app.post("/pipelines/runs/{runId}/approve/{task}", ctx -> act(ctx, "approve"));
     app.post("/pipelines/runs/{runId}/pause", ctx -> act(ctx, "pause"));
@@ -175,6 +176,19 @@ final class PipelinePages {
         s.pipeline() + " · " + s.logicalDate(),
         "pipelines",
         new RunPage(s, DagLayout.of(tasks, states), rows, params, sources.pipelinesConnected()));
+  }
+
+  record TaskLog(String runId, String task, String text) {}
+
+  private void log(Context ctx) throws IOException {
+    String runId = ctx.pathParam("runId");
+    String task = ctx.pathParam("task");
+    String text =
+        io.flywheel.workflows.TaskLogs.of(sources.home())
+            .read(runId, task)
+            .orElse("(no log: the task has not run, or ran before task logs were kept)");
+    views.page(
+        ctx, "task-log.jte", task + " · " + runId, "pipelines", new TaskLog(runId, task, text));
   }
 
   private Optional<RunState> status(String runId) throws IOException {

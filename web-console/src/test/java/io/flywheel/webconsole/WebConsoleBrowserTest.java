@@ -177,6 +177,11 @@ class WebConsoleBrowserTest {
     assertThat(done.status()).isEqualTo("SUCCEEDED");
     open("/pipelines/runs/" + runId);
     assertThat(browser.findElement(By.id("run-status")).getText()).isEqualTo("SUCCEEDED");
+    // Each task's log: its attempt, what it reported, how it ended.
+    browser.findElement(By.cssSelector("#task-check a.log")).click();
+    assertThat(browser.findElement(By.id("task-log")).getText())
+        .contains("attempt 1 started (threshold", "attempt 1 succeeded");
+    Browser.screenshot(browser, "task-log");
     open("/pipelines");
     assertThat(browser.findElements(By.cssSelector("table.grid a.cell.SUCCEEDED")))
         .hasSizeGreaterThanOrEqualTo(2);

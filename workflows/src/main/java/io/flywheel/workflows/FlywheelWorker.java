@@ -42,7 +42,7 @@ public final class FlywheelWorker implements AutoCloseable {
         BackfillWorkflowImpl.class,
         TriggerWorkflowImpl.class,
         ScheduleWorkflowImpl.class);
-    TaskActivitiesImpl activities = new TaskActivitiesImpl(catalog);
+    TaskActivitiesImpl activities = new TaskActivitiesImpl(catalog, pipelines.taskLogs());
     java.util.Set<String> queues = new java.util.TreeSet<>(catalog.queues());
     queues.add(TaskType.DEFAULT_QUEUE); // triggers and schedules start runs from there
     for (String queue : queues) {

@@ -403,6 +403,11 @@ public final class Pipelines implements AutoCloseable {
     active(runId, "cancel").cancel();
   }
 
+  /** Where the tasks of this home's runs keep their logs (beside the run index). */
+  TaskLogs taskLogs() {
+    return new TaskLogs(index.resolveSibling("logs"));
+  }
+
   /** Runs Flywheel knows of, newest first. */
   public List<RunRecord> runs() throws IOException {
     return runIndex(index);

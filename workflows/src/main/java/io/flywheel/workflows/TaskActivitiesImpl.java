@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
 final class TaskActivitiesImpl implements TaskActivities {
   private static final Logger LOG = LoggerFactory.getLogger(TaskActivitiesImpl.class);
   private final TaskCatalog catalog;
+  private final TaskLogs logs;
 
-  TaskActivitiesImpl(TaskCatalog catalog) {
+  TaskActivitiesImpl(TaskCatalog catalog, TaskLogs logs) {
     this.catalog = catalog;
+    this.logs = logs;
   }
 
   @Override
@@ -48,6 +50,9 @@ final class TaskActivitiesImpl implements TaskActivities {
           @Override
           public void heartbeat(String details) {
             activity.heartbeat(details);
+            if (details != null && !details.isBlank()) {
+              logs.line(call.runId(), call.taskId(), details);
+            }
           }
         };
     TaskType type = catalog.type(call.type());
@@ -61,9 +66,14 @@ final class TaskActivitiesImpl implements TaskActivities {
         call.taskId(),
         call.type(),
         attempt);
+    logs.line(
+        call.runId(),
+        call.taskId(),
+        "attempt " + attempt + " started (" + call.type() + ", params " + call.params() + ")");
     try {
       Map<String, String> outputs = type.handler().run(context);
       LOG.info("run {} task {} attempt {} succeeded", call.runId(), call.taskId(), attempt);
+      logs.line(call.runId(), call.taskId(), "attempt " + attempt + " succeeded: " + outputs);
       return new TaskResult(outputs == null ? Map.of() : Map.copyOf(outputs), attempt);
     } catch (io.temporal.client.ActivityCompletionException e) {
       throw e; // cancelled or timed out while heartbeating: Temporal's to report
@@ -74,6 +84,10 @@ final class TaskActivitiesImpl implements TaskActivities {
           call.taskId(),
           attempt,
           e.getMessage());
+      logs.line(
+          call.runId(),
+          call.taskId(),
+          "attempt " + attempt + ": bad parameters: " + e.getMessage());
       // Bad parameters will not get better on a retry.
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "InvalidTaskParameters");
     } catch (InterruptedException e) {
@@ -81,6 +95,7 @@ final class TaskActivitiesImpl implements TaskActivities {
       throw ApplicationFailure.newFailure("interrupted", "Interrupted");
     } catch (Exception e) {
       LOG.warn("run {} task {} attempt {} failed", call.runId(), call.taskId(), attempt, e);
+      logs.failure(call.runId(), call.taskId(), attempt, e);
       throw ApplicationFailure.newFailure(
           e.getClass().getSimpleName() + ": " + e.getMessage(), e.getClass().getSimpleName());
     } finally {
