@@ -35,7 +35,8 @@ final class AbTestPages {
       int days,
       String liftChart,
       List<CopyBandit.Posterior> bandit,
-      String banditArm) {
+      String banditArm,
+      String allocationChart) {
     static String percent(double v) {
       return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%+.2f%%", 100 * v) : "";
     }
@@ -111,10 +112,14 @@ final class AbTestPages {
     }
     List<CopyBandit.Posterior> bandit = new ArrayList<>();
     String banditArm = null;
+    String allocation = null;
     for (var arm : entry.experiment().arms()) {
       if (arm.banditCopy()) {
         banditArm = arm.name();
         bandit.addAll(banditPosteriors(id + "/" + arm.name()));
+        allocation =
+            BanditAllocation.chart(
+                ExperimentOutcomes.homeEventFiles(sources.home()), id, arm.name());
       }
     }
     views.page(
@@ -122,7 +127,7 @@ final class AbTestPages {
         "ab-result.jte",
         "A/B experiment " + id,
         "ab",
-        new Result(entry, latest, daily.size(), chart, bandit, banditArm));
+        new Result(entry, latest, daily.size(), chart, bandit, banditArm, allocation));
   }
 
   private List<ExperimentReport> analyse(ExperimentCatalog.Entry entry) throws IOException {

@@ -168,6 +168,7 @@ final class ConsoleHome implements AutoCloseable {
             arms:
               - {name: control, weight: 1, treatment: {copy: stock}}
               - {name: campaign, weight: 1, treatment: {copy: campaign}}
+              - {name: bandit, weight: 1, treatment: {copy: bandit}}
             metrics: {primary: conversion, secondary: [ctr]}
             plan: {mde: 0.3, baseline: 0.1}
             """));
@@ -175,8 +176,15 @@ final class ConsoleHome implements AutoCloseable {
     SplittableRandom r = new SplittableRandom(8);
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
-      String arm = i % 2 == 0 ? "control" : "campaign";
+      String arm = i % 3 == 0 ? "control" : i % 3 == 1 ? "campaign" : "bandit";
       long t = T0 + r.nextLong(3 * 86_400_000L);
+      // The bandit moves from stock copy to savings copy as the days go by.
+      String copy =
+          arm.equals("bandit")
+              ? ",\"copyArm\":\""
+                  + (r.nextDouble() < (t - T0) / (3 * 86_400_000.0) ? "savings" : "stock")
+                  + "\",\"copyPropensity\":0.5,\"copyArms\":[\"savings\",\"stock\"]"
+              : "";
       lines.add(
           "{\"eventId\":\"i"
               + i
@@ -190,6 +198,7 @@ final class ConsoleHome implements AutoCloseable {
               + t
               + ",\"receivedAt\":"
               + t
+              + copy
               + "}");
       if (r.nextDouble() < (arm.equals("control") ? 0.10 : 0.14)) {
         lines.add(
@@ -206,6 +215,12 @@ final class ConsoleHome implements AutoCloseable {
     }
     Files.createDirectories(home.resolve("events"));
     Files.write(home.resolve("events").resolve("delivery.jsonl"), lines);
+    Files.createDirectories(home.resolve("delivery"));
+    Files.writeString(
+        home.resolve("delivery").resolve("bandits.json"),
+        "{\"copy-test/bandit\": [{\"context\": \"home/new\", \"variant\": \"savings\","
+            + " \"alpha\": 31, \"beta\": 171}, {\"context\": \"home/new\", \"variant\":"
+            + " \"stock\", \"alpha\": 5, \"beta\": 95}]}");
   }
 
   private void heldCopy() throws Exception {

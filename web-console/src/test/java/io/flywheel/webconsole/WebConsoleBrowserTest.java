@@ -218,6 +218,12 @@ class WebConsoleBrowserTest {
     assertThat(browser.findElement(By.id("decision")).getText())
         .isIn("ship", "stop", "keep running", "blocked");
     waiting().until(d -> d.findElement(By.cssSelector("figure[data-drawn='true'] canvas")));
+    // The bandit arm: what it learnt, and where its choices went day by day.
+    assertThat(browser.findElements(By.id("allocation")))
+        .as(browser.findElement(By.tagName("main")).getText())
+        .hasSize(1);
+    waiting().until(d -> d.findElement(By.cssSelector("#allocation[data-drawn='true'] canvas")));
+    assertThat(browser.getPageSource()).contains("home/new", "savings");
     Browser.screenshot(browser, "ab-result");
   }
 
