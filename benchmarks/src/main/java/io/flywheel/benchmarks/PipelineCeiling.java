@@ -39,6 +39,57 @@ public final class PipelineCeiling {
     }
   }
 
+  /**
+   * The feature job against its ceiling on the same events, state backend and parallelism: a JIT
+   * warm-up, the skeleton keyed by the four entities (the ceiling), then the real feature job —
+   * writing both stores under {@code options}' scratch home unless its outputs are discarded.
+   *
+   * @param ratio the job's rate over the ceiling's
+   */
+  public record Comparison(
+      String stateBackend,
+      boolean outputsWritten,
+      long events,
+      double ceilingEventsPerSecond,
+      double jobEventsPerSecond,
+      double ratio) {}
+
+  public static Comparison compare(FeatureJobOptions options, long events) throws Exception {
+    run(options, "warm-up", events, parsed -> parsed);
+    Rate ceiling = run(options, "ceiling", events, PipelineCeiling::fourEntities);
+    java.nio.file.Path features = java.nio.file.Path.of(options.home()).resolve("features");
+    deleteTree(features); // each run writes fresh stores
+    StreamExecutionEnvironment env = FeatureJob.environment(options, "features");
+    String name = FeatureJob.buildFeatures(env, options);
+    Rate job = new Rate("feature job", events, env.execute(name).getNetRuntime());
+    return new Comparison(
+        options.stateBackend(),
+        !options.discardOutputs(),
+        events,
+        ceiling.eventsPerSecond(),
+        job.eventsPerSecond(),
+        job.eventsPerSecond() / ceiling.eventsPerSecond());
+  }
+
+  private static DataStream<?> fourEntities(DataStream<Event> parsed) {
+    return counted(parsed, Event::userId)
+        .union(
+            counted(parsed, Event::productId),
+            counted(parsed, Event::contentId),
+            counted(parsed, Event::variantId));
+  }
+
+  private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+  }
+
   /** Runs the skeletons over {@code options}' events with its state backend and parallelism. */
   public static List<Rate> measure(FeatureJobOptions options, long events) throws Exception {
     List<Rate> rates = new ArrayList<>();
@@ -55,12 +106,7 @@ public final class PipelineCeiling {
             options,
             "+ key by user, product, content, variant side by side",
             events,
-            parsed ->
-                counted(parsed, Event::userId)
-                    .union(
-                        counted(parsed, Event::productId),
-                        counted(parsed, Event::contentId),
-                        counted(parsed, Event::variantId))));
+            PipelineCeiling::fourEntities));
     return rates;
   }
 

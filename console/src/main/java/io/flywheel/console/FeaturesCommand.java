@@ -571,13 +571,23 @@ final class FeaturesCommand implements Runnable {
         description = "Parallelism of the keyed stages (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(
+        names = "--with-job",
+        description =
+            "Run the real feature job after the ceiling on the same events (both stores written"
+                + " with rocksdb, outputs discarded with hashmap) and print the ratio.")
+    boolean withJob;
+
+    @Mixin OutputOptions output;
+
     @Override
     public Integer call() throws Exception {
       Path home = parent.root.home();
       Path eventsFile = events.resolve(home, spec.commandLine());
+      boolean discard = !withJob || stateBackend.name().equals("hashmap");
       FeatureJobOptions options =
           benchOptions(home, eventsFile, "ceiling", spec)
-              .forBenchmark(stateBackend.name(), true)
+              .forBenchmark(stateBackend.name(), discard)
               .withParallelism(parallelism)
               .withFlinkRestUrl(null);
       long lines;
@@ -585,6 +595,24 @@ final class FeaturesCommand implements Runnable {
         lines = all.count();
       }
       PrintWriter out = spec.commandLine().getOut();
+      if (withJob) {
+        var c = io.flywheel.benchmarks.PipelineCeiling.compare(options, lines);
+        if (output.json()) {
+          out.println(TrainCommand.JSON.writeValueAsString(c));
+        } else {
+          out.printf(
+              Locale.ROOT,
+              "%s state, %s: ceiling %,.0f events/s, feature job %,.0f events/s, ratio %.3f"
+                  + " (%,d events)%n",
+              c.stateBackend(),
+              c.outputsWritten() ? "both stores written" : "outputs discarded",
+              c.ceilingEventsPerSecond(),
+              c.jobEventsPerSecond(),
+              c.ratio(),
+              c.events());
+        }
+        return 0;
+      }
       for (var r : io.flywheel.benchmarks.PipelineCeiling.measure(options, lines)) {
         out.printf(
             Locale.ROOT,

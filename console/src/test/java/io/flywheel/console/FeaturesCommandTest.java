@@ -105,5 +105,19 @@ class FeaturesCommandTest {
     assertThat(Long.parseLong(m.group(3).replace(",", ""))).isGreaterThan(20);
     // Visible well before a checkpoint (every 10 s) would have flushed it.
     assertThat(Long.parseLong(m.group(1))).isLessThan(5_000);
+
+    // The feature job against its ceiling, on the same events: both stores written (RocksDB).
+    JsonNode ceiling =
+        Cli.ok(home, "features", "bench-ceiling", "--with-job", "--parallelism", "1", "--json")
+            .json();
+    assertThat(Cli.text(ceiling, "/stateBackend")).isEqualTo("rocksdb");
+    assertThat(Cli.at(ceiling, "/outputsWritten").asBoolean()).isTrue();
+    double job = Cli.number(ceiling, "/jobEventsPerSecond");
+    double top = Cli.number(ceiling, "/ceilingEventsPerSecond");
+    assertThat(job).isPositive();
+    assertThat(Cli.number(ceiling, "/ratio"))
+        .isCloseTo(job / top, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(home.resolve("bench").resolve("ceiling").resolve("features").resolve("offline"))
+        .isDirectory();
   }
 }
