@@ -87,14 +87,15 @@ class WebConsoleBrowserTest {
     // In the browser: the promote button, signed out, answers with the same refusal.
     open("/models");
     browser.findElement(By.id("promote-" + ConsoleHome.MODEL)).click();
-    assertThat(browser.findElement(By.cssSelector("p.problem")).getText())
+    assertThat(waiting().until(d -> d.findElement(By.cssSelector("p.problem"))).getText())
         .contains("Sign in with the API token");
     assertThat(rollout().canary()).isEqualTo(2);
     // A wrong token does not sign in.
     open("/signin");
     browser.findElement(By.id("token")).sendKeys("not-the-token");
     browser.findElement(By.cssSelector("form.signin button")).click();
-    assertThat(browser.findElement(By.cssSelector("p.problem")).getText())
+    // The answer is a new page: wait for it rather than read the form's.
+    assertThat(waiting().until(d -> d.findElement(By.cssSelector("p.problem"))).getText())
         .contains("not the API token");
   }
 
@@ -106,6 +107,7 @@ class WebConsoleBrowserTest {
     open("/runs");
     Browser.screenshot(browser, "experiments");
     browser.findElement(By.linkText("ctr-training")).click();
+    waiting().until(d -> d.findElement(By.linkText("ctr-eta-0.3")));
     Browser.screenshot(browser, "runs");
     browser.findElement(By.linkText("ctr-eta-0.3")).click();
     WebElement chart =
@@ -179,7 +181,7 @@ class WebConsoleBrowserTest {
     assertThat(browser.findElement(By.id("run-status")).getText()).isEqualTo("SUCCEEDED");
     // Each task's log: its attempt, what it reported, how it ended.
     browser.findElement(By.cssSelector("#task-check a.log")).click();
-    assertThat(browser.findElement(By.id("task-log")).getText())
+    assertThat(waiting().until(d -> d.findElement(By.id("task-log"))).getText())
         .contains("attempt 1 started (threshold", "attempt 1 succeeded");
     Browser.screenshot(browser, "task-log");
     open("/pipelines");
@@ -213,7 +215,7 @@ class WebConsoleBrowserTest {
     open("/ab");
     Browser.screenshot(browser, "ab");
     browser.findElement(By.linkText("copy-test")).click();
-    String table = browser.findElement(By.id("results")).getText();
+    String table = waiting().until(d -> d.findElement(By.id("results"))).getText();
     assertThat(table).contains("conversion", "campaign", "primary", "ctr");
     assertThat(browser.findElement(By.id("decision")).getText())
         .isIn("ship", "stop", "keep running", "blocked");
