@@ -58,7 +58,7 @@ public final class PipelineCeiling {
     run(options, "warm-up", events, parsed -> parsed);
     Rate ceiling = run(options, "ceiling", events, PipelineCeiling::fourEntities);
     java.nio.file.Path features = java.nio.file.Path.of(options.home()).resolve("features");
-    deleteTree(features); // each run writes fresh stores
+    io.flywheel.core.FileTrees.delete(features); // each run writes fresh stores
     StreamExecutionEnvironment env = FeatureJob.environment(options, "features");
     String name = FeatureJob.buildFeatures(env, options);
     Rate job = new Rate("feature job", events, env.execute(name).getNetRuntime());
@@ -77,44 +77,6 @@ public final class PipelineCeiling {
             counted(parsed, Event::productId),
             counted(parsed, Event::contentId),
             counted(parsed, Event::variantId));
-  }
-
-  /**
-   * Deletes the stores a previous job left; Flink may still be clearing the skeleton's checkpoints
-   * beside them, so what vanishes meanwhile is skipped.
-   */
-  private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
-    if (!java.nio.file.Files.exists(dir)) {
-      return;
-    }
-    java.nio.file.Files.walkFileTree(
-        dir,
-        new java.nio.file.SimpleFileVisitor<>() {
-          @Override
-          public java.nio.file.FileVisitResult visitFile(
-              java.nio.file.Path file, java.nio.file.attribute.BasicFileAttributes attrs)
-              throws java.io.IOException {
-            java.nio.file.Files.deleteIfExists(file);
-            return java.nio.file.FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public java.nio.file.FileVisitResult visitFileFailed(
-              java.nio.file.Path file, java.io.IOException e) {
-            return java.nio.file.FileVisitResult.CONTINUE; // gone meanwhile
-          }
-
-          @Override
-          public java.nio.file.FileVisitResult postVisitDirectory(
-              java.nio.file.Path d, java.io.IOException e) throws java.io.IOException {
-            try {
-              java.nio.file.Files.deleteIfExists(d);
-            } catch (java.nio.file.DirectoryNotEmptyException stillWritten) {
-              // a checkpoint written into it meanwhile: the next run's job does not read it
-            }
-            return java.nio.file.FileVisitResult.CONTINUE;
-          }
-        });
   }
 
   /** Runs the skeletons over {@code options}' events with its state backend and parallelism. */

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -580,9 +579,7 @@ final class ExperimentsCommand implements Runnable {
         }
       } finally {
         if (temporary) {
-          try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-          }
+          io.flywheel.core.FileTrees.delete(folder);
         }
       }
       return 0;

@@ -122,18 +122,10 @@ public final class InferenceLoadHarness {
       }
     } finally {
       booster.dispose();
-      deleteRecursively(work);
+      // The harness's repository and model file are its own: nothing is left in the temp folder.
+      io.flywheel.core.FileTrees.delete(work);
     }
     return levels;
-  }
-
-  /** The harness's repository and model file are its own: nothing is left in the temp folder. */
-  private static void deleteRecursively(Path dir) throws java.io.IOException {
-    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   private interface Request {

@@ -86,6 +86,13 @@ final class ArtifactClient {
     return ProtoJson.parse(body, ListArtifacts.Response.newBuilder()).build().getFilesList();
   }
 
+  /** The bytes of the file at {@code proxyPath}. */
+  byte[] read(String proxyPath) throws IOException {
+    HttpRequest request =
+        request(MlflowCompatibleServer.ARTIFACTS + "/" + encodePath(proxyPath)).GET().build();
+    return send(request, HttpResponse.BodyHandlers.ofByteArray(), "read " + proxyPath);
+  }
+
   /** Downloads the file or folder at {@code proxyPath} into {@code target}. */
   void download(String proxyPath, Path target) throws IOException {
     List<FileInfo> entries = list(proxyPath);

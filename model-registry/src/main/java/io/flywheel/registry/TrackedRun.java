@@ -150,6 +150,23 @@ public final class TrackedRun {
     }
   }
 
+  /**
+   * The bytes of the file {@code artifactPath} of this run (a folder is refused naming it), without
+   * a copy on disk: for readers that show an artifact rather than keep it.
+   */
+  public byte[] readArtifact(String artifactPath) {
+    String proxy = ArtifactClient.proxyPath(artifactUri, artifactPath);
+    try {
+      if (!artifacts.list(proxy).isEmpty()) {
+        throw new IllegalArgumentException("path: '" + artifactPath + "' is a folder");
+      }
+      return artifacts.read(proxy);
+    } catch (IOException e) {
+      throw new RegistryException(
+          "cannot read " + artifactPath + " of run " + runId + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Downloads {@code artifactPath} (file or folder) of this run into {@code target}. */
   public Path downloadArtifacts(String artifactPath, Path target) {
     try {

@@ -117,29 +117,15 @@ final class ModelPages {
 
   private java.util.Map<String, Double> readContributions(String runId) {
     try {
-      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("flywheel-console-");
-      try {
-        java.nio.file.Path file =
-            sources
-                .registry()
-                .run(runId)
-                .downloadArtifacts("report/importance.json", dir.resolve("i"));
-        java.util.Map<String, Double> all =
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                .readValue(
-                    file.toFile(),
-                    new com.fasterxml.jackson.core.type.TypeReference<
-                        java.util.LinkedHashMap<String, Double>>() {});
-        java.util.Map<String, Double> top = new java.util.LinkedHashMap<>();
-        all.entrySet().stream().limit(10).forEach(e -> top.put(e.getKey(), e.getValue()));
-        return top;
-      } finally {
-        try (var walk = java.nio.file.Files.walk(dir)) {
-          for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            java.nio.file.Files.deleteIfExists(p);
-          }
-        }
-      }
+      java.util.Map<String, Double> all =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readValue(
+                  sources.registry().run(runId).readArtifact("report/importance.json"),
+                  new com.fasterxml.jackson.core.type.TypeReference<
+                      java.util.LinkedHashMap<String, Double>>() {});
+      java.util.Map<String, Double> top = new java.util.LinkedHashMap<>();
+      all.entrySet().stream().limit(10).forEach(e -> top.put(e.getKey(), e.getValue()));
+      return top;
     } catch (IOException | RuntimeException none) {
       return java.util.Map.of(); // a run that logged none (older runs, recommenders)
     }

@@ -7,8 +7,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -271,38 +269,30 @@ final class RunPages {
     }
   }
 
-  private void artifact(Context ctx) throws IOException {
+  private void artifact(Context ctx) {
     String runId = ctx.pathParam("runId");
     String path = param(ctx, "path");
     if (path.isEmpty() || path.startsWith("/") || List.of(path.split("/")).contains("..")) {
       throw new IllegalArgumentException(
           "path: an artifact path inside the run, got '" + path + "'");
     }
-    Path dir = Files.createTempDirectory("flywheel-console-artifact-");
-    try {
-      Path file = sources.registry().run(runId).downloadArtifacts(path, dir.resolve("a"));
-      if (Files.isDirectory(file)) {
-        throw new IllegalArgumentException("path: '" + path + "' is a folder");
-      }
-      String name = path.substring(path.lastIndexOf('/') + 1);
-      String lower = name.toLowerCase(Locale.ROOT);
-      String type =
-          lower.endsWith(".png")
-              ? "image/png"
-              : lower.endsWith(".svg")
-                  ? "image/svg+xml"
-                  : lower.endsWith(".json")
-                      ? "application/json"
-                      : lower.endsWith(".html")
-                          ? "text/plain; charset=utf-8" // shown as text: never run its scripts here
-                          : "application/octet-stream";
-      if (type.equals("application/octet-stream")) {
-        ctx.header("Content-Disposition", "attachment; filename=\"" + safeName(name) + "\"");
-      }
-      ctx.contentType(type).result(Files.readAllBytes(file));
-    } finally {
-      deleteTree(dir);
+    byte[] bytes = sources.registry().run(runId).readArtifact(path);
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    String lower = name.toLowerCase(Locale.ROOT);
+    String type =
+        lower.endsWith(".png")
+            ? "image/png"
+            : lower.endsWith(".svg")
+                ? "image/svg+xml"
+                : lower.endsWith(".json")
+                    ? "application/json"
+                    : lower.endsWith(".html")
+                        ? "text/plain; charset=utf-8" // shown as text: never run its scripts here
+                        : "application/octet-stream";
+    if (type.equals("application/octet-stream")) {
+      ctx.header("Content-Disposition", "attachment; filename=\"" + safeName(name) + "\"");
     }
+    ctx.contentType(type).result(bytes);
   }
 
   private void compare(Context ctx) {
@@ -412,13 +402,5 @@ final class RunPages {
 
   private static String safeName(String s) {
     return s.replaceAll("[^A-Za-z0-9._-]", "_");
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
