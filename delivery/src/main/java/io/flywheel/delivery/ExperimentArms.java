@@ -70,18 +70,35 @@ final class ExperimentArms {
   }
 
   /**
-   * A running experiment with its assigner, built once per refresh, not per request; {@code
-   * startedAt} null: fully ramped up.
+   * A running experiment with its assigner and what each arm serves (its treatment over the
+   * promoted one), built once per refresh, not per request; {@code startedAt} null: fully ramped
+   * up.
    */
-  private record Running(ConversionExperiment experiment, ArmAssigner assigner, Long startedAt) {}
+  private record Running(
+      ConversionExperiment experiment,
+      ArmAssigner assigner,
+      Long startedAt,
+      java.util.Map<String, Assigned> arms) {
+    static Running of(
+        ExperimentCatalog.Entry e, double holdout, java.util.Map<String, String> base) {
+      java.util.Map<String, Assigned> arms = new java.util.HashMap<>();
+      for (Arm arm : e.experiment().arms()) {
+        arms.put(arm.name(), new Assigned(e.experiment().id(), over(base, arm)));
+      }
+      return new Running(
+          e.experiment(), new ArmAssigner(e.experiment(), holdout), e.startedAt(), arms);
+    }
+  }
 
   private final Supplier<List<ExperimentCatalog.Entry>> source;
   private final double holdout;
   private final Supplier<java.util.Map<String, String>> promoted;
   private final long refreshNanos;
-  private volatile List<Running> running = List.of();
-  private volatile java.util.Map<String, String> base = java.util.Map.of();
-  private volatile Assigned outside = Assigned.CONTROL;
+
+  /** What one refresh read: the running experiments and what shoppers outside them get. */
+  private record Snapshot(List<Running> running, Assigned outside) {}
+
+  private volatile Snapshot snapshot = new Snapshot(List.of(), Assigned.CONTROL);
   private volatile long readAt = Long.MIN_VALUE;
 
   /**
@@ -102,17 +119,18 @@ final class ExperimentArms {
 
   /** {@code now}: the wall-clock time, epoch ms (ramp-ups follow it, not the page's time). */
   Assigned assign(String slot, String segment, String locale, String userId, long now) {
-    for (Running r : current()) {
+    Snapshot current = current();
+    for (Running r : current.running()) {
       if (!r.experiment().targeting().admits(slot, segment, locale)) {
         continue;
       }
       Optional<Arm> arm =
           r.assigner().assign(userId, r.startedAt() == null ? Long.MAX_VALUE : now - r.startedAt());
       if (arm.isPresent()) {
-        return new Assigned(r.experiment().id(), over(base, arm.get()));
+        return r.arms().get(arm.get().name());
       }
     }
-    return outside;
+    return current.outside();
   }
 
   /**
@@ -130,25 +148,22 @@ final class ExperimentArms {
     return new Arm(arm.name(), arm.weight(), merged);
   }
 
-  private List<Running> current() {
+  private Snapshot current() {
     long now = System.nanoTime();
     if (readAt == Long.MIN_VALUE || now - readAt > refreshNanos) {
       synchronized (this) {
         if (readAt == Long.MIN_VALUE || now - readAt > refreshNanos) {
           try {
-            running =
-                source.get().stream()
-                    .sorted(java.util.Comparator.comparing(e -> e.experiment().id()))
-                    .map(
-                        e ->
-                            new Running(
-                                e.experiment(),
-                                new ArmAssigner(e.experiment(), holdout),
-                                e.startedAt()))
-                    .toList();
-            base = java.util.Map.copyOf(promoted.get());
-            outside =
-                base.isEmpty() ? Assigned.CONTROL : new Assigned(null, new Arm("control", 1, base));
+            java.util.Map<String, String> base = java.util.Map.copyOf(promoted.get());
+            snapshot =
+                new Snapshot(
+                    source.get().stream()
+                        .sorted(java.util.Comparator.comparing(e -> e.experiment().id()))
+                        .map(e -> Running.of(e, holdout, base))
+                        .toList(),
+                    base.isEmpty()
+                        ? Assigned.CONTROL
+                        : new Assigned(null, new Arm("control", 1, base)));
           } catch (RuntimeException e) {
             // Keep serving the last known experiments rather than none.
             LOG.warn("cannot read the running experiments: {}", e.toString());
@@ -157,6 +172,6 @@ final class ExperimentArms {
         }
       }
     }
-    return running;
+    return snapshot;
   }
 }

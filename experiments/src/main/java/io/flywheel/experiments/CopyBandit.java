@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ChengBetaSampler;
+import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
 
 /**
  * Thompson sampling over copy variants, one Beta posterior per (slot, segment, variant): each
@@ -43,7 +44,14 @@ public final class CopyBandit {
       throw new IllegalArgumentException("variants: at least one");
     }
     int k = variants.size();
-    int chosen = best(context, variants, rng);
+    // One sampler per variant for the whole decision: its posterior is looked up once, not once
+    // per draw (a decision takes up to `draws` draws of every variant).
+    ContinuousSampler[] samplers = new ContinuousSampler[k];
+    for (int i = 0; i < k; i++) {
+      double[] ab = posterior(context, variants.get(i));
+      samplers[i] = ChengBetaSampler.of(rng, ab[0], ab[1]);
+    }
+    int chosen = best(samplers);
     if (rng.nextDouble() < floor) {
       chosen = rng.nextInt(k);
     }
@@ -54,19 +62,19 @@ public final class CopyBandit {
     // shows the chosen variant (its own draw would bias the estimate towards it).
     int wins = 0;
     for (int d = 1; d < draws; d++) {
-      wins += best(context, variants, rng) == chosen ? 1 : 0;
+      wins += best(samplers) == chosen ? 1 : 0;
     }
     double share = Math.max(wins, 0.5) / (draws - 1);
     double propensity = floor / k + (1 - floor) * share;
     return new Choice(variants.get(chosen), Math.min(1, propensity));
   }
 
-  private int best(String context, List<String> variants, UniformRandomProvider rng) {
+  /** The variant whose posterior draw is highest this time. */
+  private static int best(ContinuousSampler[] samplers) {
     int best = 0;
     double bestDraw = -1;
-    for (int i = 0; i < variants.size(); i++) {
-      double[] ab = posterior(context, variants.get(i));
-      double draw = ChengBetaSampler.of(rng, ab[0], ab[1]).sample();
+    for (int i = 0; i < samplers.length; i++) {
+      double draw = samplers[i].sample();
       if (draw > bestDraw) {
         bestDraw = draw;
         best = i;
