@@ -129,34 +129,34 @@ final class RunRows {
     }
     // Joins from the experiment's runs (an IN sub-select is several times slower in H2); each
     // metric's latest point is chosen here: highest step, then time, then value, then log order.
-    java.util.Map<String, Object[]> latest = new java.util.HashMap<>();
+    java.util.Map<String, MetricRow> latest = new java.util.HashMap<>();
     sql.list(
         "SELECT m.run_id, m.k, m.v, m.ts, m.step, m.seq FROM runs r JOIN metrics m"
             + " ON m.run_id = r.run_id WHERE r.experiment_id = ?",
         rs -> {
-          Object[] row = {
-            rs.getString(1),
-            rs.getString(2),
-            rs.getDouble(3),
-            rs.getLong(4),
-            rs.getLong(5),
-            rs.getLong(6)
-          };
-          latest.merge(row[0] + "\n" + row[1], row, (a, b) -> later(a, b) ? a : b);
+          MetricRow row =
+              new MetricRow(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getDouble(3),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  rs.getLong(6));
+          latest.merge(row.runId() + "\n" + row.key(), row, MetricRow::later);
           return null;
         },
         experimentId);
     latest.values().stream()
-        .sorted(java.util.Comparator.comparing((Object[] r) -> (String) r[1]))
+        .sorted(java.util.Comparator.comparing(MetricRow::key))
         .forEach(
             r ->
-                data.get((String) r[0])
+                data.get(r.runId())
                     .addMetrics(
                         Metric.newBuilder()
-                            .setKey((String) r[1])
-                            .setValue((Double) r[2])
-                            .setTimestamp((Long) r[3])
-                            .setStep((Long) r[4])));
+                            .setKey(r.key())
+                            .setValue(r.value())
+                            .setTimestamp(r.timestamp())
+                            .setStep(r.step())));
     sql.list(
         "SELECT p.run_id, p.k, p.v FROM runs r JOIN params p ON p.run_id = r.run_id"
             + " WHERE r.experiment_id = ? ORDER BY p.run_id, p.k",
@@ -198,16 +198,19 @@ final class RunRows {
     return out;
   }
 
-  /** Whether metric row {@code a} is later than {@code b}: step, time, value, then log order. */
-  private static boolean later(Object[] a, Object[] b) {
-    for (int i : new int[] {4, 3, 2, 5}) {
-      @SuppressWarnings("unchecked")
-      int c = ((Comparable<Object>) a[i]).compareTo(b[i]);
-      if (c != 0) {
-        return c > 0;
-      }
+  /** One logged metric point, as a search reads them. */
+  private record MetricRow(
+      String runId, String key, double value, long timestamp, long step, long seq) {
+    private static final java.util.Comparator<MetricRow> ORDER =
+        java.util.Comparator.comparingLong(MetricRow::step)
+            .thenComparingLong(MetricRow::timestamp)
+            .thenComparingDouble(MetricRow::value)
+            .thenComparingLong(MetricRow::seq);
+
+    /** The later of two points: highest step, then time, then value, then log order. */
+    static MetricRow later(MetricRow a, MetricRow b) {
+      return ORDER.compare(a, b) >= 0 ? a : b;
     }
-    return false;
   }
 
   private static RunInfo info(ResultSet rs) throws SQLException {

@@ -50,8 +50,11 @@ final class AbTestPages {
     }
   }
 
-  /** An analysis and the state of the files it was read from. */
-  private record Cached(long stamp, List<ExperimentReport> daily) {}
+  /**
+   * What the event files say of an experiment — its daily analysis and, for a bandit arm, its
+   * allocation chart — and the state of the files it was read from.
+   */
+  private record Cached(long stamp, List<ExperimentReport> daily, String allocation) {}
 
   private final Sources sources;
   private final Views views;
@@ -80,7 +83,8 @@ final class AbTestPages {
   private void result(Context ctx) throws IOException {
     String id = ctx.pathParam("id");
     ExperimentCatalog.Entry entry = new ExperimentCatalog(sources.home()).get(id);
-    List<ExperimentReport> daily = analyse(entry);
+    Cached read = analyse(entry);
+    List<ExperimentReport> daily = read.daily();
     ExperimentReport latest = daily.isEmpty() ? null : daily.get(daily.size() - 1);
     String chart = null;
     if (daily.size() > 0) {
@@ -110,27 +114,19 @@ final class AbTestPages {
               labels,
               series);
     }
-    List<CopyBandit.Posterior> bandit = new ArrayList<>();
-    String banditArm = null;
-    String allocation = null;
-    for (var arm : entry.experiment().arms()) {
-      if (arm.banditCopy()) {
-        banditArm = arm.name();
-        bandit.addAll(banditPosteriors(id + "/" + arm.name()));
-        allocation =
-            BanditAllocation.chart(
-                ExperimentOutcomes.homeEventFiles(sources.home()), id, arm.name());
-      }
-    }
+    String banditArm = banditArm(entry);
+    List<CopyBandit.Posterior> bandit =
+        banditArm == null ? List.of() : banditPosteriors(id + "/" + banditArm);
     views.page(
         ctx,
         "ab-result.jte",
         "A/B experiment " + id,
         "ab",
-        new Result(entry, latest, daily.size(), chart, bandit, banditArm, allocation));
+        new Result(entry, latest, daily.size(), chart, bandit, banditArm, read.allocation()));
   }
 
-  private List<ExperimentReport> analyse(ExperimentCatalog.Entry entry) throws IOException {
+  /** The experiment read from the home's event files, again only when they have changed. */
+  private Cached analyse(ExperimentCatalog.Entry entry) throws IOException {
     List<Path> files = ExperimentOutcomes.homeEventFiles(sources.home());
     long stamp = 17;
     for (Path f : files) {
@@ -140,12 +136,24 @@ final class AbTestPages {
     String id = entry.experiment().id();
     Cached cached = cache.get(id);
     if (cached != null && cached.stamp() == stamp) {
-      return cached.daily();
+      return cached;
     }
     List<ExperimentReport> daily =
         ExperimentAnalysis.daily(entry.experiment(), ExperimentOutcomes.read(files, id));
-    cache.put(id, new Cached(stamp, daily));
-    return daily;
+    String bandit = banditArm(entry);
+    Cached read =
+        new Cached(stamp, daily, bandit == null ? null : BanditAllocation.chart(files, id, bandit));
+    cache.put(id, read);
+    return read;
+  }
+
+  /** The experiment's (first) arm whose copy a bandit chooses, or null. */
+  private static String banditArm(ExperimentCatalog.Entry entry) {
+    return entry.experiment().arms().stream()
+        .filter(io.flywheel.experiments.Arm::banditCopy)
+        .map(io.flywheel.experiments.Arm::name)
+        .findFirst()
+        .orElse(null);
   }
 
   private List<CopyBandit.Posterior> banditPosteriors(String arm) throws IOException {

@@ -99,8 +99,11 @@ final class ConsoleSessions {
             views.signIn(ctx, true, next, "That is not the API token.");
             return;
           }
+          long now = System.currentTimeMillis();
+          // Sessions nobody came back with would otherwise stay forever.
+          sessions.values().removeIf(old -> old.expiresAt() < now);
           String id = random();
-          sessions.put(id, new Session(random(), System.currentTimeMillis() + LIFETIME_MS));
+          sessions.put(id, new Session(random(), now + LIFETIME_MS));
           Cookie cookie = new Cookie(COOKIE, id);
           cookie.setHttpOnly(true);
           cookie.setSameSite(SameSite.STRICT);

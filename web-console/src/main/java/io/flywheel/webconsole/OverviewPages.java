@@ -74,6 +74,8 @@ final class OverviewPages {
   private void overview(Context ctx) throws IOException {
     List<Pipelines.RunRecord> runs = Pipelines.recordedRuns(sources.home());
     List<Attention> attention = new ArrayList<>();
+    Map<String, io.flywheel.workflows.PipelineSpec> specs =
+        io.flywheel.workflows.Orchestration.pipelineSpecs(sources.home());
     for (Pipelines.RunRecord r : runs) {
       RunState s = r.lastState();
       if (s == null || s.ended() || s.tasks() == null) {
@@ -82,7 +84,7 @@ final class OverviewPages {
       s.tasks()
           .forEach(
               (task, t) -> {
-                if (t.state() == TaskState.RUNNING && isApproval(r.pipeline(), task)) {
+                if (t.state() == TaskState.RUNNING && isApproval(specs.get(r.pipeline()), task)) {
                   attention.add(
                       new Attention(
                           "Approval waiting: "
@@ -118,15 +120,9 @@ final class OverviewPages {
             attention));
   }
 
-  private boolean isApproval(String pipeline, String task) {
-    try {
-      var spec = io.flywheel.workflows.Orchestration.pipelineSpecs(sources.home()).get(pipeline);
-      return spec != null
-          && spec.tasks().stream()
-              .anyMatch(t -> t.id().equals(task) && t.type().equals("approval"));
-    } catch (IOException e) {
-      return false;
-    }
+  private static boolean isApproval(io.flywheel.workflows.PipelineSpec spec, String task) {
+    return spec != null
+        && spec.tasks().stream().anyMatch(t -> t.id().equals(task) && t.type().equals("approval"));
   }
 
   /** The home's services (as `flywheel up` published them), each asked for its health at once. */

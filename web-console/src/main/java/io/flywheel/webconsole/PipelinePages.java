@@ -165,9 +165,7 @@ final class PipelinePages {
                   && tr.state() == io.flywheel.workflows.TaskState.RUNNING));
     }
     Map<String, String> params =
-        Pipelines.recordedRuns(sources.home()).stream()
-            .filter(r -> r.runId().equals(runId))
-            .findFirst()
+        Pipelines.recordedRun(sources.home(), runId)
             .map(Pipelines.RunRecord::params)
             .orElse(Map.of());
     views.page(
@@ -195,10 +193,7 @@ final class PipelinePages {
     if (sources.pipelines() != null) {
       return sources.pipelines().status(runId);
     }
-    return Pipelines.recordedRuns(sources.home()).stream()
-        .filter(r -> r.runId().equals(runId))
-        .findFirst()
-        .map(Pipelines.RunRecord::lastState);
+    return Pipelines.recordedRun(sources.home(), runId).map(Pipelines.RunRecord::lastState);
   }
 
   private void submit(Context ctx) throws Exception {

@@ -443,6 +443,15 @@ public final class Pipelines implements AutoCloseable {
       RunState lastState) {}
 
   private Optional<RunRecord> read(String runId) throws IOException {
+    return read(index, runId);
+  }
+
+  /** One run of a home's run index, read alone (the index holds a file per run). */
+  public static Optional<RunRecord> recordedRun(Path home, String runId) throws IOException {
+    return read(home.resolve("workflows").resolve("runs"), runId);
+  }
+
+  private static Optional<RunRecord> read(Path index, String runId) throws IOException {
     Path file = index.resolve(safe(runId) + ".json");
     return Files.isRegularFile(file)
         ? Optional.of(JSON.readValue(file.toFile(), RunRecord.class))

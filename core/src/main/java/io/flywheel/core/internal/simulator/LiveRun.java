@@ -285,6 +285,13 @@ final class LiveRun {
     }
   }
 
+  /** The stream has delivered its last event: the policy passes on what it still holds. */
+  void streamEnded() {
+    if (options.policy() != null) {
+      options.policy().flush();
+    }
+  }
+
   /** The policy's answer, or null when it failed (counted; the shopper sees nothing). */
   LiveAnswer ask(LiveRequest request) {
     LiveAnswer answer;
@@ -424,9 +431,6 @@ final class LiveRun {
       long purchases,
       double policyClicks,
       double policyPurchases) {
-    if (options.policy() != null) {
-      options.policy().flush();
-    }
     return new LiveSummary(
         seed,
         startDay,

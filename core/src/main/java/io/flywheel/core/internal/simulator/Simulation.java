@@ -398,6 +398,9 @@ public final class Simulation {
         progress.update(h + 1 - firstHour, hours, stream.eventLines());
       }
       stream.finish();
+      if (live != null) {
+        live.streamEnded();
+      }
       progress.update(hours, hours, stream.eventLines());
     }
   }
