@@ -7,6 +7,7 @@ import io.flywheel.core.LivePolicy;
 import io.flywheel.core.LiveSummary;
 import io.flywheel.core.LocalServices;
 import io.flywheel.core.MarketplaceSimulator;
+import io.flywheel.core.ServiceHealth;
 import io.flywheel.core.SimulationConfig;
 import io.flywheel.core.SimulationSummary;
 import io.flywheel.core.StreamAudit;

@@ -1,6 +1,7 @@
 package io.flywheel.console;
 
 import io.flywheel.core.LocalServices;
+import io.flywheel.core.ServiceHealth;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.flywheel.console;
 
 import io.flywheel.content.LocalElasticsearch;
 import io.flywheel.core.LocalServices;
+import io.flywheel.core.ServiceHealth;
 import io.flywheel.delivery.DeliveryServer;
 import io.flywheel.delivery.DeliveryService;
 import io.flywheel.deploy.EmbeddedInferenceServer;

@@ -1,6 +1,7 @@
 package io.flywheel.console;
 
 import io.flywheel.core.LocalServices;
+import io.flywheel.core.ServiceHealth;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -34,4 +34,36 @@ class BenchCommandsTest {
     // Nothing is tracked or registered.
     assertThat(Cli.ok(home, "models", "list").out()).contains("no registered models yet");
   }
+
+  /** The console's page times: every page answered and timed, the verdict from the worst p95. */
+  @Test
+  void benchConsoleTimesEveryPage() {
+    JsonNode r =
+        Cli.ok(
+                dir.resolve("console-home"),
+                "bench-console",
+                "--runs",
+                "3",
+                "--pipeline-runs",
+                "2",
+                "--requests",
+                "5",
+                "--warm-up",
+                "1",
+                "--json",
+                "-q")
+            .json();
+    assertThat(Cli.integer(r, "/runs")).isEqualTo(3);
+    JsonNode pages = r.get("pages");
+    assertThat(pages.size()).isEqualTo(13);
+    double worst = 0;
+    for (JsonNode p : pages) {
+      assertThat(p.get("bytes").asInt()).as(p.toString()).isPositive();
+      assertThat(p.get("p95Millis").asDouble())
+          .isGreaterThanOrEqualTo(p.get("p50Millis").asDouble());
+      worst = Math.max(worst, p.get("p95Millis").asDouble());
+    }
+    assertThat(Cli.number(r, "/worstP95Millis")).isEqualTo(worst);
+    assertThat(Cli.at(r, "/targetMet").asBoolean()).isEqualTo(worst <= 300);
+  }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
  * Content: search the content index (Elasticsearch, keyword ranking) and see each item's verdict
  * and reasons; the review queue of copy the checks held, to approve or reject.
  */
-final class ContentPages {
+final class ContentPages implements AutoCloseable {
   record Hit(
       String id,
       String title,
@@ -43,6 +43,13 @@ final class ContentPages {
   private final Sources sources;
   private final Views views;
   private final ConsoleSessions sessions;
+
+  /**
+   * The content index's client, made on the first search and kept (a client per search is dear).
+   */
+  private ContentIndex index;
+
+  private String indexUrl;
 
   ContentPages(Sources sources, Views views, ConsoleSessions sessions) {
     this.sources = sources;
@@ -74,11 +81,9 @@ final class ContentPages {
                   .orElse(null);
       if (es != null) {
         searchedWith = "the content index (" + es + ")";
-        try (ContentIndex index =
-            ContentIndex.connect(
-                es, sources.config().elasticsearchApiKey(), MiniLmEmbedder.shared().dimension())) {
+        try {
           for (ContentHit h :
-              new ContentSearch(index, MiniLmEmbedder.shared(), UserAffinities.NONE)
+              new ContentSearch(index(es), MiniLmEmbedder.shared(), UserAffinities.NONE)
                   .search(ContentQuery.of(q, 30).withMode(ContentQuery.SearchMode.BM25))) {
             hits.add(
                 new Hit(h.id(), h.title(), h.body(), h.kind(), h.locale(), "approved", List.of()));
@@ -118,6 +123,27 @@ final class ContentPages {
             error,
             held.stream().filter(ContentReview.HeldItem::awaitingReview).toList(),
             held.stream().filter(h -> h.verdict().equals("rejected")).limit(50).toList()));
+  }
+
+  private synchronized ContentIndex index(String url) {
+    if (index == null || !url.equals(indexUrl)) {
+      if (index != null) {
+        index.close();
+      }
+      index =
+          ContentIndex.connect(
+              url, sources.config().elasticsearchApiKey(), MiniLmEmbedder.shared().dimension());
+      indexUrl = url;
+    }
+    return index;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (index != null) {
+      index.close();
+      index = null;
+    }
   }
 
   private void review(Context ctx, boolean approve) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flywheel.content.ContentReview;
 import io.flywheel.core.LocalServices;
+import io.flywheel.core.ServiceHealth;
 import io.flywheel.experiments.ExperimentCatalog;
 import io.flywheel.registry.ModelRegistry;
 import io.flywheel.registry.ModelVersionInfo;
@@ -14,10 +15,6 @@ import io.flywheel.workflows.TaskState;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,20 +23,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /** The overview: services and their health, champions, latest runs, what needs a person. */
 final class OverviewPages {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-
-  record Service(String name, String url, String health) {
-    boolean up() {
-      return health.startsWith("up");
-    }
-  }
 
   record Champion(
       String model, Integer version, String alias, String runId, Map<String, Double> figures) {}
@@ -47,7 +35,7 @@ final class OverviewPages {
   record Attention(String what, String link, String label) {}
 
   record Overview(
-      List<Service> services,
+      List<ServiceHealth.Checked> services,
       List<Champion> champions,
       List<Pipelines.RunRecord> runs,
       List<ExperimentCatalog.Entry> experiments,
@@ -56,7 +44,7 @@ final class OverviewPages {
   /** Services' health, asked at most every few seconds: the overview must not wait on it. */
   private static final long HEALTH_TTL_NANOS = 5_000_000_000L;
 
-  private record Checked(long at, List<Service> services) {}
+  private record Checked(long at, List<ServiceHealth.Checked> services) {}
 
   private volatile Checked checked;
   private final Sources sources;
@@ -126,44 +114,17 @@ final class OverviewPages {
   }
 
   /** The home's services (as `flywheel up` published them), each asked for its health at once. */
-  private List<Service> services() {
+  private List<ServiceHealth.Checked> services() {
     Checked last = checked;
     if (last != null && System.nanoTime() - last.at() < HEALTH_TTL_NANOS) {
       return last.services();
     }
-    List<Service> now = askServices();
+    List<ServiceHealth.Checked> now =
+        LocalServices.of(sources.home())
+            .map(r -> ServiceHealth.check(r.services(), Duration.ofSeconds(1)))
+            .orElse(List.of());
     checked = new Checked(System.nanoTime(), now);
     return now;
-  }
-
-  private List<Service> askServices() {
-    var running = LocalServices.of(sources.home());
-    if (running.isEmpty()) {
-      return List.of();
-    }
-    List<CompletableFuture<Service>> asked = new ArrayList<>();
-    for (LocalServices.Service s : running.get().services()) {
-      asked.add(CompletableFuture.supplyAsync(() -> new Service(s.name(), s.url(), health(s))));
-    }
-    return asked.stream().map(CompletableFuture::join).toList();
-  }
-
-  private static String health(LocalServices.Service s) {
-    if (s.health() == null || !s.health().startsWith("http")) {
-      return "up (no health page)";
-    }
-    try {
-      HttpResponse<Void> r =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(s.health())).timeout(Duration.ofSeconds(1)).build(),
-              HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200 ? "up" : "down (HTTP " + r.statusCode() + ")";
-    } catch (IOException e) {
-      return "down (" + e.getClass().getSimpleName() + ")";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
   }
 
   /** Each registered model's champion (else its newest version) with its run's headline figures. */

@@ -32,10 +32,12 @@ public final class WebConsole implements AutoCloseable {
 
   private final Javalin app;
   private final String host;
+  private final ContentPages content;
 
-  private WebConsole(Javalin app, String host) {
+  private WebConsole(Javalin app, String host, ContentPages content) {
     this.app = app;
     this.host = host;
+    this.content = content;
   }
 
   public static Builder builder(Path home) {
@@ -130,7 +132,8 @@ public final class WebConsole implements AutoCloseable {
       new PipelinePages(sources, views, sessions).register(app);
       new FeaturePages(sources, views).register(app);
       new AbTestPages(sources, views).register(app);
-      new ContentPages(sources, views, sessions).register(app);
+      ContentPages content = new ContentPages(sources, views, sessions);
+      content.register(app);
       app.exception(
           ConsoleSessions.Refused.class,
           (e, ctx) -> views.problem(ctx, e.status(), "Not allowed", e.getMessage()));
@@ -152,7 +155,7 @@ public final class WebConsole implements AutoCloseable {
           });
       app.start(host, port);
       LOG.info("web console on http://{}:{}", host, app.port());
-      return new WebConsole(app, host);
+      return new WebConsole(app, host, content);
     }
   }
 
@@ -167,5 +170,6 @@ public final class WebConsole implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    content.close();
   }
 }
