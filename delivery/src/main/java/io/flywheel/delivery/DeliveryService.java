@@ -325,18 +325,6 @@ public final class DeliveryService implements AutoCloseable {
     public Builder experiments(
         java.util.function.Supplier<List<io.flywheel.experiments.ConversionExperiment>> running,
         java.time.Duration refresh) {
-      return experiments(running, Map::of, refresh);
-    }
-
-    /**
-     * As {@link #experiments(java.util.function.Supplier, Duration)}, with the treatment promoted
-     * to every shopper outside them (a shipped arm's, e.g. {@code copy: campaign}); experiment arms
-     * change it key by key.
-     */
-    public Builder experiments(
-        java.util.function.Supplier<List<io.flywheel.experiments.ConversionExperiment>> running,
-        java.util.function.Supplier<Map<String, String>> promoted,
-        java.time.Duration refresh) {
       return runningExperiments(
           () ->
               running.get().stream()
@@ -345,7 +333,7 @@ public final class DeliveryService implements AutoCloseable {
                           new io.flywheel.experiments.ExperimentCatalog.Entry(
                               e, "running", null, null))
                   .toList(),
-          promoted,
+          Map::of,
           0,
           refresh);
     }

@@ -57,7 +57,17 @@ class DeliveryExperimentTest {
     try (DeliveryService service =
         world
             .service(ImpressionLog.file(log))
-            .experiments(running::get, promoted::get, Duration.ZERO)
+            .runningExperiments(
+                () ->
+                    running.get().stream()
+                        .map(
+                            e ->
+                                new io.flywheel.experiments.ExperimentCatalog.Entry(
+                                    e, "running", null, null))
+                        .toList(),
+                promoted::get,
+                0,
+                Duration.ZERO)
             .build()) {
       Recommendation outside =
           service.recommend(
