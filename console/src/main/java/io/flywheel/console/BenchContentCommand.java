@@ -63,6 +63,22 @@ final class BenchContentCommand implements Callable<Integer> {
   private int products;
 
   @Option(
+      names = "--shoppers",
+      description =
+          "Shoppers of the simulated shop, whose searches are the judged queries (default: 8 per"
+              + " product).")
+  private Integer shoppers;
+
+  @Option(
+      names = "--warm-up",
+      defaultValue = "4000",
+      description =
+          "Searches per mode, at the latency runs' concurrency, before any is timed: a fresh"
+              + " Elasticsearch node compiles its search code during the first few thousand"
+              + " (default: ${DEFAULT-VALUE}).")
+  private int warmUp;
+
+  @Option(
       names = "--documents",
       defaultValue = "100000",
       description = "Documents indexed for the latency runs (default: ${DEFAULT-VALUE}).")
@@ -109,12 +125,12 @@ final class BenchContentCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path home = Files.createDirectories(root.home().resolve("bench-content"));
-    Path world = home.resolve("world-" + products + "-" + seed);
+    int people = shoppers != null ? shoppers : 8 * products;
+    Path world = home.resolve("world-" + products + "-" + people + "-" + seed);
     if (!Files.exists(world.resolve(MarketplaceSimulator.SUMMARY_FILE))) {
       say(out, "simulating a shop of %,d products into %s", products, world);
       MarketplaceSimulator.run(
-          new SimulationConfig(
-              Math.max(2_000, products), products, 14, seed, 0.0, WorldConfig.defaults()),
+          new SimulationConfig(people, products, 14, seed, 0.0, WorldConfig.defaults()),
           world,
           SimulationProgress.NONE);
     }
@@ -238,26 +254,34 @@ final class BenchContentCommand implements Callable<Integer> {
       PrintWriter out)
       throws Exception {
     ContentIndex.Rebuild rebuild = index.rebuild(docs, n -> {});
-    double indexRate = rebuild.indexed() / Math.max(1e-3, rebuild.millis() / 1000.0);
-    body.put(
-        "indexing",
-        Map.of(
-            "documents",
-            rebuild.indexed(),
-            "seconds",
-            rebuild.millis() / 1000.0,
-            "perSecond",
-            Math.round(indexRate),
-            "target",
-            5_000));
+    double loadRate = rebuild.indexed() / Math.max(1e-3, rebuild.loadMillis() / 1000.0);
+    double rebuildRate = rebuild.indexed() / Math.max(1e-3, rebuild.millis() / 1000.0);
+    Map<String, Object> indexing = new LinkedHashMap<>();
+    indexing.put("documents", rebuild.indexed());
+    indexing.put("loadSeconds", rebuild.loadMillis() / 1000.0);
+    indexing.put("perSecond", Math.round(loadRate));
+    indexing.put("mergeSeconds", rebuild.mergeMillis() / 1000.0);
+    indexing.put("rebuildSeconds", rebuild.millis() / 1000.0);
+    indexing.put("rebuildPerSecond", Math.round(rebuildRate));
+    indexing.put("target", 5_000);
+    body.put("indexing", indexing);
     say(
         out,
-        "bulk indexing: %,d documents in %.1f s (%,.0f docs/s; target >= 5,000)",
+        "bulk indexing: %,d documents loaded in %.1f s (%,.0f docs/s; target >= 5,000); merged"
+            + " into one segment in %.1f s; whole rebuild %.1f s (%,.0f docs/s)",
         rebuild.indexed(),
+        rebuild.loadMillis() / 1000.0,
+        loadRate,
+        rebuild.mergeMillis() / 1000.0,
         rebuild.millis() / 1000.0,
-        indexRate);
+        rebuildRate);
 
     ContentSearch search = new ContentSearch(index, MiniLmEmbedder.shared(), null);
+    for (ContentQuery.SearchMode mode : ContentQuery.SearchMode.values()) {
+      if (warmUp > 0) {
+        ContentBenchmark.latency(search, judged, mode, concurrency, warmUp);
+      }
+    }
     Map<String, Object> latency = new LinkedHashMap<>();
     for (ContentQuery.SearchMode mode : ContentQuery.SearchMode.values()) {
       ContentBenchmark.Latency l =

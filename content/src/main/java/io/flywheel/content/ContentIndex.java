@@ -41,6 +41,10 @@ public final class ContentIndex implements AutoCloseable {
   static final String PREFIX = "flywheel-content-v";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The stored fields a hit is read from. */
+  private static final List<String> HIT_FIELDS =
+      List.of("type", "kind", "locale", "title", "body", "product_ids", "category", "brand");
+
   /**
    * How the embeddings are indexed for kNN. An HNSW graph keeps searches fast however large the
    * index grows but costs most of the indexing time (each vector is inserted into the graph); a
@@ -50,17 +54,30 @@ public final class ContentIndex implements AutoCloseable {
    * little.
    */
   public enum VectorIndex {
-    HNSW("int8_hnsw"),
-    FLAT("int8_flat");
+    HNSW("int8_hnsw", 8, 32),
+    FLAT("int8_flat", 0, 0);
 
     private final String type;
+    private final int m;
+    private final int efConstruction;
 
-    VectorIndex(String type) {
+    VectorIndex(String type, int m, int efConstruction) {
       this.type = type;
+      this.m = m;
+      this.efConstruction = efConstruction;
     }
 
     public String type() {
       return type;
+    }
+
+    /**
+     * A sparser graph than Lucene's default (m 16, ef_construction 100): it builds about twice as
+     * fast, and the nearest-neighbour list only breaks ties in the fusion, where the recall it
+     * gives up does not show in relevance (docs/BENCHMARKS.md).
+     */
+    String graphOptions() {
+      return m == 0 ? "" : ",\"m\":" + m + ",\"ef_construction\":" + efConstruction;
     }
 
     public static VectorIndex of(String name, String field) {
@@ -113,7 +130,11 @@ public final class ContentIndex implements AutoCloseable {
   public void putTemplate() throws IOException {
     String keyword = "{\"type\":\"keyword\"}";
     String mappings =
-        "{\"dynamic\":\"strict\",\"properties\":{"
+        "{\"dynamic\":\"strict\","
+            // Searched, never read back: kept out of the stored source so fetching hits and
+            // loading documents do not carry 384 floats and two term lists per document.
+            + "\"_source\":{\"excludes\":[\"embedding\",\"terms_en\",\"terms_zh\"]},"
+            + "\"properties\":{"
             + "\"id\":"
             + keyword
             + ",\"type\":"
@@ -147,7 +168,9 @@ public final class ContentIndex implements AutoCloseable {
             + dimensions
             + ",\"index\":true,\"similarity\":\"dot_product\",\"index_options\":{\"type\":\""
             + vectors.type()
-            + "\"}}"
+            + "\""
+            + vectors.graphOptions()
+            + "}}"
             + "}}";
     String body =
         "{\"index_patterns\":[\""
@@ -169,7 +192,20 @@ public final class ContentIndex implements AutoCloseable {
   }
 
   /** What a rebuild did. */
-  public record Rebuild(String index, String previous, long indexed, long failed, long millis) {}
+  /**
+   * What a rebuild did.
+   *
+   * @param millis the whole rebuild; {@code loadMillis} of it loading documents, {@code
+   *     mergeMillis} merging the loaded segments into one before the swap
+   */
+  public record Rebuild(
+      String index,
+      String previous,
+      long indexed,
+      long failed,
+      long millis,
+      long loadMillis,
+      long mergeMillis) {}
 
   /**
    * Loads {@code documents} into a new index, then points the alias at it and drops the old one.
@@ -188,14 +224,21 @@ public final class ContentIndex implements AutoCloseable {
         .indices()
         .create(c -> c.index(index).settings(s -> s.refreshInterval(t -> t.time("-1"))));
     long[] counts;
+    long loaded;
+    long merged;
     try {
       counts = load(index, documents, progress);
+      loaded = System.nanoTime();
       if (counts[1] > 0) {
         throw new IOException(
             counts[1]
                 + " documents could not be indexed (see the log); the alias still points at "
                 + previous);
       }
+      // A rebuilt index is read far more than written: one segment means one graph and one term
+      // dictionary per search instead of one per flushed segment (about half the search time).
+      mergeToOneSegment(index);
+      merged = System.nanoTime();
       client
           .indices()
           .putSettings(p -> p.index(index).settings(s -> s.refreshInterval(t -> t.time("1s"))));
@@ -217,7 +260,44 @@ public final class ContentIndex implements AutoCloseable {
       client.indices().delete(d -> d.index(previous));
     }
     return new Rebuild(
-        index, previous, counts[0], counts[1], (System.nanoTime() - started) / 1_000_000);
+        index,
+        previous,
+        counts[0],
+        counts[1],
+        (System.nanoTime() - started) / 1_000_000,
+        (loaded - started) / 1_000_000,
+        (merged - loaded) / 1_000_000);
+  }
+
+  /**
+   * Merges {@code index} into one segment. The merge runs as a task on the node (it takes longer
+   * than one HTTP request may wait), asked after until it is done.
+   */
+  private void mergeToOneSegment(String index) throws IOException {
+    String task =
+        client
+            .indices()
+            .forcemerge(f -> f.index(index).maxNumSegments(1L).waitForCompletion(false))
+            .task();
+    while (task != null) {
+      try {
+        var done =
+            client
+                .tasks()
+                .get(t -> t.taskId(task).waitForCompletion(true).timeout(x -> x.time("20s")));
+        if (done.error() != null) {
+          throw new IOException("merging " + index + " failed: " + done.error().reason());
+        }
+        if (done.completed()) {
+          return;
+        }
+      } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+        if (e.status() != 408 && !String.valueOf(e.error().type()).contains("timeout")) {
+          throw e;
+        }
+        // the wait ended before the merge did: ask again
+      }
+    }
   }
 
   /** Adds or replaces documents in the live index, visible to searches when this returns. */
@@ -328,10 +408,7 @@ public final class ContentIndex implements AutoCloseable {
                                         b ->
                                             b.must(m -> m.match(t -> t.field(field).query(terms)))
                                                 .filter(filters)))
-                            .source(
-                                src ->
-                                    src.filter(
-                                        f -> f.excludes("embedding", "terms_en", "terms_zh"))),
+                            .source(src -> src.filter(f -> f.includes(HIT_FIELDS))),
                     JsonNode.class));
     return hits(response);
   }
@@ -342,6 +419,8 @@ public final class ContentIndex implements AutoCloseable {
     for (float v : vector) {
       query.add(v);
     }
+    // The knn query runs in the search's one query phase (the top-level knn section adds a phase
+    // of its own before it).
     SearchResponse<JsonNode> response =
         searching(
             () ->
@@ -349,17 +428,16 @@ public final class ContentIndex implements AutoCloseable {
                     s ->
                         s.index(ALIAS)
                             .size(size)
-                            .knn(
-                                k ->
-                                    k.field("embedding")
-                                        .queryVector(query)
-                                        .k(size)
-                                        .numCandidates(Math.max(100, size * 4))
-                                        .filter(filters))
-                            .source(
-                                src ->
-                                    src.filter(
-                                        f -> f.excludes("embedding", "terms_en", "terms_zh"))),
+                            .query(
+                                q ->
+                                    q.knn(
+                                        k ->
+                                            k.field("embedding")
+                                                .queryVector(query)
+                                                .k(size)
+                                                .numCandidates(Math.max(50, 2 * size))
+                                                .filter(filters)))
+                            .source(src -> src.filter(f -> f.includes(HIT_FIELDS))),
                     JsonNode.class));
     return hits(response);
   }
@@ -371,25 +449,30 @@ public final class ContentIndex implements AutoCloseable {
   private static List<ContentHit> hits(SearchResponse<JsonNode> response) {
     List<ContentHit> out = new ArrayList<>();
     for (Hit<JsonNode> hit : response.hits().hits()) {
+      out.add(hit(hit));
+    }
+    return out;
+  }
+
+  private static ContentHit hit(Hit<JsonNode> hit) {
+    {
       JsonNode s = hit.source();
       List<String> products = new ArrayList<>();
       s.path("product_ids").forEach(n -> products.add(n.asText()));
-      out.add(
-          new ContentHit(
-              hit.id(),
-              s.path("type").asText(),
-              text(s, "kind"),
-              s.path("locale").asText(),
-              s.path("title").asText(),
-              s.path("body").asText(),
-              products,
-              text(s, "category"),
-              text(s, "brand"),
-              0,
-              0,
-              hit.score() == null ? 0 : hit.score()));
+      return new ContentHit(
+          hit.id(),
+          s.path("type").asText(),
+          text(s, "kind"),
+          s.path("locale").asText(),
+          s.path("title").asText(),
+          s.path("body").asText(),
+          products,
+          text(s, "category"),
+          text(s, "brand"),
+          0,
+          0,
+          hit.score() == null ? 0 : hit.score());
     }
-    return out;
   }
 
   private static String text(JsonNode s, String field) {

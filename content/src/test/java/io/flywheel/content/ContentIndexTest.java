@@ -3,6 +3,7 @@ package io.flywheel.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.flywheel.core.ContentItem;
 import io.flywheel.core.ContentKind;
 import io.flywheel.core.Product;
@@ -193,6 +194,19 @@ class ContentIndexTest {
     assertThat(rebuild.previous()).isEqualTo(before);
     assertThat(index.currentIndex()).isEqualTo(rebuild.index()).isNotEqualTo(before);
     assertThat(index.indices()).containsExactly(rebuild.index());
+    // Read-optimised before the swap: one segment; the source keeps no vector or term lists.
+    var segments = index.client().indices().segments(x -> x.index(rebuild.index())).indices();
+    assertThat(segments.get(rebuild.index()).shards().get("0").get(0).numSearchSegments())
+        .isEqualTo(1);
+    var stored =
+        index
+            .client()
+            .get(g -> g.index(ContentIndex.ALIAS).id(documents.get(0).id()), JsonNode.class)
+            .source();
+    assertThat(stored.has("title")).isTrue();
+    assertThat(stored.has("embedding")).isFalse();
+    assertThat(stored.has("terms_en")).isFalse();
+    assertThat(rebuild.loadMillis() + rebuild.mergeMillis()).isLessThanOrEqualTo(rebuild.millis());
   }
 
   @Test
