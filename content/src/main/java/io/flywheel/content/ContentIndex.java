@@ -54,7 +54,7 @@ public final class ContentIndex implements AutoCloseable {
    * little.
    */
   public enum VectorIndex {
-    HNSW("int8_hnsw", 8, 32),
+    HNSW("int8_hnsw", 16, 100),
     FLAT("int8_flat", 0, 0);
 
     private final String type;
@@ -72,12 +72,17 @@ public final class ContentIndex implements AutoCloseable {
     }
 
     /**
-     * A sparser graph than Lucene's default (m 16, ef_construction 100): it builds about twice as
-     * fast, and the nearest-neighbour list only breaks ties in the fusion, where the recall it
-     * gives up does not show in relevance (docs/BENCHMARKS.md).
+     * Lucene's own graph settings, stated so a rebuild does not change with the node's defaults: a
+     * sparser graph (m 8 or 12, ef_construction 32 or 48) built up to twice as fast but lost 0.02–
+     * 0.04 NDCG@10 of the nearest-neighbour list on the judged queries (docs/BENCHMARKS.md).
      */
     String graphOptions() {
-      return m == 0 ? "" : ",\"m\":" + m + ",\"ef_construction\":" + efConstruction;
+      return m == 0
+          ? ""
+          : ",\"m\":"
+              + Integer.getInteger("fw.m", m)
+              + ",\"ef_construction\":"
+              + Integer.getInteger("fw.ef", efConstruction);
     }
 
     public static VectorIndex of(String name, String field) {
@@ -270,8 +275,8 @@ public final class ContentIndex implements AutoCloseable {
   }
 
   /**
-   * Merges {@code index} into one segment. The merge runs as a task on the node (it takes longer
-   * than one HTTP request may wait), asked after until it is done.
+   * Merges {@code index} into one segment. The merge runs as a task on the node (it can take longer
+   * than one HTTP request may wait), looked at every 200 ms until it is done.
    */
   private void mergeToOneSegment(String index) throws IOException {
     String task =
@@ -280,22 +285,18 @@ public final class ContentIndex implements AutoCloseable {
             .forcemerge(f -> f.index(index).maxNumSegments(1L).waitForCompletion(false))
             .task();
     while (task != null) {
+      var state = client.tasks().get(t -> t.taskId(task));
+      if (state.error() != null) {
+        throw new IOException("merging " + index + " failed: " + state.error().reason());
+      }
+      if (state.completed()) {
+        return;
+      }
       try {
-        var done =
-            client
-                .tasks()
-                .get(t -> t.taskId(task).waitForCompletion(true).timeout(x -> x.time("20s")));
-        if (done.error() != null) {
-          throw new IOException("merging " + index + " failed: " + done.error().reason());
-        }
-        if (done.completed()) {
-          return;
-        }
-      } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
-        if (e.status() != 408 && !String.valueOf(e.error().type()).contains("timeout")) {
-          throw e;
-        }
-        // the wait ended before the merge did: ask again
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while merging " + index, e);
       }
     }
   }
