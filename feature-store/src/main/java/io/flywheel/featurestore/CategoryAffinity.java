@@ -42,9 +42,24 @@ public final class CategoryAffinity {
     reference = Math.max(reference, time);
   }
 
+  /**
+   * The top categories as of {@code asOf}. A pure read: the weights are decayed in a scratch copy,
+   * so values never depend on how often, or when, they were read before.
+   */
   public Map<String, Object> valuesAsOf(long asOf) {
-    decayTo(asOf);
-    List<Map.Entry<String, double[]>> ranked = new ArrayList<>(weights.entrySet());
+    long elapsed = reference != Long.MIN_VALUE && asOf > reference ? asOf - reference : 0;
+    List<Map.Entry<String, double[]>> ranked = new ArrayList<>(weights.size());
+    for (Map.Entry<String, double[]> e : weights.entrySet()) {
+      double[] w = e.getValue();
+      double[] decayed =
+          elapsed == 0
+              ? w
+              : new double[] {
+                Rates.decay(w[0], elapsed, HALF_LIFE_MILLIS),
+                Rates.decay(w[1], elapsed, HALF_LIFE_MILLIS)
+              };
+      ranked.add(Map.entry(e.getKey(), decayed));
+    }
     ranked.sort(
         Comparator.<Map.Entry<String, double[]>>comparingDouble(e -> -e.getValue()[0])
             .thenComparingDouble(e -> -e.getValue()[1])

@@ -144,6 +144,24 @@ class FeatureLogicTest {
   }
 
   @Test
+  void readingCategoryAffinitiesChangesNothingLaterReadsSee() {
+    long hour = 3_600_000L;
+    CategoryAffinity read = new CategoryAffinity();
+    CategoryAffinity unread = new CategoryAffinity();
+    for (int i = 0; i < 50; i++) {
+      String category = i % 3 == 0 ? "Tea" : "Wine";
+      read.click(category, START + i * 7 * hour);
+      unread.click(category, START + i * 7 * hour);
+      // One of them is read in between, at odd times, as a stage emitting vectors would.
+      read.valuesAsOf(START + i * 7 * hour + 13 * 60_000L);
+      read.valuesAsOf(START + i * 7 * hour + 5 * hour);
+    }
+    long asOf = START + 400 * hour;
+    // Bit for bit: values must not depend on how often they were read.
+    assertThat(read.valuesAsOf(asOf)).isEqualTo(unread.valuesAsOf(asOf));
+  }
+
+  @Test
   void categoryAffinityDecaysByHalfEachWeekAndKeepsTheTopFive() {
     CategoryAffinity state = new CategoryAffinity();
     long week = CategoryAffinity.HALF_LIFE_MILLIS;
