@@ -58,7 +58,9 @@ final class Deduplicate extends KeyedProcessFunction<String, Event, Event> {
       return;
     }
     seen.update(Boolean.TRUE);
-    long watermark = ctx.timerService().currentWatermark();
+    // The logical watermark the event arrived behind (LogicalClock), not this operator's: the
+    // decision must not depend on when watermarks happened to reach it.
+    long watermark = LogicalClock.watermarkBehind(event, ctx.timestamp());
     if (watermark != Long.MIN_VALUE && event.timestamp() < watermark - allowedLatenessMillis) {
       late.inc();
       lateTotal.add(1);

@@ -74,8 +74,10 @@ abstract class EventTimeStage<S>
   @Override
   public void processElement(Event event, ReadOnlyContext ctx, Collector<FeatureVector> out)
       throws Exception {
-    long time = event.timestamp();
-    if (event.type() == EventType.IMPRESSION && time <= ctx.timerService().currentWatermark()) {
+    // The record time: the event's own, or for one that arrived behind the logical watermark,
+    // the instant just after it (LogicalClock) — the same place in every run.
+    long time = ctx.timestamp();
+    if (event.type() == EventType.IMPRESSION && time > event.timestamp()) {
       // An impression that arrives behind the watermark (late, but within the allowed
       // lateness) would see state that already holds later events: no exact point-in-time
       // snapshot exists for it, so it is marked for the join to leave out of training.

@@ -352,10 +352,10 @@ public final class FeatureJob {
         .name("dead letters");
     SingleOutputStreamOperator<Event> accepted =
         tap.apply(parsed)
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<Event>forGenerator(
-                        ctx -> new EventTimeWatermarks(options.outOfOrderness().toMillis()))
-                    .withTimestampAssigner((event, previous) -> event.timestamp()))
+            .transform(
+                "event-time clock",
+                TypeInformation.of(Event.class),
+                new LogicalClock(options.outOfOrderness().toMillis()))
             .setParallelism(1)
             .keyBy(Event::eventId)
             .process(

@@ -17,9 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The feature job on a world written to hit its edges — events in the same millisecond, on hour and
@@ -32,14 +32,11 @@ class CraftedWorldGoldenTest {
   private static final long HOUR = 60 * MINUTE;
   private static final long DAY0 = Instant.parse("2026-01-05T00:00:00Z").toEpochMilli();
 
-  @Test
-  @Disabled(
-      "issue 18: today's job is not deterministic from run to run (an event late but within the"
-          + " allowed lateness lands before or after an impression's snapshot depending on when"
-          + " the watermark reached the stage; examples behind the watermark vary, e.g. 4 vs 24"
-          + " on this world), so there is nothing bit-exact to record yet; record with"
-          + " -Dgolden.record=true once ingest tags late and behind events by a logical watermark")
-  void outputsEqualTheRecordedOnes(@TempDir Path dir) throws Exception {
+  /** The same outputs whatever the parallelism and wherever the state lives. */
+  @ParameterizedTest(name = "parallelism {0}, {1} state")
+  @CsvSource({"1, rocksdb", "2, rocksdb", "4, rocksdb", "2, hashmap"})
+  void outputsEqualTheRecordedOnes(int parallelism, String backend, @TempDir Path dir)
+      throws Exception {
     Path world = dir.resolve("world");
     // The catalogue of a small simulated shop; its events are replaced by the crafted ones.
     MarketplaceSimulator.run(
@@ -56,7 +53,8 @@ class CraftedWorldGoldenTest {
                 dir.resolve("home").toString())
             .withRedisUrl(null)
             .withCheckpointInterval(Duration.ofSeconds(1))
-            .withParallelism(Integer.getInteger("golden.parallelism", 2));
+            .withParallelism(parallelism)
+            .forBenchmark(backend, false);
     FeatureJobResult result = FeatureJob.run(options);
     assertThat(result.duplicates()).isPositive();
     assertThat(result.late()).isPositive();

@@ -23,7 +23,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,12 +167,6 @@ class FeatureJobTest {
    * change of operators, state or serialisation must not change what it computes.
    */
   @Test
-  @Disabled(
-      "issue 18: today's job is not deterministic from run to run (an event late but within the"
-          + " allowed lateness lands before or after an impression's snapshot depending on when"
-          + " the watermark reached the stage; examples behind the watermark vary, e.g. 4 vs 24"
-          + " on this world), so there is nothing bit-exact to record yet; record with"
-          + " -Dgolden.record=true once ingest tags late and behind events by a logical watermark")
   void outputsEqualTheRecordedOnes() throws java.io.IOException {
     GoldenOutputs.assertMatches(
         GoldenOutputs.render(store, result), "feature-job-small.txt.gz", Path.of("target/golden"));
