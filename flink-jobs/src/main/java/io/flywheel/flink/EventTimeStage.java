@@ -77,7 +77,7 @@ abstract class EventTimeStage<S>
     // The record time: the event's own, or for one that arrived behind the logical watermark,
     // the instant just after it (LogicalClock) — the same place in every run.
     long time = ctx.timestamp();
-    if (event.type() == EventType.IMPRESSION && time > event.timestamp()) {
+    if (event.type() == EventType.IMPRESSION && LogicalClock.arrivedBehind(event, time)) {
       // An impression that arrives behind the watermark (late, but within the allowed
       // lateness) would see state that already holds later events: no exact point-in-time
       // snapshot exists for it, so it is marked for the join to leave out of training.

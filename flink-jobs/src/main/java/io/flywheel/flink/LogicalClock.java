@@ -32,9 +32,14 @@ final class LogicalClock extends AbstractStreamOperator<Event>
     this.outOfOrdernessMillis = outOfOrdernessMillis;
   }
 
+  /** Whether an event arrived at or behind the logical watermark (its record time was moved). */
+  static boolean arrivedBehind(Event event, long recordTime) {
+    return recordTime > event.timestamp();
+  }
+
   /** The logical watermark an event arrived behind, from its record time (MIN_VALUE: none). */
   static long watermarkBehind(Event event, long recordTime) {
-    return recordTime > event.timestamp() ? recordTime - 1 : Long.MIN_VALUE;
+    return arrivedBehind(event, recordTime) ? recordTime - 1 : Long.MIN_VALUE;
   }
 
   @Override

@@ -127,25 +127,7 @@ class CraftedWorldGoldenTest {
 
   private static Event impression(
       String id, String user, String product, String content, String request, long at) {
-    return new Event(
-        id,
-        EventType.IMPRESSION,
-        user,
-        product,
-        content,
-        request,
-        "s-" + user,
-        1,
-        0.5,
-        null,
-        null,
-        null,
-        "v1",
-        null,
-        null,
-        at,
-        at + 5,
-        null);
+    return event(id, EventType.IMPRESSION, user, product, content, request, at, at + 5);
   }
 
   private static Event click(
@@ -156,68 +138,47 @@ class CraftedWorldGoldenTest {
       String request,
       long at,
       long received) {
+    return event(id, EventType.CLICK, user, product, content, request, at, received);
+  }
+
+  private static Event cart(String id, String user, String product, long at) {
+    return event(id, EventType.ADD_TO_CART, user, product, null, null, at, at + 5);
+  }
+
+  private static Event purchase(String id, String user, String product, long at) {
+    return event(id, EventType.PURCHASE, user, product, null, null, at, at + 5);
+  }
+
+  /** A shopper's event; what only some types carry (slot, price) follows from the type. */
+  private static Event event(
+      String id,
+      EventType type,
+      String user,
+      String product,
+      String content,
+      String request,
+      long at,
+      long received) {
+    boolean shown = type == EventType.IMPRESSION;
+    boolean bought = type == EventType.PURCHASE;
     return new Event(
         id,
-        EventType.CLICK,
+        type,
         user,
         product,
         content,
         request,
         "s-" + user,
         request == null ? null : 1,
+        shown ? 0.5 : null,
         null,
         null,
         null,
-        null,
-        null,
-        null,
-        null,
+        shown ? "v1" : null,
+        bought ? 19.99 : null,
+        bought ? 1 : null,
         at,
         received,
-        null);
-  }
-
-  private static Event cart(String id, String user, String product, long at) {
-    return new Event(
-        id,
-        EventType.ADD_TO_CART,
-        user,
-        product,
-        null,
-        null,
-        "s-" + user,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        at,
-        at + 5,
-        null);
-  }
-
-  private static Event purchase(String id, String user, String product, long at) {
-    return new Event(
-        id,
-        EventType.PURCHASE,
-        user,
-        product,
-        null,
-        null,
-        "s-" + user,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        19.99,
-        1,
-        at,
-        at + 5,
         null);
   }
 }

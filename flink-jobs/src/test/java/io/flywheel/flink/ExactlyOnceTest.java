@@ -11,7 +11,6 @@ import io.flywheel.featurestore.FeatureStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.junit.jupiter.api.Test;
@@ -78,30 +77,25 @@ class ExactlyOnceTest {
     long lines = Files.lines(world.resolve("events.jsonl")).count();
 
     Path clean = dir.resolve("uninterrupted");
-    FeatureJobResult uninterrupted = FeatureJob.run(options(world, clean));
+    FeatureJob.run(options(world, clean));
     Path restarted = dir.resolve("restarted");
     Path marker = dir.resolve("failed.txt");
-    FeatureJobResult afterFailure =
-        FeatureJob.run(
-            options(world, restarted),
-            JobProgress.NONE,
-            events ->
-                events
-                    .map(new FailOnceAfterCheckpoint(lines / 2, marker.toString()))
-                    .setParallelism(1)
-                    .name("fail once"));
+    FeatureJob.run(
+        options(world, restarted),
+        JobProgress.NONE,
+        events ->
+            events
+                .map(new FailOnceAfterCheckpoint(lines / 2, marker.toString()))
+                .setParallelism(1)
+                .name("fail once"));
     assertThat(marker).exists();
 
     // product_covisit comes from the co-visitation job, which is not interrupted: comparing it
     // checks that two runs of that job agree.
     try (FeatureStore a = FeatureStore.open(clean, null);
         FeatureStore b = FeatureStore.open(restarted, null)) {
+      // Record equality: every example, snapshot and online value bit for bit.
       SameStores.assertSame(a, b);
-      // Bit for bit, every example, snapshot and online vector (the counters are the last
-      // attempt's, so they are left out).
-      List<String> expected = GoldenOutputs.render(a, uninterrupted);
-      List<String> actual = GoldenOutputs.render(b, afterFailure);
-      assertThat(actual.subList(1, actual.size())).isEqualTo(expected.subList(1, expected.size()));
     }
   }
 }

@@ -12,9 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,9 +27,6 @@ import java.util.zip.GZIPOutputStream;
  * a change of the job's shape changed nothing it computes.
  */
 final class GoldenOutputs {
-  private static final LocalDate FROM = LocalDate.of(2000, 1, 1);
-  private static final LocalDate TO = LocalDate.of(2100, 1, 1);
-
   private GoldenOutputs() {}
 
   static List<String> render(FeatureStore store, FeatureJobResult result) {
@@ -53,18 +48,11 @@ final class GoldenOutputs {
             + result.examplesBehindWatermark()
             + " sessions="
             + result.sessions());
-    store.trainingSet(FROM, TO).stream()
-        .sorted(Comparator.comparing(TrainingExample::eventId))
+    SameStores.sorted(store.trainingSet(SameStores.FROM, SameStores.TO))
         .forEach(e -> lines.add("example " + example(e)));
     for (String viewName : SameStores.VIEWS) {
       FeatureView view = store.registry().view(viewName);
-      Map<String, FeatureVector> newest = new TreeMap<>();
-      for (FeatureVector v : store.offline().readSnapshots(view, FROM, TO)) {
-        newest.merge(
-            v.key() + "@" + Math.floorDiv(v.asOf(), 86_400_000L),
-            v,
-            (x, y) -> y.asOf() > x.asOf() ? y : x);
-      }
+      Map<String, FeatureVector> newest = SameStores.newestPerKeyAndDate(store, view);
       newest.forEach((day, v) -> lines.add("offline " + viewName + " " + day + " " + vector(v)));
       List<String> keys = newest.values().stream().map(FeatureVector::key).distinct().toList();
       new TreeMap<>(store.online().getMany(view, keys))

@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 
 /** Asserts that two feature stores hold the same training set and the same features. */
 final class SameStores {
-  private static final LocalDate FROM = LocalDate.of(2026, 1, 1);
-  private static final LocalDate TO = LocalDate.of(2026, 12, 31);
+  static final LocalDate FROM = LocalDate.of(2026, 1, 1);
+  static final LocalDate TO = LocalDate.of(2026, 12, 31);
   static final List<String> VIEWS =
       List.of(
           "user_activity",
@@ -46,13 +46,12 @@ final class SameStores {
     }
   }
 
-  private static List<TrainingExample> sorted(List<TrainingExample> examples) {
+  static List<TrainingExample> sorted(List<TrainingExample> examples) {
     return examples.stream().sorted(Comparator.comparing(TrainingExample::eventId)).toList();
   }
 
   /** Snapshots are one per entity and date, the newest of that day. */
-  private static Map<String, FeatureVector> newestPerKeyAndDate(
-      FeatureStore store, FeatureView view) {
+  static Map<String, FeatureVector> newestPerKeyAndDate(FeatureStore store, FeatureView view) {
     Map<String, FeatureVector> newest = new TreeMap<>();
     for (FeatureVector v : store.offline().readSnapshots(view, FROM, TO)) {
       newest.merge(
