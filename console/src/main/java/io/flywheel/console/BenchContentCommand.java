@@ -277,8 +277,8 @@ final class BenchContentCommand implements Callable<Integer> {
         rebuildRate);
 
     ContentSearch search = new ContentSearch(index, MiniLmEmbedder.shared(), null);
-    for (ContentQuery.SearchMode mode : ContentQuery.SearchMode.values()) {
-      if (warmUp > 0) {
+    if (warmUp > 0) {
+      for (ContentQuery.SearchMode mode : ContentQuery.SearchMode.values()) {
         ContentBenchmark.latency(search, judged, mode, concurrency, warmUp);
       }
     }

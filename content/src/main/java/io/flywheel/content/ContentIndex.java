@@ -77,12 +77,7 @@ public final class ContentIndex implements AutoCloseable {
      * 0.04 NDCG@10 of the nearest-neighbour list on the judged queries (docs/BENCHMARKS.md).
      */
     String graphOptions() {
-      return m == 0
-          ? ""
-          : ",\"m\":"
-              + Integer.getInteger("fw.m", m)
-              + ",\"ef_construction\":"
-              + Integer.getInteger("fw.ef", efConstruction);
+      return m == 0 ? "" : ",\"m\":" + m + ",\"ef_construction\":" + efConstruction;
     }
 
     public static VectorIndex of(String name, String field) {
@@ -196,7 +191,6 @@ public final class ContentIndex implements AutoCloseable {
     return client.indices().getAlias(a -> a.name(ALIAS)).result().keySet().iterator().next();
   }
 
-  /** What a rebuild did. */
   /**
    * What a rebuild did.
    *

@@ -328,10 +328,7 @@ public final class DeliveryService implements AutoCloseable {
       return runningExperiments(
           () ->
               running.get().stream()
-                  .map(
-                      e ->
-                          new io.flywheel.experiments.ExperimentCatalog.Entry(
-                              e, "running", null, null))
+                  .map(io.flywheel.experiments.ExperimentCatalog.Entry::runningNow)
                   .toList(),
           Map::of,
           0,

@@ -60,10 +60,7 @@ class DeliveryExperimentTest {
             .runningExperiments(
                 () ->
                     running.get().stream()
-                        .map(
-                            e ->
-                                new io.flywheel.experiments.ExperimentCatalog.Entry(
-                                    e, "running", null, null))
+                        .map(io.flywheel.experiments.ExperimentCatalog.Entry::runningNow)
                         .toList(),
                 promoted::get,
                 0,

@@ -30,6 +30,13 @@ public final class ExperimentCatalog {
     public boolean running() {
       return "running".equals(status);
     }
+
+    /**
+     * {@code experiment} running, with no recorded start (given directly, not from a catalogue).
+     */
+    public static Entry runningNow(ConversionExperiment experiment) {
+      return new Entry(experiment, "running", null, null);
+    }
   }
 
   private final Path dir;
