@@ -113,7 +113,7 @@ class CopyBanditDeliveryTest {
     List<String> chosenAngles = new ArrayList<>();
     int banditRequests = 0;
     try (DeliveryService service = service(log, List.of(BANDIT)).banditState(state).build()) {
-      for (int i = 0; banditRequests < 400; i++) {
+      for (int i = 0; banditRequests < 600; i++) {
         Recommendation r =
             service.recommend(
                 new RecommendationRequest(
